@@ -1,0 +1,103 @@
+/**
+ * The policy input, schema version 1. Documented in docs/policy-input.md.
+ * Small and projected: never the raw frame, never a secret value.
+ */
+
+export const POLICY_INPUT_VERSION = 1;
+
+export type Direction = 'to_server' | 'to_client';
+export type MessageKind = 'request' | 'notification' | 'response' | 'error';
+
+export type OperationType =
+  | 'lifecycle' // initialize, notifications/initialized, server/discover
+  | 'ping'
+  | 'tool'
+  | 'resource'
+  | 'prompt'
+  | 'completion'
+  | 'logging'
+  | 'sampling'
+  | 'elicitation'
+  | 'roots'
+  | 'task'
+  | 'subscription'
+  | 'notification'
+  | 'other';
+
+export interface ToolAnnotations {
+  readonly title?: string;
+  readonly readOnlyHint?: boolean;
+  readonly destructiveHint?: boolean;
+  readonly idempotentHint?: boolean;
+  readonly openWorldHint?: boolean;
+}
+
+export interface Operation {
+  readonly type: OperationType;
+  /** Tool or prompt name, resource URI, or the method for other types. */
+  readonly name?: string;
+  /** True when this input asks "may this item be advertised?" for a list result. */
+  readonly listing: boolean;
+  /** For tools: whether the shim ever saw it in a `tools/list` result. */
+  readonly listed?: boolean;
+  readonly annotations?: ToolAnnotations;
+  /** sha256 (hex) of the tool description as listed. */
+  readonly description_sha256?: string;
+  /** For sampling/elicitation: a small projection (mode, requested field names…). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface ResolvedPath {
+  /** JSON pointer into `arguments` (or `/roots/N` for a roots answer). */
+  readonly pointer: string;
+  readonly raw: string;
+  /** Absolute, realpath-resolved; undefined when it cannot be resolved. */
+  readonly resolved?: string;
+  readonly within_roots: boolean;
+  /** The configured root that contains it. */
+  readonly root?: string;
+}
+
+export interface RecentOperation {
+  readonly type: OperationType;
+  readonly name?: string;
+  readonly allow: boolean;
+  readonly at: string;
+}
+
+export interface PolicyInput {
+  readonly version: typeof POLICY_INPUT_VERSION;
+  readonly direction: Direction;
+  readonly message: { readonly kind: MessageKind; readonly method?: string; readonly id?: string | number };
+  readonly operation: Operation;
+  readonly arguments: Readonly<Record<string, unknown>>;
+  readonly paths: readonly ResolvedPath[];
+  readonly principal: {
+    readonly id: string;
+    readonly roles: readonly string[];
+    readonly attributes: Readonly<Record<string, string>>;
+  };
+  readonly client: {
+    readonly self_declared: true;
+    readonly info?: Readonly<Record<string, unknown>>;
+    readonly capabilities?: Readonly<Record<string, unknown>>;
+    readonly protocol_version?: string;
+  };
+  readonly server: {
+    readonly id: string;
+    readonly command: readonly string[];
+    readonly info?: Readonly<Record<string, unknown>>;
+  };
+  readonly transport: 'stdio';
+  readonly session: {
+    readonly id: string;
+    readonly started_at: string;
+    readonly era: 'unknown' | 'legacy' | 'modern';
+    readonly counts: Readonly<Record<string, number>>;
+    readonly recent: readonly RecentOperation[];
+  };
+  readonly approval: { readonly granted: boolean };
+  readonly environment: { readonly names: readonly string[] };
+  readonly roots: readonly string[];
+  readonly mode: 'enforce' | 'monitor';
+}

@@ -1,0 +1,36 @@
+import { findDuplicateKey } from './find-duplicate-key.js';
+
+export type ParsedFrame =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly fault: 'parse_error' | 'duplicate_key'; readonly detail: string };
+
+/**
+ * Parses one frame. With `strict`, a frame whose objects repeat a key is refused, so the
+ * message the policy judges is the only reading of the text we forward.
+ */
+export function parseFrame(text: string, strict: boolean): ParsedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, fault: 'parse_error', detail: error instanceof Error ? error.message : String(error) };
+  }
+  if (strict && typeof value === 'object' && value !== null) {
+    const duplicate = findDuplicateKey(text);
+    if (duplicate !== undefined) {
+      return { ok: false, fault: 'duplicate_key', detail: `duplicate key ${JSON.stringify(duplicate)}` };
+    }
+  }
+  return { ok: true, value };
+}
+
+/** Best-effort id recovery from the head of a frame we could not parse (oversize, truncated). */
+export function recoverId(head: string): string | number | null {
+  const match = /"id"\s*:\s*(-?\d{1,15}(?![\d.eE])|"(?:[^"\\]|\\.){0,200}")/.exec(head);
+  if (!match?.[1]) return null;
+  try {
+    return JSON.parse(match[1]) as string | number;
+  } catch {
+    return null;
+  }
+}

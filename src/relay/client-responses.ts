@@ -1,0 +1,48 @@
+import { buildResponseInput } from '../input/build-input.js';
+import { ErrorCodes, type ClassifiedMessage, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
+import { publicReason } from './deny-reply.js';
+import { judge, judgeListing } from './judge.js';
+import type { RelayContext } from './relay-context.js';
+
+interface Outcome {
+  readonly forward: boolean;
+  readonly rewritten?: unknown;
+}
+
+/**
+ * Client → server responses answer requests the server sent (sampling, elicitation, roots).
+ * They are judged too: a roots answer is narrowed to the roots the policy allows, so a client
+ * advertising wider roots cannot widen what the server may touch.
+ */
+export function judgeClientResponse(
+  context: RelayContext,
+  message: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
+): Outcome {
+  if (message.id === null) return { forward: false };
+  const pending = context.session.settleToClient(message.id);
+  if (pending === undefined) {
+    const detail = `response to id ${JSON.stringify(message.id)}, which the server never sent (or the shim answered)`;
+    context.auditor.fault({ direction: 'to_server', fault: 'unexpected_response', detail, action: 'dropped' });
+    return { forward: false };
+  }
+  if (message.kind === 'error') return { forward: true };
+
+  const input = buildResponseInput(pending.method, message.id, message.result, context.session, context.inputContext);
+  const verdict = judge(context, input);
+  if (verdict.pass) return { forward: true };
+  if (pending.method === 'roots/list') return { forward: true, rewritten: narrowRoots(context, message.id, message.result) };
+  return {
+    forward: true,
+    rewritten: { jsonrpc: '2.0', id: message.id, error: { code: ErrorCodes.invalidParams, message: publicReason(verdict.decision) } },
+  };
+}
+
+function narrowRoots(context: RelayContext, id: JsonRpcId, result: JsonObject): unknown {
+  const roots = Array.isArray(result.roots) ? (result.roots as unknown[]) : [];
+  const kept = roots.filter((root) => {
+    const single = { ...result, roots: [root] };
+    return judgeListing(context, buildResponseInput('roots/list', id, single, context.session, context.inputContext)).allow;
+  });
+  context.logger.info({ offered: roots.length, kept: kept.length }, 'narrowed the client roots');
+  return { jsonrpc: '2.0', id, result: { ...result, roots: kept } };
+}

@@ -1,0 +1,123 @@
+import { buildMessageInput } from '../input/build-input.js';
+import { errorReply } from '../messages/build-replies.js';
+import { classifyMessage } from '../messages/classify-message.js';
+import { ErrorCodes, type ClassifiedMessage, type JsonRpcId } from '../messages/json-rpc.js';
+import { parseFrame, recoverId } from '../messages/parse-frame.js';
+import { denyClientRequest } from './deny-reply.js';
+import { judge } from './judge.js';
+import type { RelayContext } from './relay-context.js';
+import { judgeClientResponse } from './client-responses.js';
+
+/**
+ * What one client message turns into: `forward` is the judged value (or the original text when
+ * the whole frame passes), `replies` are the shim's own answers to the client.
+ */
+interface Outcome {
+  readonly forward: boolean;
+  /** A rewritten message to forward instead of the original (roots answers). */
+  readonly rewritten?: unknown;
+  readonly reply?: string;
+}
+
+const DROP: Outcome = { forward: false };
+const PASS: Outcome = { forward: true };
+
+/** Client → server: one line from the client's stdin. */
+export async function relayClientLine(context: RelayContext, text: string): Promise<void> {
+  const parsed = parseFrame(text, true);
+  if (!parsed.ok) {
+    context.auditor.fault({ direction: 'to_server', fault: parsed.fault, detail: parsed.detail, action: 'denied' });
+    context.logger.warn({ fault: parsed.fault, detail: parsed.detail }, 'refused a client frame');
+    const reply =
+      parsed.fault === 'parse_error'
+        ? errorReply(null, ErrorCodes.parseError, `Parse error: ${parsed.detail}`)
+        : errorReply(idOf(text), ErrorCodes.invalidRequest, `Invalid Request: ${parsed.detail}`);
+    await context.toClient.send(reply);
+    return;
+  }
+  if (Array.isArray(parsed.value)) {
+    await relayClientBatch(context, parsed.value as unknown[], text);
+    return;
+  }
+  const outcome = handleClientMessage(context, classifyMessage(parsed.value));
+  if (outcome.reply !== undefined) await context.toClient.send(outcome.reply);
+  if (outcome.forward) {
+    await context.toServer.send(outcome.rewritten === undefined ? text : JSON.stringify(outcome.rewritten));
+  }
+}
+
+/** The client sent a frame too large to read: answer it without ever buffering it. */
+export async function refuseOversizeClientFrame(context: RelayContext, bytes: number, head: string): Promise<void> {
+  const detail = `frame of at least ${bytes} bytes exceeds --max-frame-bytes=${context.maxFrameBytes}`;
+  context.auditor.fault({ direction: 'to_server', fault: 'oversize_frame', detail, action: 'denied' });
+  context.logger.warn({ bytes }, 'refused an oversize client frame');
+  await context.toClient.send(errorReply(recoverId(head), ErrorCodes.invalidRequest, `Invalid Request: ${detail}`));
+}
+
+async function relayClientBatch(context: RelayContext, elements: unknown[], text: string): Promise<void> {
+  if (elements.length === 0 || !context.session.batchesAllowed) {
+    const why = elements.length === 0 ? 'empty batch' : `batches are not supported in protocol version ${context.session.protocolVersion ?? '(none negotiated)'}`;
+    context.auditor.fault({ direction: 'to_server', fault: 'batch_refused', detail: why, action: 'denied' });
+    await context.toClient.send(errorReply(null, ErrorCodes.invalidRequest, `Invalid Request: ${why}`));
+    return;
+  }
+  const forwarded: unknown[] = [];
+  const replies: unknown[] = [];
+  let changed = false;
+  for (const element of elements) {
+    const outcome = handleClientMessage(context, classifyMessage(element));
+    if (outcome.reply !== undefined) replies.push(JSON.parse(outcome.reply));
+    if (outcome.forward) forwarded.push(outcome.rewritten ?? element);
+    if (!outcome.forward || outcome.rewritten !== undefined) changed = true;
+  }
+  if (replies.length > 0) await context.toClient.send(JSON.stringify(replies));
+  if (forwarded.length === 0) return;
+  // Keep the array shape; when elements were removed, forward exactly the judged values.
+  await context.toServer.send(changed ? JSON.stringify(forwarded) : text);
+}
+
+function handleClientMessage(context: RelayContext, message: ClassifiedMessage): Outcome {
+  const { session } = context;
+  switch (message.kind) {
+    case 'invalid': {
+      context.auditor.fault({ direction: 'to_server', fault: 'invalid_message', detail: message.reason, action: 'denied' });
+      return { forward: false, reply: errorReply(message.id, ErrorCodes.invalidRequest, `Invalid Request: ${message.reason}`) };
+    }
+    case 'request': {
+      if (message.method === 'initialize') session.observeInitialize(message.params);
+      else session.observeRequestMeta(message.params);
+      const verdict = judge(context, buildMessageInput('to_server', message, session, context.inputContext));
+      if (!verdict.pass) {
+        session.deniedByShim(message.id);
+        return { forward: false, reply: denyClientRequest(context, message.id, message.method, message.params, verdict.decision) };
+      }
+      session.forwardedToServer(message.id, { method: message.method, params: message.params });
+      return PASS;
+    }
+    case 'notification': {
+      if (message.method === 'notifications/cancelled' && isDeniedId(context, message.params?.requestId)) {
+        // The server never saw the request; its cancellation would only confuse it.
+        return DROP;
+      }
+      const verdict = judge(context, buildMessageInput('to_server', message, session, context.inputContext));
+      return verdict.pass ? PASS : DROP;
+    }
+    case 'response':
+    case 'error':
+      return judgeClientResponse(context, message);
+  }
+}
+
+function isDeniedId(context: RelayContext, requestId: unknown): boolean {
+  return (typeof requestId === 'string' || typeof requestId === 'number') && context.session.wasDenied(requestId);
+}
+
+/** The id of a frame JSON.parse accepted but we refused (duplicate keys): JSON.parse's reading. */
+function idOf(text: string): JsonRpcId | null {
+  try {
+    const value = JSON.parse(text) as { id?: unknown };
+    return typeof value.id === 'string' || typeof value.id === 'number' ? value.id : null;
+  } catch {
+    return null;
+  }
+}

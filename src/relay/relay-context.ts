@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Auditor } from '../audit/auditor.js';
+import type { InputContext } from '../input/input-context.js';
+import type { PolicyEngine } from '../policy/decision.js';
+import type { SecretSet } from '../secrets/secret-set.js';
+import type { Session } from '../session/session.js';
+
+/** Where a pipeline writes whole lines (no trailing newline). Resolves once the sink can take more. */
+export interface LineSink {
+  send(line: string): Promise<void> | undefined;
+}
+
+/** Everything both pipelines share, built once per shim run. */
+export interface RelayContext {
+  readonly session: Session;
+  readonly policy: PolicyEngine;
+  readonly auditor: Auditor;
+  readonly secrets: SecretSet;
+  readonly inputContext: InputContext;
+  readonly logger: Logger;
+  readonly monitor: boolean;
+  readonly maxFrameBytes: number;
+  readonly toClient: LineSink;
+  readonly toServer: LineSink;
+}
+
+/** Marker for "forward the original text unchanged". */
+export const UNCHANGED = Symbol('unchanged');

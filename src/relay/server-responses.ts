@@ -1,0 +1,38 @@
+import type { ClassifiedMessage } from '../messages/json-rpc.js';
+import { filterListResult } from './filter-list.js';
+import { judgeInputRequests } from './input-requests.js';
+import { UNCHANGED, type RelayContext } from './relay-context.js';
+
+interface Outcome {
+  readonly toClient?: unknown;
+}
+
+/**
+ * Server → client responses need no judgement of their own, except where they carry
+ * something the policy governs: list pages (filtered) and modern `input_required` results.
+ */
+export function handleServerResponse(
+  context: RelayContext,
+  message: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
+): Outcome {
+  if (message.id === null) return { toClient: UNCHANGED };
+  const { session } = context;
+  const pending = session.settleToServer(message.id);
+  if (pending === undefined) {
+    // Includes answers to requests the shim denied: the client already has its answer.
+    const detail = `response to id ${JSON.stringify(message.id)}, which the client never sent to the server`;
+    context.auditor.fault({ direction: 'to_client', fault: 'unexpected_response', detail, action: 'dropped' });
+    return {};
+  }
+  if (message.kind === 'error') return { toClient: UNCHANGED };
+
+  const { result } = message;
+  if (pending.method === 'initialize') session.observeInitializeResult(result);
+  if (pending.method === 'server/discover') session.observeDiscoverResult(result);
+  if (result.resultType === 'input_required') {
+    return { toClient: judgeInputRequests(context, message.id, pending, result) ?? UNCHANGED };
+  }
+  const filtered = filterListResult(context, pending, result);
+  if (filtered === undefined) return { toClient: UNCHANGED };
+  return { toClient: { jsonrpc: '2.0', id: message.id, result: filtered } };
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
+import { idKey } from '../messages/json-rpc.js';
+import type { OperationType, RecentOperation } from '../input/policy-input.js';
+import { ToolCatalog } from './tool-catalog.js';
+
+export type Era = 'unknown' | 'legacy' | 'modern';
+
+/** What the policy input may read from the session. */
+export interface SessionView {
+  readonly id: string;
+  readonly startedAt: string;
+  readonly era: Era;
+  readonly clientInfo: JsonObject | undefined;
+  readonly clientCapabilities: JsonObject | undefined;
+  readonly protocolVersion: string | undefined;
+  readonly serverInfo: JsonObject | undefined;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly recent: readonly RecentOperation[];
+  readonly catalog: ToolCatalog;
+}
+
+export interface PendingRequest {
+  readonly method: string;
+  readonly params: JsonObject | undefined;
+}
+
+const RECENT_LIMIT = 20;
+export const META_PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
+export const META_CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
+export const META_CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+
+/** Per-connection state: era, versions, peers' self-descriptions, pending ids both ways. */
+export class Session implements SessionView {
+  readonly id = randomUUID();
+  readonly startedAt = new Date().toISOString();
+  era: Era = 'unknown';
+  clientInfo: JsonObject | undefined;
+  clientCapabilities: JsonObject | undefined;
+  protocolVersion: string | undefined;
+  serverInfo: JsonObject | undefined;
+  readonly counts: Record<string, number> = {};
+  readonly recent: RecentOperation[] = [];
+  readonly catalog = new ToolCatalog();
+
+  /** Client requests forwarded to the server, awaiting its response. */
+  private readonly toServer = new Map<string, PendingRequest>();
+  /** Server requests forwarded to the client, awaiting the client's response. */
+  private readonly toClient = new Map<string, PendingRequest>();
+  /** Client request ids the shim answered itself; their cancellations are dropped. */
+  private readonly deniedIds = new Set<string>();
+
+  /** Legacy handshake: the client's `initialize` request. */
+  observeInitialize(params: JsonObject | undefined): void {
+    this.era = 'legacy';
+    this.clientInfo = asObject(params?.clientInfo);
+    this.clientCapabilities = asObject(params?.capabilities);
+    if (typeof params?.protocolVersion === 'string') this.protocolVersion = params.protocolVersion;
+  }
+
+  /** The server's answer to `initialize` fixes the negotiated version. */
+  observeInitializeResult(result: JsonObject): void {
+    if (typeof result.protocolVersion === 'string') this.protocolVersion = result.protocolVersion;
+    this.serverInfo = asObject(result.serverInfo);
+  }
+
+  /** Modern era: version, client info and capabilities travel in each request's `_meta`. */
+  observeRequestMeta(params: JsonObject | undefined): void {
+    const meta = asObject(params?._meta);
+    if (!meta) return;
+    const version = meta[META_PROTOCOL_VERSION];
+    if (typeof version !== 'string') return;
+    if (this.era !== 'legacy') {
+      this.era = 'modern';
+      this.protocolVersion = version;
+      this.clientInfo = asObject(meta[META_CLIENT_INFO]) ?? this.clientInfo;
+      this.clientCapabilities = asObject(meta[META_CLIENT_CAPABILITIES]) ?? this.clientCapabilities;
+    }
+  }
+
+  observeDiscoverResult(result: JsonObject): void {
+    this.serverInfo = asObject(result.serverInfo) ?? this.serverInfo;
+  }
+
+  /** JSON-RPC batches exist only in 2025-03-26. */
+  get batchesAllowed(): boolean {
+    return this.protocolVersion === '2025-03-26';
+  }
+
+  forwardedToServer(id: JsonRpcId, request: PendingRequest): void {
+    this.toServer.set(idKey(id), request);
+  }
+
+  /** Removes and returns the pending client request a server response answers. */
+  settleToServer(id: JsonRpcId): PendingRequest | undefined {
+    const key = idKey(id);
+    const pending = this.toServer.get(key);
+    this.toServer.delete(key);
+    return pending;
+  }
+
+  pendingToServerIds(): JsonRpcId[] {
+    return [...this.toServer.keys()].map((key) => (key.startsWith('n') ? Number(key.slice(1)) : key.slice(1)));
+  }
+
+  forwardedToClient(id: JsonRpcId, request: PendingRequest): void {
+    this.toClient.set(idKey(id), request);
+  }
+
+  settleToClient(id: JsonRpcId): PendingRequest | undefined {
+    const key = idKey(id);
+    const pending = this.toClient.get(key);
+    this.toClient.delete(key);
+    return pending;
+  }
+
+  deniedByShim(id: JsonRpcId): void {
+    this.deniedIds.add(idKey(id));
+  }
+
+  wasDenied(id: JsonRpcId): boolean {
+    return this.deniedIds.has(idKey(id));
+  }
+
+  recordOperation(type: OperationType, name: string | undefined, allow: boolean): void {
+    const key = name === undefined ? type : `${type}:${name}`;
+    this.counts[key] = (this.counts[key] ?? 0) + 1;
+    const entry: RecentOperation = name === undefined
+      ? { type, allow, at: new Date().toISOString() }
+      : { type, name, allow, at: new Date().toISOString() };
+    this.recent.push(entry);
+    if (this.recent.length > RECENT_LIMIT) this.recent.shift();
+  }
+}
+
+function asObject(value: unknown): JsonObject | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { ToolAnnotations } from '../input/policy-input.js';
+import type { JsonObject } from '../messages/json-rpc.js';
+
+export interface CatalogTool {
+  readonly name: string;
+  readonly annotations: ToolAnnotations | undefined;
+  readonly descriptionSha256: string | undefined;
+}
+
+const ANNOTATION_KEYS = ['title', 'readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+
+/** Tools the server advertised, as the shim saw them in `tools/list` results (before filtering). */
+export class ToolCatalog {
+  private readonly tools = new Map<string, CatalogTool>();
+  /** Set by `notifications/tools/list_changed`: entries may be out of date. */
+  stale = false;
+
+  get(name: string): CatalogTool | undefined {
+    return this.tools.get(name);
+  }
+
+  /** Records one listed tool and returns its catalog entry. */
+  observe(tool: JsonObject): CatalogTool | undefined {
+    if (typeof tool.name !== 'string') return undefined;
+    const entry: CatalogTool = {
+      name: tool.name,
+      annotations: pickAnnotations(tool.annotations),
+      descriptionSha256:
+        typeof tool.description === 'string'
+          ? createHash('sha256').update(tool.description).digest('hex')
+          : undefined,
+    };
+    this.tools.set(tool.name, entry);
+    return entry;
+  }
+
+  /** A first page (no cursor in the request) starts a fresh catalog. */
+  reset(): void {
+    this.tools.clear();
+    this.stale = false;
+  }
+}
+
+function pickAnnotations(raw: unknown): ToolAnnotations | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const source = raw as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const key of ANNOTATION_KEYS) {
+    const value = source[key];
+    if (typeof value === 'boolean' || (key === 'title' && typeof value === 'string')) picked[key] = value;
+  }
+  return picked as ToolAnnotations;
+}
