@@ -1,0 +1,148 @@
+import { StringDecoder } from 'node:string_decoder';
+
+/** One complete newline-delimited frame, decoded as UTF-8 without its line ending. */
+export interface LineFrame {
+  readonly kind: 'line';
+  readonly text: string;
+}
+
+/** A frame longer than the limit: its bytes were discarded, never buffered whole. */
+export interface OversizeFrame {
+  readonly kind: 'oversize';
+  /** Bytes the frame carried before its newline (or before end of stream); always > the limit. */
+  readonly bytes: number;
+  /** The first bytes of the frame, decoded, so the relay can try to recover the JSON-RPC id. */
+  readonly head: string;
+}
+
+export type Frame = LineFrame | OversizeFrame;
+
+export interface FrameLimits {
+  /** A frame whose content (without `\n` and a trailing `\r`) exceeds this many bytes is rejected. */
+  readonly maxFrameBytes: number;
+}
+
+export const OVERSIZE_HEAD_BYTES = 256;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into frames at `\n`. Splitting bytes (not strings) is safe because 0x0A never
+ * occurs inside a multi-byte UTF-8 sequence; each complete frame is decoded once, so characters split
+ * between chunks come out whole. Bytes are copied only when a frame spans chunks.
+ */
+export class FrameSplitter {
+  readonly #max: number;
+  #parts: Buffer[] = [];
+  #partBytes = 0;
+  /** Set while skipping the rest of an oversize frame; holds its first bytes. */
+  #oversizeHead: Buffer | undefined;
+  #oversizeBytes = 0;
+
+  constructor(limits: FrameLimits) {
+    assertPositiveInteger(limits.maxFrameBytes);
+    this.#max = limits.maxFrameBytes;
+  }
+
+  /** Bytes currently held for an incomplete frame (bounded by the limit + 1). */
+  get bufferedBytes(): number {
+    return this.#partBytes;
+  }
+
+  /** Appends the frames completed by `chunk` to `out`. */
+  push(chunk: Buffer, out: Frame[]): void {
+    let start = 0;
+    let newline = chunk.indexOf(LF);
+    while (newline !== -1) {
+      this.#completeFrame(chunk, start, newline, out);
+      start = newline + 1;
+      newline = chunk.indexOf(LF, start);
+    }
+    if (start < chunk.length) this.#holdPartial(chunk, start);
+  }
+
+  /** Flushes an unterminated last frame at end of stream. */
+  end(out: Frame[]): void {
+    if (this.#oversizeHead !== undefined || this.#partBytes > 0) {
+      this.#completeFrame(Buffer.alloc(0), 0, 0, out);
+    }
+  }
+
+  #completeFrame(chunk: Buffer, start: number, end: number, out: Frame[]): void {
+    if (this.#oversizeHead !== undefined) {
+      out.push(this.#takeOversize(end - start));
+      return;
+    }
+    const total = this.#partBytes + end - start;
+    // More than one byte over cannot be excused by a trailing "\r": reject without copying.
+    if (total > this.#max + 1) {
+      this.#startDiscarding(chunk.subarray(start, end));
+      out.push(this.#takeOversize(0));
+      return;
+    }
+    let frame = chunk;
+    if (this.#partBytes > 0) {
+      this.#parts.push(chunk.subarray(start, end));
+      frame = Buffer.concat(this.#parts, total);
+      start = 0;
+      end = total;
+      this.#parts = [];
+      this.#partBytes = 0;
+    }
+    const contentEnd = end > start && frame[end - 1] === CR ? end - 1 : end;
+    if (contentEnd - start > this.#max) {
+      this.#startDiscarding(frame.subarray(start, end));
+      out.push(this.#takeOversize(0));
+    } else if (contentEnd > start) {
+      out.push({ kind: 'line', text: frame.toString('utf8', start, contentEnd) });
+    }
+  }
+
+  #holdPartial(chunk: Buffer, start: number): void {
+    const length = chunk.length - start;
+    if (this.#oversizeHead !== undefined) {
+      this.#oversizeBytes += length;
+      return;
+    }
+    this.#parts.push(chunk.subarray(start));
+    this.#partBytes += length;
+    // One byte of slack: the frame may still end in "\r\n", and "\r" is not content.
+    if (this.#partBytes > this.#max + 1) this.#startDiscarding(Buffer.alloc(0));
+  }
+
+  /** Switches to skipping the current frame, keeping only its head; `tail` follows the held parts. */
+  #startDiscarding(tail: Buffer): void {
+    const pieces = [...this.#parts, tail];
+    this.#oversizeBytes = this.#partBytes + tail.length;
+    this.#oversizeHead = copyHead(pieces, OVERSIZE_HEAD_BYTES);
+    this.#parts = [];
+    this.#partBytes = 0;
+  }
+
+  #takeOversize(lastBytes: number): OversizeFrame {
+    // StringDecoder drops a character cut in half at the end of the head.
+    const head = new StringDecoder('utf8').write(this.#oversizeHead ?? Buffer.alloc(0));
+    const bytes = this.#oversizeBytes + lastBytes;
+    this.#oversizeHead = undefined;
+    this.#oversizeBytes = 0;
+    return { kind: 'oversize', bytes, head };
+  }
+}
+
+/** Copies the first `limit` bytes of `pieces`, so the large chunks they came from can be collected. */
+function copyHead(pieces: readonly Buffer[], limit: number): Buffer {
+  const head = Buffer.allocUnsafe(Math.min(limit, pieces.reduce((n, p) => n + p.length, 0)));
+  let filled = 0;
+  for (const piece of pieces) {
+    if (filled === head.length) break;
+    filled += piece.copy(head, filled, 0, Math.min(piece.length, head.length - filled));
+  }
+  return head;
+}
+
+function assertPositiveInteger(raw: number): void {
+  if (!Number.isSafeInteger(raw) || raw <= 0) {
+    throw new RangeError(`Expected \`maxFrameBytes\` to be a positive integer, got \`${String(raw)}\`.`);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Writable } from 'node:stream';
+
+/** The destination closed or failed (EPIPE from a dead child, a client that went away). */
+export class DestinationClosedError extends Error {
+  override readonly name = 'DestinationClosedError';
+  constructor(readonly reason: Error | undefined) {
+    super(
+      reason === undefined
+        ? 'The destination stream is closed.'
+        : `The destination stream failed: ${reason.message}`,
+      reason === undefined ? undefined : { cause: reason },
+    );
+  }
+}
+
+/**
+ * Writes one frame per line to a Writable with Node's own backpressure contract:
+ * `if (!writer.write(text)) await writer.drain();` — cheap when there is room, a promise only when
+ * the destination is full. Errors on the destination (EPIPE) never throw: they close the writer,
+ * make `drain()` reject and resolve `closed`.
+ */
+export class FrameWriter {
+  readonly #destination: Writable;
+  #isClosed = false;
+  #error: Error | undefined;
+  #resolveClosed!: (error: Error | undefined) => void;
+  /** Resolves (never rejects) when the destination closes; with the error if it failed. */
+  readonly closed: Promise<Error | undefined>;
+
+  constructor(destination: Writable) {
+    this.#destination = destination;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    destination.on('error', (error: Error) => {
+      this.#close(error);
+    });
+    destination.on('close', () => {
+      this.#close(undefined);
+    });
+    if (destination.destroyed || destination.writableEnded) this.#close(undefined);
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** Writes `text` and a newline. False means: `await drain()` before the next write. */
+  write(text: string): boolean {
+    if (this.#isClosed || this.#destination.writableEnded) return false;
+    return this.#destination.write(text + '\n');
+  }
+
+  /** Resolves once the destination has room; rejects with DestinationClosedError once it is closed. */
+  drain(): Promise<void> {
+    if (this.#isClosed || this.#destination.writableEnded) {
+      return Promise.reject(new DestinationClosedError(this.#error));
+    }
+    if (!this.#destination.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onDrain = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onClosed = (): void => {
+        cleanup();
+        reject(new DestinationClosedError(this.#error));
+      };
+      const cleanup = (): void => {
+        this.#destination.off('drain', onDrain);
+        this.#destination.off('close', onClosed);
+        this.#destination.off('error', onClosed);
+      };
+      this.#destination.on('drain', onDrain);
+      this.#destination.on('close', onClosed);
+      this.#destination.on('error', onClosed);
+    });
+  }
+
+  /** Ends the destination after queued frames; resolves when it finished or closed, never rejects. */
+  end(): Promise<void> {
+    if (this.#isClosed) return Promise.resolve();
+    if (!this.#destination.writableEnded) this.#destination.end();
+    return new Promise((resolve) => {
+      if (this.#destination.writableFinished) resolve();
+      this.#destination.once('finish', () => {
+        resolve();
+      });
+      void this.closed.then(() => {
+        resolve();
+      });
+    });
+  }
+
+  #close(error: Error | undefined): void {
+    this.#error ??= error;
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#resolveClosed(this.#error);
+  }
+}
