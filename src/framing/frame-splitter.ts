@@ -132,7 +132,12 @@ export class FrameSplitter {
 
 /** Copies the first `limit` bytes of `pieces`, so the large chunks they came from can be collected. */
 function copyHead(pieces: readonly Buffer[], limit: number): Buffer {
-  const head = Buffer.allocUnsafe(Math.min(limit, pieces.reduce((n, p) => n + p.length, 0)));
+  const head = Buffer.allocUnsafe(
+    Math.min(
+      limit,
+      pieces.reduce((n, p) => n + p.length, 0),
+    ),
+  );
   let filled = 0;
   for (const piece of pieces) {
     if (filled === head.length) break;
@@ -143,6 +148,8 @@ function copyHead(pieces: readonly Buffer[], limit: number): Buffer {
 
 function assertPositiveInteger(raw: number): void {
   if (!Number.isSafeInteger(raw) || raw <= 0) {
-    throw new RangeError(`Expected \`maxFrameBytes\` to be a positive integer, got \`${String(raw)}\`.`);
+    throw new RangeError(
+      `Expected \`maxFrameBytes\` to be a positive integer, got \`${String(raw)}\`.`,
+    );
   }
 }

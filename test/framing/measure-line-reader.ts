@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { readFrames } from '../../src/framing/line-reader.js';
 
 const LINES = 1_000_000;
-const line = '{"jsonrpc":"2.0","id":12345,"method":"tools/call","params":{"name":"echo","arguments":{"text":"héllo"}}}\n';
+const line =
+  '{"jsonrpc":"2.0","id":12345,"method":"tools/call","params":{"name":"echo","arguments":{"text":"héllo"}}}\n';
 
 async function count(source: Readable): Promise<{ lines: number; seconds: number }> {
   const started = process.hrtime.bigint();
@@ -29,7 +30,9 @@ function* chunks(): Generator<Buffer> {
 
 function report(label: string, { lines, seconds }: { lines: number; seconds: number }): void {
   const mb = (lines * Buffer.byteLength(line)) / 1e6;
-  console.log(`${label}: ${lines} lines in ${seconds.toFixed(2)} s = ${Math.round(lines / seconds).toLocaleString('en')} lines/s, ${(mb / seconds).toFixed(0)} MB/s`);
+  console.log(
+    `${label}: ${lines} lines in ${seconds.toFixed(2)} s = ${Math.round(lines / seconds).toLocaleString('en')} lines/s, ${(mb / seconds).toFixed(0)} MB/s`,
+  );
 }
 
 report('in-process chunks', await count(Readable.from(chunks())));
