@@ -1,0 +1,68 @@
+/**
+ * The four ways a client can reach the fixture server, compared in every scenario:
+ * directly, through a plain byte relay (one extra process hop), through the shim,
+ * and through the shim writing an audit log to a file.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SHIM_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+const PLAIN_RELAY = join(ROOT, 'bench', 'plain-relay.mjs');
+const SHARED_ECHO = join(ROOT, 'test', 'fixtures', 'echo-server.mjs');
+const BENCH_ECHO = join(ROOT, 'bench', 'fixtures', 'echo-server.mjs');
+
+export const PATH_IDS = ['direct', 'relay', 'shim', 'shim-audit'];
+export const PATH_LABELS = {
+  direct: 'direct',
+  relay: 'plain relay',
+  shim: 'shim (default policy)',
+  'shim-audit': 'shim + audit log file',
+};
+
+export function shimBuilt() {
+  return existsSync(SHIM_MAIN);
+}
+
+/**
+ * The bench fixture: it has the modes the scenarios need (a tool list of N tools,
+ * notification bursts, one huge result) which the shared test fixture need not have.
+ */
+export function echoServer(args = []) {
+  return { command: process.execPath, args: [BENCH_ECHO, ...args] };
+}
+
+export function sharedEchoServerExists() {
+  return existsSync(SHARED_ECHO);
+}
+
+/**
+ * @param {{ command: string, args: string[] }} server
+ * @param {{ auditFile: string, include?: string[] }} options
+ */
+export function buildPaths(server, { auditFile, include = PATH_IDS }) {
+  const shimArgs = [SHIM_MAIN, '--log-level', 'silent'];
+  const all = {
+    direct: [server.command, ...server.args],
+    relay: [process.execPath, PLAIN_RELAY, '--', server.command, ...server.args],
+    shim: [process.execPath, ...shimArgs, '--', server.command, ...server.args],
+    'shim-audit': [process.execPath, ...shimArgs, '--audit-log', auditFile, '--', server.command, ...server.args],
+  };
+  const available = shimBuilt() ? PATH_IDS : PATH_IDS.filter((id) => !id.startsWith('shim'));
+  return available
+    .filter((id) => include.includes(id))
+    .map((id) => {
+      const [command, ...args] = all[id];
+      return { id, label: PATH_LABELS[id], command, args, relayed: id !== 'direct' };
+    });
+}
+
+/** The command line as a reader would type it from the repository root. */
+export function describeCommand(path) {
+  return [path.command, ...path.args]
+    .map((part) => (part === process.execPath ? 'node' : part))
+    .map((part) => (part.startsWith(ROOT) ? relative(ROOT, part) : part))
+    .map((part) => (part.startsWith('/') ? part.replace(/^\/tmp\/[^/]+\//, '$TMP/') : part))
+    .join(' ');
+}

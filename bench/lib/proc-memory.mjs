@@ -1,0 +1,39 @@
+/** Resident memory of a process from /proc/<pid>/status (Linux): current (VmRSS) and peak (VmHWM). */
+import { readFileSync } from 'node:fs';
+
+/** Parses the `VmRSS` and `VmHWM` lines of a /proc status text into bytes. */
+export function parseProcStatus(text) {
+  const field = (name) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
+    if (match === null) throw new Error(`Expected a \`${name}\` line in /proc/<pid>/status, found none.`);
+    return Number(match[1]) * 1024;
+  };
+  return { rss: field('VmRSS'), hwm: field('VmHWM') };
+}
+
+export function readProcMemory(pid) {
+  return parseProcStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+/** True when /proc status files exist here (Linux); elsewhere the memory scenario is skipped. */
+export function procMemoryAvailable() {
+  try {
+    readProcMemory(process.pid);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How far RSS moved after warm-up: (max − min) / min over the samples taken
+ * after the first `warmupFraction` of the run. 0.1 means "within 10%".
+ */
+export function rssDrift(samples, warmupFraction = 0.1) {
+  const settled = samples.slice(Math.floor(samples.length * warmupFraction));
+  if (settled.length === 0) throw new RangeError('Expected RSS samples after warm-up, got none.');
+  const values = settled.map((sample) => sample.rss);
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return { min, max, drift: (max - min) / min };
+}

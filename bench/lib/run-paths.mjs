@@ -1,0 +1,51 @@
+/** Helpers to drive several paths in one scenario, fairly and without leaking processes. */
+import { startPath } from './spawn-path.mjs';
+
+/** Starts every path (one at a time, so start-up does not compete), runs `body`, always stops them. */
+export async function withPaths(paths, body, options) {
+  const running = [];
+  try {
+    for (const path of paths) running.push(await startPath(path, options));
+    return await body(running);
+  } finally {
+    await Promise.all(running.map((item) => item.close()));
+  }
+}
+
+/**
+ * Runs `step` `rounds` times for every path, rotating which path goes first
+ * each round, so drift in machine load spreads evenly over the paths.
+ * Returns the step results per path id.
+ */
+export async function interleave(items, rounds, step) {
+  const results = Object.fromEntries(items.map((item) => [item.path.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let offset = 0; offset < items.length; offset++) {
+      const item = items[(round + offset) % items.length];
+      try {
+        results[item.path.id].push(await step(item, round));
+      } catch (error) {
+        throw item.explain?.(error) ?? error;
+      }
+    }
+  }
+  return results;
+}
+
+/**
+ * Keeps `window` requests in flight until `total` have been answered; resolves
+ * with the elapsed milliseconds. `check` validates each answer.
+ */
+export async function pipeline(client, total, window, makeRequest, check) {
+  const started = performance.now();
+  let sent = 0;
+  const worker = async () => {
+    while (sent < total) {
+      const index = sent++;
+      const { message } = await makeRequest(client, index);
+      check?.(message, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, total) }, worker));
+  return performance.now() - started;
+}

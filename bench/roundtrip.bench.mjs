@@ -1,0 +1,69 @@
+/** Round trip: sequential tools/call latency per path after warm-up; the added latency is what a hop costs. */
+import { compareToBaselines } from './lib/baselines.mjs';
+import { checkBudget } from './lib/budgets.mjs';
+import { formatMicros, formatRatio } from './lib/format.mjs';
+import { buildPaths, echoServer } from './lib/paths.mjs';
+import { interleave, withPaths } from './lib/run-paths.mjs';
+import { echoParams, expectEcho } from './lib/spawn-path.mjs';
+import { summarise } from './lib/stats.mjs';
+
+export const name = 'roundtrip';
+export const title = 'Round trip';
+
+const TEXT = 'Summarise the open pull requests of the repository, newest first.';
+
+async function timedEcho(item) {
+  const { message, sentAt, receivedAt } = await item.client.request('tools/call', echoParams(TEXT));
+  expectEcho(message, TEXT);
+  return (receivedAt - sentAt) * 1000;
+}
+
+export async function run({ quick, auditFile }) {
+  const warmup = quick ? 50 : 2000;
+  const rounds = quick ? 200 : 10_000;
+  const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
+  const samples = await withPaths(paths, async (running) => {
+    await interleave(running, warmup, timedEcho);
+    return interleave(running, rounds, timedEcho);
+  });
+  const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
+  const compare = (key) => compareToBaselines(Object.fromEntries(paths.map((path) => [path.id, stats[path.id][key]])));
+  const [p50, p95, p99] = [compare('p50'), compare('p95'), compare('p99')];
+  const shimP50 = stats.shim?.p50;
+  const auditP50 = stats['shim-audit']?.p50;
+  return {
+    name,
+    title,
+    about: 'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns request by request, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
+    command: `node bench/run.mjs ${name}`,
+    settings: `${warmup} warm-up and ${rounds} measured requests per path, a ${TEXT.length}-character argument.`,
+    tables: [
+      {
+        columns: ['path', 'p50', 'p95', 'p99', 'added p50', 'added p95', 'added p99', 'p50 vs direct', 'p50 vs relay', 'added p50 vs relay’s', 'added p99 vs relay’s'],
+        rows: paths.map(({ id, label }) => [
+          label,
+          formatMicros(p50[id].value),
+          formatMicros(p95[id].value),
+          formatMicros(p99[id].value),
+          formatMicros(p50[id].added),
+          formatMicros(p95[id].added),
+          formatMicros(p99[id].added),
+          formatRatio(p50[id].vsDirect),
+          formatRatio(p50[id].vsRelay),
+          formatRatio(p50[id].addedVsRelay),
+          formatRatio(p99[id].addedVsRelay),
+        ]),
+      },
+    ],
+    budgets: [
+      checkBudget('roundtrip-p50', p50.shim?.addedVsRelay),
+      checkBudget('roundtrip-p99', p99.shim?.addedVsRelay),
+      checkBudget('audit-p50', shimP50 === undefined || auditP50 === undefined ? undefined : (auditP50 - shimP50) / shimP50),
+    ],
+    notes: [],
+    chart: {
+      title: `tools/call round trip, ${rounds} sequential requests per path`,
+      series: paths.map((path) => ({ label: path.label, samples: samples[path.id] })),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * Runs the benchmark scenarios (bench/<name>.bench.mjs) and writes the report.
+ *   node bench/run.mjs [--quick] [--strict] [--baselines-only] [scenario...]
+ * A full run of every scenario rewrites docs/benchmarks.md and docs/benchmark-latency.svg;
+ * quick or partial runs write bench/results/ instead, so the committed page only ever
+ * holds complete, full-length figures.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { formatBudgetValue } from './lib/budgets.mjs';
+import { renderLatencyChart } from './lib/latency-chart.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { buildPaths, describeCommand, echoServer, ROOT, shimBuilt } from './lib/paths.mjs';
+import { passMark, renderReport } from './lib/report.mjs';
+
+const SCENARIOS = ['roundtrip', 'throughput', 'cold-start', 'policy', 'memory', 'big-list'];
+const FLAGS = ['--quick', '--strict', '--baselines-only', '--help'];
+const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only] [${SCENARIOS.join('|')}...]
+  --quick           a few iterations per scenario, to check the harness (CI); no timing is judged
+  --strict          exit 1 when a budget fails
+  --baselines-only  run without the shim (dist/cli/main.js not built yet)`;
+
+function parseArguments(argv) {
+  const unknown = argv.find((arg) => arg.startsWith('-') && !FLAGS.includes(arg));
+  if (unknown !== undefined) throw new Error(`Unknown option \`${unknown}\`.\n${USAGE}`);
+  const names = argv.filter((arg) => !arg.startsWith('-'));
+  const bad = names.find((candidate) => !SCENARIOS.includes(candidate));
+  if (bad !== undefined) throw new Error(`Expected a scenario among ${SCENARIOS.join(', ')}, got \`${bad}\`.`);
+  return {
+    help: argv.includes('--help'),
+    quick: argv.includes('--quick'),
+    strict: argv.includes('--strict'),
+    baselinesOnly: argv.includes('--baselines-only'),
+    names: names.length > 0 ? names : SCENARIOS,
+  };
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  if (options.help) return console.log(USAGE);
+  if (!shimBuilt() && !options.baselinesOnly) {
+    throw new Error('Expected the built shim at dist/cli/main.js, found none. Run `npm run build` first, or pass `--baselines-only`.');
+  }
+  const complete = !options.quick && options.names.length === SCENARIOS.length && shimBuilt();
+  const outDir = complete ? join(ROOT, 'docs') : join(ROOT, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const tmpDir = mkdtempSync(join(tmpdir(), 'mcp-opa-shim-bench-'));
+  const context = {
+    quick: options.quick,
+    tmpDir,
+    auditFile: (scenario) => join(tmpDir, `${scenario}-audit.jsonl`),
+    log: (message) => console.error(`  ${message}`),
+  };
+  const scenarios = [];
+  try {
+    for (const name of options.names) {
+      console.error(`bench: ${name}${options.quick ? ' (quick)' : ''}`);
+      const started = performance.now();
+      const scenario = await import(`./${name}.bench.mjs`);
+      const result = await scenario.run(context);
+      if (result.chart) {
+        const file = join(outDir, 'benchmark-latency.svg');
+        writeFileSync(file, renderLatencyChart(result.chart.series, { title: result.chart.title }));
+        result.chartFile = relative(outDir, file);
+      }
+      scenarios.push(result);
+      console.error(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+  const analysisFile = join(ROOT, 'bench', 'analysis.md');
+  const page = renderReport({
+    generatedAt: new Date().toISOString(),
+    quick: options.quick,
+    machine: describeMachine(),
+    paths: buildPaths(echoServer(), { auditFile: '/tmp/bench/audit.jsonl' }).map((path) => ({ label: path.label, command: describeCommand(path) })),
+    scenarios,
+    ...(complete && existsSync(analysisFile) ? { analysis: readFileSync(analysisFile, 'utf8') } : {}),
+  });
+  writeFileSync(join(outDir, 'benchmarks.md'), page);
+  writeFileSync(join(ROOT, 'bench', 'results', 'results.json'), `${JSON.stringify(scenarios.map(withoutSamples), null, 2)}\n`);
+  const checks = scenarios.flatMap((scenario) => scenario.budgets);
+  for (const check of checks) {
+    console.log(`${options.quick ? 'not judged' : passMark(check.pass).padEnd(12)}  ${formatBudgetValue(check, check.measured).padStart(9)}  ${check.text}`);
+  }
+  console.log(`Report: ${relative(ROOT, join(outDir, 'benchmarks.md'))}`);
+  if (options.strict && !options.quick && checks.some((check) => check.pass === false)) process.exitCode = 1;
+}
+
+function withoutSamples(scenario) {
+  const { chart, ...rest } = scenario;
+  return { ...rest, ...(chart ? { chart: { title: chart.title } } : {}) };
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
