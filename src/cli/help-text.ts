@@ -1,0 +1,72 @@
+import {
+  EVAL_OPTIONS,
+  HELP_OPTION,
+  RUN_OPTIONS,
+  VERSION_OPTION,
+  envNameOf,
+  type OptionSpec,
+} from '../config/option-specs.js';
+
+/** `mcp-opa-shim --help`. Option lines come from the option table, so they cannot drift. */
+export function helpText(version: string): string {
+  return [
+    `mcp-opa-shim ${version}: puts an OPA policy (compiled to Wasm) in front of a stdio MCP server.`,
+    '',
+    'Usage:',
+    '  mcp-opa-shim [options] -- <command> [args...]',
+    '  mcp-opa-shim eval --input <file|-> [--policy <file>] [--data <file>]... [--entrypoint <path>]',
+    '  mcp-opa-shim audit verify|roots|replay|summary ...   (mcp-opa-shim audit --help)',
+    '',
+    'Every option can also be set with the environment variable shown; the command line wins.',
+    ...optionLines([...RUN_OPTIONS, HELP_OPTION, VERSION_OPTION]),
+    '',
+    'Notes:',
+    '  * repeatable: give the option several times. In the environment give a comma-separated',
+    '    list or a JSON array of strings (["a,b","c"]). Any command-line use replaces the env list.',
+    '  Flags in the environment take 1/true/yes or 0/false/no. Empty variables count as unset.',
+    '  Paths may start with ~/. Relative paths are resolved against the working directory.',
+    '  Without `--`, the first argument that is not an option starts the server command.',
+    '',
+    'Example:',
+    '  mcp-opa-shim --principal alice --role developer --root ~/projects \\',
+    '    --audit-log ~/mcp-audit.jsonl -- npx -y @modelcontextprotocol/server-filesystem ~/projects',
+    '',
+  ].join('\n');
+}
+
+/** `mcp-opa-shim eval --help`. */
+export function evalHelpText(version: string): string {
+  return [
+    `mcp-opa-shim ${version} eval: print the policy decision for one input, without a server.`,
+    '',
+    'Usage:',
+    '  mcp-opa-shim eval --input <file|-> [--policy <file>] [--data <file>]... [--entrypoint <path>]',
+    ...optionLines([...EVAL_OPTIONS, HELP_OPTION]),
+    '',
+    'Example:',
+    '  mcp-opa-shim eval --input examples/file-roots/input.json --data examples/file-roots/data.json',
+    '',
+  ].join('\n');
+}
+
+const NAME_WIDTH = 30;
+
+function optionLines(specs: readonly OptionSpec[]): string[] {
+  const lines: string[] = [];
+  let group = '';
+  for (const spec of specs) {
+    if (spec.group !== group) {
+      group = spec.group;
+      lines.push('', `${group}:`);
+    }
+    const name = `  --${spec.name}${spec.valueName === undefined ? '' : ` ${spec.valueName}`}`;
+    const marker = spec.repeatable ? ' *' : '';
+    lines.push(`${(name + marker).padEnd(NAME_WIDTH)} ${spec.summary}`);
+    const details = [
+      spec.fromEnv ? `env ${envNameOf(spec)}` : undefined,
+      spec.defaultText === undefined ? undefined : `default: ${spec.defaultText}`,
+    ].filter((detail) => detail !== undefined);
+    if (details.length > 0) lines.push(`${' '.repeat(NAME_WIDTH)} ${details.join('; ')}`);
+  }
+  return lines;
+}

@@ -1,0 +1,106 @@
+import { homedir, userInfo } from 'node:os';
+import type { PolicyConfig, ShimConfig } from '../config/config.js';
+import { loadEnvFiles } from '../config/load-env-files.js';
+import { EVAL_OPTIONS, RUN_OPTIONS } from '../config/option-specs.js';
+import { existingFile, single, type OptionContext } from '../config/options/value-checks.js';
+import { unknownShimEnvNames, withEnvOptions, type Env } from '../config/read-env-options.js';
+import { readOptionTokens } from '../config/read-option-tokens.js';
+import { showValue } from '../config/show-value.js';
+import { shimVersion } from '../config/shim-version.js';
+import { validatePolicyOnlyOptions, validateShimOptions } from '../config/validate-options.js';
+import { evalHelpText, helpText } from './help-text.js';
+import { UsageError } from './usage-error.js';
+
+export type ParsedCommand =
+  | {
+      readonly kind: 'run';
+      readonly config: ShimConfig;
+      /** Merged `--env-file` values (later files win). All of them are secrets. */
+      readonly envFileValues: Readonly<Record<string, string>>;
+      /** Non-fatal findings worth a log line, e.g. an unknown `MCP_OPA_SHIM_*` variable. */
+      readonly warnings: readonly string[];
+    }
+  | {
+      readonly kind: 'eval';
+      readonly policy: PolicyConfig;
+      /** Absolute path of an existing file, or `-` for stdin. */
+      readonly inputPath: string;
+    }
+  /** Everything after `audit`, untouched, for the audit command's own parser. */
+  | { readonly kind: 'audit'; readonly argv: readonly string[] }
+  /** `text` ends with a newline and goes to stdout. */
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version'; readonly text: string };
+
+/** Overrides for tests; the defaults are the real process's. */
+export interface ParseContext {
+  readonly cwd?: string;
+  readonly homeDir?: string;
+  readonly osUsername?: () => string;
+}
+
+const SHIM = 'mcp-opa-shim';
+const COMMAND_EXAMPLE = `${SHIM} -- npx -y @modelcontextprotocol/server-everything`;
+
+/**
+ * Parses the shim's arguments (`process.argv.slice(2)`) and its `MCP_OPA_SHIM_*` environment.
+ * Throws `UsageError` (exit 2, message on stderr) on the first problem.
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Env,
+  context: ParseContext = {},
+): ParsedCommand {
+  const optionContext: OptionContext = {
+    cwd: context.cwd ?? process.cwd(),
+    env,
+    homeDir: context.homeDir ?? env.HOME ?? homedir(),
+    osUsername: context.osUsername ?? (() => userInfo().username),
+  };
+  if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
+  if (argv[0] === 'eval') return parseEval(argv.slice(1), env, optionContext);
+  return parseRun(argv, env, optionContext);
+}
+
+function parseRun(argv: readonly string[], env: Env, context: OptionContext): ParsedCommand {
+  const tokens = readOptionTokens(argv, RUN_OPTIONS, { positionals: 'command', usage: SHIM });
+  if (tokens.special === 'help') return { kind: 'help', text: helpText(shimVersion()) };
+  if (tokens.special === 'version') return { kind: 'version', text: `${shimVersion()}\n` };
+  const [command, ...args] = tokens.rest;
+  if (command === undefined) {
+    throw new UsageError(
+      `Expected a server command after the options, e.g. \`${COMMAND_EXAMPLE}\`, got nothing. Run \`${SHIM} --help\` for the options.`,
+    );
+  }
+  if (command.trim() === '') {
+    throw new UsageError(`Expected a program name as the server command, got \`${showValue(command)}\`.`);
+  }
+  if (!tokens.separated && (command === 'eval' || command === 'audit')) {
+    throw new UsageError(
+      `Expected the subcommand \`${command}\` first, got it after options; write \`${SHIM} ${command} [options]\` (or \`${SHIM} [options] -- ${command}\` to wrap a program of that name).`,
+    );
+  }
+  const options = withEnvOptions(tokens.options, env, RUN_OPTIONS);
+  const config = validateShimOptions(options, [command, ...args], context);
+  const warnings = unknownShimEnvNames(env, RUN_OPTIONS).map(
+    (name) => `Ignoring the environment variable \`${name}\`: no option has that name (see \`${SHIM} --help\`).`,
+  );
+  return { kind: 'run', config, envFileValues: loadEnvFiles(config.envFiles), warnings };
+}
+
+function parseEval(argv: readonly string[], env: Env, context: OptionContext): ParsedCommand {
+  const usage = `${SHIM} eval`;
+  const tokens = readOptionTokens(argv, EVAL_OPTIONS, { positionals: 'reject', usage });
+  if (tokens.special === 'help') return { kind: 'help', text: evalHelpText(shimVersion()) };
+  if (tokens.special === 'version') return { kind: 'version', text: `${shimVersion()}\n` };
+  const options = withEnvOptions(tokens.options, env, EVAL_OPTIONS);
+  const rawInput = single(options, 'input');
+  if (rawInput === undefined) {
+    throw new UsageError(
+      `Expected \`--input <file|->\` for \`${usage}\`, got nothing; give a JSON policy input file, or \`-\` to read it from stdin.`,
+    );
+  }
+  const inputPath =
+    rawInput.value === '-' ? '-' : existingFile(rawInput, context, 'an existing JSON file or `-` for stdin');
+  return { kind: 'eval', policy: validatePolicyOnlyOptions(options, context), inputPath };
+}

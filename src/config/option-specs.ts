@@ -1,0 +1,214 @@
+/**
+ * The table of command-line options. The parser, the env-var mapping and the help text all read
+ * it, so an option cannot exist in one and be missing from another.
+ */
+
+export interface OptionSpec {
+  /** Long name without the leading dashes. */
+  readonly name: string;
+  /** `value` takes an argument; `flag` is a boolean switch. */
+  readonly kind: 'value' | 'flag';
+  readonly repeatable: boolean;
+  /** Placeholder shown in the help text, e.g. `<file>`. */
+  readonly valueName?: string;
+  readonly summary: string;
+  /** Shown as "default: …" in the help text. */
+  readonly defaultText?: string;
+  /** Heading the option is listed under in the help text. */
+  readonly group: string;
+  /** False for `--help`/`--version`, which make no sense as settings. */
+  readonly fromEnv: boolean;
+}
+
+const ENV_PREFIX = 'MCP_OPA_SHIM_';
+
+/** `max-frame-bytes` → `MCP_OPA_SHIM_MAX_FRAME_BYTES`. */
+export function envNameOf(spec: Pick<OptionSpec, 'name'>): string {
+  return ENV_PREFIX + spec.name.toUpperCase().replace(/-/g, '_');
+}
+
+export function isShimEnvName(name: string): boolean {
+  return name.startsWith(ENV_PREFIX);
+}
+
+type SpecInput = Omit<OptionSpec, 'repeatable' | 'fromEnv' | 'kind'> &
+  Partial<Pick<OptionSpec, 'repeatable' | 'fromEnv' | 'kind'>>;
+
+function spec(input: SpecInput): OptionSpec {
+  return { kind: 'value', repeatable: false, fromEnv: true, ...input };
+}
+
+const POLICY = 'Policy';
+
+export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
+  spec({
+    name: 'policy',
+    valueName: '<file>',
+    group: POLICY,
+    summary: 'Policy: .wasm, OPA bundle .tar.gz/.tgz, or .rego (compiled with `opa` on PATH)',
+    defaultText: 'the embedded policy built from policy.rego',
+  }),
+  spec({
+    name: 'data',
+    valueName: '<file>',
+    group: POLICY,
+    repeatable: true,
+    summary: 'JSON or YAML (.json/.yaml/.yml) merged into the policy `data`',
+  }),
+  spec({
+    name: 'entrypoint',
+    valueName: '<path>',
+    group: POLICY,
+    summary: 'Policy rule to evaluate, slash-separated',
+    defaultText: 'mcp/decision',
+  }),
+];
+
+export const RUN_OPTIONS: readonly OptionSpec[] = [
+  ...POLICY_FILE_OPTIONS,
+  spec({
+    name: 'mode',
+    valueName: '<enforce|monitor>',
+    group: POLICY,
+    summary: 'monitor evaluates and records but never blocks',
+    defaultText: 'enforce',
+  }),
+  spec({
+    name: 'no-watch',
+    kind: 'flag',
+    group: POLICY,
+    summary: 'Do not reload --policy/--data when the files change',
+  }),
+  spec({
+    name: 'principal',
+    valueName: '<id>',
+    group: 'Identity',
+    summary: 'Who the agent acts for',
+    defaultText: 'the OS user (then $USER, $LOGNAME)',
+  }),
+  spec({ name: 'role', valueName: '<role>', group: 'Identity', repeatable: true, summary: 'A role of the principal' }),
+  spec({
+    name: 'attr',
+    valueName: '<key=value>',
+    group: 'Identity',
+    repeatable: true,
+    summary: 'A principal attribute',
+  }),
+  spec({
+    name: 'server-id',
+    valueName: '<name>',
+    group: 'Identity',
+    summary: 'Id of the wrapped server in the policy input',
+    defaultText: 'derived from the command (npx/uvx/node/python -m aware)',
+  }),
+  spec({
+    name: 'env-file',
+    valueName: '<file>',
+    group: 'Child environment',
+    repeatable: true,
+    summary: 'dotenv file added to the child environment; its values are secrets',
+  }),
+  spec({
+    name: 'env-allow',
+    valueName: '<NAME>',
+    group: 'Child environment',
+    repeatable: true,
+    summary: 'Pass only these variables (plus --env-file ones) to the child',
+    defaultText: 'pass everything except MCP_OPA_SHIM_*',
+  }),
+  spec({
+    name: 'secret-env',
+    valueName: '<NAME>',
+    group: 'Child environment',
+    repeatable: true,
+    summary: 'Treat the value of this variable as a secret',
+  }),
+  spec({
+    name: 'secret-pattern',
+    valueName: '<text>',
+    group: 'Child environment',
+    repeatable: true,
+    summary: 'Variable names containing this (case-insensitive) hold secrets; adds to the defaults',
+    defaultText: 'TOKEN SECRET KEY PASSWORD PASSWD CREDENTIAL AUTH PRIVATE SESSION COOKIE',
+  }),
+  spec({
+    name: 'root',
+    valueName: '<dir>',
+    group: 'File roots',
+    repeatable: true,
+    summary: 'Directory the server may touch (must exist; symlinks resolved)',
+  }),
+  spec({
+    name: 'path-pointer',
+    valueName: '<pointer>',
+    group: 'File roots',
+    repeatable: true,
+    summary: 'JSON pointer (RFC 6901) into tool arguments that holds a file path, e.g. /file',
+  }),
+  spec({
+    name: 'log-level',
+    valueName: '<level>',
+    group: 'Logging and audit',
+    summary: 'fatal, error, warn, info, debug, trace or silent',
+    defaultText: 'info',
+  }),
+  spec({
+    name: 'log-file',
+    valueName: '<file>',
+    group: 'Logging and audit',
+    summary: 'Write logs here instead of stderr',
+  }),
+  spec({
+    name: 'audit-log',
+    valueName: '<file>',
+    group: 'Logging and audit',
+    summary: 'Append hash-chained decision records (JSON lines) here',
+  }),
+  spec({
+    name: 'audit-stderr',
+    kind: 'flag',
+    group: 'Logging and audit',
+    summary: 'Also write decision records to stderr',
+  }),
+  spec({
+    name: 'max-frame-bytes',
+    valueName: '<size>',
+    group: 'Limits',
+    summary: 'Largest accepted message; bytes or with K/KiB, M/MiB, G/GiB (max 512MiB)',
+    defaultText: '64MiB',
+  }),
+  spec({
+    name: 'shutdown-grace-ms',
+    valueName: '<ms>',
+    group: 'Limits',
+    summary: 'Wait between shutdown stages: close stdin, SIGTERM, SIGKILL (0-600000)',
+    defaultText: '2000',
+  }),
+];
+
+export const EVAL_OPTIONS: readonly OptionSpec[] = [
+  spec({
+    name: 'input',
+    valueName: '<file|->',
+    group: 'Eval',
+    summary: 'Policy input as JSON; - reads stdin',
+    fromEnv: false,
+  }),
+  ...POLICY_FILE_OPTIONS,
+];
+
+export const HELP_OPTION: OptionSpec = spec({
+  name: 'help',
+  kind: 'flag',
+  group: 'General',
+  summary: 'Print this help (also -h)',
+  fromEnv: false,
+});
+
+export const VERSION_OPTION: OptionSpec = spec({
+  name: 'version',
+  kind: 'flag',
+  group: 'General',
+  summary: 'Print the version',
+  fromEnv: false,
+});

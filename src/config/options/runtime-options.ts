@@ -1,0 +1,66 @@
+import { DEFAULT_MAX_FRAME_BYTES, type Mode } from '../config.js';
+import type { RawOptions, RawValue } from '../read-option-tokens.js';
+import { invalid, single } from './value-checks.js';
+
+export interface RuntimeOptions {
+  readonly mode: Mode;
+  readonly maxFrameBytes: number;
+  readonly shutdownGraceMs: number;
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 2000;
+const MAX_SHUTDOWN_GRACE_MS = 600_000;
+/** A frame becomes one JS string; V8 caps strings at about 2^29 characters. */
+export const MAX_FRAME_BYTES_LIMIT = 512 * 1024 * 1024;
+
+/** `--mode`, `--max-frame-bytes`, `--shutdown-grace-ms`. */
+export function validateRuntimeOptions(options: RawOptions): RuntimeOptions {
+  const rawMode = single(options, 'mode');
+  const rawFrame = single(options, 'max-frame-bytes');
+  const rawGrace = single(options, 'shutdown-grace-ms');
+  return {
+    mode: rawMode === undefined ? 'enforce' : mode(rawMode),
+    maxFrameBytes: rawFrame === undefined ? DEFAULT_MAX_FRAME_BYTES : frameBytes(rawFrame),
+    shutdownGraceMs: rawGrace === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : graceMs(rawGrace),
+  };
+}
+
+function mode(raw: RawValue): Mode {
+  const value = raw.value.trim().toLowerCase();
+  if (value === 'enforce' || value === 'monitor') return value;
+  throw invalid(raw, '`enforce` or `monitor`');
+}
+
+const UNIT_BYTES: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** Binary units only: `64MiB` or `64M`; `64MB` is refused rather than guessed. */
+function frameBytes(raw: RawValue): number {
+  const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(raw.value);
+  const unit = UNIT_BYTES[(match?.[2] ?? '').toLowerCase()];
+  const bytes = match === null || unit === undefined ? Number.NaN : Number(match[1]) * unit;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw invalid(raw, 'a positive integer', 'Give bytes, or a size like `64MiB` (units K/KiB, M/MiB, G/GiB).');
+  }
+  if (bytes > MAX_FRAME_BYTES_LIMIT) {
+    throw invalid(raw, `at most 512MiB (${MAX_FRAME_BYTES_LIMIT} bytes)`);
+  }
+  return bytes;
+}
+
+function graceMs(raw: RawValue): number {
+  const value = raw.value.trim();
+  const ms = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms > MAX_SHUTDOWN_GRACE_MS) {
+    throw invalid(raw, `an integer number of milliseconds from 0 to ${MAX_SHUTDOWN_GRACE_MS}`);
+  }
+  return ms;
+}
