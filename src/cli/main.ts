@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { runAudit } from './audit-command.js';
+import { runEval } from './eval-command.js';
+import { parseCommandLine } from './parse-command-line.js';
+import { runShim } from './run-shim.js';
+import { UsageError } from './usage-error.js';
+
+const EXIT_USAGE = 2;
+
+/** Dispatches a command line; resolves with the exit code. Never writes logs to stdout. */
+async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCommandLine(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`mcp-opa-shim: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  switch (command.kind) {
+    case 'help':
+    case 'version':
+      process.stdout.write(command.text);
+      return 0;
+    case 'audit':
+      return runAudit([...command.argv], { stdout: process.stdout, stderr: process.stderr });
+    case 'eval':
+      return runEval({
+        policyConfig: command.policy,
+        inputPath: command.inputPath,
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    case 'run':
+      for (const warning of command.warnings) process.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
+      return runShim(command.config, command.envFileValues, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // The only place that exits: watchers and stdin would otherwise keep the process alive.
+    process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`mcp-opa-shim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

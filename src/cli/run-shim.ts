@@ -1,0 +1,113 @@
+import type { Readable, Writable } from 'node:stream';
+import { createAuditor } from '../audit/auditor.js';
+import { buildChildEnv } from '../child/build-child-env.js';
+import { exitCodeOf, type ServerExit } from '../child/exit-code.js';
+import { forwardSignals } from '../child/forward-signals.js';
+import { ServerSpawnError } from '../child/spawn-error.js';
+import { startServer, type ServerProcess } from '../child/start-server.js';
+import type { ShimConfig } from '../config/config.js';
+import { shimVersion } from '../config/shim-version.js';
+import { createInputContext } from '../input/input-context.js';
+import { createLogger } from '../logging/create-logger.js';
+import { createPolicyEngine } from '../policy/create-policy-engine.js';
+import { startRelay } from '../relay/start-relay.js';
+import { collectSecrets } from '../secrets/secret-set.js';
+import { Session } from '../session/session.js';
+
+export interface ShimIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** After the server exits, how long its stdout may stay open (a grandchild holding the pipe). */
+const STDOUT_DRAIN_MS = 1000;
+
+export const EXIT_POLICY_FAILED = 78;
+export const EXIT_SPAWN_FAILED = 127;
+
+/** Runs one wrapped server until it exits; resolves with the shim's exit code. */
+export async function runShim(config: ShimConfig, envFileValues: Readonly<Record<string, string>>, io: ShimIo): Promise<number> {
+  const secrets = collectSecrets({
+    env: io.env,
+    envFileValues,
+    secretEnv: config.secretEnv,
+    namePatterns: config.secretNamePatterns,
+  });
+  const logger = createLogger({ level: config.logLevel, file: config.logFile, secrets });
+
+  let policy;
+  try {
+    policy = await createPolicyEngine(config, logger);
+  } catch (error) {
+    // Fail closed before anything runs: no policy, no server.
+    io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_POLICY_FAILED;
+  }
+  const auditor = createAuditor({
+    file: config.auditLog,
+    stderr: config.auditStderr,
+    policy,
+    secrets,
+    labels: { server_id: config.serverId, principal: config.principal.id, version: shimVersion() },
+  });
+
+  const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });
+  let server: ServerProcess;
+  try {
+    server = await startServer({ command: config.command, args: config.args, env: childEnv, shutdownGraceMs: config.shutdownGraceMs });
+  } catch (error) {
+    const message = error instanceof ServerSpawnError ? error.message : `Could not start \`${config.command}\`: ${String(error)}`;
+    io.stderr.write(`mcp-opa-shim: ${message}\n`);
+    auditor.fault({ direction: 'to_server', fault: 'spawn_failed', detail: message, action: 'denied' });
+    auditor.close();
+    policy.close();
+    return EXIT_SPAWN_FAILED;
+  }
+  logger.info({ pid: server.pid, command: config.command, policy: policy.revision }, 'server started');
+
+  const relay = startRelay(
+    {
+      session: new Session(),
+      policy,
+      auditor,
+      secrets,
+      inputContext: createInputContext(config, Object.keys(childEnv)),
+      logger,
+      monitor: config.mode === 'monitor',
+      maxFrameBytes: config.maxFrameBytes,
+    },
+    { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
+  );
+  const stopForwarding = forwardSignals({
+    kill(signal) {
+      const sent = server.kill(signal);
+      // Make sure a server that ignores the signal still ends.
+      void server.shutdown();
+      return sent;
+    },
+  });
+  // The client closed our stdin: it is done with the server.
+  void relay.clientClosed.then(() => server.shutdown());
+
+  const exit = await server.exited;
+  await Promise.race([relay.serverClosed, delay(STDOUT_DRAIN_MS)]);
+  const pending = describeExit(exit);
+  auditor.fault({ direction: 'to_client', fault: 'child_exit', detail: pending, action: 'forwarded' });
+  await relay.failPending(`The server exited (${pending}) before answering this request.`);
+  stopForwarding();
+  auditor.close();
+  policy.close();
+  await relay.finish();
+  logger.info({ exit }, 'server exited');
+  return exitCodeOf(exit);
+}
+
+function describeExit(exit: ServerExit): string {
+  return exit.signal === null ? `exit code ${String(exit.code)}` : `killed by ${exit.signal}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,88 @@
+import type { Readable, Writable } from 'node:stream';
+import { FrameWriter } from '../framing/frame-writer.js';
+import { readFrames } from '../framing/line-reader.js';
+import { errorReply } from '../messages/build-replies.js';
+import { ErrorCodes } from '../messages/json-rpc.js';
+import { recoverId } from '../messages/parse-frame.js';
+import { refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
+import type { LineSink, RelayContext } from './relay-context.js';
+import { refuseOversizeServerFrame, relayServerLine } from './server-to-client.js';
+
+export interface RelayEnds {
+  readonly clientIn: Readable;
+  readonly clientOut: Writable;
+  readonly serverIn: Writable;
+  readonly serverOut: Readable;
+}
+
+export interface Relay {
+  /** Resolves when the client closed its end (stdin EOF). */
+  readonly clientClosed: Promise<void>;
+  /** Resolves when the server closed its stdout. */
+  readonly serverClosed: Promise<void>;
+  /** Answers every client request still waiting, e.g. after the server died. */
+  failPending(reason: string): Promise<void>;
+  /** Flushes what is queued for the client. */
+  finish(): Promise<void>;
+}
+
+function sinkFor(writer: FrameWriter): LineSink {
+  return {
+    send(line) {
+      if (writer.write(line)) return undefined;
+      // A closed destination drops the line: the caller's pending bookkeeping answers for it.
+      return writer.drain().catch(() => undefined);
+    },
+  };
+}
+
+/** Wires both pipelines. Each frame is handled in order; a failure on one frame never stops the relay. */
+export function startRelay(base: Omit<RelayContext, 'toClient' | 'toServer'>, ends: RelayEnds): Relay {
+  const clientWriter = new FrameWriter(ends.clientOut);
+  const serverWriter = new FrameWriter(ends.serverIn);
+  const context: RelayContext = { ...base, toClient: sinkFor(clientWriter), toServer: sinkFor(serverWriter) };
+  const limits = { maxFrameBytes: context.maxFrameBytes };
+
+  const clientClosed = (async () => {
+    for await (const frame of readFrames(ends.clientIn, limits)) {
+      try {
+        if (frame.kind === 'line') await relayClientLine(context, frame.text);
+        else await refuseOversizeClientFrame(context, frame.bytes, frame.head);
+      } catch (error) {
+        // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
+        const detail = error instanceof Error ? error.message : String(error);
+        context.auditor.fault({ direction: 'to_server', fault: 'internal_error', detail, action: 'denied' });
+        context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
+        const id = frame.kind === 'line' ? recoverId(frame.text.slice(0, 4096)) : null;
+        await context.toClient.send(errorReply(id, ErrorCodes.internalError, 'Internal error: the shim could not judge this message, so it was not forwarded.'));
+      }
+    }
+  })();
+
+  const serverClosed = (async () => {
+    for await (const frame of readFrames(ends.serverOut, limits)) {
+      try {
+        if (frame.kind === 'line') await relayServerLine(context, frame.text);
+        else await refuseOversizeServerFrame(context, frame.bytes, frame.head);
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        context.auditor.fault({ direction: 'to_client', fault: 'internal_error', detail, action: 'dropped' });
+        context.logger.error({ err: error }, 'failed to relay a server frame; dropped it');
+      }
+    }
+  })();
+
+  return {
+    clientClosed,
+    serverClosed,
+    async failPending(reason) {
+      for (const id of context.session.pendingToServerIds()) {
+        context.session.settleToServer(id);
+        await context.toClient.send(errorReply(id, ErrorCodes.internalError, reason));
+      }
+    },
+    async finish() {
+      await clientWriter.end();
+    },
+  };
+}
