@@ -71,6 +71,8 @@ export interface PolicyInput {
   readonly message: { readonly kind: MessageKind; readonly method?: string; readonly id?: string | number };
   readonly operation: Operation;
   readonly arguments: Readonly<Record<string, unknown>>;
+  /** JSON pointers of argument values left out of `arguments` because they were too large. */
+  readonly arguments_omitted?: readonly string[];
   readonly paths: readonly ResolvedPath[];
   readonly principal: {
     readonly id: string;

@@ -1,0 +1,75 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedPath } from './policy-input.js';
+import { realPath } from './real-path.js';
+
+const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const WINDOWS_DRIVE = /^[a-z]:([\\/]|$)/i;
+
+export interface ResolveOptions {
+  /** realpath'd absolute roots; empty when none are configured. */
+  readonly roots: readonly string[];
+  /**
+   * Directories a relative path may be read against. Every interpretation must
+   * fall inside the roots, or the path counts as outside.
+   */
+  readonly bases: readonly string[];
+}
+
+/**
+ * Resolves one raw path the way the wrapped server will: `file://` URIs become
+ * paths, `~` and `~/` expand to the home directory, `..` is applied lexically,
+ * then symlinks are followed.
+ * Never throws; an unresolvable path is never within the roots.
+ */
+export function resolvePath(pointer: string, raw: string, options: ResolveOptions): ResolvedPath {
+  const absolutes = toAbsolutes(raw, options);
+  if (absolutes === undefined) return { pointer, raw, within_roots: false };
+  let first: { resolved: string; root: string | undefined } | undefined;
+  for (const absolute of absolutes) {
+    const resolved = realPath(absolute);
+    if (resolved === undefined) return { pointer, raw, within_roots: false };
+    const root = containingRoot(resolved, options.roots);
+    if (options.roots.length > 0 && root === undefined) return { pointer, raw, resolved, within_roots: false };
+    first ??= { resolved, root };
+  }
+  if (first === undefined) return { pointer, raw, within_roots: false };
+  return first.root === undefined
+    ? { pointer, raw, resolved: first.resolved, within_roots: true }
+    : { pointer, raw, resolved: first.resolved, within_roots: true, root: first.root };
+}
+
+/** Lexically normalised absolute candidates, or undefined when the raw value is not a usable path. */
+function toAbsolutes(raw: string, options: ResolveOptions): string[] | undefined {
+  if (raw === '' || raw.includes('\0')) return undefined;
+  let local = raw;
+  if (/^file:/i.test(raw)) {
+    try {
+      local = fileURLToPath(raw);
+    } catch {
+      return undefined;
+    }
+  } else if (URI_SCHEME.test(raw) && !WINDOWS_DRIVE.test(raw)) {
+    // Only file:// URIs name local files; anything else with a scheme is not a path we can judge.
+    return undefined;
+  }
+  if (local.includes('\0')) return undefined;
+  // server-filesystem refuses these on POSIX; treat them as unresolvable rather than relative.
+  if (process.platform !== 'win32' && WINDOWS_DRIVE.test(local)) return undefined;
+  const expanded = local === '~' || local.startsWith('~/') ? path.join(os.homedir(), local.slice(1)) : local;
+  if (path.isAbsolute(expanded)) return [path.resolve(expanded)];
+  const bases = options.bases.length > 0 ? options.bases : [process.cwd()];
+  return bases.map((base) => path.resolve(base, expanded));
+}
+
+/** The most specific root containing `resolved`. */
+export function containingRoot(resolved: string, roots: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const root of roots) {
+    const inside =
+      resolved === root || resolved.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+    if (inside && (best === undefined || root.length > best.length)) best = root;
+  }
+  return best;
+}
