@@ -1,0 +1,126 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const SHIM = `${REPO}dist/cli/main.js`;
+export const FIXTURES = `${REPO}test/fixtures`;
+export const OPA_DIR = `${process.env.XDG_CACHE_HOME ?? `${process.env.HOME ?? ''}/.cache`}/mcp-opa-shim/opa-v1.22.2`;
+
+type Message = Record<string, unknown>;
+
+/**
+ * A raw line-level client for the built shim: writes frames to its stdin and collects every
+ * stdout line, so tests can assert on exact bytes (nothing but protocol on stdout).
+ */
+export class ShimProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly stdoutLines: string[] = [];
+  stderr = '';
+  private buffered = '';
+  private nextId = 1;
+  private waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
+    this.child = spawn(process.execPath, [SHIM, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`, ...options.env },
+    });
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => {
+      this.buffered += chunk;
+      let newline;
+      while ((newline = this.buffered.indexOf('\n')) >= 0) {
+        const line = this.buffered.slice(0, newline);
+        this.buffered = this.buffered.slice(newline + 1);
+        this.stdoutLines.push(line);
+        this.dispatch(line);
+      }
+    });
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (chunk: string) => (this.stderr += chunk));
+    this.child.stdin.on('error', () => undefined);
+    this.exited = once(this.child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
+  }
+
+  /** Bytes on stdout after the last newline: must stay empty, stdout carries whole lines only. */
+  get partialLine(): string {
+    return this.buffered;
+  }
+
+  sendRaw(text: string): void {
+    this.child.stdin.write(text);
+  }
+
+  send(message: Message | Message[]): void {
+    this.sendRaw(`${JSON.stringify(message)}\n`);
+  }
+
+  request(method: string, params?: Message): Promise<Message> {
+    const id = this.nextId++;
+    const message: Message = params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params };
+    const reply = this.waitFor((m) => m.id === id && !('method' in m));
+    this.send(message);
+    return reply;
+  }
+
+  async initialize(protocolVersion = '2025-06-18', capabilities: Message = {}): Promise<Message> {
+    const reply = await this.request('initialize', {
+      protocolVersion,
+      capabilities,
+      clientInfo: { name: 'shim-test', version: '1.0.0' },
+    });
+    this.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    return reply;
+  }
+
+  waitFor(match: (m: Message) => boolean, timeoutMs = 15_000): Promise<Message> {
+    for (const line of this.stdoutLines) {
+      const parsed = tryParse(line);
+      if (parsed && !Array.isArray(parsed) && match(parsed)) return Promise.resolve(parsed);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`timed out waiting for a message; stdout so far:\n${this.stdoutLines.join('\n')}\nstderr:\n${this.stderr}`));
+      }, timeoutMs);
+      this.waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+    });
+  }
+
+  /** Closes stdin (the client is done) and waits for the shim to exit. */
+  async close(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.child.stdin.end();
+    return this.exited;
+  }
+
+  private dispatch(line: string): void {
+    const parsed = tryParse(line);
+    if (!parsed || Array.isArray(parsed)) return;
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.match(parsed)) return true;
+      waiter.resolve(parsed);
+      return false;
+    });
+  }
+}
+
+function tryParse(line: string): Message | Message[] | undefined {
+  try {
+    return JSON.parse(line) as Message | Message[];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asserts-friendly check: every stdout line is one JSON-RPC message (or batch of them). */
+export function nonProtocolLines(lines: readonly string[]): string[] {
+  return lines.filter((line) => {
+    const parsed = tryParse(line);
+    const items = Array.isArray(parsed) ? parsed : parsed ? [parsed] : [];
+    return items.length === 0 || items.some((item) => item.jsonrpc !== '2.0');
+  });
+}

@@ -1,0 +1,22 @@
+# Test policy: everything is allowed except two echo calls and one hidden tool.
+package mcp
+
+import rego.v1
+
+default decision := {"allow": true}
+
+decision := {"allow": false, "message": "Saying forbidden things is not allowed.", "internal_message": "rule: no-forbidden-echo"} if {
+	input.operation.type == "tool"
+	input.operation.name == "echo"
+	input.arguments.text == "forbidden"
+}
+
+decision := {"allow": false, "message": "not for you"} if {
+	input.operation.type == "tool"
+	input.operation.name == "secret_tool"
+}
+
+decision := {"allow": false, "message": "pings are disabled", "obligations": {"method_disabled": true}} if {
+	input.message.method == "ping"
+	input.direction == "to_server"
+}
