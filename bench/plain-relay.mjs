@@ -5,6 +5,7 @@
  * Its cost is one extra process hop, the floor any stdio wrapper pays.
  */
 import { spawn } from 'node:child_process';
+import process from 'node:process';
 
 const separator = process.argv.indexOf('--');
 const [command, ...args] = process.argv.slice(separator === -1 ? 2 : separator + 1);

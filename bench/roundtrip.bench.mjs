@@ -27,19 +27,33 @@ export async function run({ quick, auditFile }) {
     return interleave(running, rounds, timedEcho);
   });
   const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
-  const compare = (key) => compareToBaselines(Object.fromEntries(paths.map((path) => [path.id, stats[path.id][key]])));
+  const compare = (key) =>
+    compareToBaselines(Object.fromEntries(paths.map((path) => [path.id, stats[path.id][key]])));
   const [p50, p95, p99] = [compare('p50'), compare('p95'), compare('p99')];
   const shimP50 = stats.shim?.p50;
   const auditP50 = stats['shim-audit']?.p50;
   return {
     name,
     title,
-    about: 'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns request by request, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
+    about:
+      'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns request by request, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
     command: `node bench/run.mjs ${name}`,
     settings: `${warmup} warm-up and ${rounds} measured requests per path, a ${TEXT.length}-character argument.`,
     tables: [
       {
-        columns: ['path', 'p50', 'p95', 'p99', 'added p50', 'added p95', 'added p99', 'p50 vs direct', 'p50 vs relay', 'added p50 vs relay’s', 'added p99 vs relay’s'],
+        columns: [
+          'path',
+          'p50',
+          'p95',
+          'p99',
+          'added p50',
+          'added p95',
+          'added p99',
+          'p50 vs direct',
+          'p50 vs relay',
+          'added p50 vs relay’s',
+          'added p99 vs relay’s',
+        ],
         rows: paths.map(({ id, label }) => [
           label,
           formatMicros(p50[id].value),
@@ -58,7 +72,12 @@ export async function run({ quick, auditFile }) {
     budgets: [
       checkBudget('roundtrip-p50', p50.shim?.addedVsRelay),
       checkBudget('roundtrip-p99', p99.shim?.addedVsRelay),
-      checkBudget('audit-p50', shimP50 === undefined || auditP50 === undefined ? undefined : (auditP50 - shimP50) / shimP50),
+      checkBudget(
+        'audit-p50',
+        shimP50 === undefined || auditP50 === undefined
+          ? undefined
+          : (auditP50 - shimP50) / shimP50,
+      ),
     ],
     notes: [],
     chart: {

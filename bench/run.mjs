@@ -14,6 +14,9 @@ import { renderLatencyChart } from './lib/latency-chart.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { buildPaths, describeCommand, echoServer, ROOT, shimBuilt } from './lib/paths.mjs';
 import { passMark, renderReport } from './lib/report.mjs';
+import console from 'node:console';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
 
 const SCENARIOS = ['roundtrip', 'throughput', 'cold-start', 'policy', 'memory', 'big-list'];
 const FLAGS = ['--quick', '--strict', '--baselines-only', '--help'];
@@ -27,7 +30,8 @@ function parseArguments(argv) {
   if (unknown !== undefined) throw new Error(`Unknown option \`${unknown}\`.\n${USAGE}`);
   const names = argv.filter((arg) => !arg.startsWith('-'));
   const bad = names.find((candidate) => !SCENARIOS.includes(candidate));
-  if (bad !== undefined) throw new Error(`Expected a scenario among ${SCENARIOS.join(', ')}, got \`${bad}\`.`);
+  if (bad !== undefined)
+    throw new Error(`Expected a scenario among ${SCENARIOS.join(', ')}, got \`${bad}\`.`);
   return {
     help: argv.includes('--help'),
     quick: argv.includes('--quick'),
@@ -41,7 +45,9 @@ async function main() {
   const options = parseArguments(process.argv.slice(2));
   if (options.help) return console.log(USAGE);
   if (!shimBuilt() && !options.baselinesOnly) {
-    throw new Error('Expected the built shim at dist/cli/main.js, found none. Run `npm run build` first, or pass `--baselines-only`.');
+    throw new Error(
+      'Expected the built shim at dist/cli/main.js, found none. Run `npm run build` first, or pass `--baselines-only`.',
+    );
   }
   const complete = !options.quick && options.names.length === SCENARIOS.length && shimBuilt();
   const outDir = complete ? join(ROOT, 'docs') : join(ROOT, 'bench', 'results');
@@ -76,18 +82,29 @@ async function main() {
     generatedAt: new Date().toISOString(),
     quick: options.quick,
     machine: describeMachine(),
-    paths: buildPaths(echoServer(), { auditFile: '/tmp/bench/audit.jsonl' }).map((path) => ({ label: path.label, command: describeCommand(path) })),
+    paths: buildPaths(echoServer(), { auditFile: '/tmp/bench/audit.jsonl' }).map((path) => ({
+      label: path.label,
+      command: describeCommand(path),
+    })),
     scenarios,
-    ...(complete && existsSync(analysisFile) ? { analysis: readFileSync(analysisFile, 'utf8') } : {}),
+    ...(complete && existsSync(analysisFile)
+      ? { analysis: readFileSync(analysisFile, 'utf8') }
+      : {}),
   });
   writeFileSync(join(outDir, 'benchmarks.md'), page);
-  writeFileSync(join(ROOT, 'bench', 'results', 'results.json'), `${JSON.stringify(scenarios.map(withoutSamples), null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'bench', 'results', 'results.json'),
+    `${JSON.stringify(scenarios.map(withoutSamples), null, 2)}\n`,
+  );
   const checks = scenarios.flatMap((scenario) => scenario.budgets);
   for (const check of checks) {
-    console.log(`${options.quick ? 'not judged' : passMark(check.pass).padEnd(12)}  ${formatBudgetValue(check, check.measured).padStart(9)}  ${check.text}`);
+    console.log(
+      `${options.quick ? 'not judged' : passMark(check.pass).padEnd(12)}  ${formatBudgetValue(check, check.measured).padStart(9)}  ${check.text}`,
+    );
   }
   console.log(`Report: ${relative(ROOT, join(outDir, 'benchmarks.md'))}`);
-  if (options.strict && !options.quick && checks.some((check) => check.pass === false)) process.exitCode = 1;
+  if (options.strict && !options.quick && checks.some((check) => check.pass === false))
+    process.exitCode = 1;
 }
 
 function withoutSamples(scenario) {

@@ -5,4 +5,6 @@ export interface BaselineComparison {
   added: number | undefined;
   addedVsRelay: number | undefined;
 }
-export function compareToBaselines(byPath: Record<string, number | undefined>): Record<string, BaselineComparison>;
+export function compareToBaselines(
+  byPath: Record<string, number | undefined>,
+): Record<string, BaselineComparison>;

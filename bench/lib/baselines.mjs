@@ -13,7 +13,16 @@ export function compareToBaselines(byPath) {
   return Object.fromEntries(
     Object.entries(byPath).map(([id, value]) => {
       const added = value === undefined || direct === undefined ? undefined : value - direct;
-      return [id, { value, vsDirect: ratio(value, direct), vsRelay: ratio(value, relay), added, addedVsRelay: ratio(added, relayAdded) }];
+      return [
+        id,
+        {
+          value,
+          vsDirect: ratio(value, direct),
+          vsRelay: ratio(value, relay),
+          added,
+          addedVsRelay: ratio(added, relayAdded),
+        },
+      ];
     }),
   );
 }

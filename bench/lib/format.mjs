@@ -7,9 +7,14 @@ export function formatFixed(value, digits = 1) {
   return `${value < 0 ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
-export const formatMicros = (value) => (value === undefined ? 'n/a' : `${formatFixed(value, 1)} µs`);
-export const formatMillis = (value) => (value === undefined ? 'n/a' : `${formatFixed(value, 1)} ms`);
-export const formatRatio = (value) => (value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(2)}×`);
+export const formatMicros = (value) =>
+  value === undefined ? 'n/a' : `${formatFixed(value, 1)} µs`;
+export const formatMillis = (value, digits = 1) =>
+  value === undefined ? 'n/a' : `${formatFixed(value, digits)} ms`;
+export const formatRatio = (value) =>
+  value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(2)}×`;
 export const formatRate = (value) => (value === undefined ? 'n/a' : `${formatFixed(value, 0)}/s`);
-export const formatMiB = (bytes) => (bytes === undefined ? 'n/a' : `${formatFixed(bytes / 2 ** 20, 1)} MiB`);
-export const formatPercent = (value) => (value === undefined ? 'n/a' : `${formatFixed(value * 100, 1)}%`);
+export const formatMiB = (bytes) =>
+  bytes === undefined ? 'n/a' : `${formatFixed(bytes / 2 ** 20, 1)} MiB`;
+export const formatPercent = (value) =>
+  value === undefined ? 'n/a' : `${formatFixed(value * 100, 1)}%`;

@@ -1,3 +1,6 @@
 export function escapeXml(text: string): string;
 export function niceStep(range: number, count?: number): number;
-export function renderLatencyChart(series: readonly { label: string; samples: readonly number[] }[], options: { title: string }): string;
+export function renderLatencyChart(
+  series: readonly { label: string; samples: readonly number[] }[],
+  options: { title: string },
+): string;

@@ -26,10 +26,15 @@ export function niceStep(range, count = 5) {
 
 /** @param {{ label: string, samples: number[] }[]} series @param {{ title: string }} options */
 export function renderLatencyChart(series, { title }) {
-  if (series.length === 0) throw new RangeError('Expected at least one latency series to chart, got none.');
+  if (series.length === 0)
+    throw new RangeError('Expected at least one latency series to chart, got none.');
   const curves = series.map(({ label, samples }) => {
     const sorted = Float64Array.from(samples).sort();
-    return { label, points: QUANTILES.map((q) => [percentile(sorted, q), q / 100]), p99: percentile(sorted, 99) };
+    return {
+      label,
+      points: QUANTILES.map((q) => [percentile(sorted, q), q / 100]),
+      p99: percentile(sorted, 99),
+    };
   });
   const step = niceStep(Math.max(...curves.map((curve) => curve.p99)));
   const xMax = Math.ceil(Math.max(...curves.map((curve) => curve.p99)) / step) * step;
@@ -61,7 +66,9 @@ export function renderLatencyChart(series, { title }) {
   const legendTop = HEIGHT - MARGIN.bottom - 12 - curves.length * 18;
   curves.forEach((curve, index) => {
     const colour = COLOURS[index % COLOURS.length];
-    const points = curve.points.map(([latency, share]) => `${x(latency).toFixed(1)},${y(share).toFixed(1)}`).join(' ');
+    const points = curve.points
+      .map(([latency, share]) => `${x(latency).toFixed(1)},${y(share).toFixed(1)}`)
+      .join(' ');
     parts.push(
       `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points}"/>`,
       // Bottom right: a cumulative curve leaves that corner empty.

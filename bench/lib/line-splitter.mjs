@@ -3,6 +3,7 @@
  * chunks and decodes once per line, so a 50 MB line costs one concat, not
  * thousands of string appends, and UTF-8 split across chunks stays intact.
  */
+import { Buffer } from 'node:buffer';
 export class LineSplitter {
   #pending = [];
 
@@ -21,7 +22,8 @@ export class LineSplitter {
         bytes = Buffer.concat(this.#pending);
         this.#pending = [];
       }
-      const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+      const end =
+        bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
       if (end > 0) this.onLine(bytes.toString('utf8', 0, end));
       start = newline + 1;
       newline = chunk.indexOf(10, start);

@@ -1,5 +1,6 @@
 /** A description of the machine the figures were measured on. */
 import os from 'node:os';
+import process from 'node:process';
 
 export function describeMachine() {
   const cpus = os.cpus();

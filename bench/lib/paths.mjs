@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
+import process from 'node:process';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHIM_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -47,7 +48,15 @@ export function buildPaths(server, { auditFile, include = PATH_IDS }) {
     direct: [server.command, ...server.args],
     relay: [process.execPath, PLAIN_RELAY, '--', server.command, ...server.args],
     shim: [process.execPath, ...shimArgs, '--', server.command, ...server.args],
-    'shim-audit': [process.execPath, ...shimArgs, '--audit-log', auditFile, '--', server.command, ...server.args],
+    'shim-audit': [
+      process.execPath,
+      ...shimArgs,
+      '--audit-log',
+      auditFile,
+      '--',
+      server.command,
+      ...server.args,
+    ],
   };
   const available = shimBuilt() ? PATH_IDS : PATH_IDS.filter((id) => !id.startsWith('shim'));
   return available

@@ -9,4 +9,7 @@ export interface RssSample {
 export function parseProcStatus(text: string): ProcMemory;
 export function readProcMemory(pid: number): ProcMemory;
 export function procMemoryAvailable(): boolean;
-export function rssDrift(samples: readonly RssSample[], warmupFraction?: number): { min: number; max: number; drift: number };
+export function rssDrift(
+  samples: readonly RssSample[],
+  warmupFraction?: number,
+): { min: number; max: number; drift: number };

@@ -1,11 +1,13 @@
 /** Resident memory of a process from /proc/<pid>/status (Linux): current (VmRSS) and peak (VmHWM). */
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
 
 /** Parses the `VmRSS` and `VmHWM` lines of a /proc status text into bytes. */
 export function parseProcStatus(text) {
   const field = (name) => {
     const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
-    if (match === null) throw new Error(`Expected a \`${name}\` line in /proc/<pid>/status, found none.`);
+    if (match === null)
+      throw new Error(`Expected a \`${name}\` line in /proc/<pid>/status, found none.`);
     return Number(match[1]) * 1024;
   };
   return { rss: field('VmRSS'), hwm: field('VmHWM') };

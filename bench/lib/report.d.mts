@@ -18,6 +18,9 @@ export interface Report {
   scenarios: ScenarioResult[];
   analysis?: string;
 }
-export function markdownTable(columns: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string;
+export function markdownTable(
+  columns: readonly string[],
+  rows: readonly (readonly (string | number | undefined)[])[],
+): string;
 export function passMark(pass: boolean | undefined): string;
 export function renderReport(report: Report): string;

@@ -9,7 +9,9 @@ const NUMERIC = /^(?:[−-]?\d|n\/a$)/;
 /** A GitHub Markdown table; columns whose cells are all figures align right. */
 export function markdownTable(columns, rows) {
   const cell = (value) => String(value ?? '').replaceAll('|', '\\|');
-  const numeric = columns.map((_, index) => rows.length > 0 && rows.every((row) => NUMERIC.test(cell(row[index]))));
+  const numeric = columns.map(
+    (_, index) => rows.length > 0 && rows.every((row) => NUMERIC.test(cell(row[index]))),
+  );
   return [
     `| ${columns.map(cell).join(' | ')} |`,
     `| ${numeric.map((right) => (right ? '---:' : '---')).join(' | ')} |`,
@@ -40,12 +42,20 @@ function judgement(check) {
 }
 
 function renderScenario(scenario, quick) {
-  const lines = [`## ${scenario.title}`, '', scenario.about, '', `Command: \`${scenario.command}\`. ${scenario.settings}`, ''];
+  const lines = [
+    `## ${scenario.title}`,
+    '',
+    scenario.about,
+    '',
+    `Command: \`${scenario.command}\`. ${scenario.settings}`,
+    '',
+  ];
   for (const table of scenario.tables) {
     if (table.caption) lines.push(`${table.caption}`, '');
     lines.push(markdownTable(table.columns, table.rows), '');
   }
-  if (scenario.chartFile) lines.push(`![${scenario.title} latency distributions](${scenario.chartFile})`, '');
+  if (scenario.chartFile)
+    lines.push(`![${scenario.title} latency distributions](${scenario.chartFile})`, '');
   if (scenario.budgets.length > 0) lines.push(budgetTable(scenario.budgets, quick), '');
   for (const note of scenario.notes) lines.push(`- ${note}`);
   if (scenario.notes.length > 0) lines.push('');
@@ -71,7 +81,10 @@ export function renderReport(report) {
     '',
     '## Machine',
     '',
-    markdownTable(['CPU', 'cores', 'memory', 'OS', 'Node'], [[machine.cpu, machine.cores, `${machine.memoryGiB} GiB`, machine.os, machine.node]]),
+    markdownTable(
+      ['CPU', 'cores', 'memory', 'OS', 'Node'],
+      [[machine.cpu, machine.cores, `${machine.memoryGiB} GiB`, machine.os, machine.node]],
+    ),
     '',
     '## Commands',
     '',
@@ -83,7 +96,10 @@ export function renderReport(report) {
     '',
     'The paths compared (the server is `bench/fixtures/echo-server.mjs`, a minimal echo server):',
     '',
-    markdownTable(['path', 'command'], report.paths.map((path) => [path.label, `\`${path.command}\``])),
+    markdownTable(
+      ['path', 'command'],
+      report.paths.map((path) => [path.label, `\`${path.command}\``]),
+    ),
     '',
     '## Budgets',
     '',
@@ -92,5 +108,8 @@ export function renderReport(report) {
     ...report.scenarios.map((scenario) => renderScenario(scenario, report.quick)),
   ];
   if (report.analysis) lines.push('## Analysis', '', report.analysis.trim(), '');
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

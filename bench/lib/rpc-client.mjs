@@ -1,6 +1,7 @@
 /** A JSON-RPC 2.0 client over a child's stdio: id matching, notifications, backpressure-aware writes. */
 import { once } from 'node:events';
 import { LineSplitter } from './line-splitter.mjs';
+import { performance } from 'node:perf_hooks';
 
 export class RpcClient {
   #nextId = 1;

@@ -1,5 +1,6 @@
 /** Helpers to drive several paths in one scenario, fairly and without leaking processes. */
 import { startPath } from './spawn-path.mjs';
+import { performance } from 'node:perf_hooks';
 
 /** Starts every path (one at a time, so start-up does not compete), runs `body`, always stops them. */
 export async function withPaths(paths, body, options) {

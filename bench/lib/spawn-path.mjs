@@ -18,7 +18,10 @@ export async function startPath(path, { initialize = true } = {}) {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
   });
   const exited = once(child, 'exit');
-  await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error))]);
+  await Promise.race([
+    once(child, 'spawn'),
+    once(child, 'error').then(([error]) => Promise.reject(error)),
+  ]);
   const running = {
     path,
     child,
@@ -26,7 +29,10 @@ export async function startPath(path, { initialize = true } = {}) {
     client: new RpcClient(child.stdin, child.stdout),
     stderrTail: () => stderrTail,
     /** Wraps a failure with the path name and what the process said on stderr. */
-    explain: (error) => new Error(`${path.label}: ${error.message}${stderrTail ? `\nstderr: ${stderrTail.trim()}` : ''}`),
+    explain: (error) =>
+      new Error(
+        `${path.label}: ${error.message}${stderrTail ? `\nstderr: ${stderrTail.trim()}` : ''}`,
+      ),
     async close() {
       child.stdin.end();
       const timeout = sleep(5000).then(() => 'timeout');
@@ -53,7 +59,8 @@ export async function initializeSession(client) {
     capabilities: {},
     clientInfo: CLIENT_INFO,
   });
-  if (message.result === undefined) throw new Error(`initialize failed: ${JSON.stringify(message.error)}`);
+  if (message.result === undefined)
+    throw new Error(`initialize failed: ${JSON.stringify(message.error)}`);
   client.notify('notifications/initialized');
   return message.result;
 }
@@ -62,7 +69,9 @@ export async function initializeSession(client) {
 export function expectEcho(message, text) {
   const content = message.result?.content;
   if (message.result?.isError === true || content?.[0]?.text !== text) {
-    throw new Error(`Expected the echo of \`${text}\`, got ${JSON.stringify(message).slice(0, 300)}`);
+    throw new Error(
+      `Expected the echo of \`${text}\`, got ${JSON.stringify(message).slice(0, 300)}`,
+    );
   }
 }
 

@@ -5,8 +5,10 @@
  * between the two closest ranks (numpy's default, "type 7").
  */
 export function percentile(sorted, p) {
-  if (sorted.length === 0) throw new RangeError('Expected at least one sample to take a percentile of, got none.');
-  if (!(p >= 0 && p <= 100)) throw new RangeError(`Expected a percentile between 0 and 100, got \`${p}\`.`);
+  if (sorted.length === 0)
+    throw new RangeError('Expected at least one sample to take a percentile of, got none.');
+  if (!(p >= 0 && p <= 100))
+    throw new RangeError(`Expected a percentile between 0 and 100, got \`${p}\`.`);
   const rank = (p / 100) * (sorted.length - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);

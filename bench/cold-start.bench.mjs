@@ -1,0 +1,74 @@
+/** Cold start: from spawn to the first `initialize` response, a fresh process per sample. */
+import { compareToBaselines } from './lib/baselines.mjs';
+import { checkBudget } from './lib/budgets.mjs';
+import { formatMillis, formatRatio } from './lib/format.mjs';
+import { buildPaths, echoServer } from './lib/paths.mjs';
+import { interleave } from './lib/run-paths.mjs';
+import { initializeSession, startPath } from './lib/spawn-path.mjs';
+import { summarise } from './lib/stats.mjs';
+import { performance } from 'node:perf_hooks';
+
+export const name = 'cold-start';
+export const title = 'Cold start';
+
+async function coldStart(path) {
+  const started = performance.now();
+  const running = await startPath(path, { initialize: false });
+  try {
+    await initializeSession(running.client);
+    return performance.now() - started;
+  } catch (error) {
+    throw running.explain(error);
+  } finally {
+    await running.close();
+  }
+}
+
+export async function run({ quick, auditFile }) {
+  const rounds = quick ? 2 : 30;
+  const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
+  const items = paths.map((path) => ({ path }));
+  await interleave(items, 1, (item) => coldStart(item.path)); // fills the OS page cache
+  const samples = await interleave(items, rounds, (item) => coldStart(item.path));
+  const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
+  const p50 = compareToBaselines(
+    Object.fromEntries(paths.map((path) => [path.id, stats[path.id].p50])),
+  );
+  const p95 = compareToBaselines(
+    Object.fromEntries(paths.map((path) => [path.id, stats[path.id].p95])),
+  );
+  return {
+    name,
+    title,
+    about:
+      'Time from `spawn()` to the first `initialize` response, with the request written as soon as the process exists. Each sample is a new process (the shim also loads and instantiates its Wasm policy before it answers). Paths take turns.',
+    command: `node bench/run.mjs ${name}`,
+    settings: `${rounds} starts per path after one unmeasured start.`,
+    tables: [
+      {
+        columns: [
+          'path',
+          'p50',
+          'p95',
+          'added p50',
+          'added p95',
+          'p50 vs direct',
+          'p50 vs relay',
+          'added p50 vs relay’s',
+        ],
+        rows: paths.map(({ id, label }) => [
+          label,
+          formatMillis(p50[id].value),
+          formatMillis(p95[id].value),
+          formatMillis(p50[id].added),
+          formatMillis(p95[id].added),
+          formatRatio(p50[id].vsDirect),
+          formatRatio(p50[id].vsRelay),
+          formatRatio(p50[id].addedVsRelay),
+        ]),
+      },
+    ],
+    budgets: [checkBudget('cold-start', p50.shim?.addedVsRelay)],
+    notes: [],
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Memory of the relaying process (plain relay or shim; a direct connection has
+ * none): VmRSS sampled across 1,000,000 relayed messages, which must stay flat,
+ * and VmHWM (peak RSS) of a fresh process relaying one 50 MB tool result.
+ */
+import { checkBudget } from './lib/budgets.mjs';
+import { formatMiB, formatPercent, formatRatio } from './lib/format.mjs';
+import { buildPaths, echoServer } from './lib/paths.mjs';
+import { procMemoryAvailable, readProcMemory, rssDrift } from './lib/proc-memory.mjs';
+import { pipeline, withPaths } from './lib/run-paths.mjs';
+import { echoParams, expectEcho } from './lib/spawn-path.mjs';
+import { ratio } from './lib/stats.mjs';
+import { Buffer } from 'node:buffer';
+
+export const name = 'memory';
+export const title = 'Memory';
+
+const RELAYED = ['relay', 'shim', 'shim-audit'];
+const WINDOW = 64;
+const SAMPLES = 100;
+
+/** Each echo request and its response are two relayed messages. */
+async function rssOverMessages(item, messages) {
+  const requests = messages / 2;
+  const every = Math.max(1, Math.floor(requests / SAMPLES));
+  const samples = [];
+  const before = readProcMemory(item.pid).rss;
+  await pipeline(
+    item.client,
+    requests,
+    WINDOW,
+    (client, index) => client.requestWhenWritable('tools/call', echoParams(`m${index}`)),
+    (message, index) => {
+      expectEcho(message, `m${index}`);
+      if ((index + 1) % every === 0)
+        samples.push({ messages: (index + 1) * 2, rss: readProcMemory(item.pid).rss });
+    },
+  );
+  return { before, samples, ...rssDrift(samples) };
+}
+
+async function peakForBigResult(item, bytes) {
+  const before = readProcMemory(item.pid);
+  const { message } = await item.client.request('tools/call', {
+    name: 'big',
+    arguments: { bytes },
+  });
+  if (message.result?.content?.[0]?.text?.length !== bytes) {
+    throw new Error(
+      `Expected a ${bytes}-byte result, got ${JSON.stringify(message).slice(0, 200)}`,
+    );
+  }
+  const after = readProcMemory(item.pid);
+  return {
+    before: before.rss,
+    hwm: after.hwm,
+    lineBytes: Buffer.byteLength(JSON.stringify(message)) + 1,
+  };
+}
+
+export async function run({ quick, auditFile, log }) {
+  if (!procMemoryAvailable()) {
+    return {
+      name,
+      title,
+      about: 'Needs /proc (Linux).',
+      command: `node bench/run.mjs ${name}`,
+      settings: 'Skipped: no /proc here.',
+      tables: [],
+      budgets: [],
+      notes: [],
+    };
+  }
+  const messages = quick ? 20_000 : 1_000_000;
+  const bigBytes = quick ? 5_000_000 : 50_000_000;
+  const paths = buildPaths(echoServer(), { auditFile: auditFile(name), include: RELAYED });
+  const flat = {};
+  const peak = {};
+  for (const path of paths) {
+    log(`${path.label}: ${messages} messages`);
+    flat[path.id] = await withPaths([path], ([item]) =>
+      rssOverMessages(item, messages).catch((error) => Promise.reject(item.explain(error))),
+    );
+    peak[path.id] = await withPaths([path], ([item]) =>
+      peakForBigResult(item, bigBytes).catch((error) => Promise.reject(item.explain(error))),
+    );
+  }
+  const vsRelay = (id, pick) =>
+    formatRatio(ratio(pick(id), flat.relay === undefined ? undefined : pick('relay')));
+  return {
+    name,
+    title,
+    about: `RSS of the relaying process (a direct connection has none, so the plain relay is the baseline). Flat: ${messages.toLocaleString('en-US')} relayed messages (echo requests and their answers, ${WINDOW} in flight), VmRSS from /proc sampled ${SAMPLES} times; drift is (max − min) / min over the samples after the first 10%. Peak: a fresh process relays one tool result of ${bigBytes.toLocaleString('en-US')} bytes of text; VmHWM after it.`,
+    command: `node bench/run.mjs ${name}`,
+    settings:
+      'Each path runs alone (one at a time), so the memory of one does not disturb another.',
+    tables: [
+      {
+        caption: 'RSS across the relayed messages:',
+        columns: [
+          'path',
+          'RSS before',
+          'min after warm-up',
+          'max after warm-up',
+          'RSS at end',
+          'drift',
+          'max vs relay',
+        ],
+        rows: paths.map(({ id, label }) => [
+          label,
+          formatMiB(flat[id].before),
+          formatMiB(flat[id].min),
+          formatMiB(flat[id].max),
+          formatMiB(flat[id].samples.at(-1)?.rss),
+          formatPercent(flat[id].drift),
+          vsRelay(id, (key) => flat[key].max),
+        ]),
+      },
+      {
+        caption: `Peak RSS relaying one ${formatMiB(bigBytes)} result:`,
+        columns: [
+          'path',
+          'message',
+          'RSS before',
+          'peak RSS (VmHWM)',
+          'peak / message',
+          '(peak − before) / message',
+          'peak vs relay',
+        ],
+        rows: paths.map(({ id, label }) => [
+          label,
+          formatMiB(peak[id].lineBytes),
+          formatMiB(peak[id].before),
+          formatMiB(peak[id].hwm),
+          formatRatio(peak[id].hwm / peak[id].lineBytes),
+          formatRatio((peak[id].hwm - peak[id].before) / peak[id].lineBytes),
+          vsRelay(id, (key) => peak[key].hwm),
+        ]),
+      },
+    ],
+    budgets: [
+      checkBudget('rss-flat', flat.shim?.drift),
+      checkBudget(
+        'rss-peak',
+        peak.shim === undefined ? undefined : peak.shim.hwm / peak.shim.lineBytes,
+        'whole-process peak, Node runtime included',
+      ),
+    ],
+    notes: [],
+  };
+}
