@@ -1,0 +1,12 @@
+// Copies non-TypeScript assets next to the compiled JavaScript after `tsc` (see `npm run build`).
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const assets = [['src/policy/embedded/policy.wasm', 'dist/policy/embedded/policy.wasm']];
+
+for (const [from, to] of assets) {
+  mkdirSync(dirname(join(root, to)), { recursive: true });
+  copyFileSync(join(root, from), join(root, to));
+}

@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { findOpaOnPath } from './find-opa.js';
+import { PolicyLoadError } from './policy-load-error.js';
+import { readTarGz } from './read-tar.js';
+import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
+
+const run = promisify(execFile);
+
+/** Compiles a `.rego` file to Wasm with the `opa` on PATH. Log entrypoints are kept when the file defines them. */
+export async function compileRego(regoPath: string, entrypoint: string): Promise<Uint8Array> {
+  const opa = findOpaOnPath();
+  if (opa === undefined) {
+    throw new PolicyLoadError(
+      `\`--policy ${regoPath}\` is Rego, which needs the \`opa\` CLI to compile, and there is no \`opa\` on PATH. ` +
+        'Install OPA (https://www.openpolicyagent.org/docs/latest/#running-opa, or `bash scripts/install-opa.sh` in this repository) ' +
+        `and put it on PATH, or pass a compiled policy: \`opa build -t wasm -e ${entrypoint} ${basename(regoPath)}\` gives a bundle.tar.gz.`,
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-opa-shim-rego-'));
+  try {
+    let entrypoints = [entrypoint, MASK_ENTRYPOINT, DROP_ENTRYPOINT].filter((e, i, all) => all.indexOf(e) === i);
+    for (;;) {
+      const output = join(dir, 'bundle.tar.gz');
+      const args = ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '-o', output, basename(regoPath)];
+      try {
+        await run(opa, args, { cwd: dirname(regoPath), maxBuffer: 16 * 1024 * 1024 });
+      } catch (thrown) {
+        const stderr = (thrown as { stderr?: string }).stderr ?? String(thrown);
+        // Optional log entrypoints the file does not define are dropped; anything else is fatal.
+        const undefinedOptional = entrypoints.filter((e) => e !== entrypoint && stderr.includes(`entrypoint "${e}" does not refer`));
+        if (undefinedOptional.length > 0) {
+          entrypoints = entrypoints.filter((e) => !undefinedOptional.includes(e));
+          continue;
+        }
+        throw new PolicyLoadError(`Cannot compile \`--policy ${regoPath}\` with ${opa}: ${stderr.trim()}`);
+      }
+      const wasm = readTarGz(await readFile(output)).get('/policy.wasm');
+      if (wasm === undefined) throw new PolicyLoadError(`\`opa build\` produced no /policy.wasm for \`--policy ${regoPath}\`.`);
+      return wasm;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

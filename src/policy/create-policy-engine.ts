@@ -1,0 +1,30 @@
+import type { PolicyConfig } from '../config/config.js';
+import type { PolicyEngine } from './decision.js';
+import { loadEngine } from './load-engine.js';
+import { ReloadingEngine, type ReloadEvent } from './reloading-engine.js';
+
+/** What the engine logs: a pino logger fits. */
+export interface PolicyLogger {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Loads the policy and data (throws PolicyLoadError when they cannot be loaded); with
+ * `config.watch`, reloads them when the `--policy` or `--data` files change.
+ */
+export async function createPolicyEngine(
+  config: PolicyConfig,
+  logger?: PolicyLogger,
+  onReload?: (event: ReloadEvent) => void,
+): Promise<PolicyEngine> {
+  const first = await loadEngine(config);
+  if (!config.watch) return first;
+  const files = [...(config.policy.kind === 'embedded' ? [] : [config.policy.path]), ...config.dataFiles];
+  if (files.length === 0) return first;
+  return new ReloadingEngine(first, () => loadEngine(config), files, (event) => {
+    if (event.ok) logger?.info({ policy: event.revision }, 'policy reloaded');
+    else logger?.warn({ policy: event.revision, error: event.error }, 'policy reload failed; keeping the last good version');
+    onReload?.(event);
+  });
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { PolicySource } from '../config/config.js';
+import type { PolicyRevision } from './decision.js';
+import { compileRego } from './compile-rego.js';
+import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import { readBundle } from './read-bundle.js';
+
+/** The compiled policy, bundle data (if any), and where it came from. */
+export interface LoadedPolicySource {
+  readonly wasm: Uint8Array;
+  readonly bundleData?: Readonly<Record<string, unknown>>;
+  readonly revision: PolicyRevision;
+}
+
+/** Resolved next to this module: src/policy/embedded in development, dist/policy/embedded when built. */
+export const EMBEDDED_POLICY_URL = new URL('./embedded/policy.wasm', import.meta.url);
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function readPolicyFile(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (thrown) {
+    throw new PolicyLoadError(`Cannot read \`--policy\` ${what} \`${path}\`: ${thrownText(thrown)}. Check the path.`);
+  }
+}
+
+export async function loadPolicySource(source: PolicySource, entrypoint: string): Promise<LoadedPolicySource> {
+  switch (source.kind) {
+    case 'embedded': {
+      const path = fileURLToPath(EMBEDDED_POLICY_URL);
+      let wasm: Buffer;
+      try {
+        wasm = await readFile(path);
+      } catch (thrown) {
+        throw new PolicyLoadError(`The embedded policy is missing at ${path} (${thrownText(thrown)}): reinstall the package or run \`npm run build\`.`);
+      }
+      return { wasm, revision: { sha256: sha256Hex(wasm), source: 'embedded' } };
+    }
+    case 'wasm': {
+      const wasm = await readPolicyFile(source.path, 'Wasm file');
+      return { wasm, revision: { sha256: sha256Hex(wasm), source: source.path } };
+    }
+    case 'bundle': {
+      const file = await readPolicyFile(source.path, 'bundle');
+      const bundle = readBundle(file, source.path);
+      return {
+        wasm: bundle.wasm,
+        bundleData: bundle.data,
+        revision: {
+          sha256: sha256Hex(file),
+          source: source.path,
+          ...(bundle.revision === undefined ? {} : { bundleRevision: bundle.revision }),
+        },
+      };
+    }
+    case 'rego': {
+      const rego = await readPolicyFile(source.path, 'Rego file');
+      const wasm = await compileRego(source.path, entrypoint);
+      return { wasm, revision: { sha256: sha256Hex(rego), source: source.path } };
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { PolicyInput } from '../input/policy-input.js';
+import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
+import { thrownText } from './policy-load-error.js';
+
+export type ReloadEvent =
+  | { readonly ok: true; readonly revision: PolicyRevision }
+  | { readonly ok: false; readonly error: string; readonly revision: PolicyRevision };
+
+/** How long to let an editor finish writing before reloading. */
+const SETTLE_MS = 50;
+/** Polling backs up fs.watch, which misses some replace-by-rename saves and network file systems. */
+const POLL_MS = 1000;
+
+/**
+ * Hot reload: when a watched file changes, loads the new version in the background and swaps it
+ * in; evaluations after the swap use it. A version that fails to load leaves the last good one
+ * in place, and `onReload` says why.
+ */
+export class ReloadingEngine implements PolicyEngine {
+  private current: PolicyEngine;
+  private readonly watchers: FSWatcher[] = [];
+  private readonly polled: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ReloadEvent> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    initial: PolicyEngine,
+    private readonly load: () => Promise<PolicyEngine>,
+    files: readonly string[],
+    private readonly onReload: (event: ReloadEvent) => void = () => undefined,
+  ) {
+    this.current = initial;
+    const paths = [...new Set(files.map((file) => resolve(file)))];
+    for (const dir of new Set(paths.map(dirname))) {
+      const names = new Set(paths.filter((path) => dirname(path) === dir).map((path) => basename(path)));
+      try {
+        // The directory, not the file: editors often save by writing a new file and renaming it.
+        const watcher = watch(dir, { persistent: false }, (_event, name) => {
+          if (name === null || names.has(name.toString())) this.schedule();
+        });
+        watcher.on('error', () => undefined);
+        this.watchers.push(watcher);
+      } catch {
+        // Polling below still covers it.
+      }
+    }
+    for (const path of paths) {
+      watchFile(path, { persistent: false, interval: POLL_MS }, (now, before) => {
+        if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) this.schedule();
+      });
+      this.polled.push(path);
+    }
+  }
+
+  get revision(): PolicyRevision {
+    return this.current.revision;
+  }
+
+  evaluate(input: PolicyInput): Decision {
+    return this.current.evaluate(input);
+  }
+
+  maskRules(input: PolicyInput): readonly MaskRule[] {
+    return this.current.maskRules(input);
+  }
+
+  shouldDrop(input: PolicyInput): boolean {
+    return this.current.shouldDrop(input);
+  }
+
+  /** Reloads now (coalescing with a reload in progress); resolves with the outcome. */
+  reload(): Promise<ReloadEvent> {
+    if (this.running !== undefined) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.reloadOnce().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.reload();
+      }
+    });
+    return this.running;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const watcher of this.watchers) watcher.close();
+    for (const path of this.polled) unwatchFile(path);
+    this.current.close();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.reload(), SETTLE_MS);
+    this.timer.unref();
+  }
+
+  private async reloadOnce(): Promise<ReloadEvent> {
+    let event: ReloadEvent;
+    try {
+      const next = await this.load();
+      if (this.closed) {
+        next.close();
+        return { ok: true, revision: this.current.revision };
+      }
+      const previous = this.current;
+      this.current = next;
+      previous.close();
+      event = { ok: true, revision: next.revision };
+    } catch (thrown) {
+      event = { ok: false, error: thrownText(thrown), revision: this.current.revision };
+    }
+    this.onReload(event);
+    return event;
+  }
+}

@@ -1,0 +1,126 @@
+import { createRequire } from 'node:module';
+import type * as OpaWasm from '@open-policy-agent/opa-wasm';
+import type { PolicyInput } from '../input/policy-input.js';
+import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
+import { HOST_BUILTINS } from './host-builtins.js';
+import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
+import { failClosed, normaliseDecision, normaliseDrop, normaliseMaskRules } from './normalise-decision.js';
+import { PolicyLoadError, thrownText } from './policy-load-error.js';
+
+// The ESM entry of the SDK exports only the async loader; the CommonJS one also has the sync one.
+const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaWasm;
+// Node has the WebAssembly global; the ES2022 lib only declares its types.
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+
+/**
+ * Wasm linear memory, in 64 KiB pages. The maximum bounds what one evaluation (input, data and
+ * intermediate values) may use: a runaway policy fails closed instead of exhausting the process.
+ */
+export const WASM_MEMORY_PAGES = { initial: 5, maximum: 1024 } as const;
+
+type LoadedPolicy = OpaWasm.LoadedPolicy;
+
+export interface WasmEngineOptions {
+  readonly wasm: Uint8Array;
+  readonly data: unknown;
+  readonly entrypoint: string;
+  readonly revision: PolicyRevision;
+}
+
+/** One compiled policy plus its data. Evaluation is synchronous; instances are not re-entrant. */
+export class WasmEngine implements PolicyEngine {
+  readonly revision: PolicyRevision;
+  readonly entrypoints: readonly string[];
+  private policy: LoadedPolicy;
+  private stale = false;
+  private readonly entrypointId: number;
+  private readonly maskId: number | undefined;
+  private readonly dropId: number | undefined;
+
+  private constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly dataJson: Uint8Array,
+    private readonly entrypoint: string,
+    revision: PolicyRevision,
+  ) {
+    this.revision = revision;
+    this.policy = this.instantiate();
+    const ids = this.policy.entrypoints as Record<string, number>;
+    this.entrypoints = Object.keys(ids).sort();
+    const id = ids[entrypoint];
+    if (id === undefined) {
+      throw new PolicyLoadError(
+        `Expected the policy from ${revision.source} to define entrypoint \`${entrypoint}\` (\`--entrypoint\`), ` +
+          `it has: ${this.entrypoints.map((e) => `\`${e}\``).join(', ') || 'none'}. Build it with \`opa build -t wasm -e ${entrypoint}\`.`,
+      );
+    }
+    this.entrypointId = id;
+    this.maskId = ids[MASK_ENTRYPOINT];
+    this.dropId = ids[DROP_ENTRYPOINT];
+  }
+
+  static async create(options: WasmEngineOptions): Promise<WasmEngine> {
+    let module: WebAssembly.Module;
+    try {
+      module = await wasmApi.compile(options.wasm);
+    } catch (thrown) {
+      throw new PolicyLoadError(`The policy from ${options.revision.source} is not a valid Wasm module: ${thrownText(thrown)}.`);
+    }
+    const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {}));
+    try {
+      return new WasmEngine(module, dataJson, options.entrypoint, options.revision);
+    } catch (thrown) {
+      if (thrown instanceof PolicyLoadError) throw thrown;
+      throw new PolicyLoadError(`Cannot load the policy from ${options.revision.source} as an OPA Wasm policy: ${thrownText(thrown)}.`);
+    }
+  }
+
+  evaluate(input: PolicyInput): Decision {
+    const resultSet = this.run(input, this.entrypointId);
+    if (resultSet instanceof EvaluationFailure) return failClosed(`policy evaluation failed: ${resultSet.text}`);
+    return normaliseDecision(resultSet, this.entrypoint);
+  }
+
+  maskRules(input: PolicyInput): readonly MaskRule[] {
+    if (this.maskId === undefined) return [];
+    // As in OPA, the mask policy sees the decision-log event: the policy input is `input.input`.
+    const resultSet = this.run({ input }, this.maskId);
+    return resultSet instanceof EvaluationFailure ? [] : normaliseMaskRules(resultSet);
+  }
+
+  shouldDrop(input: PolicyInput): boolean {
+    if (this.dropId === undefined) return false;
+    const resultSet = this.run({ input }, this.dropId);
+    return resultSet instanceof EvaluationFailure ? false : normaliseDrop(resultSet);
+  }
+
+  close(): void {
+    // Nothing to release explicitly: the instance and its memory go with the last reference.
+  }
+
+  private run(input: unknown, entrypointId: number): unknown {
+    try {
+      if (this.stale) {
+        this.policy = this.instantiate();
+        this.stale = false;
+      }
+      return this.policy.evaluate(input, entrypointId);
+    } catch (thrown) {
+      // An abort can leave the instance mid-evaluation (and its memory grown to the maximum):
+      // start the next evaluation on a fresh instance.
+      this.stale = true;
+      return new EvaluationFailure(thrownText(thrown));
+    }
+  }
+
+  private instantiate(): LoadedPolicy {
+    const policy = opaWasm.loadPolicySync(this.module, { ...WASM_MEMORY_PAGES }, HOST_BUILTINS);
+    const data = this.dataJson.buffer.slice(this.dataJson.byteOffset, this.dataJson.byteOffset + this.dataJson.byteLength);
+    policy.setData(data);
+    return policy;
+  }
+}
+
+class EvaluationFailure {
+  constructor(readonly text: string) {}
+}
