@@ -16,6 +16,12 @@ export interface InputContext {
   /** Extra JSON pointers into tool arguments that hold file paths (other servers). */
   readonly pathPointers: readonly string[];
   readonly mode: 'enforce' | 'monitor';
+  /**
+   * Directories a relative path argument may be read against: the roots, then
+   * every directory named on the server's command line (server-filesystem reads
+   * relative paths against its own allowed directories, which may be wider).
+   */
+  readonly relativeBases?: readonly string[];
 }
 
 /** Throws, naming the option, when a root does not exist or a pointer is malformed. */
@@ -25,18 +31,39 @@ export function createInputContext(config: ShimConfig, childEnvNames: readonly s
     roles: Object.freeze([...config.principal.roles]),
     attributes: Object.freeze({ ...config.principal.attributes }),
   });
+  const roots = [...new Set(config.roots.map(realRoot))];
   return Object.freeze({
     principal,
     server: Object.freeze({ id: config.serverId, command: Object.freeze([config.command, ...config.args]) }),
     environmentNames: Object.freeze([...new Set(childEnvNames)].sort()),
-    roots: Object.freeze([...new Set(config.roots.map(realRoot))]),
+    roots: Object.freeze(roots),
     pathPointers: Object.freeze(config.pathPointers.map(checkPointer)),
     mode: config.mode,
+    relativeBases: Object.freeze([...new Set([...roots, ...directoryArguments(config.args)])]),
   });
 }
 
+function expandHome(raw: string): string {
+  return raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
+}
+
+/** Command arguments that name existing directories, realpath'd (as server-filesystem treats them). */
+function directoryArguments(args: readonly string[]): string[] {
+  const directories: string[] = [];
+  for (const arg of args) {
+    if (arg === '' || arg.includes('\0') || arg.startsWith('-')) continue;
+    try {
+      const real = realpathSync.native(path.resolve(expandHome(arg)));
+      if (statSync(real).isDirectory()) directories.push(real);
+    } catch {
+      // Not a directory on this machine: not a place the server can read relative paths against.
+    }
+  }
+  return directories;
+}
+
 function realRoot(rawRoot: string): string {
-  const expanded = rawRoot === '~' || rawRoot.startsWith('~/') ? path.join(os.homedir(), rawRoot.slice(1)) : rawRoot;
+  const expanded = expandHome(rawRoot);
   let real: string | undefined;
   try {
     real = realpathSync.native(path.resolve(expanded));

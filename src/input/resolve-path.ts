@@ -15,6 +15,11 @@ export interface ResolveOptions {
    * fall inside the roots, or the path counts as outside.
    */
   readonly bases: readonly string[];
+  /**
+   * Also read a `file:` URI as a literal relative name: server-filesystem's
+   * tools do not decode URIs, so `file:///x` names `<base>/file:/x` there.
+   */
+  readonly literalUris?: boolean;
 }
 
 /**
@@ -43,24 +48,30 @@ export function resolvePath(pointer: string, raw: string, options: ResolveOption
 /** Lexically normalised absolute candidates, or undefined when the raw value is not a usable path. */
 function toAbsolutes(raw: string, options: ResolveOptions): string[] | undefined {
   if (raw === '' || raw.includes('\0')) return undefined;
-  let local = raw;
   if (/^file:/i.test(raw)) {
+    let local: string;
     try {
       local = fileURLToPath(raw);
     } catch {
       return undefined;
     }
-  } else if (URI_SCHEME.test(raw) && !WINDOWS_DRIVE.test(raw)) {
-    // Only file:// URIs name local files; anything else with a scheme is not a path we can judge.
-    return undefined;
+    // Decoding may reveal %00; a decoded path is absolute, so this does not recurse further.
+    const fromUri = toAbsolutes(local, options);
+    if (fromUri === undefined || options.literalUris !== true) return fromUri;
+    return [...fromUri, ...relativeTo(raw, options)];
   }
-  if (local.includes('\0')) return undefined;
+  // Only file: URIs name local files; anything else with a scheme is not a path we can judge.
+  if (URI_SCHEME.test(raw) && !WINDOWS_DRIVE.test(raw)) return undefined;
   // server-filesystem refuses these on POSIX; treat them as unresolvable rather than relative.
-  if (process.platform !== 'win32' && WINDOWS_DRIVE.test(local)) return undefined;
-  const expanded = local === '~' || local.startsWith('~/') ? path.join(os.homedir(), local.slice(1)) : local;
+  if (process.platform !== 'win32' && WINDOWS_DRIVE.test(raw)) return undefined;
+  const expanded = raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
   if (path.isAbsolute(expanded)) return [path.resolve(expanded)];
+  return relativeTo(expanded, options);
+}
+
+function relativeTo(relative: string, options: ResolveOptions): string[] {
   const bases = options.bases.length > 0 ? options.bases : [process.cwd()];
-  return bases.map((base) => path.resolve(base, expanded));
+  return bases.map((base) => path.resolve(base, relative));
 }
 
 /** The most specific root containing `resolved`. */

@@ -35,8 +35,8 @@ export function resolveArgumentPaths(args: JsonObject | undefined, context: Inpu
       found.push(hit);
     }
   }
-  // server-filesystem reads a relative path against its allowed directories: every root is a plausible base.
-  const options = { roots: context.roots, bases: context.roots };
+  // server-filesystem reads a relative path against its allowed directories: each is a plausible base.
+  const options = { roots: context.roots, bases: context.relativeBases ?? context.roots, literalUris: true };
   return found.map((hit) => resolvePath(hit.pointer, hit.value, options));
 }
 

@@ -1,0 +1,187 @@
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { containingRoot, resolvePath } from '../../src/input/resolve-path.js';
+import { tempDir } from './helpers/input-fixtures.js';
+
+let base: string;
+let root: string;
+let outside: string;
+const savedHome = process.env.HOME;
+
+beforeAll(() => {
+  base = tempDir('mcp-opa-shim-paths-');
+  root = path.join(base, 'root');
+  outside = path.join(base, 'outside');
+  mkdirSync(path.join(root, 'sub'), { recursive: true });
+  mkdirSync(path.join(outside, 'dir'), { recursive: true });
+  writeFileSync(path.join(root, 'inside.txt'), 'ok');
+  writeFileSync(path.join(outside, 'secret.txt'), 'TOP SECRET');
+  symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'link-out'));
+  symlinkSync(path.join(outside, 'dir'), path.join(root, 'linkdir-out'));
+  symlinkSync(path.join(root, 'inside.txt'), path.join(root, 'link-in'));
+  symlinkSync(path.join(outside, 'not-yet'), path.join(root, 'dangling'));
+  // "café" spelled decomposed (NFD) on disk, pointing outside.
+  symlinkSync(path.join(outside, 'dir'), path.join(root, 'cafe\u0301'));
+});
+
+afterAll(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  if (savedHome === undefined) delete process.env.HOME;
+  else process.env.HOME = savedHome;
+});
+
+function judged(raw: string, bases?: readonly string[]) {
+  return resolvePath('/path', raw, { roots: [root], bases: bases ?? [root] });
+}
+
+describe('resolvePath', () => {
+  it('accepts a file inside the root and names the root', () => {
+    expect(judged(path.join(root, 'inside.txt'))).toEqual({
+      pointer: '/path',
+      raw: path.join(root, 'inside.txt'),
+      resolved: path.join(root, 'inside.txt'),
+      within_roots: true,
+      root,
+    });
+  });
+
+  it('rejects a secret file outside the root', () => {
+    const result = judged(path.join(outside, 'secret.txt'));
+    expect(result).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+    expect(result.root).toBeUndefined();
+  });
+
+  it('follows a symlink inside the root that stays inside', () => {
+    expect(judged(path.join(root, 'link-in'))).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true });
+  });
+
+  it('rejects a symlink inside the root that points outside', () => {
+    expect(judged(path.join(root, 'link-out'))).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+  });
+
+  it('rejects a new file below a symlinked directory that points outside', () => {
+    expect(judged(path.join(root, 'linkdir-out', 'new.txt'))).toMatchObject({
+      resolved: path.join(outside, 'dir', 'new.txt'),
+      within_roots: false,
+    });
+  });
+
+  it('applies .. that stays inside the root', () => {
+    expect(judged(`${root}/sub/../inside.txt`)).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true });
+  });
+
+  it('rejects .. traversal out of the root', () => {
+    expect(judged(`${root}/sub/../../outside/secret.txt`)).toMatchObject({
+      resolved: path.join(outside, 'secret.txt'),
+      within_roots: false,
+    });
+  });
+
+  it('reads a relative path against the root', () => {
+    expect(judged('sub/../inside.txt')).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true, root });
+  });
+
+  it('rejects a relative path that climbs out of the root', () => {
+    expect(judged('../outside/secret.txt')).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+  });
+
+  it('accepts a relative path only when every base keeps it inside', () => {
+    expect(judged('inside.txt', [root, path.join(root, 'sub')])).toMatchObject({ within_roots: true, resolved: path.join(root, 'inside.txt') });
+    expect(judged('outside/secret.txt', [root, base])).toMatchObject({ within_roots: false });
+  });
+
+  it('expands ~ and ~/ to the home directory', () => {
+    process.env.HOME = root;
+    expect(judged('~')).toMatchObject({ resolved: root, within_roots: true });
+    expect(judged('~/inside.txt')).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true });
+  });
+
+  it('rejects ~/ paths that leave the root', () => {
+    process.env.HOME = root;
+    expect(judged('~/../outside/secret.txt')).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+  });
+
+  it('treats ~user as a relative name, as server-filesystem does', () => {
+    expect(judged('~bob/x')).toMatchObject({ resolved: path.join(root, '~bob', 'x'), within_roots: true });
+  });
+
+  it('accepts a file:// URI inside the root', () => {
+    expect(judged(pathToFileURL(path.join(root, 'inside.txt')).href)).toMatchObject({
+      resolved: path.join(root, 'inside.txt'),
+      within_roots: true,
+    });
+  });
+
+  it('rejects a file:// URI outside the root, including percent-encoded traversal', () => {
+    expect(judged(pathToFileURL(path.join(outside, 'secret.txt')).href)).toMatchObject({ within_roots: false });
+    expect(judged(`${pathToFileURL(root).href}/%2E%2E/outside/secret.txt`)).toMatchObject({ within_roots: false });
+  });
+
+  it('refuses URIs that are not local files', () => {
+    expect(judged('https://example.com/inside.txt')).toEqual({ pointer: '/path', raw: 'https://example.com/inside.txt', within_roots: false });
+    expect(judged('file://remote-host/etc/passwd')).toMatchObject({ within_roots: false });
+    expect(judged('file://remote-host/etc/passwd').resolved).toBeUndefined();
+  });
+
+  it('accepts a target that does not exist yet inside the root', () => {
+    expect(judged(path.join(root, 'new', 'deeper.txt'))).toMatchObject({
+      resolved: path.join(root, 'new', 'deeper.txt'),
+      within_roots: true,
+    });
+  });
+
+  it('rejects a target that does not exist yet outside the root', () => {
+    expect(judged(path.join(outside, 'new.txt'))).toMatchObject({ resolved: path.join(outside, 'new.txt'), within_roots: false });
+  });
+
+  it('refuses a dangling symlink, which a write would follow out of the root', () => {
+    const result = judged(path.join(root, 'dangling'));
+    expect(result.within_roots).toBe(false);
+    expect(result.resolved).toBeUndefined();
+  });
+
+  it('follows a Unicode-equivalent name to where it really points', () => {
+    expect(judged(path.join(root, 'caf\u00e9', 'new.txt'))).toMatchObject({
+      resolved: path.join(outside, 'dir', 'new.txt'),
+      within_roots: false,
+    });
+  });
+
+  it('refuses a NUL byte as unresolvable', () => {
+    expect(judged(`${root}/inside.txt\u0000../../outside/secret.txt`)).toEqual({
+      pointer: '/path',
+      raw: `${root}/inside.txt\u0000../../outside/secret.txt`,
+      within_roots: false,
+    });
+    expect(judged('file:///tmp/a%00b').within_roots).toBe(false);
+  });
+
+  it('refuses a Windows drive path on POSIX instead of reading it as relative', () => {
+    expect(judged('C:\\Users\\me\\secret.txt').within_roots).toBe(false);
+  });
+
+  it('counts every resolvable path as within when no roots are configured', () => {
+    const result = resolvePath('/path', path.join(outside, 'secret.txt'), { roots: [], bases: [] });
+    expect(result).toEqual({ pointer: '/path', raw: path.join(outside, 'secret.txt'), resolved: path.join(outside, 'secret.txt'), within_roots: true });
+    expect(resolvePath('/path', 'a\u0000b', { roots: [], bases: [] }).within_roots).toBe(false);
+  });
+
+  it('never throws, whatever the input', () => {
+    for (const raw of ['', '\u0000', 'file:', 'file://%', '~', '/'.repeat(5000), 'a/'.repeat(5000), 'http:', '..']) {
+      expect(() => judged(raw)).not.toThrow();
+    }
+  });
+});
+
+describe('containingRoot', () => {
+  it('picks the most specific root and refuses a sibling that shares a prefix', () => {
+    expect(containingRoot('/srv/app/data/x', ['/srv', '/srv/app'])).toBe('/srv/app');
+    expect(containingRoot('/srv/app-evil/x', ['/srv/app'])).toBeUndefined();
+    expect(containingRoot('/anything', ['/'])).toBe('/');
+  });
+});
