@@ -4,6 +4,7 @@
  * thousands of string appends, and UTF-8 split across chunks stays intact.
  */
 import { Buffer } from 'node:buffer';
+
 export class LineSplitter {
   #pending = [];
 
