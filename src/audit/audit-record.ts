@@ -1,0 +1,75 @@
+import type { PolicyInput } from '../input/policy-input.js';
+import type { Decision } from '../policy/decision.js';
+
+/**
+ * The audit log format, one JSON object per line. Decision records follow OPA's decision-log
+ * event shape (decision_id, path, input, result, erased/masked, labels, metrics) so existing OPA
+ * log pipelines can take them; `type`, `seq` and `prev_hash` make the file a hash chain.
+ * Documented in docs/audit.md.
+ */
+
+export const AUDIT_FORMAT = 1;
+
+export type AuditAction = 'forwarded' | 'denied' | 'filtered' | 'redacted' | 'dropped' | 'monitored';
+
+export interface AuditLabels {
+  readonly server_id: string;
+  readonly principal: string;
+  readonly version: string;
+}
+
+export interface PolicyStamp {
+  readonly sha256: string;
+  readonly revision?: string;
+}
+
+interface ChainFields {
+  readonly timestamp: string;
+  readonly seq: number;
+  /** sha256 (hex) of the previous line's exact bytes (without its newline); null for the first. */
+  readonly prev_hash: string | null;
+}
+
+export interface StartRecord extends ChainFields {
+  readonly type: 'start';
+  readonly format: typeof AUDIT_FORMAT;
+  readonly labels: AuditLabels;
+  readonly policy: PolicyStamp & { readonly source: string };
+  readonly pid: number;
+}
+
+export interface DecisionRecord extends ChainFields {
+  readonly type: 'decision';
+  readonly decision_id: string;
+  /** The entrypoint, as OPA's `path`. */
+  readonly path: string;
+  readonly action: AuditAction;
+  /** Masked by `system.log.mask`; null when erased whole. */
+  readonly input: PolicyInput | null;
+  readonly result: Decision | null;
+  readonly erased?: readonly string[];
+  readonly masked?: readonly string[];
+  readonly labels: AuditLabels;
+  readonly policy: PolicyStamp;
+  readonly metrics: { readonly timer_rego_query_eval_ns: number };
+}
+
+export interface FaultRecord extends ChainFields {
+  readonly type: 'fault';
+  readonly decision_id: string;
+  readonly direction: 'to_server' | 'to_client';
+  readonly fault: string;
+  readonly detail: string;
+  readonly action: AuditAction;
+  readonly labels: AuditLabels;
+}
+
+export interface EndRecord extends ChainFields {
+  readonly type: 'end';
+  /** Records written in this session, start and end excluded. */
+  readonly records: number;
+  /** Decisions not written because `system.log.drop` said so. */
+  readonly dropped: number;
+}
+
+export type AuditRecord = StartRecord | DecisionRecord | FaultRecord | EndRecord;

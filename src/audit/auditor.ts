@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { DEFAULT_ENTRYPOINT } from '../config/config.js';
+import type { PolicyInput } from '../input/policy-input.js';
+import type { Decision, PolicyEngine, PolicyRevision } from '../policy/decision.js';
+import type { SecretSet } from '../secrets/secret-set.js';
+import { applyMask } from './apply-mask.js';
+import { AUDIT_FORMAT, type AuditAction, type AuditLabels, type PolicyStamp } from './audit-record.js';
+import { ChainWriter } from './chain-writer.js';
+
+export type { AuditAction } from './audit-record.js';
+
+export interface AuditEvent {
+  readonly input: PolicyInput;
+  readonly decision: Decision;
+  readonly action: AuditAction;
+  readonly evalMicros: number;
+}
+
+/** A frame that never became a policy input: malformed JSON, oversize, duplicate keys, child crash. */
+export interface FaultEvent {
+  readonly direction: 'to_server' | 'to_client';
+  /** e.g. `parse_error`, `oversize_frame`, `duplicate_key`, `child_exit`. */
+  readonly fault: string;
+  readonly detail: string;
+  readonly action: AuditAction;
+}
+
+export interface Auditor {
+  /** Written and handed to the OS before it returns; throws when the record cannot be written. */
+  record(event: AuditEvent): void;
+  fault(event: FaultEvent): void;
+  /** Writes the closing `end` record. Idempotent; recording after it throws. */
+  close(): void;
+}
+
+export interface AuditorOptions {
+  readonly file: string | undefined;
+  readonly stderr: boolean;
+  readonly policy: PolicyEngine;
+  readonly secrets: SecretSet;
+  readonly labels: AuditLabels;
+  /** OPA's `path` in each record; defaults to `mcp/decision`. */
+  readonly entrypoint?: string;
+}
+
+const LEVELS = { start: 10, decision: 20, fault: 30, end: 40 } as const;
+
+/** Fault details can quote a frame; keep records small. */
+const MAX_DETAIL = 1024;
+
+const NOOP_AUDITOR: Auditor = Object.freeze({ record() {}, fault() {}, close() {} });
+
+export function createAuditor(opts: AuditorOptions): Auditor {
+  if (opts.file === undefined && !opts.stderr) return NOOP_AUDITOR;
+  const writer = new ChainWriter(opts.file, opts.stderr, opts.secrets);
+  // Custom levels give each record type a fixed `"type"` prefix at no per-record cost.
+  const logger = pino(
+    {
+      base: null,
+      customLevels: LEVELS,
+      useOnlyCustomLevels: true,
+      level: 'start',
+      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+      formatters: { level: (label: string) => ({ type: label }) },
+    },
+    writer,
+  );
+  const { policy, labels } = opts;
+  const path = opts.entrypoint ?? DEFAULT_ENTRYPOINT;
+  const chain = () => ({ seq: writer.nextSeq, prev_hash: writer.prevHash });
+  let stamp = policyStamp(policy.revision);
+  let stampedRevision = policy.revision;
+  let records = 0;
+  let dropped = 0;
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new Error('The audit log is closed; no record can be added after `close()`.');
+  };
+
+  // A previous session that did not end cleanly (crash or truncation) stays visible to `verify`.
+  const unclean = writer.previousType !== undefined && writer.previousType !== 'end';
+  logger.start({
+    ...chain(),
+    format: AUDIT_FORMAT,
+    labels,
+    policy: { ...stamp, source: policy.revision.source },
+    pid: process.pid,
+    ...(unclean ? { after_unclean_end: true } : {}),
+  });
+
+  return {
+    record(event) {
+      ensureOpen();
+      // A denial is always recorded, whatever system.log.drop says.
+      if (event.decision.allow && policy.shouldDrop(event.input)) {
+        dropped += 1;
+        return;
+      }
+      if (policy.revision !== stampedRevision) {
+        stampedRevision = policy.revision;
+        stamp = policyStamp(stampedRevision);
+      }
+      const rules = policy.maskRules(event.input);
+      let input: unknown = event.input;
+      let result: unknown = event.decision;
+      let mask: { erased?: string[]; masked?: string[] } = {};
+      if (rules.length > 0) {
+        const copy = structuredClone({ input, result });
+        const outcome = applyMask(copy, rules);
+        ({ input, result } = copy);
+        mask = {
+          ...(outcome.erased.length > 0 ? { erased: outcome.erased } : {}),
+          ...(outcome.masked.length > 0 ? { masked: outcome.masked } : {}),
+        };
+      }
+      logger.decision({
+        ...chain(),
+        decision_id: randomUUID(),
+        path,
+        action: event.action,
+        input: input ?? null,
+        result: result ?? null,
+        ...mask,
+        labels,
+        policy: stamp,
+        metrics: { timer_rego_query_eval_ns: Math.round(event.evalMicros * 1000) },
+      });
+      records += 1;
+    },
+    fault(event) {
+      ensureOpen();
+      const detail = event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail;
+      logger.fault({ ...chain(), decision_id: randomUUID(), ...event, detail, labels });
+      records += 1;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        logger.end({ ...chain(), records, dropped });
+      } finally {
+        writer.close();
+      }
+    },
+  };
+}
+
+function policyStamp(revision: PolicyRevision): PolicyStamp {
+  return revision.bundleRevision === undefined
+    ? { sha256: revision.sha256 }
+    : { sha256: revision.sha256, revision: revision.bundleRevision };
+}

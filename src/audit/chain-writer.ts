@@ -1,0 +1,79 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { SecretSet } from '../secrets/secret-set.js';
+import { hashLine } from './hash-line.js';
+import { readLastLine } from './read-last-line.js';
+
+/**
+ * The pino destination of the audit log. Each line is scrubbed of secrets, handed to the OS
+ * with a synchronous write (write-ahead: it is in the file before `write` returns), and hashed
+ * so the next record can carry `prev_hash`. One writer per file: two processes appending to
+ * the same log would interleave and break the chain.
+ */
+export class ChainWriter {
+  /** `seq` of the next record. */
+  nextSeq = 0;
+  /** sha256 of the last line written, or found at the end of the file when opened. */
+  prevHash: string | null = null;
+  /** The type of the last record found in the file when it was opened, if any. */
+  readonly previousType: string | undefined;
+  private fd: number | undefined;
+
+  constructor(
+    file: string | undefined,
+    private readonly toStderr: boolean,
+    private readonly secrets: SecretSet,
+  ) {
+    if (file === undefined) return;
+    const last = readLastLine(file);
+    try {
+      this.fd = openSync(file, 'a', 0o600);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new Error(
+        `Cannot open \`--audit-log\` file \`${file}\` (${reason}). Create its directory or choose a writable path.`,
+        { cause: error },
+      );
+    }
+    if (last === undefined) return;
+    // A torn last line (crash mid-write) is closed off, so our first record starts a line.
+    if (!last.terminated) this.writeAll('\n');
+    this.prevHash = hashLine(last.text);
+    const previous = parseChainFields(last.text);
+    this.nextSeq = previous.seq === undefined ? 0 : previous.seq + 1;
+    this.previousType = previous.type;
+  }
+
+  /** Called by pino with one serialised record ending in a newline. */
+  write(chunk: string): void {
+    const line = this.secrets.size === 0 ? chunk : this.secrets.scrub(chunk);
+    if (this.fd !== undefined) this.writeAll(line);
+    if (this.toStderr) process.stderr.write(line);
+    this.prevHash = hashLine(line.endsWith('\n') ? line.slice(0, -1) : line);
+    this.nextSeq += 1;
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private writeAll(text: string): void {
+    if (this.fd === undefined) return;
+    const bytes = Buffer.from(text, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+  }
+}
+
+function parseChainFields(text: string): { seq?: number; type?: string } {
+  try {
+    const value = JSON.parse(text) as { seq?: unknown; type?: unknown };
+    return {
+      ...(Number.isSafeInteger(value.seq) ? { seq: value.seq as number } : {}),
+      ...(typeof value.type === 'string' ? { type: value.type } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
