@@ -31,7 +31,7 @@ export function applyMask(event: MaskableEvent, rules: readonly MaskRule[]): Mas
       outcome.erased.push('/input');
       continue;
     }
-    const [head, ...rest] = parts as [('input' | 'result'), ...string[]];
+    const [head, ...rest] = parts as ['input' | 'result', ...string[]];
     if (op === 'remove') {
       if (event[head] === undefined || event[head] === null) continue;
       if (rest.length === 0) event[head] = null;
@@ -93,7 +93,11 @@ function removeAt(root: unknown, parts: readonly string[]): boolean {
   return true;
 }
 
-function upsertAt(root: Record<string, unknown>, parts: readonly string[], value: unknown): boolean {
+function upsertAt(
+  root: Record<string, unknown>,
+  parts: readonly string[],
+  value: unknown,
+): boolean {
   let node: unknown = root;
   for (const key of parts.slice(0, -1)) {
     if (isObject(node)) {

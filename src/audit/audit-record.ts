@@ -10,7 +10,8 @@ import type { Decision } from '../policy/decision.js';
 
 export const AUDIT_FORMAT = 1;
 
-export type AuditAction = 'forwarded' | 'denied' | 'filtered' | 'redacted' | 'dropped' | 'monitored';
+export type AuditAction =
+  'forwarded' | 'denied' | 'filtered' | 'redacted' | 'dropped' | 'monitored';
 
 export interface AuditLabels {
   readonly server_id: string;

@@ -5,7 +5,12 @@ import type { PolicyInput } from '../input/policy-input.js';
 import type { Decision, PolicyEngine, PolicyRevision } from '../policy/decision.js';
 import type { SecretSet } from '../secrets/secret-set.js';
 import { applyMask } from './apply-mask.js';
-import { AUDIT_FORMAT, type AuditAction, type AuditLabels, type PolicyStamp } from './audit-record.js';
+import {
+  AUDIT_FORMAT,
+  type AuditAction,
+  type AuditLabels,
+  type PolicyStamp,
+} from './audit-record.js';
 import { ChainWriter } from './chain-writer.js';
 
 export type { AuditAction } from './audit-record.js';
@@ -131,7 +136,8 @@ export function createAuditor(opts: AuditorOptions): Auditor {
     },
     fault(event) {
       ensureOpen();
-      const detail = event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail;
+      const detail =
+        event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail;
       logger.fault({ ...chain(), decision_id: randomUUID(), ...event, detail, labels });
       records += 1;
     },

@@ -2,7 +2,13 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 export type VerifyResult =
-  | { readonly ok: true; readonly lines: number; readonly records: number; readonly sessions: number; readonly headHash: string }
+  | {
+      readonly ok: true;
+      readonly lines: number;
+      readonly records: number;
+      readonly sessions: number;
+      readonly headHash: string;
+    }
   | { readonly ok: false; readonly line: number; readonly reason: string };
 
 interface ChainLine {
@@ -34,7 +40,11 @@ export async function verifyAuditLog(file: string): Promise<VerifyResult> {
   if (pending.length > 0) {
     failure = checker.line(pending);
     if (failure) return failure;
-    return { ok: false, line: checker.lineNo, reason: 'the last line has no newline: a torn or truncated write' };
+    return {
+      ok: false,
+      line: checker.lineNo,
+      reason: 'the last line has no newline: a torn or truncated write',
+    };
   }
   return checker.finish();
 }
@@ -58,32 +68,54 @@ class ChainChecker {
     } catch {
       return bad('not valid JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad('not a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return bad('not a JSON object');
     const record = parsed as ChainLine;
     if (record.prev_hash !== this.prevHash) {
       return n === 1
-        ? bad('the first record must start the chain (prev_hash null): earlier records were removed')
-        : bad(`prev_hash does not match the sha256 of line ${n - 1}: line ${n - 1} was modified, or records were deleted, inserted or reordered`);
+        ? bad(
+            'the first record must start the chain (prev_hash null): earlier records were removed',
+          )
+        : bad(
+            `prev_hash does not match the sha256 of line ${n - 1}: line ${n - 1} was modified, or records were deleted, inserted or reordered`,
+          );
     }
-    if (record.seq !== this.prevSeq + 1) return bad(`seq ${String(record.seq)} where ${this.prevSeq + 1} was expected`);
+    if (record.seq !== this.prevSeq + 1)
+      return bad(`seq ${String(record.seq)} where ${this.prevSeq + 1} was expected`);
     this.prevHash = createHash('sha256').update(bytes).digest('hex');
     this.prevSeq += 1;
     return this.session(record, bad);
   }
 
   finish(): VerifyResult {
-    if (this.lineNo === 0) return { ok: false, line: 1, reason: 'the log is empty: no start record' };
+    if (this.lineNo === 0)
+      return { ok: false, line: 1, reason: 'the log is empty: no start record' };
     if (this.inSession) {
-      return { ok: false, line: this.lineNo + 1, reason: `missing end record: the log stops after line ${this.lineNo}` };
+      return {
+        ok: false,
+        line: this.lineNo + 1,
+        reason: `missing end record: the log stops after line ${this.lineNo}`,
+      };
     }
-    return { ok: true, lines: this.lineNo, records: this.records, sessions: this.sessions, headHash: this.prevHash ?? '' };
+    return {
+      ok: true,
+      lines: this.lineNo,
+      records: this.records,
+      sessions: this.sessions,
+      headHash: this.prevHash ?? '',
+    };
   }
 
-  private session(record: ChainLine, bad: (reason: string) => VerifyResult): VerifyResult | undefined {
+  private session(
+    record: ChainLine,
+    bad: (reason: string) => VerifyResult,
+  ): VerifyResult | undefined {
     switch (record.type) {
       case 'start':
         if (this.inSession) {
-          return bad(`a new session starts but the one before has no end record (crash or truncation before line ${this.lineNo})`);
+          return bad(
+            `a new session starts but the one before has no end record (crash or truncation before line ${this.lineNo})`,
+          );
         }
         this.inSession = true;
         this.sessionRecords = 0;
@@ -98,7 +130,9 @@ class ChainChecker {
       case 'end':
         if (!this.inSession) return bad('an end record outside a session');
         if (record.records !== this.sessionRecords) {
-          return bad(`the end record counts ${String(record.records)} records, the session has ${this.sessionRecords}`);
+          return bad(
+            `the end record counts ${String(record.records)} records, the session has ${this.sessionRecords}`,
+          );
         }
         this.inSession = false;
         return undefined;

@@ -9,7 +9,9 @@ interface Case {
   readonly want: { input: unknown; result?: unknown; erased: string[]; masked: string[] };
 }
 
-const args = () => ({ arguments: { path: 'a.txt', password: 'pw', nested: { key: 'k', list: ['x', 'y', 'z'] } } });
+const args = () => ({
+  arguments: { path: 'a.txt', password: 'pw', nested: { key: 'k', list: ['x', 'y', 'z'] } },
+});
 
 // Cases follow OPA's plugins/logs/mask.go.
 const cases: readonly Case[] = [
@@ -17,7 +19,11 @@ const cases: readonly Case[] = [
     note: 'an erase pointer removes the field and lists it in erased',
     rules: ['/input/arguments/password'],
     input: args(),
-    want: { input: { arguments: { path: 'a.txt', nested: { key: 'k', list: ['x', 'y', 'z'] } } }, erased: ['/input/arguments/password'], masked: [] },
+    want: {
+      input: { arguments: { path: 'a.txt', nested: { key: 'k', list: ['x', 'y', 'z'] } } },
+      erased: ['/input/arguments/password'],
+      masked: [],
+    },
   },
   {
     note: 'erasing a missing field is a no-op and is not listed',
@@ -29,13 +35,23 @@ const cases: readonly Case[] = [
     note: 'remove op removes an array element by index',
     rules: [{ op: 'remove', path: '/input/arguments/nested/list/1' }],
     input: args(),
-    want: { input: { arguments: { path: 'a.txt', password: 'pw', nested: { key: 'k', list: ['x', 'z'] } } }, erased: ['/input/arguments/nested/list/1'], masked: [] },
+    want: {
+      input: {
+        arguments: { path: 'a.txt', password: 'pw', nested: { key: 'k', list: ['x', 'z'] } },
+      },
+      erased: ['/input/arguments/nested/list/1'],
+      masked: [],
+    },
   },
   {
     note: 'upsert replaces an existing value and lists it in masked',
     rules: [{ op: 'upsert', path: '/input/arguments/password', value: '**REDACTED**' }],
     input: args(),
-    want: { input: { arguments: { ...args().arguments, password: '**REDACTED**' } }, erased: [], masked: ['/input/arguments/password'] },
+    want: {
+      input: { arguments: { ...args().arguments, password: '**REDACTED**' } },
+      erased: [],
+      masked: ['/input/arguments/password'],
+    },
   },
   {
     note: 'upsert creates missing objects on the way',
@@ -53,7 +69,12 @@ const cases: readonly Case[] = [
     note: 'a rule on /result masks the result',
     rules: ['/result/internal_message'],
     input: { a: 1 },
-    want: { input: { a: 1 }, result: { allow: false }, erased: ['/result/internal_message'], masked: [] },
+    want: {
+      input: { a: 1 },
+      result: { allow: false },
+      erased: ['/result/internal_message'],
+      masked: [],
+    },
   },
   {
     note: 'path parts are URL-unescaped',
@@ -72,7 +93,10 @@ const cases: readonly Case[] = [
 describe('applyMask', () => {
   for (const c of cases) {
     it(c.note, () => {
-      const event = { input: c.input, result: { allow: false, internal_message: 'why' } as unknown };
+      const event = {
+        input: c.input,
+        result: { allow: false, internal_message: 'why' } as unknown,
+      };
       const outcome = applyMask(event, c.rules);
       expect(event.input).toEqual(c.want.input);
       if (c.want.result !== undefined) expect(event.result).toEqual(c.want.result);

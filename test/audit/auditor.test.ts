@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DecisionRecord, EndRecord, FaultRecord, StartRecord } from '../../src/audit/audit-record.js';
+import type {
+  DecisionRecord,
+  EndRecord,
+  FaultRecord,
+  StartRecord,
+} from '../../src/audit/audit-record.js';
 import { createAuditor } from '../../src/audit/auditor.js';
 import { verifyAuditLog } from '../../src/audit/verify-audit-log.js';
 import type { PolicyEngine } from '../../src/policy/decision.js';
@@ -33,8 +38,16 @@ function judge(input: ReturnType<typeof toolCall>) {
 describe('createAuditor', () => {
   it('writes a start record, one decision record per judged message and an end record', async () => {
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    const read = judge(toolCall('read_text_file', { path: '/srv/projects/README.md' }, ['/srv/projects/README.md']));
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    const read = judge(
+      toolCall('read_text_file', { path: '/srv/projects/README.md' }, ['/srv/projects/README.md']),
+    );
     const outside = judge(toolCall('read_text_file', { path: '/etc/shadow' }, ['/etc/shadow']));
     const listing = judge(toolCall('write_file', {}, [], { listing: true }));
     auditor.record({ ...read, action: 'forwarded' });
@@ -43,22 +56,42 @@ describe('createAuditor', () => {
     auditor.close();
 
     const [start, allowed, denied, filtered, end] = readRecords(file) as [
-      StartRecord, DecisionRecord, DecisionRecord, DecisionRecord, EndRecord,
+      StartRecord,
+      DecisionRecord,
+      DecisionRecord,
+      DecisionRecord,
+      EndRecord,
     ];
-    expect(start).toMatchObject({ type: 'start', seq: 0, prev_hash: null, labels, policy: { sha256: engine.revision.sha256 } });
+    expect(start).toMatchObject({
+      type: 'start',
+      seq: 0,
+      prev_hash: null,
+      labels,
+      policy: { sha256: engine.revision.sha256 },
+    });
     expect(allowed).toMatchObject({
       type: 'decision',
       path: 'mcp/decision',
       action: 'forwarded',
-      input: { operation: { name: 'read_text_file' }, arguments: { path: '/srv/projects/README.md' } },
+      input: {
+        operation: { name: 'read_text_file' },
+        arguments: { path: '/srv/projects/README.md' },
+      },
       result: { allow: true, reasons: ['read inside the roots'] },
       labels,
       policy: { sha256: engine.revision.sha256 },
       metrics: { timer_rego_query_eval_ns: 12500 },
     });
     expect(Date.parse(allowed.timestamp)).not.toBeNaN();
-    expect(denied).toMatchObject({ action: 'denied', result: { allow: false, reasons: ['path outside the allowed roots'] } });
-    expect(filtered).toMatchObject({ action: 'filtered', result: { allow: false }, input: { operation: { listing: true } } });
+    expect(denied).toMatchObject({
+      action: 'denied',
+      result: { allow: false, reasons: ['path outside the allowed roots'] },
+    });
+    expect(filtered).toMatchObject({
+      action: 'filtered',
+      result: { allow: false },
+      input: { operation: { listing: true } },
+    });
     expect(new Set([allowed.decision_id, denied.decision_id, filtered.decision_id]).size).toBe(3);
     expect(end).toMatchObject({ type: 'end', seq: 4, records: 3, dropped: 0 });
     expect(await verifyAuditLog(file)).toMatchObject({ ok: true, records: 3, sessions: 1 });
@@ -66,8 +99,18 @@ describe('createAuditor', () => {
 
   it('erases and masks arguments as the policy system.log.mask says, and lists them', () => {
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    const input = toolCall('read_text_file', { path: 'notes.txt', password: 'hunter2hunter2', api_token: 'tok-123456789' }, ['notes.txt']);
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    const input = toolCall(
+      'read_text_file',
+      { path: 'notes.txt', password: 'hunter2hunter2', api_token: 'tok-123456789' },
+      ['notes.txt'],
+    );
     auditor.record({ ...judge(input), action: 'forwarded' });
     auditor.close();
     const record = readRecords(file)[1] as DecisionRecord;
@@ -81,8 +124,17 @@ describe('createAuditor', () => {
 
   it('leaves a record unmasked when no mask rule applies', () => {
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    auditor.record({ ...judge(toolCall('read_text_file', { path: 'a.txt' }, ['a.txt'])), action: 'forwarded' });
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.record({
+      ...judge(toolCall('read_text_file', { path: 'a.txt' }, ['a.txt'])),
+      action: 'forwarded',
+    });
     auditor.close();
     const record = readRecords(file)[1] as DecisionRecord;
     expect(record).not.toHaveProperty('erased');
@@ -91,8 +143,19 @@ describe('createAuditor', () => {
 
   it('drops an allowed record that system.log.drop selects, and counts it in the end record', () => {
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    auditor.record({ input: ping(), decision: engine.evaluate(ping()), action: 'forwarded', evalMicros: 3 });
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.record({
+      input: ping(),
+      decision: engine.evaluate(ping()),
+      action: 'forwarded',
+      evalMicros: 3,
+    });
     auditor.close();
     const records = readRecords(file);
     expect(records.map((r) => r.type)).toEqual(['start', 'end']);
@@ -101,7 +164,13 @@ describe('createAuditor', () => {
 
   it('never drops a denial, even when system.log.drop selects it', () => {
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
     const decision = { allow: false, reasons: ['pings disabled'] };
     auditor.record({ input: ping(), decision, action: 'denied', evalMicros: 3 });
     auditor.close();
@@ -110,12 +179,34 @@ describe('createAuditor', () => {
 
   it('records faults for frames that never became a policy input', () => {
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    auditor.fault({ direction: 'to_server', fault: 'duplicate_key', detail: 'duplicate key "method"', action: 'denied' });
-    auditor.fault({ direction: 'to_client', fault: 'oversize_frame', detail: 'x'.repeat(5000), action: 'dropped' });
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.fault({
+      direction: 'to_server',
+      fault: 'duplicate_key',
+      detail: 'duplicate key "method"',
+      action: 'denied',
+    });
+    auditor.fault({
+      direction: 'to_client',
+      fault: 'oversize_frame',
+      detail: 'x'.repeat(5000),
+      action: 'dropped',
+    });
     auditor.close();
     const [, dup, big] = readRecords(file) as [StartRecord, FaultRecord, FaultRecord];
-    expect(dup).toMatchObject({ type: 'fault', direction: 'to_server', fault: 'duplicate_key', action: 'denied', labels });
+    expect(dup).toMatchObject({
+      type: 'fault',
+      direction: 'to_server',
+      fault: 'duplicate_key',
+      action: 'denied',
+      labels,
+    });
     expect(big.detail.length).toBeLessThan(1100);
   });
 
@@ -128,9 +219,18 @@ describe('createAuditor', () => {
       namePatterns: ['TOKEN'],
     });
     const auditor = createAuditor({ file, stderr: false, policy: engine, secrets, labels });
-    const input = toolCall('write_file', { path: 'x.txt', content: 'token=ghp_0123456789abcdefghij' }, ['x.txt']);
+    const input = toolCall(
+      'write_file',
+      { path: 'x.txt', content: 'token=ghp_0123456789abcdefghij' },
+      ['x.txt'],
+    );
     auditor.record({ ...judge(input), action: 'denied' });
-    auditor.fault({ direction: 'to_client', fault: 'parse_error', detail: '{"leak":"ghp_0123456789abcdefghij', action: 'dropped' });
+    auditor.fault({
+      direction: 'to_client',
+      fault: 'parse_error',
+      detail: '{"leak":"ghp_0123456789abcdefghij',
+      action: 'dropped',
+    });
     auditor.close();
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('ghp_0123456789abcdefghij');
@@ -140,31 +240,71 @@ describe('createAuditor', () => {
 
   it('chains a new session onto the end of an existing log', async () => {
     const file = tempLog();
-    const first = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    first.record({ ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])), action: 'forwarded' });
+    const first = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    first.record({
+      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
+      action: 'forwarded',
+    });
     first.close();
-    const second = createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    second.record({ ...judge(toolCall('read_text_file', { path: 'b' }, ['b'])), action: 'forwarded' });
+    const second = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    second.record({
+      ...judge(toolCall('read_text_file', { path: 'b' }, ['b'])),
+      action: 'forwarded',
+    });
     second.close();
     const records = readRecords(file);
-    expect(records.map((r) => r.type)).toEqual(['start', 'decision', 'end', 'start', 'decision', 'end']);
+    expect(records.map((r) => r.type)).toEqual([
+      'start',
+      'decision',
+      'end',
+      'start',
+      'decision',
+      'end',
+    ]);
     expect(records.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(records[3]).not.toHaveProperty('after_unclean_end');
     expect(await verifyAuditLog(file)).toMatchObject({ ok: true, sessions: 2, records: 2 });
   });
 
   it('refuses a record after close, so nothing is forwarded unrecorded', () => {
-    const auditor = createAuditor({ file: tempLog(), stderr: false, policy: engine, secrets: NO_SECRETS, labels });
+    const auditor = createAuditor({
+      file: tempLog(),
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
     auditor.close();
     auditor.close();
     expect(() => {
-      auditor.record({ ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])), action: 'forwarded' });
+      auditor.record({
+        ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
+        action: 'forwarded',
+      });
     }).toThrow(/closed/);
   });
 
   it('names the option and the path when the log cannot be opened', () => {
     expect(() =>
-      createAuditor({ file: '/nonexistent-dir/audit.jsonl', stderr: false, policy: engine, secrets: NO_SECRETS, labels }),
+      createAuditor({
+        file: '/nonexistent-dir/audit.jsonl',
+        stderr: false,
+        policy: engine,
+        secrets: NO_SECRETS,
+        labels,
+      }),
     ).toThrow('Cannot open `--audit-log` file `/nonexistent-dir/audit.jsonl` (ENOENT)');
   });
 
@@ -175,8 +315,17 @@ describe('createAuditor', () => {
       return true;
     });
     const file = tempLog();
-    const auditor = createAuditor({ file, stderr: true, policy: engine, secrets: NO_SECRETS, labels });
-    auditor.record({ ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])), action: 'forwarded' });
+    const auditor = createAuditor({
+      file,
+      stderr: true,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.record({
+      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
+      action: 'forwarded',
+    });
     auditor.close();
     vi.restoreAllMocks();
     expect(lines.join('')).toBe(readFileSync(file, 'utf8'));
@@ -185,8 +334,17 @@ describe('createAuditor', () => {
   it('is a no-op that touches no file when neither a file nor stderr is asked for', () => {
     const file = tempLog();
     const spy = vi.spyOn(process.stderr, 'write');
-    const auditor = createAuditor({ file: undefined, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
-    auditor.record({ ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])), action: 'forwarded' });
+    const auditor = createAuditor({
+      file: undefined,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.record({
+      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
+      action: 'forwarded',
+    });
     auditor.close();
     expect(existsSync(file)).toBe(false);
     expect(spy).not.toHaveBeenCalled();

@@ -20,7 +20,12 @@ beforeAll(async () => {
     for (const name of names) {
       const input = toolCall('read_text_file', { path: name }, [name]);
       const decision = policy.evaluate(input);
-      auditor.record({ input, decision, action: decision.allow ? 'forwarded' : 'denied', evalMicros: 10 });
+      auditor.record({
+        input,
+        decision,
+        action: decision.allow ? 'forwarded' : 'denied',
+        evalMicros: 10,
+      });
     }
     auditor.close();
   }
@@ -45,7 +50,11 @@ describe('verifyAuditLog', () => {
     const lines = [...genuine];
     lines[2] = lines[2]!.replace('"allow":false', '"allow":true');
     expect(lines[2]).not.toBe(genuine[2]);
-    expect(await verifyLines(lines)).toMatchObject({ ok: false, line: 4, reason: expect.stringContaining('line 3 was modified') });
+    expect(await verifyLines(lines)).toMatchObject({
+      ok: false,
+      line: 4,
+      reason: expect.stringContaining('line 3 was modified'),
+    });
   });
 
   it('detects a deleted record', async () => {
@@ -79,12 +88,20 @@ describe('verifyAuditLog', () => {
   });
 
   it('detects removed leading records', async () => {
-    expect(await verifyLines(genuine.slice(5))).toMatchObject({ ok: false, line: 1, reason: expect.stringContaining('first record') });
+    expect(await verifyLines(genuine.slice(5))).toMatchObject({
+      ok: false,
+      line: 1,
+      reason: expect.stringContaining('first record'),
+    });
   });
 
   it('detects a torn last line', async () => {
     const lines = [...genuine.slice(0, -1), genuine[7]!.slice(0, 20)];
-    expect(await verifyLines(lines, '')).toMatchObject({ ok: false, line: 8, reason: 'not valid JSON' });
+    expect(await verifyLines(lines, '')).toMatchObject({
+      ok: false,
+      line: 8,
+      reason: 'not valid JSON',
+    });
   });
 
   it('detects an empty log', async () => {

@@ -39,7 +39,11 @@ describe('write-ahead', () => {
     expect(records.map((r) => r.type)).toEqual(['start', 'decision']);
     expect((records[1] as DecisionRecord).input?.message.id).toBe(42);
     // No end record: verify reports the unclean end after the last line.
-    expect(await verifyAuditLog(file)).toEqual({ ok: false, line: 3, reason: 'missing end record: the log stops after line 2' });
+    expect(await verifyAuditLog(file)).toEqual({
+      ok: false,
+      line: 3,
+      reason: 'missing end record: the log stops after line 2',
+    });
   });
 
   it('marks the next session as following an unclean end, and verify still flags it', async () => {

@@ -7,8 +7,17 @@ import {
 
 const patterns = ['TOKEN', 'SECRET', 'KEY', 'PASSWORD'];
 
-function collect(env: Record<string, string | undefined>, extra: Partial<Parameters<typeof collectSecrets>[0]> = {}) {
-  return collectSecrets({ env, envFileValues: {}, secretEnv: [], namePatterns: patterns, ...extra });
+function collect(
+  env: Record<string, string | undefined>,
+  extra: Partial<Parameters<typeof collectSecrets>[0]> = {},
+) {
+  return collectSecrets({
+    env,
+    envFileValues: {},
+    secretEnv: [],
+    namePatterns: patterns,
+    ...extra,
+  });
 }
 
 describe('collectSecrets', () => {
@@ -42,7 +51,9 @@ describe('collectSecrets', () => {
     const short = 'u'.repeat(MIN_INFERRED_SECRET_LENGTH - 1);
     const set = collect({ KEYBOARD: short }, { envFileValues: { PORT: '3000', DEBUG: 'true' } });
     expect(set.size).toBe(0);
-    expect(set.scrub(`{"layout":"${short}","port":3000}`)).toBe(`{"layout":"${short}","port":3000}`);
+    expect(set.scrub(`{"layout":"${short}","port":3000}`)).toBe(
+      `{"layout":"${short}","port":3000}`,
+    );
   });
 
   it('ignores undefined and empty values', () => {
@@ -53,8 +64,12 @@ describe('collectSecrets', () => {
 describe('SecretSet.scrub', () => {
   it('replaces the raw form of a secret', () => {
     const set = collect({ API_KEY: 'sk-live-1234567890' });
-    const out = set.scrub('{"result":{"content":[{"type":"text","text":"API_KEY=sk-live-1234567890"}]}}');
-    expect(out).toBe('{"result":{"content":[{"type":"text","text":"API_KEY=[redacted:API_KEY]"}]}}');
+    const out = set.scrub(
+      '{"result":{"content":[{"type":"text","text":"API_KEY=sk-live-1234567890"}]}}',
+    );
+    expect(out).toBe(
+      '{"result":{"content":[{"type":"text","text":"API_KEY=[redacted:API_KEY]"}]}}',
+    );
     expect(set.contains(out)).toBe(false);
   });
 

@@ -41,14 +41,24 @@ export function toolCall(
     arguments: args,
     paths,
     principal: { id: opts.principal ?? 'alice', roles: ['developer'], attributes: {} },
-    client: { self_declared: true, info: { name: 'claude-code', version: '2.1.0' }, protocol_version: '2025-11-25' },
+    client: {
+      self_declared: true,
+      info: { name: 'claude-code', version: '2.1.0' },
+      protocol_version: '2025-11-25',
+    },
     server: {
       id: opts.server ?? 'filesystem',
       command: ['npx', '@modelcontextprotocol/server-filesystem', ROOT],
       info: { name: 'secure-filesystem-server', version: '0.2.0' },
     },
     transport: 'stdio',
-    session: { id: 'sess-1', started_at: '2026-11-21T21:00:00.000Z', era: 'legacy', counts: {}, recent: [] },
+    session: {
+      id: 'sess-1',
+      started_at: '2026-11-21T21:00:00.000Z',
+      era: 'legacy',
+      counts: {},
+      recent: [],
+    },
     approval: { granted: false },
     environment: { names: ['HOME', 'PATH', 'GITHUB_TOKEN'] },
     roots: [ROOT],
@@ -59,5 +69,9 @@ export function toolCall(
 /** A ping from the client (the test policy drops its audit record). */
 export function ping(opts: CallOptions = {}): PolicyInput {
   const base = toolCall('ping', {}, [], opts);
-  return { ...base, message: { kind: 'request', method: 'ping', id: opts.id ?? 1 }, operation: { type: 'ping', listing: false } };
+  return {
+    ...base,
+    message: { kind: 'request', method: 'ping', id: opts.id ?? 1 },
+    operation: { type: 'ping', listing: false },
+  };
 }

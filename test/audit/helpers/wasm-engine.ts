@@ -18,18 +18,32 @@ const opa = join(homedir(), '.cache/mcp-opa-shim/opa-v1.22.2/opa');
 export async function compileEngine(files: readonly string[]): Promise<PolicyEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'audit-policy-'));
   const bundle = join(dir, 'bundle.tar.gz');
-  const logControls = files.includes('system-log.rego') ? ['system/log/mask', 'system/log/drop'] : [];
+  const logControls = files.includes('system-log.rego')
+    ? ['system/log/mask', 'system/log/drop']
+    : [];
   const entrypoints = ['mcp/decision', ...logControls];
   const paths = files.map((f) => join(policiesDir, f));
-  execFileSync(opa, ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '-o', bundle, ...paths]);
+  execFileSync(opa, [
+    'build',
+    '-t',
+    'wasm',
+    ...entrypoints.flatMap((e) => ['-e', e]),
+    '-o',
+    bundle,
+    ...paths,
+  ]);
   execFileSync('tar', ['xzf', bundle, '-C', dir, '/policy.wasm'], { stdio: 'ignore' });
   const wasm = readFileSync(join(dir, 'policy.wasm'));
-  const policy = await loadPolicy(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength), {
-    initial: 5,
-    maximum: 200,
-  });
+  const policy = await loadPolicy(
+    wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength),
+    {
+      initial: 5,
+      maximum: 200,
+    },
+  );
   policy.setData({});
-  const has = (entrypoint: string): boolean => entrypoint in (policy.entrypoints as Record<string, number>);
+  const has = (entrypoint: string): boolean =>
+    entrypoint in (policy.entrypoints as Record<string, number>);
   const first = (input: unknown, entrypoint: string): unknown => {
     const results = policy.evaluate(input, entrypoint) as { result: unknown }[];
     return results[0]?.result;
@@ -39,7 +53,8 @@ export async function compileEngine(files: readonly string[]): Promise<PolicyEng
     evaluate(input: PolicyInput): Decision {
       try {
         const raw = first(input, 'mcp/decision') as Partial<Decision> | undefined;
-        if (typeof raw !== 'object') return { allow: false, reasons: [], error: 'undefined decision' };
+        if (typeof raw !== 'object')
+          return { allow: false, reasons: [], error: 'undefined decision' };
         return { ...raw, allow: raw.allow === true, reasons: raw.reasons ?? [] };
       } catch (error) {
         return { allow: false, reasons: [], error: String(error) };
