@@ -73,7 +73,9 @@ function parseRun(argv: readonly string[], env: Env, context: OptionContext): Pa
     );
   }
   if (command.trim() === '') {
-    throw new UsageError(`Expected a program name as the server command, got \`${showValue(command)}\`.`);
+    throw new UsageError(
+      `Expected a program name as the server command, got \`${showValue(command)}\`.`,
+    );
   }
   if (!tokens.separated && (command === 'eval' || command === 'audit')) {
     throw new UsageError(
@@ -83,7 +85,8 @@ function parseRun(argv: readonly string[], env: Env, context: OptionContext): Pa
   const options = withEnvOptions(tokens.options, env, RUN_OPTIONS);
   const config = validateShimOptions(options, [command, ...args], context);
   const warnings = unknownShimEnvNames(env, RUN_OPTIONS).map(
-    (name) => `Ignoring the environment variable \`${name}\`: no option has that name (see \`${SHIM} --help\`).`,
+    (name) =>
+      `Ignoring the environment variable \`${name}\`: no option has that name (see \`${SHIM} --help\`).`,
   );
   return { kind: 'run', config, envFileValues: loadEnvFiles(config.envFiles), warnings };
 }
@@ -101,6 +104,8 @@ function parseEval(argv: readonly string[], env: Env, context: OptionContext): P
     );
   }
   const inputPath =
-    rawInput.value === '-' ? '-' : existingFile(rawInput, context, 'an existing JSON file or `-` for stdin');
+    rawInput.value === '-'
+      ? '-'
+      : existingFile(rawInput, context, 'an existing JSON file or `-` for stdin');
   return { kind: 'eval', policy: validatePolicyOnlyOptions(options, context), inputPath };
 }

@@ -15,6 +15,7 @@ export function defaultServerId(command: string, args: readonly string[]): strin
 }
 
 /** Flags of each launcher that consume the next argument (so it is not taken for the target). */
+// prettier-ignore
 const PACKAGE_RUNNERS: Readonly<Record<string, readonly string[]>> = {
   npx: ['-p', '--package', '-c', '--call', '--registry', '--cache', '--userconfig'],
   pnpx: ['-p', '--package', '-c'],
@@ -30,11 +31,14 @@ const RUNNER_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   pipx: ['run'],
   uv: ['tool', 'run'],
 };
+// prettier-ignore
 const INTERPRETER_VALUE_FLAGS: readonly string[] = [
   '-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '-C', '--conditions',
   '--title', '--input-type', '-W', '-X', '--config', '--directory', '--project', '--with', '--python',
 ];
+const INLINE_CODE_FLAGS: readonly string[] = ['-e', '--eval', '-p', '--print', '-c'];
 const INTERPRETERS = /^(node|nodejs|bun|deno|tsx|ts-node|python(\d+(\.\d+)*)?|py|ruby|perl|php)$/;
+// prettier-ignore
 const CONTAINER_VALUE_FLAGS: readonly string[] = [
   '-e', '--env', '--env-file', '-v', '--volume', '--mount', '--name', '-p', '--publish', '--network',
   '--net', '-w', '--workdir', '-u', '--user', '-l', '--label', '--entrypoint', '--platform', '-m',
@@ -64,8 +68,16 @@ function deriveFrom(command: string, args: readonly string[], depth: number): st
     if (moduleIndex !== -1 && (scriptIndex === -1 || moduleIndex < scriptIndex)) {
       return args[moduleIndex + 1] ?? program;
     }
-    const script = firstPositional(args[0] === 'run' ? args.slice(1) : args, INTERPRETER_VALUE_FLAGS);
-    if (script === undefined) return program;
+    const scriptArgs = args[0] === 'run' ? args.slice(1) : args;
+    const at = positionalIndex(scriptArgs, INTERPRETER_VALUE_FLAGS);
+    const script = scriptArgs[at];
+    // `node -e <code>` / `python -c <code>` run no script file: the interpreter is all we know.
+    if (
+      script === undefined ||
+      scriptArgs.slice(0, at).some((a) => INLINE_CODE_FLAGS.includes(a))
+    ) {
+      return program;
+    }
     return /^(npm|jsr):/.test(script) ? (packageName(script) ?? program) : scriptName(script);
   }
   return program;
@@ -77,7 +89,10 @@ function programName(command: string): string {
   return last.replace(/\.(exe|cmd|bat|ps1)$/i, '').toLowerCase();
 }
 
-function firstPositional(args: readonly string[], valueFlags: readonly string[]): string | undefined {
+function firstPositional(
+  args: readonly string[],
+  valueFlags: readonly string[],
+): string | undefined {
   return args[positionalIndex(args, valueFlags)];
 }
 
@@ -97,7 +112,12 @@ function packageName(spec: string | undefined): string | undefined {
   if (spec === undefined) return undefined;
   let name = spec.replace(/^(npm|jsr):/, '');
   if (name.includes('://') || name.startsWith('git+')) {
-    name = (name.replace(/[#@][^/]*$/, '').split('/').pop() ?? name).replace(/\.git$/, '');
+    name = (
+      name
+        .replace(/[#@][^/]*$/, '')
+        .split('/')
+        .pop() ?? name
+    ).replace(/\.git$/, '');
   } else if (name.startsWith('@') && name.includes('/')) {
     name = name.slice(name.indexOf('/') + 1);
   } else if (name.includes('/')) {

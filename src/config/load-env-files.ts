@@ -22,7 +22,12 @@ export function loadEnvFiles(paths: readonly string[]): Record<string, string> {
     }
     for (const [name, value] of Object.entries(dotenv.parse(text))) {
       // defineProperty keeps a hostile `__proto__=` line as plain data.
-      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(values, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return values;

@@ -86,7 +86,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: 'Who the agent acts for',
     defaultText: 'the OS user (then $USER, $LOGNAME)',
   }),
-  spec({ name: 'role', valueName: '<role>', group: 'Identity', repeatable: true, summary: 'A role of the principal' }),
+  spec({
+    name: 'role',
+    valueName: '<role>',
+    group: 'Identity',
+    repeatable: true,
+    summary: 'A role of the principal',
+  }),
   spec({
     name: 'attr',
     valueName: '<key=value>',

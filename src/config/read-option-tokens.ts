@@ -46,7 +46,8 @@ export function readOptionTokens(
       rest.push(...argv.slice(i + 1));
       return { options, rest, separated: true, special: undefined };
     }
-    if (token === '-h' || token === '--help') return { options, rest, separated: false, special: 'help' };
+    if (token === '-h' || token === '--help')
+      return { options, rest, separated: false, special: 'help' };
     if (token === '--version') return { options, rest, separated: false, special: 'version' };
     if (!token.startsWith('-') || token === '-') {
       if (mode.positionals === 'command') {
@@ -64,7 +65,7 @@ export function readOptionTokens(
     const eq = token.indexOf('=');
     const name = token.startsWith('--') ? token.slice(2, eq === -1 ? undefined : eq) : '';
     const spec = byName.get(name);
-    if (spec === undefined) throw unknownOption(token, eq, specs, mode.usage);
+    if (spec === undefined) throw unknownOption(token, eq, specs, mode);
     const label = `\`--${spec.name}\``;
     let value: string;
     if (eq !== -1) {
@@ -80,7 +81,9 @@ export function readOptionTokens(
           next === undefined
             ? `Write \`--${spec.name} ${spec.valueName ?? '<value>'}\`.`
             : `Write \`--${spec.name}=<value>\` if the value really starts with \`--\`.`;
-        throw new UsageError(`Expected \`--${spec.name}\` to be followed by ${placeholder}, got ${got}. ${fix}`);
+        throw new UsageError(
+          `Expected \`--${spec.name}\` to be followed by ${placeholder}, got ${got}. ${fix}`,
+        );
       }
       value = next;
       i++;
@@ -102,15 +105,16 @@ function unknownOption(
   token: string,
   eq: number,
   specs: readonly OptionSpec[],
-  usage: string,
+  mode: TokenMode,
 ): UsageError {
   const shown = showValue(eq === -1 ? token : token.slice(0, eq));
   const name = shown.replace(/^-+/, '');
   const names = [...specs, HELP_OPTION, VERSION_OPTION].map((s) => s.name);
   const near = names.find((candidate) => editDistance(candidate, name) <= 2);
   const hint = near === undefined ? '' : ` Did you mean \`--${near}\`?`;
+  const tail = mode.positionals === 'command' ? '; put the server command after `--`' : '';
   return new UsageError(
-    `Unknown option \`${shown}\` for \`${usage}\`.${hint} Run \`${usage} --help\` for the options; put the server command after \`--\`.`,
+    `Unknown option \`${shown}\` for \`${mode.usage}\`.${hint} Run \`${mode.usage} --help\` for the options${tail}.`,
   );
 }
 

@@ -36,7 +36,10 @@ export function validateShimOptions(
 }
 
 /** Policy options alone, for `eval` and `audit replay` (never watched: they run once). */
-export function validatePolicyOnlyOptions(options: RawOptions, context: OptionContext): PolicyConfig {
+export function validatePolicyOnlyOptions(
+  options: RawOptions,
+  context: OptionContext,
+): PolicyConfig {
   return deepFreeze({ ...validatePolicyOptions(options, context), watch: false });
 }
 

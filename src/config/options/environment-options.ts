@@ -1,6 +1,13 @@
 import { DEFAULT_SECRET_NAME_PATTERNS } from '../config.js';
 import type { RawOptions } from '../read-option-tokens.js';
-import { envVarName, existingFile, many, plainText, unique, type OptionContext } from './value-checks.js';
+import {
+  envVarName,
+  existingFile,
+  many,
+  plainText,
+  unique,
+  type OptionContext,
+} from './value-checks.js';
 
 export interface EnvironmentOptions {
   readonly envFiles: readonly string[];

@@ -54,7 +54,11 @@ function attributes(raws: readonly RawValue[]): Readonly<Record<string, string>>
     const eq = raw.value.indexOf('=');
     const key = eq === -1 ? '' : raw.value.slice(0, eq);
     if (!ATTRIBUTE_KEY.test(key)) {
-      throw invalid(raw, '`key=value` with a key of letters, digits, `_`, `.`, `:` or `-`', 'For example `--attr team=platform`.');
+      throw invalid(
+        raw,
+        '`key=value` with a key of letters, digits, `_`, `.`, `:` or `-`',
+        'For example `--attr team=platform`.',
+      );
     }
     if (entries.has(key)) {
       throw invalid(raw, `the only \`${key}=…\``, `Give each attribute key once.`);
@@ -67,6 +71,7 @@ function attributes(raws: readonly RawValue[]): Readonly<Record<string, string>>
 
 function plainValue(raw: RawValue, value: string): string {
   // eslint-disable-next-line no-control-regex -- attribute values are single-line text
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(raw, '`key=value` with a single-line value');
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw invalid(raw, '`key=value` with a single-line value');
   return value;
 }

@@ -2,7 +2,13 @@ import type { LogLevel } from '../config.js';
 import type { RawOptions, RawValue } from '../read-option-tokens.js';
 import { showValue } from '../show-value.js';
 import { UsageError } from '../usage-error.js';
-import { booleanValue, invalid, single, writableFilePath, type OptionContext } from './value-checks.js';
+import {
+  booleanValue,
+  invalid,
+  single,
+  writableFilePath,
+  type OptionContext,
+} from './value-checks.js';
 
 export interface LoggingOptions {
   readonly logLevel: LogLevel;
@@ -11,10 +17,21 @@ export interface LoggingOptions {
   readonly auditStderr: boolean;
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 /** `--log-level`, `--log-file`, `--audit-log`, `--audit-stderr`. */
-export function validateLoggingOptions(options: RawOptions, context: OptionContext): LoggingOptions {
+export function validateLoggingOptions(
+  options: RawOptions,
+  context: OptionContext,
+): LoggingOptions {
   const rawLevel = single(options, 'log-level');
   const rawLogFile = single(options, 'log-file');
   const rawAuditLog = single(options, 'audit-log');
@@ -37,6 +54,7 @@ export function validateLoggingOptions(options: RawOptions, context: OptionConte
 
 function logLevel(raw: RawValue): LogLevel {
   const level = LOG_LEVELS.find((candidate) => candidate === raw.value.trim().toLowerCase());
-  if (level === undefined) throw invalid(raw, `one of ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')}`);
+  if (level === undefined)
+    throw invalid(raw, `one of ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')}`);
   return level;
 }

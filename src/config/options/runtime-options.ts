@@ -48,7 +48,11 @@ function frameBytes(raw: RawValue): number {
   const unit = UNIT_BYTES[(match?.[2] ?? '').toLowerCase()];
   const bytes = match === null || unit === undefined ? Number.NaN : Number(match[1]) * unit;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-    throw invalid(raw, 'a positive integer', 'Give bytes, or a size like `64MiB` (units K/KiB, M/MiB, G/GiB).');
+    throw invalid(
+      raw,
+      'a positive integer',
+      'Give bytes, or a size like `64MiB` (units K/KiB, M/MiB, G/GiB).',
+    );
   }
   if (bytes > MAX_FRAME_BYTES_LIMIT) {
     throw invalid(raw, `at most 512MiB (${MAX_FRAME_BYTES_LIMIT} bytes)`);

@@ -17,7 +17,9 @@ export interface OptionContext {
 /** "Expected `--x` to be <expectation>, got `<value>`.[ fix]" */
 export function invalid(raw: RawValue, expectation: string, fix?: string): UsageError {
   const tail = fix === undefined ? '' : ` ${fix}`;
-  return new UsageError(`Expected ${raw.label} to be ${expectation}, got \`${showValue(raw.value)}\`.${tail}`);
+  return new UsageError(
+    `Expected ${raw.label} to be ${expectation}, got \`${showValue(raw.value)}\`.${tail}`,
+  );
 }
 
 export function single(options: RawOptions, name: string): RawValue | undefined {
@@ -59,7 +61,11 @@ export function booleanValue(raw: RawValue): boolean {
   const word = raw.value.trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  throw invalid(raw, 'a boolean', 'Use `1`, `true` or `yes` to turn it on, `0`, `false` or `no` to turn it off.');
+  throw invalid(
+    raw,
+    'a boolean',
+    'Use `1`, `true` or `yes` to turn it on, `0`, `false` or `no` to turn it off.',
+  );
 }
 
 /** `~` and `~/x` expand to the home directory (client configs are not run through a shell). */
@@ -67,7 +73,11 @@ export function absolutePath(raw: RawValue, context: OptionContext, expectation:
   const value = raw.value;
   if (value === '' || value.includes('\u0000')) throw invalid(raw, expectation);
   const expanded =
-    value === '~' ? context.homeDir : value.startsWith('~/') ? join(context.homeDir, value.slice(2)) : value;
+    value === '~'
+      ? context.homeDir
+      : value.startsWith('~/')
+        ? join(context.homeDir, value.slice(2))
+        : value;
   return isAbsolute(expanded) ? resolve(expanded) : resolve(context.cwd, expanded);
 }
 
@@ -92,8 +102,10 @@ export function existingDirectory(raw: RawValue, context: OptionContext): string
   const expectation = 'an existing directory';
   const path = absolutePath(raw, context, expectation);
   const stats = statOrUndefined(path);
-  if (stats === undefined) throw invalid(raw, expectation, `No such directory: ${showValue(path)}.`);
-  if (!stats.isDirectory()) throw invalid(raw, expectation, `${showValue(path)} is not a directory.`);
+  if (stats === undefined)
+    throw invalid(raw, expectation, `No such directory: ${showValue(path)}.`);
+  if (!stats.isDirectory())
+    throw invalid(raw, expectation, `${showValue(path)} is not a directory.`);
   return realpathSync(path);
 }
 
