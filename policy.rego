@@ -114,7 +114,7 @@ tier_entries contains {"tier": tier, "server": pattern, "rules": rules, "read_on
 	some tier in principal_tiers
 	some pattern, rules in tiers[tier].servers
 	is_object(rules)
-	glob.match(pattern, [], server_id)
+	glob.match(pattern, no_delimiters, server_id)
 }
 
 default read_only_entry(_, _) := false
@@ -128,7 +128,7 @@ server_denied_by_tier if {
 	some tier in principal_tiers
 	some pattern, rules in tiers[tier].servers
 	rules == false
-	glob.match(pattern, [], server_id)
+	glob.match(pattern, no_delimiters, server_id)
 }
 
 principal_permitted if not tiering_enabled
@@ -143,16 +143,26 @@ principal_permitted if {
 item_allowed_by_tier(kind) if {
 	some e in tier_entries
 	some pattern in object.get(e.rules, kind, ["*"])
-	glob.match(pattern, [], op_name)
+	glob.match(pattern, name_delimiters(kind), op_name)
 }
 
 item_denied_by_tier(kind) if {
 	some e in tier_entries
 	some pattern in object.get(e.rules, concat("_", ["deny", kind]), [])
-	glob.match(pattern, [], op_name)
+	glob.match(pattern, name_delimiters(kind), op_name)
 }
 
 # ---------------------------------------------------------------- helpers
+
+# Globs: in names (tools, prompts, servers, methods) `*` matches any run of characters;
+# an empty delimiter list would mean ".", so the delimiter is a control character names never
+# hold (not NUL: the Wasm runtime's strings end there).
+no_delimiters := ["\u0001"]
+
+# In resource URIs `/` delimits: `*` stays within a segment, `**` crosses segments.
+name_delimiters("resources") := ["/"]
+
+name_delimiters(kind) := no_delimiters if kind != "resources"
 
 deny(reason, message, internal) := {"reason": reason, "message": message, "internal": internal}
 
@@ -203,7 +213,7 @@ denials contains deny(
 	not listing
 	not method in discovery_methods
 	some pattern in disabled_methods
-	glob.match(pattern, [], method)
+	glob.match(pattern, no_delimiters, method)
 }
 
 denials contains deny(
@@ -255,7 +265,7 @@ denials contains deny(
 tool_in_allow_list if {
 	some key in [principal_id, "*"]
 	some pattern in allowed_tools[key]
-	glob.match(pattern, [], op_name)
+	glob.match(pattern, no_delimiters, op_name)
 }
 
 # Maverics pattern: tool access by scope carried in a principal attribute (space-separated).
@@ -272,13 +282,13 @@ denials contains deny(
 tool_in_scopes if {
 	some scope in split(object.get(input.principal.attributes, scope_attribute, ""), " ")
 	some pattern in object.get(scope_tools, scope, [])
-	glob.match(pattern, [], op_name)
+	glob.match(pattern, no_delimiters, op_name)
 }
 
 # High-risk tools (named, or destructive when approval.destructive) need approval.
 approval_needed if {
 	some pattern in object.get(approval, "tools", [])
-	glob.match(pattern, [], op_name)
+	glob.match(pattern, no_delimiters, op_name)
 }
 
 approval_needed if {
@@ -299,8 +309,8 @@ denials contains deny(
 
 # Argument rules: conditions on a call's arguments (never applied to listings).
 argument_rule_matches(rule) if {
-	glob.match(object.get(rule, "tool", "*"), [], op_name)
-	glob.match(object.get(rule, "server", "*"), [], server_id)
+	glob.match(object.get(rule, "tool", "*"), no_delimiters, op_name)
+	glob.match(object.get(rule, "server", "*"), no_delimiters, server_id)
 	every name, value in object.get(rule, "when", {}) {
 		input.arguments[name] == value
 	}
@@ -403,7 +413,7 @@ sampling_allowed if data.sampling.allow == true
 
 sampling_allowed if {
 	some pattern in data.sampling.servers
-	glob.match(pattern, [], server_id)
+	glob.match(pattern, no_delimiters, server_id)
 }
 
 # Elicitation in form mode must not ask the user for secrets: field names and labels are checked.

@@ -1,10 +1,6 @@
 /** A policy or data file that cannot be loaded. The CLI prints `message` and exits non-zero. */
 export class PolicyLoadError extends Error {
   override readonly name = 'PolicyLoadError';
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Text of anything thrown: the OPA SDK throws strings and `{message}` objects as well as Errors. */
@@ -15,7 +11,8 @@ export function thrownText(thrown: unknown): string {
     return thrown.message;
   }
   try {
-    return JSON.stringify(thrown) ?? String(thrown);
+    const json = JSON.stringify(thrown) as string | undefined;
+    return json ?? String(thrown);
   } catch {
     return String(thrown);
   }

@@ -40,7 +40,7 @@ export class ReloadingEngine implements PolicyEngine {
       try {
         // The directory, not the file: editors often save by writing a new file and renaming it.
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
-          if (name === null || names.has(name.toString())) this.schedule();
+          if (name === null || names.has(name)) this.schedule();
         });
         watcher.on('error', () => undefined);
         this.watchers.push(watcher);
