@@ -1,6 +1,6 @@
-import { homedir, userInfo } from 'node:os';
 import type { PolicyConfig, ShimConfig } from '../config/config.js';
 import { loadEnvFiles } from '../config/load-env-files.js';
+import { optionContext } from '../config/option-context.js';
 import { EVAL_OPTIONS, RUN_OPTIONS } from '../config/option-specs.js';
 import { existingFile, single, type OptionContext } from '../config/options/value-checks.js';
 import { unknownShimEnvNames, withEnvOptions, type Env } from '../config/read-env-options.js';
@@ -51,15 +51,10 @@ export function parseCommandLine(
   env: Env,
   context: ParseContext = {},
 ): ParsedCommand {
-  const optionContext: OptionContext = {
-    cwd: context.cwd ?? process.cwd(),
-    env,
-    homeDir: context.homeDir ?? env.HOME ?? homedir(),
-    osUsername: context.osUsername ?? (() => userInfo().username),
-  };
+  const resolved = optionContext(env, context);
   if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
-  if (argv[0] === 'eval') return parseEval(argv.slice(1), env, optionContext);
-  return parseRun(argv, env, optionContext);
+  if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
+  return parseRun(argv, env, resolved);
 }
 
 function parseRun(argv: readonly string[], env: Env, context: OptionContext): ParsedCommand {

@@ -31,31 +31,32 @@ export function isShimEnvName(name: string): boolean {
   return name.startsWith(ENV_PREFIX);
 }
 
-type SpecInput = Omit<OptionSpec, 'repeatable' | 'fromEnv' | 'kind'> &
+export type SpecInput = Omit<OptionSpec, 'repeatable' | 'fromEnv' | 'kind'> &
   Partial<Pick<OptionSpec, 'repeatable' | 'fromEnv' | 'kind'>>;
 
-function spec(input: SpecInput): OptionSpec {
+/** An option with the usual defaults: takes a value, not repeatable, settable from env. */
+export function defineOption(input: SpecInput): OptionSpec {
   return { kind: 'value', repeatable: false, fromEnv: true, ...input };
 }
 
 const POLICY = 'Policy';
 
 export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
-  spec({
+  defineOption({
     name: 'policy',
     valueName: '<file>',
     group: POLICY,
     summary: 'Policy: .wasm, OPA bundle .tar.gz/.tgz, or .rego (compiled with `opa` on PATH)',
     defaultText: 'the embedded policy built from policy.rego',
   }),
-  spec({
+  defineOption({
     name: 'data',
     valueName: '<file>',
     group: POLICY,
     repeatable: true,
     summary: 'JSON or YAML (.json/.yaml/.yml) merged into the policy `data`',
   }),
-  spec({
+  defineOption({
     name: 'entrypoint',
     valueName: '<path>',
     group: POLICY,
@@ -64,57 +65,66 @@ export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
   }),
 ];
 
+/** Shared by the shim and `audit roots|replay`. */
+export const ROOT_OPTION: OptionSpec = defineOption({
+  name: 'root',
+  valueName: '<dir>',
+  group: 'File roots',
+  repeatable: true,
+  summary: 'Directory the server may touch (must exist; symlinks resolved)',
+});
+
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   ...POLICY_FILE_OPTIONS,
-  spec({
+  defineOption({
     name: 'mode',
     valueName: '<enforce|monitor>',
     group: POLICY,
     summary: 'monitor evaluates and records but never blocks',
     defaultText: 'enforce',
   }),
-  spec({
+  defineOption({
     name: 'no-watch',
     kind: 'flag',
     group: POLICY,
     summary: 'Do not reload --policy/--data when the files change',
   }),
-  spec({
+  defineOption({
     name: 'principal',
     valueName: '<id>',
     group: 'Identity',
     summary: 'Who the agent acts for',
     defaultText: 'the OS user (then $USER, $LOGNAME)',
   }),
-  spec({
+  defineOption({
     name: 'role',
     valueName: '<role>',
     group: 'Identity',
     repeatable: true,
     summary: 'A role of the principal',
   }),
-  spec({
+  defineOption({
     name: 'attr',
     valueName: '<key=value>',
     group: 'Identity',
     repeatable: true,
     summary: 'A principal attribute',
   }),
-  spec({
+  defineOption({
     name: 'server-id',
     valueName: '<name>',
     group: 'Identity',
     summary: 'Id of the wrapped server in the policy input',
     defaultText: 'derived from the command (npx/uvx/node/python -m aware)',
   }),
-  spec({
+  defineOption({
     name: 'env-file',
     valueName: '<file>',
     group: 'Child environment',
     repeatable: true,
     summary: 'dotenv file added to the child environment; its values are secrets',
   }),
-  spec({
+  defineOption({
     name: 'env-allow',
     valueName: '<NAME>',
     group: 'Child environment',
@@ -122,14 +132,14 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: 'Pass only these variables (plus --env-file ones) to the child',
     defaultText: 'pass everything except MCP_OPA_SHIM_*',
   }),
-  spec({
+  defineOption({
     name: 'secret-env',
     valueName: '<NAME>',
     group: 'Child environment',
     repeatable: true,
     summary: 'Treat the value of this variable as a secret',
   }),
-  spec({
+  defineOption({
     name: 'secret-pattern',
     valueName: '<text>',
     group: 'Child environment',
@@ -137,53 +147,47 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: 'Variable names containing this (case-insensitive) hold secrets; adds to the defaults',
     defaultText: 'TOKEN SECRET KEY PASSWORD PASSWD CREDENTIAL AUTH PRIVATE SESSION COOKIE',
   }),
-  spec({
-    name: 'root',
-    valueName: '<dir>',
-    group: 'File roots',
-    repeatable: true,
-    summary: 'Directory the server may touch (must exist; symlinks resolved)',
-  }),
-  spec({
+  ROOT_OPTION,
+  defineOption({
     name: 'path-pointer',
     valueName: '<pointer>',
     group: 'File roots',
     repeatable: true,
     summary: 'JSON pointer (RFC 6901) into tool arguments that holds a file path, e.g. /file',
   }),
-  spec({
+  defineOption({
     name: 'log-level',
     valueName: '<level>',
     group: 'Logging and audit',
     summary: 'fatal, error, warn, info, debug, trace or silent',
     defaultText: 'info',
   }),
-  spec({
+  defineOption({
     name: 'log-file',
     valueName: '<file>',
     group: 'Logging and audit',
     summary: 'Write logs here instead of stderr',
   }),
-  spec({
+  defineOption({
     name: 'audit-log',
     valueName: '<file>',
     group: 'Logging and audit',
     summary: 'Append hash-chained decision records (JSON lines) here',
   }),
-  spec({
+  defineOption({
     name: 'audit-stderr',
     kind: 'flag',
     group: 'Logging and audit',
     summary: 'Also write decision records to stderr',
   }),
-  spec({
+  defineOption({
     name: 'max-frame-bytes',
     valueName: '<size>',
     group: 'Limits',
     summary: 'Largest accepted message; bytes or with K/KiB, M/MiB, G/GiB (max 512MiB)',
     defaultText: '64MiB',
   }),
-  spec({
+  defineOption({
     name: 'shutdown-grace-ms',
     valueName: '<ms>',
     group: 'Limits',
@@ -193,7 +197,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const EVAL_OPTIONS: readonly OptionSpec[] = [
-  spec({
+  defineOption({
     name: 'input',
     valueName: '<file|->',
     group: 'Eval',
@@ -203,7 +207,7 @@ export const EVAL_OPTIONS: readonly OptionSpec[] = [
   ...POLICY_FILE_OPTIONS,
 ];
 
-export const HELP_OPTION: OptionSpec = spec({
+export const HELP_OPTION: OptionSpec = defineOption({
   name: 'help',
   kind: 'flag',
   group: 'General',
@@ -211,7 +215,7 @@ export const HELP_OPTION: OptionSpec = spec({
   fromEnv: false,
 });
 
-export const VERSION_OPTION: OptionSpec = spec({
+export const VERSION_OPTION: OptionSpec = defineOption({
   name: 'version',
   kind: 'flag',
   group: 'General',
