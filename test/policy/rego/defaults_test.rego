@@ -1,0 +1,29 @@
+package mcp_test
+
+import data.mcp
+
+test_no_data_allows_a_tool_call if {
+	allowed(mcp.decision) with input as base
+}
+
+test_no_data_allows_discovery if {
+	allowed(mcp.decision) with input as with_patch({
+		"message": {"kind": "request", "method": "initialize", "id": 0},
+		"operation": {"type": "lifecycle", "name": "initialize", "listing": false},
+	})
+}
+
+test_other_input_versions_are_denied if {
+	denied(mcp.decision, "unsupported_input_version") with input as with_patch({"version": 2})
+}
+
+test_an_allow_has_every_field if {
+	d := mcp.decision with input as base
+	object.keys(d) == {"allow", "reasons", "message", "internal_message", "obligations"}
+}
+
+test_a_deny_has_both_messages if {
+	d := mcp.decision with input as with_patch({"version": 0})
+	d.message != ""
+	d.internal_message != ""
+}
