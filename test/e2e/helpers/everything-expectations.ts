@@ -1,0 +1,75 @@
+import { expect } from 'vitest';
+import type { SectionRecord } from './transcript.js';
+
+/* Checks on the DIRECT run, so that a comparison can never pass on two equally broken transcripts. */
+
+const text = (value: unknown): string => JSON.stringify(value);
+const names = (list: unknown, key: string): string[] =>
+  ((list as Record<string, { name: string }[]>)[key] ?? []).map((item) => item.name);
+
+export const everythingExpectations: Record<string, (direct: SectionRecord) => void> = {
+  handshake: (d) => {
+    expect(text(d.results)).toContain('"name":"mcp-servers/everything"');
+  },
+  lists: (d) => {
+    const r = d.results as Record<string, unknown>;
+    expect(names(r['tools'], 'tools')).toEqual(
+      expect.arrayContaining(['echo', 'get-tiny-image', 'trigger-sampling-request', 'trigger-elicitation-request', 'get-roots-list']),
+    );
+    expect(names(r['prompts'], 'prompts')).toEqual(['simple-prompt', 'args-prompt', 'completable-prompt', 'resource-prompt']);
+    expect(names(r['resources'], 'resources').length).toBeGreaterThan(3);
+    expect(names(r['resourceTemplates'], 'resourceTemplates')).toHaveLength(2);
+  },
+  tools: (d) => {
+    const r = text(d.results);
+    expect(r).toContain('"type":"image"');
+    expect(r).toContain('"structuredContent":{"temperature":36');
+    expect(r).toContain('E2E_MARKER');
+    expect(r).toContain('"type":"resource_link"');
+  },
+  prompts: (d) => {
+    expect(text(d.results)).toContain('Please promote Eve to the head of the Sales team.');
+  },
+  completions: (d) => {
+    expect(text(d.results)).toContain('"values":["Sales","Support"]');
+  },
+  resources: (d) => {
+    expect(text(d.results)).toContain('base64:Resource 6: This is a base64 blob');
+  },
+  'logging-and-subscriptions': (d) => {
+    const frames = d.frames as string[];
+    expect(frames.filter((f) => f.includes('notifications/resources/updated'))).toHaveLength(2);
+    expect(frames.some((f) => f.includes('Subscribe Resource request for URI: demo://resource/static/document/startup.md'))).toBe(true);
+    expect(frames.some((f) => f.includes('Subscribe Resource request for URI: demo://resource/static/document/features.md'))).toBe(false);
+  },
+  progress: (d) => {
+    expect((d.results as { firstProgress: unknown }).firstProgress).toEqual({ progress: 1, total: 3 });
+    expect((d.frames as string[]).filter((f) => f.includes('notifications/progress'))).toHaveLength(3);
+  },
+  cancellation: (d) => {
+    const r = d.results as { settled: string; progress: { progress: number }[] };
+    expect(r.settled).toMatch(/^rejected/);
+    // The server saw the cancellation: it sent no response for the cancelled request.
+    const token = (JSON.parse((d.frames as string[]).find((f) => f.includes('progressToken'))!) as { params: { progressToken: unknown } })
+      .params.progressToken;
+    expect((d.frames as string[]).filter((f) => f.includes(`"id":${JSON.stringify(token)},"result"`))).toEqual([]);
+  },
+  sampling: (d) => {
+    expect(text(d.handled)).toContain('sampling/createMessage');
+    expect(text(d.results)).toContain('Canned sample from the e2e client.');
+  },
+  elicitation: (d) => {
+    expect(text(d.handled)).toContain('elicitation/create');
+    expect(text(d.results)).toContain('Name: Ada Lovelace');
+  },
+  roots: (d) => {
+    expect(text(d.results)).toContain('Current MCP Roots (2 total)');
+    expect(text(d.handled)).toContain('roots/list');
+  },
+  tasks: (d) => {
+    const r = text(d.results);
+    expect(r).toContain('Research Report: python (programming)');
+    expect(r).toContain('input_required');
+    expect(r).toContain('[COMPLETED] Async sampling completed!');
+  },
+};

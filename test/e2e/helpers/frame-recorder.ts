@@ -1,0 +1,77 @@
+import { normalise } from './normalise.js';
+
+interface ObservableTransport {
+  onmessage?: ((message: never, extra?: never) => void) | undefined;
+}
+
+/**
+ * Records every message the client's transport delivers, grouped by the
+ * scenario section that was running when it arrived.
+ */
+export class FrameRecorder {
+  private current = 'connect';
+  private readonly bySection = new Map<string, unknown[]>();
+  private readonly waiters: { test: (frame: unknown) => boolean; resolve: () => void }[] = [];
+
+  /** Wraps the handler the SDK installed on connect; call right after `connect()`. */
+  attach(transport: ObservableTransport): void {
+    const inner = transport.onmessage;
+    if (inner === undefined) throw new Error('The transport has no onmessage handler yet: attach after connect().');
+    const record = (frame: unknown): void => {
+      this.record(frame);
+    };
+    transport.onmessage = ((message: never, extra?: never) => {
+      record(message);
+      inner(message, extra);
+    });
+  }
+
+  section(name: string): void {
+    this.current = name;
+  }
+
+  frames(section: string): unknown[] {
+    return this.bySection.get(section) ?? [];
+  }
+
+  /** The frames of a section, normalised and sorted: order across messages may legitimately vary. */
+  frameSet(section: string): string[] {
+    return this.frames(section)
+      .map((frame) => JSON.stringify(normalise(frame)))
+      .sort();
+  }
+
+  /** Resolves when a matching frame arrives (or already has), rejects after `timeoutMs`. */
+  waitFor(description: string, test: (frame: unknown) => boolean, timeoutMs = 10_000): Promise<void> {
+    const seen = [...this.bySection.values()].flat().some(test);
+    if (seen) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}.`));
+      }, timeoutMs);
+      this.waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  private record(frame: unknown): void {
+    const list = this.bySection.get(this.current) ?? [];
+    list.push(structuredClone(frame));
+    this.bySection.set(this.current, list);
+    for (const waiter of this.waiters.filter((w) => w.test(frame))) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+}
+
+/** A `notifications/message` whose data contains `text`. */
+export function isLogMessage(frame: unknown, text: string): boolean {
+  const f = frame as { method?: unknown; params?: { data?: unknown } };
+  return f.method === 'notifications/message' && typeof f.params?.data === 'string' && f.params.data.includes(text);
+}

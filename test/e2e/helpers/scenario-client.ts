@@ -1,0 +1,69 @@
+import type { FrameRecorder } from './frame-recorder.js';
+
+/** A root the client hands out through `roots/list`. */
+export interface Root {
+  readonly uri: string;
+  readonly name: string;
+}
+
+/** A server-to-client request as the client's handler saw it. */
+export interface HandledRequest {
+  readonly method: string;
+  readonly params: unknown;
+}
+
+export interface CallOptions {
+  readonly onprogress?: (progress: unknown) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a task-capable client reports from a streamed task call. */
+export interface TaskRun {
+  readonly messageTypes: string[];
+  readonly statuses: string[];
+  readonly result: unknown;
+}
+
+/**
+ * The part of an MCP client the scenarios drive. The v1 and v2 SDK clients
+ * are adapted to it, so one scenario runs unchanged over both.
+ */
+export interface ScenarioClient {
+  readonly sdk: 'v1' | 'v2';
+  readonly frames: FrameRecorder;
+  /** Requests the server sent the client, in arrival order. */
+  readonly handled: HandledRequest[];
+  serverIdentity(): unknown;
+  setRoots(roots: readonly Root[]): Promise<void>;
+  ping(): Promise<unknown>;
+  listTools(): Promise<unknown>;
+  listPrompts(): Promise<unknown>;
+  listResources(): Promise<unknown>;
+  listResourceTemplates(): Promise<unknown>;
+  callTool(name: string, args: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
+  getPrompt(name: string, args: Record<string, string>): Promise<unknown>;
+  complete(params: Record<string, unknown>): Promise<unknown>;
+  readResource(uri: string): Promise<unknown>;
+  subscribe(uri: string): Promise<unknown>;
+  unsubscribe(uri: string): Promise<unknown>;
+  setLoggingLevel(level: 'debug' | 'info' | 'warning' | 'error'): Promise<unknown>;
+  /** Undefined when the SDK has no task runtime (the v2 SDK dropped it). */
+  readonly callToolAsTask: ((name: string, args: Record<string, unknown>) => Promise<TaskRun>) | undefined;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** Canned answers for server-to-client requests, identical for every route. */
+export const cannedSampling = {
+  role: 'assistant',
+  content: { type: 'text', text: 'Canned sample from the e2e client.' },
+  model: 'e2e-model',
+  stopReason: 'endTurn',
+} as const;
+
+export const cannedElicitation = {
+  action: 'accept',
+  content: { name: 'Ada Lovelace', check: true, email: 'ada@example.com', integer: 7, interpretation: 'programming' },
+} as const;
+
+export const initialRoots: readonly Root[] = [{ uri: 'file:///tmp/e2e-root-a', name: 'Root A' }];

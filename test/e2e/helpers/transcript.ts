@@ -1,0 +1,45 @@
+import { normalise } from './normalise.js';
+import type { ScenarioClient } from './scenario-client.js';
+
+/** What one section of a scenario produced: its API results, the frames and handled requests. */
+export interface SectionRecord {
+  readonly results: unknown;
+  readonly frames: string[] | 'timing-dependent';
+  readonly handled: unknown;
+}
+
+export type Transcript = Record<string, SectionRecord>;
+
+/** A JSON-RPC error as the client surfaced it: the code and message are part of the result. */
+export async function outcome(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    return await promise;
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown; name?: unknown };
+    return { rejected: { name: e.name, code: e.code, message: e.message } };
+  }
+}
+
+/**
+ * Runs one section: marks the frame recorder, runs `body`, and records the
+ * normalised results, frames and server-to-client requests of the section.
+ */
+export async function runSection(
+  client: ScenarioClient,
+  transcript: Transcript,
+  name: string,
+  body: () => Promise<unknown>,
+  options: { framesAreTimingDependent?: boolean } = {},
+): Promise<unknown> {
+  client.frames.section(name);
+  const handledBefore = client.handled.length;
+  const results = await body();
+  transcript[name] = {
+    results: normalise(results),
+    frames: options.framesAreTimingDependent === true ? 'timing-dependent' : client.frames.frameSet(name),
+    handled: normalise(client.handled.slice(handledBefore)),
+  };
+  return results;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

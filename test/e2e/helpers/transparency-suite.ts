@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { everythingExpectations } from './everything-expectations.js';
+import { runEverythingScenario } from './everything-scenario.js';
+import { launchSpec, nodeServer, routes, type LaunchSpec, type Route } from './launch.js';
+import { everythingServer } from './paths.js';
+import type { ScenarioClient } from './scenario-client.js';
+import type { Transcript } from './transcript.js';
+
+interface RouteRun {
+  transcript: Transcript;
+  failure?: string;
+}
+
+async function runRoute(connect: (spec: LaunchSpec) => Promise<ScenarioClient>, route: Route): Promise<RouteRun> {
+  const transcript: Transcript = {};
+  let client: ScenarioClient | undefined;
+  try {
+    client = await connect(launchSpec(route, nodeServer(everythingServer, 'stdio')));
+    Object.assign(transcript, await runEverythingScenario(client));
+    return { transcript };
+  } catch (error) {
+    const stderr = client?.stderr().slice(-4000) ?? '';
+    return { transcript, failure: `${String(error)}\n--- stderr (${route}) ---\n${stderr}` };
+  } finally {
+    await client?.close();
+  }
+}
+
+/**
+ * Runs the server-everything scenario direct and through the shim (in
+ * parallel), then compares section by section: results, every frame the
+ * client received, and every request the server sent the client.
+ */
+export function defineTransparencySuite(title: string, connect: (spec: LaunchSpec) => Promise<ScenarioClient>, sections: string[]): void {
+  describe(title, () => {
+    const runs = new Map<Route, RouteRun>();
+
+    beforeAll(async () => {
+      const results = await Promise.all(routes.map(async (route) => [route, await runRoute(connect, route)] as const));
+      for (const [route, run] of results) runs.set(route, run);
+    }, 120_000);
+
+    afterAll(() => { runs.clear(); });
+
+    it.each(sections)('the %s section gives the same results through the shim as direct', (section) => {
+      const direct = runs.get('direct')!;
+      const shim = runs.get('shim')!;
+      expect(direct.failure, 'the direct run itself failed').toBeUndefined();
+      const directSection = direct.transcript[section];
+      expect(directSection, `the direct run has no ${section} section`).toBeDefined();
+      everythingExpectations[section]!(directSection!);
+      const shimSection = shim.transcript[section];
+      expect(shimSection, `the shim run stopped before ${section}: ${shim.failure ?? ''}`).toBeDefined();
+      expect(shimSection).toEqual(directSection);
+    });
+
+    it('the shim run completes without an error', () => {
+      expect(runs.get('shim')!.failure).toBeUndefined();
+    });
+  });
+}
+
+export const legacySections = [
+  'handshake',
+  'lists',
+  'tools',
+  'prompts',
+  'completions',
+  'resources',
+  'logging-and-subscriptions',
+  'progress',
+  'cancellation',
+  'sampling',
+  'elicitation',
+  'roots',
+];

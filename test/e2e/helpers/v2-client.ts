@@ -1,0 +1,95 @@
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { FrameRecorder } from './frame-recorder.js';
+import type { LaunchSpec } from './launch.js';
+import {
+  cannedElicitation,
+  cannedSampling,
+  initialRoots,
+  type CallOptions,
+  type HandledRequest,
+  type Root,
+  type ScenarioClient,
+} from './scenario-client.js';
+
+export type V2Negotiation = 'auto' | { pin: string };
+
+/**
+ * Launches `spec` and connects a v2 SDK client (`@modelcontextprotocol/client`).
+ * `auto` is the dual-era behaviour: probe with `server/discover`, fall back to
+ * `initialize`; a pin forces the modern era.
+ */
+export async function connectV2(spec: LaunchSpec, mode: V2Negotiation = 'auto'): Promise<ScenarioClient & { era(): unknown }> {
+  const handled: HandledRequest[] = [];
+  let roots: readonly Root[] = initialRoots;
+  const client = new Client(
+    { name: 'e2e-v2-client', version: '2.0.0' },
+    {
+      capabilities: { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } },
+      versionNegotiation: { mode },
+    },
+  );
+  client.setRequestHandler('sampling/createMessage', (request) => {
+    handled.push({ method: request.method, params: request.params });
+    return cannedSampling;
+  });
+  client.setRequestHandler('elicitation/create', (request) => {
+    handled.push({ method: request.method, params: request.params });
+    return cannedElicitation;
+  });
+  client.setRequestHandler('roots/list', (request) => {
+    handled.push({ method: request.method, params: request.params });
+    return { roots: [...roots] };
+  });
+
+  const transport = new StdioClientTransport({ ...spec, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const frames = new FrameRecorder();
+  await client.connect(transport);
+  frames.attach(transport);
+
+  return {
+    sdk: 'v2',
+    frames,
+    handled,
+    era: () => ({ era: client.getProtocolEra(), version: client.getNegotiatedProtocolVersion() }),
+    serverIdentity: () => ({
+      serverVersion: client.getServerVersion(),
+      capabilities: client.getServerCapabilities(),
+      instructions: client.getInstructions(),
+      era: client.getProtocolEra(),
+      protocolVersion: client.getNegotiatedProtocolVersion(),
+    }),
+    setRoots: async (next) => {
+      roots = next;
+      // Deprecated in 2026-07-28 but part of the legacy era that server-everything speaks.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      await client.sendRootsListChanged();
+    },
+    ping: () => client.ping(),
+    listTools: () => client.listTools(),
+    listPrompts: () => client.listPrompts(),
+    listResources: () => client.listResources(),
+    listResourceTemplates: () => client.listResourceTemplates(),
+    callTool: (name, args, options: CallOptions = {}) =>
+      client.callTool(
+        { name, arguments: args },
+        {
+          ...(options.onprogress === undefined ? {} : { onprogress: options.onprogress }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        },
+      ),
+    getPrompt: (name, args) => client.getPrompt({ name, arguments: args }),
+    complete: (params) => client.complete(params as never),
+    readResource: (uri) => client.readResource({ uri }),
+    subscribe: (uri) => client.subscribeResource({ uri }),
+    unsubscribe: (uri) => client.unsubscribeResource({ uri }),
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy-era feature under test
+    setLoggingLevel: (level) => client.setLoggingLevel(level),
+    // The v2 SDK keeps the task wire types but has no task runtime.
+    callToolAsTask: undefined,
+    stderr: () => stderr,
+    close: () => client.close(),
+  };
+}
