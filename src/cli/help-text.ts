@@ -50,6 +50,7 @@ export function evalHelpText(version: string): string {
 }
 
 const NAME_WIDTH = 30;
+const MAX_WIDTH = 100;
 
 function optionLines(specs: readonly OptionSpec[]): string[] {
   const lines: string[] = [];
@@ -66,7 +67,10 @@ function optionLines(specs: readonly OptionSpec[]): string[] {
       spec.fromEnv ? `env ${envNameOf(spec)}` : undefined,
       spec.defaultText === undefined ? undefined : `default: ${spec.defaultText}`,
     ].filter((detail) => detail !== undefined);
-    if (details.length > 0) lines.push(`${' '.repeat(NAME_WIDTH)} ${details.join('; ')}`);
+    const indent = ' '.repeat(NAME_WIDTH + 1);
+    const joined = `${indent}${details.join('; ')}`;
+    if (joined.length <= MAX_WIDTH) lines.push(joined);
+    else lines.push(...details.map((detail) => `${indent}${detail}`));
   }
   return lines;
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_SECRET_NAME_PATTERNS } from './config.js';
+
 /**
  * The table of command-line options. The parser, the env-var mapping and the help text all read
  * it, so an option cannot exist in one and be missing from another.
@@ -46,7 +48,7 @@ export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
     name: 'policy',
     valueName: '<file>',
     group: POLICY,
-    summary: 'Policy: .wasm, OPA bundle .tar.gz/.tgz, or .rego (compiled with `opa` on PATH)',
+    summary: '.wasm, OPA bundle .tar.gz/.tgz, or .rego (compiled by `opa` on PATH)',
     defaultText: 'the embedded policy built from policy.rego',
   }),
   defineOption({
@@ -144,8 +146,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     valueName: '<text>',
     group: 'Child environment',
     repeatable: true,
-    summary: 'Variable names containing this (case-insensitive) hold secrets; adds to the defaults',
-    defaultText: 'TOKEN SECRET KEY PASSWORD PASSWD CREDENTIAL AUTH PRIVATE SESSION COOKIE',
+    summary: 'Names containing this (any case) hold secrets; adds to the defaults',
+    defaultText: DEFAULT_SECRET_NAME_PATTERNS.join(' '),
   }),
   ROOT_OPTION,
   defineOption({
@@ -153,7 +155,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     valueName: '<pointer>',
     group: 'File roots',
     repeatable: true,
-    summary: 'JSON pointer (RFC 6901) into tool arguments that holds a file path, e.g. /file',
+    summary: 'JSON pointer (RFC 6901) to a path in tool arguments, e.g. /file',
   }),
   defineOption({
     name: 'log-level',
@@ -184,14 +186,14 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     name: 'max-frame-bytes',
     valueName: '<size>',
     group: 'Limits',
-    summary: 'Largest accepted message; bytes or with K/KiB, M/MiB, G/GiB (max 512MiB)',
+    summary: 'Largest message; bytes, or K/KiB, M/MiB, G/GiB (max 512MiB)',
     defaultText: '64MiB',
   }),
   defineOption({
     name: 'shutdown-grace-ms',
     valueName: '<ms>',
     group: 'Limits',
-    summary: 'Wait between shutdown stages: close stdin, SIGTERM, SIGKILL (0-600000)',
+    summary: 'Wait between close stdin, SIGTERM, SIGKILL (0-600000)',
     defaultText: '2000',
   }),
 ];
