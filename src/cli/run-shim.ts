@@ -65,7 +65,7 @@ export async function runShim(config: ShimConfig, envFileValues: Readonly<Record
     policy.close();
     return EXIT_SPAWN_FAILED;
   }
-  logger.info({ pid: server.pid, command: config.command, policy: policy.revision }, 'server started');
+  logger.info({ serverPid: server.pid, command: config.command, policy: policy.revision }, 'server started');
 
   const relay = startRelay(
     {

@@ -84,9 +84,12 @@ export class ShimProcess {
       if (parsed && !Array.isArray(parsed) && match(parsed)) return Promise.resolve(parsed);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`timed out waiting for a message; stdout so far:\n${this.stdoutLines.join('\n')}\nstderr:\n${this.stderr}`));
-      }, timeoutMs);
+      const fail = (why: string) => () => {
+        reject(new Error(`${why} waiting for a message; stdout so far:\n${this.stdoutLines.join('\n')}\nstderr:\n${this.stderr}`));
+      };
+      const timer = setTimeout(fail('timed out'), timeoutMs);
+      // A shim that exited will never answer: fail now with what it said.
+      void this.exited.then(() => setTimeout(fail('the shim exited'), 200));
       this.waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
     });
   }
