@@ -8,7 +8,10 @@ import type { Operation, PolicyInput } from './policy-input.js';
 import type { ProjectedArguments } from './project-arguments.js';
 import { resolveUriPath } from './resolve-paths.js';
 
-const NO_ARGUMENTS: ProjectedArguments = Object.freeze({ value: Object.freeze({}), omitted: Object.freeze([]) });
+const NO_ARGUMENTS: ProjectedArguments = Object.freeze({
+  value: Object.freeze({}),
+  omitted: Object.freeze([]),
+});
 
 /**
  * Projects one listed tool exactly as the session catalog does, but from this
@@ -41,7 +44,11 @@ export function buildListingInput(
 function listedOperation(listMethod: string, item: JsonObject): Operation {
   const type = operationType(listMethod);
   const rawName =
-    listMethod === 'resources/list' ? item.uri : listMethod === 'resources/templates/list' ? item.uriTemplate : item.name;
+    listMethod === 'resources/list'
+      ? item.uri
+      : listMethod === 'resources/templates/list'
+        ? item.uriTemplate
+        : item.name;
   const name = typeof rawName === 'string' ? { name: rawName } : {};
   if (listMethod !== 'tools/list') return { type, ...name, listing: true };
   const entry = scratch.observe(item);
@@ -52,6 +59,8 @@ function listedOperation(listMethod: string, item: JsonObject): Operation {
     listing: true,
     listed: true,
     ...(entry?.annotations === undefined ? {} : { annotations: entry.annotations }),
-    ...(entry?.descriptionSha256 === undefined ? {} : { description_sha256: entry.descriptionSha256 }),
+    ...(entry?.descriptionSha256 === undefined
+      ? {}
+      : { description_sha256: entry.descriptionSha256 }),
   };
 }

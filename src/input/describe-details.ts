@@ -12,7 +12,8 @@ export function samplingDetails(params: JsonObject | undefined): Details {
   const details: Details = {};
   const messages = params?.messages;
   details.message_count = Array.isArray(messages) ? messages.length : 0;
-  details.has_system_prompt = typeof params?.systemPrompt === 'string' && params.systemPrompt !== '';
+  details.has_system_prompt =
+    typeof params?.systemPrompt === 'string' && params.systemPrompt !== '';
   copyIf(details, 'max_tokens', params?.maxTokens, 'number');
   copyIf(details, 'include_context', params?.includeContext, 'string');
   copyIf(details, 'temperature', params?.temperature, 'number');
@@ -25,9 +26,12 @@ export function samplingDetails(params: JsonObject | undefined): Details {
     copyIf(details, 'intelligence_priority', preferences.intelligencePriority, 'number');
   }
   if (Array.isArray(params?.tools)) {
-    details.tool_names = names((params.tools as unknown[]).map((tool) => (isJsonObject(tool) ? tool.name : undefined)));
+    details.tool_names = names(
+      (params.tools as unknown[]).map((tool) => (isJsonObject(tool) ? tool.name : undefined)),
+    );
   }
-  if (isJsonObject(params?.toolChoice)) copyIf(details, 'tool_choice', params.toolChoice.mode, 'string');
+  if (isJsonObject(params?.toolChoice))
+    copyIf(details, 'tool_choice', params.toolChoice.mode, 'string');
   return details;
 }
 
@@ -56,7 +60,9 @@ export function elicitationDetails(params: JsonObject | undefined): Details {
 export function elicitationResultDetails(result: JsonObject): Details {
   const details: Details = {};
   copyIf(details, 'action', result.action, 'string');
-  details.fields = isJsonObject(result.content) ? Object.keys(result.content).slice(0, MAX_NAMES).map(short) : [];
+  details.fields = isJsonObject(result.content)
+    ? Object.keys(result.content).slice(0, MAX_NAMES).map(short)
+    : [];
   return details;
 }
 
@@ -66,8 +72,12 @@ export function samplingResultDetails(result: JsonObject): Details {
   copyIf(details, 'model', result.model, 'string');
   copyIf(details, 'stop_reason', result.stopReason, 'string');
   copyIf(details, 'role', result.role, 'string');
-  const content: unknown[] = Array.isArray(result.content) ? (result.content as unknown[]) : [result.content];
-  details.content_types = names(content.map((block) => (isJsonObject(block) ? block.type : undefined)));
+  const content: unknown[] = Array.isArray(result.content)
+    ? (result.content as unknown[])
+    : [result.content];
+  details.content_types = names(
+    content.map((block) => (isJsonObject(block) ? block.type : undefined)),
+  );
   return details;
 }
 

@@ -21,7 +21,11 @@ const SAMPLING_TEXT = ['messages', 'systemPrompt'] as const;
 const NONE: readonly string[] = [];
 
 /** Describes a request or notification (either direction) by its method and params. */
-export function describeRequest(method: string, params: JsonObject | undefined, catalog: ToolCatalog): DescribedRequest {
+export function describeRequest(
+  method: string,
+  params: JsonObject | undefined,
+  catalog: ToolCatalog,
+): DescribedRequest {
   const type = operationType(method);
   const plain = { argumentsFrom: params, drop: NONE, paths: 'none' } as const;
   if (isItemList(method)) return { operation: { type, listing: false }, ...plain };
@@ -33,7 +37,12 @@ export function describeRequest(method: string, params: JsonObject | undefined, 
     case 'resources/read':
     case 'resources/subscribe':
     case 'resources/unsubscribe':
-      return { operation: named(type, params?.uri), argumentsFrom: params, drop: NONE, paths: 'uri' };
+      return {
+        operation: named(type, params?.uri),
+        argumentsFrom: params,
+        drop: NONE,
+        paths: 'uri',
+      };
     case 'completion/complete':
       return { operation: completionOperation(params?.ref), ...plain };
     case 'sampling/createMessage':
@@ -44,18 +53,29 @@ export function describeRequest(method: string, params: JsonObject | undefined, 
         paths: 'none',
       };
     case 'elicitation/create':
-      return { operation: { type, name: method, listing: false, details: elicitationDetails(params) }, ...plain };
+      return {
+        operation: { type, name: method, listing: false, details: elicitationDetails(params) },
+        ...plain,
+      };
     default:
       return { operation: { type, name: method, listing: false }, ...plain };
   }
 }
 
-function pathsIn(rawArguments: unknown): Pick<DescribedRequest, 'argumentsFrom' | 'drop' | 'paths'> {
-  return { argumentsFrom: isJsonObject(rawArguments) ? rawArguments : undefined, drop: NONE, paths: 'arguments' };
+function pathsIn(
+  rawArguments: unknown,
+): Pick<DescribedRequest, 'argumentsFrom' | 'drop' | 'paths'> {
+  return {
+    argumentsFrom: isJsonObject(rawArguments) ? rawArguments : undefined,
+    drop: NONE,
+    paths: 'arguments',
+  };
 }
 
 function named(type: Operation['type'], rawName: unknown): Operation {
-  return typeof rawName === 'string' ? { type, name: rawName, listing: false } : { type, listing: false };
+  return typeof rawName === 'string'
+    ? { type, name: rawName, listing: false }
+    : { type, listing: false };
 }
 
 /** Annotations and description digest come from the catalog the shim saw, not from the call. */
@@ -69,7 +89,9 @@ function toolOperation(rawName: unknown, catalog: ToolCatalog): Operation {
     listing: false,
     listed: true,
     ...(entry.annotations === undefined ? {} : { annotations: entry.annotations }),
-    ...(entry.descriptionSha256 === undefined ? {} : { description_sha256: entry.descriptionSha256 }),
+    ...(entry.descriptionSha256 === undefined
+      ? {}
+      : { description_sha256: entry.descriptionSha256 }),
   };
 }
 

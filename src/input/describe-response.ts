@@ -22,7 +22,11 @@ const SAMPLING_OUTPUT = ['content'] as const;
 const ELICITED_VALUES = ['content'] as const;
 
 /** Describes a client's answer to a server request, by the method it answers. */
-export function describeResponse(pendingMethod: string, result: JsonObject, context: InputContext): DescribedResponse {
+export function describeResponse(
+  pendingMethod: string,
+  result: JsonObject,
+  context: InputContext,
+): DescribedResponse {
   const type = operationType(pendingMethod);
   const base = { type, name: pendingMethod, listing: false } as const;
   switch (pendingMethod) {

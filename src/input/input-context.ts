@@ -25,7 +25,10 @@ export interface InputContext {
 }
 
 /** Throws, naming the option, when a root does not exist or a pointer is malformed. */
-export function createInputContext(config: ShimConfig, childEnvNames: readonly string[]): InputContext {
+export function createInputContext(
+  config: ShimConfig,
+  childEnvNames: readonly string[],
+): InputContext {
   const principal = Object.freeze({
     id: config.principal.id,
     roles: Object.freeze([...config.principal.roles]),
@@ -34,7 +37,10 @@ export function createInputContext(config: ShimConfig, childEnvNames: readonly s
   const roots = [...new Set(config.roots.map(realRoot))];
   return Object.freeze({
     principal,
-    server: Object.freeze({ id: config.serverId, command: Object.freeze([config.command, ...config.args]) }),
+    server: Object.freeze({
+      id: config.serverId,
+      command: Object.freeze([config.command, ...config.args]),
+    }),
     environmentNames: Object.freeze([...new Set(childEnvNames)].sort()),
     roots: Object.freeze(roots),
     pathPointers: Object.freeze(config.pathPointers.map(checkPointer)),
@@ -71,7 +77,9 @@ function realRoot(rawRoot: string): string {
     real = undefined;
   }
   if (real === undefined || !statSync(real).isDirectory()) {
-    throw new Error(`Expected \`--root\` to be an existing directory, got \`${rawRoot}\`. Create it or fix the path.`);
+    throw new Error(
+      `Expected \`--root\` to be an existing directory, got \`${rawRoot}\`. Create it or fix the path.`,
+    );
   }
   return real;
 }

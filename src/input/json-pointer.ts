@@ -26,13 +26,23 @@ export function escapeToken(token: string): string {
  * Every string the pointer reaches in `root`. A pointer that ends on an array
  * yields each string element (so `/paths` covers `paths[]`).
  */
-export function collectStrings(root: unknown, tokens: readonly string[], prefix = ''): PointedString[] {
+export function collectStrings(
+  root: unknown,
+  tokens: readonly string[],
+  prefix = '',
+): PointedString[] {
   const found: PointedString[] = [];
   walk(root, tokens, 0, prefix, found);
   return found;
 }
 
-function walk(node: unknown, tokens: readonly string[], index: number, at: string, found: PointedString[]): void {
+function walk(
+  node: unknown,
+  tokens: readonly string[],
+  index: number,
+  at: string,
+  found: PointedString[],
+): void {
   if (index === tokens.length) {
     if (typeof node === 'string') found.push({ pointer: at, value: node });
     else if (Array.isArray(node)) {
@@ -45,7 +55,8 @@ function walk(node: unknown, tokens: readonly string[], index: number, at: strin
   if (typeof node !== 'object' || node === null) return;
   const token = tokens[index] ?? '';
   if (token === '*') {
-    for (const [key, child] of Object.entries(node)) walk(child, tokens, index + 1, `${at}/${escapeToken(key)}`, found);
+    for (const [key, child] of Object.entries(node))
+      walk(child, tokens, index + 1, `${at}/${escapeToken(key)}`, found);
     return;
   }
   if (Array.isArray(node)) {
@@ -54,5 +65,11 @@ function walk(node: unknown, tokens: readonly string[], index: number, at: strin
     return;
   }
   if (!Object.hasOwn(node, token)) return;
-  walk((node as Record<string, unknown>)[token], tokens, index + 1, `${at}/${escapeToken(token)}`, found);
+  walk(
+    (node as Record<string, unknown>)[token],
+    tokens,
+    index + 1,
+    `${at}/${escapeToken(token)}`,
+    found,
+  );
 }

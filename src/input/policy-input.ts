@@ -48,7 +48,7 @@ export interface Operation {
 }
 
 export interface ResolvedPath {
-  /** JSON pointer into `arguments` (or `/roots/N` for a roots answer). */
+  /** JSON pointer into `arguments` (`/uri` for a resource URI, `/roots/N/uri` for a roots answer). */
   readonly pointer: string;
   readonly raw: string;
   /** Absolute, realpath-resolved; undefined when it cannot be resolved. */
@@ -68,7 +68,11 @@ export interface RecentOperation {
 export interface PolicyInput {
   readonly version: typeof POLICY_INPUT_VERSION;
   readonly direction: Direction;
-  readonly message: { readonly kind: MessageKind; readonly method?: string; readonly id?: string | number };
+  readonly message: {
+    readonly kind: MessageKind;
+    readonly method?: string;
+    readonly id?: string | number;
+  };
   readonly operation: Operation;
   readonly arguments: Readonly<Record<string, unknown>>;
   /** JSON pointers of argument values left out of `arguments` because they were too large. */

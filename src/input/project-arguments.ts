@@ -12,14 +12,20 @@ export interface ProjectedArguments {
   readonly omitted: readonly string[];
 }
 
-const EMPTY: ProjectedArguments = Object.freeze({ value: Object.freeze({}), omitted: Object.freeze([]) });
+const EMPTY: ProjectedArguments = Object.freeze({
+  value: Object.freeze({}),
+  omitted: Object.freeze([]),
+});
 
 /**
  * The arguments a policy sees: `source` without the keys in `drop` (always
  * `_meta`) and without oversized values. Returns `source` itself when nothing
  * is left out, so large calls are never deep-copied.
  */
-export function projectArguments(source: JsonObject | undefined, drop: readonly string[] = []): ProjectedArguments {
+export function projectArguments(
+  source: JsonObject | undefined,
+  drop: readonly string[] = [],
+): ProjectedArguments {
   if (source === undefined) return EMPTY;
   const omitted: string[] = [];
   let removed: string[] | undefined;

@@ -51,7 +51,9 @@ function build(session: SessionView, context: InputContext): SessionParts {
   const client: PolicyInput['client'] = {
     self_declared: true,
     ...(session.clientInfo === undefined ? {} : { info: session.clientInfo }),
-    ...(session.clientCapabilities === undefined ? {} : { capabilities: session.clientCapabilities }),
+    ...(session.clientCapabilities === undefined
+      ? {}
+      : { capabilities: session.clientCapabilities }),
     ...(session.protocolVersion === undefined ? {} : { protocol_version: session.protocolVersion }),
   };
   const server: PolicyInput['server'] = {

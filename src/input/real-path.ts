@@ -42,7 +42,9 @@ function resolve(absolute: string, retries: number): string | undefined {
 function finish(real: string, missing: readonly string[], retries: number): string | undefined {
   const [first, ...rest] = missing;
   if (first === undefined) return real;
-  const equivalent = readdirSync(real).filter((entry) => entry.normalize('NFC') === first.normalize('NFC'));
+  const equivalent = readdirSync(real).filter(
+    (entry) => entry.normalize('NFC') === first.normalize('NFC'),
+  );
   if (equivalent.length > 1) return undefined;
   const [match] = equivalent;
   if (match === undefined || match === first) return path.join(real, ...missing);

@@ -36,7 +36,8 @@ export function resolvePath(pointer: string, raw: string, options: ResolveOption
     const resolved = realPath(absolute);
     if (resolved === undefined) return { pointer, raw, within_roots: false };
     const root = containingRoot(resolved, options.roots);
-    if (options.roots.length > 0 && root === undefined) return { pointer, raw, resolved, within_roots: false };
+    if (options.roots.length > 0 && root === undefined)
+      return { pointer, raw, resolved, within_roots: false };
     first ??= { resolved, root };
   }
   if (first === undefined) return { pointer, raw, within_roots: false };
@@ -64,7 +65,8 @@ function toAbsolutes(raw: string, options: ResolveOptions): string[] | undefined
   if (URI_SCHEME.test(raw) && !WINDOWS_DRIVE.test(raw)) return undefined;
   // server-filesystem refuses these on POSIX; treat them as unresolvable rather than relative.
   if (process.platform !== 'win32' && WINDOWS_DRIVE.test(raw)) return undefined;
-  const expanded = raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
+  const expanded =
+    raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
   if (path.isAbsolute(expanded)) return [path.resolve(expanded)];
   return relativeTo(expanded, options);
 }

@@ -10,7 +10,12 @@ import { resolvePath } from './resolve-path.js';
  * checked in every tool call whatever the server: a false alarm costs a deny,
  * a miss costs an escape.
  */
-export const FILESYSTEM_POINTERS: readonly string[] = ['/path', '/paths', '/source', '/destination'];
+export const FILESYSTEM_POINTERS: readonly string[] = [
+  '/path',
+  '/paths',
+  '/source',
+  '/destination',
+];
 
 const parsedPointers = new Map<string, readonly string[]>();
 
@@ -24,7 +29,10 @@ function tokensOf(pointer: string): readonly string[] {
 }
 
 /** Path-like tool or prompt arguments, read against each root when relative. */
-export function resolveArgumentPaths(args: JsonObject | undefined, context: InputContext): ResolvedPath[] {
+export function resolveArgumentPaths(
+  args: JsonObject | undefined,
+  context: InputContext,
+): ResolvedPath[] {
   if (args === undefined) return [];
   const seen = new Set<string>();
   const found: PointedString[] = [];
@@ -36,12 +44,20 @@ export function resolveArgumentPaths(args: JsonObject | undefined, context: Inpu
     }
   }
   // server-filesystem reads a relative path against its allowed directories: each is a plausible base.
-  const options = { roots: context.roots, bases: context.relativeBases ?? context.roots, literalUris: true };
+  const options = {
+    roots: context.roots,
+    bases: context.relativeBases ?? context.roots,
+    literalUris: true,
+  };
   return found.map((hit) => resolvePath(hit.pointer, hit.value, options));
 }
 
 /** A resource URI is a path only when it is a `file:` URI. */
-export function resolveUriPath(pointer: string, uri: unknown, context: InputContext): ResolvedPath[] {
+export function resolveUriPath(
+  pointer: string,
+  uri: unknown,
+  context: InputContext,
+): ResolvedPath[] {
   if (typeof uri !== 'string' || !/^file:/i.test(uri)) return [];
   return [resolvePath(pointer, uri, { roots: context.roots, bases: [] })];
 }
@@ -58,7 +74,9 @@ export function resolveRootsAnswer(result: JsonObject, context: InputContext): R
     const uri = isJsonObject(root) ? root.uri : undefined;
     const pointer = `/roots/${index}/uri`;
     resolved.push(
-      typeof uri === 'string' ? resolvePath(pointer, uri, options) : { pointer, raw: '', within_roots: false },
+      typeof uri === 'string'
+        ? resolvePath(pointer, uri, options)
+        : { pointer, raw: '', within_roots: false },
     );
   });
   return resolved;

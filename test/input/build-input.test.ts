@@ -30,14 +30,35 @@ afterAll(() => {
 });
 
 function toolCall(name: string, args: unknown) {
-  return buildMessageInput('to_server', { kind: 'request', id: 1, method: 'tools/call', params: { name, arguments: args } }, initializedSession(), context);
+  return buildMessageInput(
+    'to_server',
+    { kind: 'request', id: 1, method: 'tools/call', params: { name, arguments: args } },
+    initializedSession(),
+    context,
+  );
 }
 
 describe('the projected input', () => {
   it('carries the documented top-level fields', () => {
     const input = toolCall('read_text_file', { path: 'notes.txt' });
     expect(Object.keys(input).sort()).toEqual(
-      ['approval', 'arguments', 'client', 'direction', 'environment', 'message', 'mode', 'operation', 'paths', 'principal', 'roots', 'server', 'session', 'transport', 'version'].sort(),
+      [
+        'approval',
+        'arguments',
+        'client',
+        'direction',
+        'environment',
+        'message',
+        'mode',
+        'operation',
+        'paths',
+        'principal',
+        'roots',
+        'server',
+        'session',
+        'transport',
+        'version',
+      ].sort(),
     );
     expect(input).toMatchObject({
       version: 1,
@@ -50,7 +71,11 @@ describe('the projected input', () => {
         capabilities: { roots: { listChanged: true }, sampling: {} },
         protocol_version: '2025-06-18',
       },
-      server: { id: 'filesystem', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem'], info: { name: 'secure-filesystem-server' } },
+      server: {
+        id: 'filesystem',
+        command: ['npx', '-y', '@modelcontextprotocol/server-filesystem'],
+        info: { name: 'secure-filesystem-server' },
+      },
       transport: 'stdio',
       approval: { granted: false },
       roots: [root],
@@ -64,11 +89,17 @@ describe('the projected input', () => {
       id: 9,
       method: 'tools/call',
       smuggled: 'TOP-LEVEL-MARKER',
-      params: { name: 'read_text_file', arguments: { path: 'notes.txt', _meta: { x: 'ARG-META' } }, _meta: { progressToken: 'META-MARKER' } },
+      params: {
+        name: 'read_text_file',
+        arguments: { path: 'notes.txt', _meta: { x: 'ARG-META' } },
+        _meta: { progressToken: 'META-MARKER' },
+      },
     };
     const message = classifyMessage(frame);
     if (message.kind !== 'request') throw new Error('expected a request');
-    const text = JSON.stringify(buildMessageInput('to_server', message, initializedSession(), context));
+    const text = JSON.stringify(
+      buildMessageInput('to_server', message, initializedSession(), context),
+    );
     expect(text).not.toContain('TOP-LEVEL-MARKER');
     expect(text).not.toContain('META-MARKER');
     expect(text).not.toContain('ARG-META');
@@ -76,13 +107,21 @@ describe('the projected input', () => {
   });
 
   it('passes the params of an unknown method minus _meta', () => {
-    const input = buildMessageInput('to_server', { kind: 'notification', method: 'vendor/x', params: { a: 1, _meta: { b: 2 } } }, initializedSession(), context);
+    const input = buildMessageInput(
+      'to_server',
+      { kind: 'notification', method: 'vendor/x', params: { a: 1, _meta: { b: 2 } } },
+      initializedSession(),
+      context,
+    );
     expect(input.arguments).toEqual({ a: 1 });
     expect(input.message).toEqual({ kind: 'notification', method: 'vendor/x' });
   });
 
   it('gives tool calls their arguments and nothing else', () => {
-    expect(toolCall('read_text_file', { path: 'notes.txt', head: 3 }).arguments).toEqual({ path: 'notes.txt', head: 3 });
+    expect(toolCall('read_text_file', { path: 'notes.txt', head: 3 }).arguments).toEqual({
+      path: 'notes.txt',
+      head: 3,
+    });
     expect(toolCall('read_text_file', 'not an object').arguments).toEqual({});
   });
 
@@ -92,7 +131,10 @@ describe('the projected input', () => {
   });
 
   it('leaves out oversized values, names them, and still resolves the paths', () => {
-    const input = toolCall('write_file', { path: secret, content: 'x'.repeat(MAX_ARGUMENT_CHARS + 1) });
+    const input = toolCall('write_file', {
+      path: secret,
+      content: 'x'.repeat(MAX_ARGUMENT_CHARS + 1),
+    });
     expect(input.arguments).toEqual({ path: secret });
     expect(input.arguments_omitted).toEqual(['/content']);
     expect(input.paths).toMatchObject([{ pointer: '/path', within_roots: false }]);
@@ -105,7 +147,9 @@ describe('the projected input', () => {
   });
 
   it('keeps a literal __proto__ argument as data when something is omitted', () => {
-    const args = JSON.parse(`{"__proto__":{"polluted":true},"big":"${'y'.repeat(MAX_ARGUMENT_CHARS + 1)}"}`) as JsonObject;
+    const args = JSON.parse(
+      `{"__proto__":{"polluted":true},"big":"${'y'.repeat(MAX_ARGUMENT_CHARS + 1)}"}`,
+    ) as JsonObject;
     const input = toolCall('x', args);
     expect(Object.hasOwn(input.arguments, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -116,7 +160,12 @@ describe('environment', () => {
   it('lists variable names, sorted and unique, and never their values', () => {
     process.env.MCP_TEST_API_TOKEN = 'value-that-must-not-leak';
     const withEnv = testContext({}, ['PATH', 'MCP_TEST_API_TOKEN', 'HOME', 'PATH']);
-    const input = buildMessageInput('to_server', { kind: 'request', id: 1, method: 'ping', params: undefined }, initializedSession(), withEnv);
+    const input = buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 1, method: 'ping', params: undefined },
+      initializedSession(),
+      withEnv,
+    );
     expect(input.environment.names).toEqual(['HOME', 'MCP_TEST_API_TOKEN', 'PATH']);
     expect(JSON.stringify(input)).not.toContain('value-that-must-not-leak');
     delete process.env.MCP_TEST_API_TOKEN;
@@ -128,7 +177,12 @@ describe('session projection', () => {
     const session = initializedSession();
     session.recordOperation('resource', 'file:///home/me/.ssh/id_rsa', true);
     session.recordOperation('tool', 'fetch', false);
-    const input = buildMessageInput('to_server', { kind: 'request', id: 2, method: 'ping', params: undefined }, session, context);
+    const input = buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 2, method: 'ping', params: undefined },
+      session,
+      context,
+    );
     expect(input.session).toMatchObject({
       id: session.id,
       started_at: session.startedAt,
@@ -143,9 +197,19 @@ describe('session projection', () => {
 
   it('is a snapshot: a later operation changes the next input, not an earlier one', () => {
     const session = initializedSession();
-    const first = buildMessageInput('to_server', { kind: 'request', id: 1, method: 'ping', params: undefined }, session, context);
+    const first = buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 1, method: 'ping', params: undefined },
+      session,
+      context,
+    );
     session.recordOperation('tool', 'fetch', true);
-    const second = buildMessageInput('to_server', { kind: 'request', id: 2, method: 'ping', params: undefined }, session, context);
+    const second = buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 2, method: 'ping', params: undefined },
+      session,
+      context,
+    );
     expect(first.session.counts).toEqual({});
     expect(first.session.recent).toEqual([]);
     expect(second.session.counts).toEqual({ 'tool:fetch': 1 });
@@ -159,8 +223,17 @@ describe('session projection', () => {
         'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '2' },
       },
     });
-    const input = buildMessageInput('to_server', { kind: 'request', id: 1, method: 'server/discover', params: undefined }, session, context);
-    expect(input.client).toEqual({ self_declared: true, info: { name: 'modern', version: '2' }, protocol_version: '2026-07-28' });
+    const input = buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 1, method: 'server/discover', params: undefined },
+      session,
+      context,
+    );
+    expect(input.client).toEqual({
+      self_declared: true,
+      info: { name: 'modern', version: '2' },
+      protocol_version: '2026-07-28',
+    });
     expect(input.session.era).toBe('modern');
     expect(input.server.info).toBeUndefined();
   });
@@ -168,10 +241,25 @@ describe('session projection', () => {
 
 describe('paths in tool arguments', () => {
   it('allows the server-filesystem argument names when they stay inside the root', () => {
-    const input = toolCall('move_file', { source: 'notes.txt', destination: path.join(root, 'moved.txt') });
+    const input = toolCall('move_file', {
+      source: 'notes.txt',
+      destination: path.join(root, 'moved.txt'),
+    });
     expect(input.paths).toEqual([
-      { pointer: '/source', raw: 'notes.txt', resolved: path.join(root, 'notes.txt'), within_roots: true, root },
-      { pointer: '/destination', raw: path.join(root, 'moved.txt'), resolved: path.join(root, 'moved.txt'), within_roots: true, root },
+      {
+        pointer: '/source',
+        raw: 'notes.txt',
+        resolved: path.join(root, 'notes.txt'),
+        within_roots: true,
+        root,
+      },
+      {
+        pointer: '/destination',
+        raw: path.join(root, 'moved.txt'),
+        resolved: path.join(root, 'moved.txt'),
+        within_roots: true,
+        root,
+      },
     ]);
   });
 
@@ -184,7 +272,10 @@ describe('paths in tool arguments', () => {
   });
 
   it('follows configured pointers for other servers, with wildcards', () => {
-    const input = toolCall('custom', { options: { target: secret }, files: [{ file: 'notes.txt' }, { file: '../secret.txt' }] });
+    const input = toolCall('custom', {
+      options: { target: secret },
+      files: [{ file: 'notes.txt' }, { file: '../secret.txt' }],
+    });
     expect(input.paths.map((entry) => [entry.pointer, entry.within_roots])).toEqual([
       ['/options/target', false],
       ['/files/0/file', true],
@@ -193,9 +284,22 @@ describe('paths in tool arguments', () => {
   });
 
   it('flags a relative path that the server, given a wider directory, would read outside the root', () => {
-    const wider = testContext({ roots: [root], args: ['@modelcontextprotocol/server-filesystem', base] });
+    const wider = testContext({
+      roots: [root],
+      args: ['@modelcontextprotocol/server-filesystem', base],
+    });
     const call = (raw: string) =>
-      buildMessageInput('to_server', { kind: 'request', id: 1, method: 'tools/call', params: { name: 'read_text_file', arguments: { path: raw } } }, initializedSession(), wider);
+      buildMessageInput(
+        'to_server',
+        {
+          kind: 'request',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'read_text_file', arguments: { path: raw } },
+        },
+        initializedSession(),
+        wider,
+      );
     expect(call('secret.txt').paths).toMatchObject([{ within_roots: false }]);
     expect(call(path.join(root, 'notes.txt')).paths).toMatchObject([{ within_roots: true }]);
   });
@@ -205,7 +309,17 @@ describe('paths in tool arguments', () => {
   });
 
   it('resolves path-like prompt arguments too', () => {
-    const input = buildMessageInput('to_server', { kind: 'request', id: 1, method: 'prompts/get', params: { name: 'review', arguments: { path: secret } } }, initializedSession(), context);
+    const input = buildMessageInput(
+      'to_server',
+      {
+        kind: 'request',
+        id: 1,
+        method: 'prompts/get',
+        params: { name: 'review', arguments: { path: secret } },
+      },
+      initializedSession(),
+      context,
+    );
     expect(input.arguments).toEqual({ path: secret });
     expect(input.paths).toMatchObject([{ pointer: '/path', within_roots: false }]);
   });
@@ -213,17 +327,32 @@ describe('paths in tool arguments', () => {
 
 describe('paths in resource URIs', () => {
   function read(uri: string) {
-    return buildMessageInput('to_server', { kind: 'request', id: 1, method: 'resources/read', params: { uri } }, initializedSession(), context);
+    return buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 1, method: 'resources/read', params: { uri } },
+      initializedSession(),
+      context,
+    );
   }
 
   it('allows a file:// resource inside the root', () => {
     const uri = pathToFileURL(path.join(root, 'notes.txt')).href;
-    expect(read(uri).paths).toEqual([{ pointer: '/uri', raw: uri, resolved: path.join(root, 'notes.txt'), within_roots: true, root }]);
+    expect(read(uri).paths).toEqual([
+      {
+        pointer: '/uri',
+        raw: uri,
+        resolved: path.join(root, 'notes.txt'),
+        within_roots: true,
+        root,
+      },
+    ]);
     expect(read(uri).arguments).toEqual({ uri });
   });
 
   it('flags a file:// resource outside the root', () => {
-    expect(read(pathToFileURL(secret).href).paths).toMatchObject([{ pointer: '/uri', within_roots: false, resolved: secret }]);
+    expect(read(pathToFileURL(secret).href).paths).toMatchObject([
+      { pointer: '/uri', within_roots: false, resolved: secret },
+    ]);
   });
 
   it('does not treat other URI schemes as paths', () => {
@@ -233,11 +362,23 @@ describe('paths in resource URIs', () => {
 
 describe('client responses', () => {
   it('resolves every advertised root and flags the ones outside the configured roots', () => {
-    const result = { roots: [{ uri: pathToFileURL(root).href, name: 'project' }, { uri: pathToFileURL(base).href }, { name: 'no uri' }], _meta: { m: 1 } };
+    const result = {
+      roots: [
+        { uri: pathToFileURL(root).href, name: 'project' },
+        { uri: pathToFileURL(base).href },
+        { name: 'no uri' },
+      ],
+      _meta: { m: 1 },
+    };
     const input = buildResponseInput('roots/list', 'r1', result, initializedSession(), context);
     expect(input.direction).toBe('to_server');
     expect(input.message).toEqual({ kind: 'response', method: 'roots/list', id: 'r1' });
-    expect(input.operation).toEqual({ type: 'roots', name: 'roots/list', listing: false, details: { count: 3 } });
+    expect(input.operation).toEqual({
+      type: 'roots',
+      name: 'roots/list',
+      listing: false,
+      details: { count: 3 },
+    });
     expect(input.paths.map((entry) => [entry.pointer, entry.within_roots])).toEqual([
       ['/roots/0/uri', true],
       ['/roots/1/uri', false],
@@ -247,15 +388,37 @@ describe('client responses', () => {
   });
 
   it('describes a sampling answer without its text', () => {
-    const result = { role: 'assistant', model: 'claude-x', stopReason: 'endTurn', content: { type: 'text', text: 'MODEL-OUTPUT' } };
-    const input = buildResponseInput('sampling/createMessage', 3, result, initializedSession(), context);
-    expect(input.operation.details).toEqual({ model: 'claude-x', stop_reason: 'endTurn', role: 'assistant', content_types: ['text'] });
+    const result = {
+      role: 'assistant',
+      model: 'claude-x',
+      stopReason: 'endTurn',
+      content: { type: 'text', text: 'MODEL-OUTPUT' },
+    };
+    const input = buildResponseInput(
+      'sampling/createMessage',
+      3,
+      result,
+      initializedSession(),
+      context,
+    );
+    expect(input.operation.details).toEqual({
+      model: 'claude-x',
+      stop_reason: 'endTurn',
+      role: 'assistant',
+      content_types: ['text'],
+    });
     expect(JSON.stringify(input)).not.toContain('MODEL-OUTPUT');
   });
 
   it('describes an elicitation answer by field names, never the values the user typed', () => {
     const result = { action: 'accept', content: { password: 'hunter2-typed-by-user' } };
-    const input = buildResponseInput('elicitation/create', 4, result, initializedSession(), context);
+    const input = buildResponseInput(
+      'elicitation/create',
+      4,
+      result,
+      initializedSession(),
+      context,
+    );
     expect(input.operation.details).toEqual({ action: 'accept', fields: ['password'] });
     expect(input.arguments).toEqual({ action: 'accept' });
     expect(JSON.stringify(input)).not.toContain('hunter2');

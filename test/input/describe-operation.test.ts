@@ -7,33 +7,81 @@ import { initializedSession, testContext } from './helpers/input-fixtures.js';
 const context = testContext();
 
 function operationOf(method: string, params?: JsonObject, direction: Direction = 'to_server') {
-  return buildMessageInput(direction, { kind: 'request', id: 7, method, params }, initializedSession(), context).operation;
+  return buildMessageInput(
+    direction,
+    { kind: 'request', id: 7, method, params },
+    initializedSession(),
+    context,
+  ).operation;
 }
 
 describe('operation mapping', () => {
-  const table: [method: string, params: JsonObject | undefined, type: OperationType, name: string | undefined][] = [
+  const table: [
+    method: string,
+    params: JsonObject | undefined,
+    type: OperationType,
+    name: string | undefined,
+  ][] = [
     ['tools/call', { name: 'write_file', arguments: {} }, 'tool', 'write_file'],
     ['resources/read', { uri: 'https://example.com/a' }, 'resource', 'https://example.com/a'],
     ['resources/subscribe', { uri: 'test://static/1' }, 'resource', 'test://static/1'],
     ['resources/unsubscribe', { uri: 'test://static/1' }, 'resource', 'test://static/1'],
     ['prompts/get', { name: 'simple_prompt' }, 'prompt', 'simple_prompt'],
-    ['completion/complete', { ref: { type: 'ref/prompt', name: 'complex_prompt' }, argument: { name: 'a', value: 'x' } }, 'completion', 'complex_prompt'],
-    ['completion/complete', { ref: { type: 'ref/resource', uri: 'test://static/{id}' }, argument: { name: 'id', value: '1' } }, 'completion', 'test://static/{id}'],
+    [
+      'completion/complete',
+      { ref: { type: 'ref/prompt', name: 'complex_prompt' }, argument: { name: 'a', value: 'x' } },
+      'completion',
+      'complex_prompt',
+    ],
+    [
+      'completion/complete',
+      {
+        ref: { type: 'ref/resource', uri: 'test://static/{id}' },
+        argument: { name: 'id', value: '1' },
+      },
+      'completion',
+      'test://static/{id}',
+    ],
     ['logging/setLevel', { level: 'debug' }, 'logging', 'logging/setLevel'],
-    ['sampling/createMessage', { messages: [], maxTokens: 10 }, 'sampling', 'sampling/createMessage'],
-    ['elicitation/create', { message: 'm', requestedSchema: { type: 'object', properties: {} } }, 'elicitation', 'elicitation/create'],
+    [
+      'sampling/createMessage',
+      { messages: [], maxTokens: 10 },
+      'sampling',
+      'sampling/createMessage',
+    ],
+    [
+      'elicitation/create',
+      { message: 'm', requestedSchema: { type: 'object', properties: {} } },
+      'elicitation',
+      'elicitation/create',
+    ],
     ['roots/list', undefined, 'roots', 'roots/list'],
     ['tasks/get', { taskId: 't1' }, 'task', 'tasks/get'],
     ['tasks/result', { taskId: 't1' }, 'task', 'tasks/result'],
     ['tasks/cancel', { taskId: 't1' }, 'task', 'tasks/cancel'],
     ['tasks/list', undefined, 'task', 'tasks/list'],
-    ['initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } }, 'lifecycle', 'initialize'],
+    [
+      'initialize',
+      { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+      'lifecycle',
+      'initialize',
+    ],
     ['notifications/initialized', undefined, 'lifecycle', 'notifications/initialized'],
     ['server/discover', undefined, 'lifecycle', 'server/discover'],
     ['ping', undefined, 'ping', 'ping'],
-    ['subscriptions/listen', { resources: ['test://static/1'] }, 'subscription', 'subscriptions/listen'],
+    [
+      'subscriptions/listen',
+      { resources: ['test://static/1'] },
+      'subscription',
+      'subscriptions/listen',
+    ],
     ['notifications/cancelled', { requestId: 3 }, 'notification', 'notifications/cancelled'],
-    ['notifications/roots/list_changed', undefined, 'notification', 'notifications/roots/list_changed'],
+    [
+      'notifications/roots/list_changed',
+      undefined,
+      'notification',
+      'notifications/roots/list_changed',
+    ],
     ['vendor/custom', { a: 1 }, 'other', 'vendor/custom'],
     ['constructor', undefined, 'other', 'constructor'],
     ['__proto__', undefined, 'other', '__proto__'],
@@ -59,20 +107,37 @@ describe('tool operations', () => {
   it('carries the annotations and description digest of a tool the catalog saw', () => {
     const session = initializedSession();
     const entry = session.catalog.get('write_file');
-    const operation = buildMessageInput('to_server', { kind: 'request', id: 1, method: 'tools/call', params: { name: 'write_file' } }, session, context).operation;
+    const operation = buildMessageInput(
+      'to_server',
+      { kind: 'request', id: 1, method: 'tools/call', params: { name: 'write_file' } },
+      session,
+      context,
+    ).operation;
     expect(operation.listed).toBe(true);
-    expect(operation.annotations).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
+    expect(operation.annotations).toEqual({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    });
     expect(operation.description_sha256).toBe(entry?.descriptionSha256);
     expect(operation.description_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('marks a tool the server never listed, with no annotations to trust', () => {
     const operation = operationOf('tools/call', { name: 'never_listed', arguments: {} });
-    expect(operation).toEqual({ type: 'tool', name: 'never_listed', listing: false, listed: false });
+    expect(operation).toEqual({
+      type: 'tool',
+      name: 'never_listed',
+      listing: false,
+      listed: false,
+    });
   });
 
   it('does not take annotations from the call itself', () => {
-    const operation = operationOf('tools/call', { name: 'never_listed', annotations: { readOnlyHint: true } });
+    const operation = operationOf('tools/call', {
+      name: 'never_listed',
+      annotations: { readOnlyHint: true },
+    });
     expect(operation.annotations).toBeUndefined();
   });
 });
@@ -107,7 +172,12 @@ describe('sampling details', () => {
   });
 
   it('never passes the message or system prompt text', () => {
-    const input = buildMessageInput('to_client', { kind: 'request', id: 1, method: 'sampling/createMessage', params }, initializedSession(), context);
+    const input = buildMessageInput(
+      'to_client',
+      { kind: 'request', id: 1, method: 'sampling/createMessage', params },
+      initializedSession(),
+      context,
+    );
     const text = JSON.stringify(input);
     expect(text).not.toContain('CONVERSATION-TEXT');
     expect(text).not.toContain('SYSTEM-PROMPT-TEXT');
@@ -123,7 +193,10 @@ describe('elicitation details', () => {
         message: 'Sign in',
         requestedSchema: {
           type: 'object',
-          properties: { user: { type: 'string', title: 'User name' }, pw: { type: 'string', title: 'Password', description: 'Your password' } },
+          properties: {
+            user: { type: 'string', title: 'User name' },
+            pw: { type: 'string', title: 'Password', description: 'Your password' },
+          },
           required: ['user', 'pw'],
         },
       },
@@ -140,29 +213,49 @@ describe('elicitation details', () => {
   it('has no secret-looking field for a harmless form', () => {
     const operation = operationOf(
       'elicitation/create',
-      { message: 'Pick', requestedSchema: { type: 'object', properties: { color: { type: 'string', enum: ['red'] } } } },
+      {
+        message: 'Pick',
+        requestedSchema: {
+          type: 'object',
+          properties: { color: { type: 'string', enum: ['red'] } },
+        },
+      },
       'to_client',
     );
-    expect(operation.details).toEqual({ mode: 'form', fields: ['color'], field_labels: [''], required: [] });
+    expect(operation.details).toEqual({
+      mode: 'form',
+      fields: ['color'],
+      field_labels: [''],
+      required: [],
+    });
   });
 
   it('gives the host of a URL-mode elicitation', () => {
     const operation = operationOf(
       'elicitation/create',
-      { mode: 'url', message: 'Authorise', elicitationId: 'e1', url: 'https://auth.example.com:8443/start?x=1' },
+      {
+        mode: 'url',
+        message: 'Authorise',
+        elicitationId: 'e1',
+        url: 'https://auth.example.com:8443/start?x=1',
+      },
       'to_client',
     );
     expect(operation.details).toEqual({ mode: 'url', url_host: 'auth.example.com:8443' });
   });
 
   it('gives no host for a URL that does not parse', () => {
-    expect(operationOf('elicitation/create', { mode: 'url', url: 'not a url' }, 'to_client').details).toEqual({ mode: 'url' });
+    expect(
+      operationOf('elicitation/create', { mode: 'url', url: 'not a url' }, 'to_client').details,
+    ).toEqual({ mode: 'url' });
   });
 });
 
 describe('completion details', () => {
   it('says which kind of reference is completed', () => {
-    expect(operationOf('completion/complete', { ref: { type: 'ref/prompt', name: 'p' } }).details).toEqual({ ref_type: 'ref/prompt' });
+    expect(
+      operationOf('completion/complete', { ref: { type: 'ref/prompt', name: 'p' } }).details,
+    ).toEqual({ ref_type: 'ref/prompt' });
     expect(operationOf('completion/complete', {}).details).toEqual({});
   });
 });

@@ -85,11 +85,13 @@ describe('path resolution agrees with server-filesystem', () => {
       if (ours.within_roots) {
         within += 1;
         // server-filesystem reads a file: URI as a literal name; we judged both readings.
-        if (raw.startsWith('file:')) expect(server === undefined || containingRoot(server, [root]), raw).toBeTruthy();
+        if (raw.startsWith('file:'))
+          expect(server === undefined || containingRoot(server, [root]), raw).toBeTruthy();
         else expect(server, raw).toBe(ours.resolved);
       }
       // The converse: what the server accepts inside the root, we accept too (no needless denials).
-      if (server !== undefined && containingRoot(server, [root]) !== undefined) expect(ours.within_roots, raw).toBe(true);
+      if (server !== undefined && containingRoot(server, [root]) !== undefined)
+        expect(ours.within_roots, raw).toBe(true);
     }
     expect(within).toBeGreaterThanOrEqual(6);
   });

@@ -19,18 +19,29 @@ afterAll(() => {
 
 describe('createInputContext', () => {
   it('realpaths the roots, so a symlinked root cannot be widened later', () => {
-    const context = createInputContext(testConfig({ roots: [path.join(base, 'alias'), path.join(base, 'real')] }), []);
+    const context = createInputContext(
+      testConfig({ roots: [path.join(base, 'alias'), path.join(base, 'real')] }),
+      [],
+    );
     expect(context.roots).toEqual([path.join(base, 'real')]);
   });
 
   it('refuses a root that does not exist or is not a directory, naming the option', () => {
-    expect(() => createInputContext(testConfig({ roots: [path.join(base, 'missing')] }), [])).toThrow(/`--root`.*missing/);
-    expect(() => createInputContext(testConfig({ roots: [path.join(base, 'file.txt')] }), [])).toThrow(/`--root`/);
+    expect(() =>
+      createInputContext(testConfig({ roots: [path.join(base, 'missing')] }), []),
+    ).toThrow(/`--root`.*missing/);
+    expect(() =>
+      createInputContext(testConfig({ roots: [path.join(base, 'file.txt')] }), []),
+    ).toThrow(/`--root`/);
   });
 
   it('refuses a path pointer that is not a JSON pointer', () => {
-    expect(() => createInputContext(testConfig({ pathPointers: ['file'] }), [])).toThrow(/`--path-pointer`.*`file`/);
-    expect(createInputContext(testConfig({ pathPointers: ['/file'] }), []).pathPointers).toEqual(['/file']);
+    expect(() => createInputContext(testConfig({ pathPointers: ['file'] }), [])).toThrow(
+      /`--path-pointer`.*`file`/,
+    );
+    expect(createInputContext(testConfig({ pathPointers: ['/file'] }), []).pathPointers).toEqual([
+      '/file',
+    ]);
   });
 
   it('freezes what it precomputes', () => {
@@ -39,14 +50,23 @@ describe('createInputContext', () => {
     expect(Object.isFrozen(context.environmentNames)).toBe(true);
     expect(Object.isFrozen(context.principal.roles)).toBe(true);
     expect(context.environmentNames).toEqual(['A', 'B']);
-    expect(context.server).toEqual({ id: 'filesystem', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem'] });
+    expect(context.server).toEqual({
+      id: 'filesystem',
+      command: ['npx', '-y', '@modelcontextprotocol/server-filesystem'],
+    });
   });
 
   it('reads relative paths against the server’s own directories as well as the roots', () => {
     const root = path.join(base, 'real');
-    const context = createInputContext(testConfig({ roots: [root], args: ['-y', '@modelcontextprotocol/server-filesystem', base] }), []);
+    const context = createInputContext(
+      testConfig({ roots: [root], args: ['-y', '@modelcontextprotocol/server-filesystem', base] }),
+      [],
+    );
     expect(context.relativeBases).toEqual([root, base]);
-    const confined = createInputContext(testConfig({ roots: [root], args: ['server.js', root] }), []);
+    const confined = createInputContext(
+      testConfig({ roots: [root], args: ['server.js', root] }),
+      [],
+    );
     expect(confined.relativeBases).toEqual([root]);
   });
 });

@@ -10,8 +10,20 @@ const DOC = new URL('../../docs/policy-input.md', import.meta.url);
 const BLOCK = /<!-- example:([a-z-]+) -->\n```json\n([\s\S]*?)```/g;
 
 const OPERATION_TYPES = [
-  'lifecycle', 'ping', 'tool', 'resource', 'prompt', 'completion', 'logging',
-  'sampling', 'elicitation', 'roots', 'task', 'subscription', 'notification', 'other',
+  'lifecycle',
+  'ping',
+  'tool',
+  'resource',
+  'prompt',
+  'completion',
+  'logging',
+  'sampling',
+  'elicitation',
+  'roots',
+  'task',
+  'subscription',
+  'notification',
+  'other',
 ];
 
 function render(value: unknown): string {
@@ -24,7 +36,9 @@ describe('docs/policy-input.md', () => {
   if (process.env.UPDATE_DOC_EXAMPLES === '1') {
     doc = doc.replace(BLOCK, (whole, name: string) => {
       const value = examples.get(name);
-      return value === undefined ? whole : `<!-- example:${name} -->\n\`\`\`json\n${render(value)}\`\`\``;
+      return value === undefined
+        ? whole
+        : `<!-- example:${name} -->\n\`\`\`json\n${render(value)}\`\`\``;
     });
     writeFileSync(DOC, doc);
   }
@@ -42,7 +56,9 @@ describe('docs/policy-input.md', () => {
 
   it('has an example for every operation type', () => {
     const types = new Set(
-      [...examples.values()].map((example) => (example as { operation: { type: string } }).operation.type),
+      [...examples.values()].map(
+        (example) => (example as { operation: { type: string } }).operation.type,
+      ),
     );
     expect([...types].sort()).toEqual([...OPERATION_TYPES].sort());
   });

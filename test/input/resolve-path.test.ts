@@ -52,16 +52,25 @@ describe('resolvePath', () => {
 
   it('rejects a secret file outside the root', () => {
     const result = judged(path.join(outside, 'secret.txt'));
-    expect(result).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+    expect(result).toMatchObject({
+      resolved: path.join(outside, 'secret.txt'),
+      within_roots: false,
+    });
     expect(result.root).toBeUndefined();
   });
 
   it('follows a symlink inside the root that stays inside', () => {
-    expect(judged(path.join(root, 'link-in'))).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true });
+    expect(judged(path.join(root, 'link-in'))).toMatchObject({
+      resolved: path.join(root, 'inside.txt'),
+      within_roots: true,
+    });
   });
 
   it('rejects a symlink inside the root that points outside', () => {
-    expect(judged(path.join(root, 'link-out'))).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+    expect(judged(path.join(root, 'link-out'))).toMatchObject({
+      resolved: path.join(outside, 'secret.txt'),
+      within_roots: false,
+    });
   });
 
   it('rejects a new file below a symlinked directory that points outside', () => {
@@ -72,7 +81,10 @@ describe('resolvePath', () => {
   });
 
   it('applies .. that stays inside the root', () => {
-    expect(judged(`${root}/sub/../inside.txt`)).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true });
+    expect(judged(`${root}/sub/../inside.txt`)).toMatchObject({
+      resolved: path.join(root, 'inside.txt'),
+      within_roots: true,
+    });
   });
 
   it('rejects .. traversal out of the root', () => {
@@ -83,31 +95,50 @@ describe('resolvePath', () => {
   });
 
   it('reads a relative path against the root', () => {
-    expect(judged('sub/../inside.txt')).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true, root });
+    expect(judged('sub/../inside.txt')).toMatchObject({
+      resolved: path.join(root, 'inside.txt'),
+      within_roots: true,
+      root,
+    });
   });
 
   it('rejects a relative path that climbs out of the root', () => {
-    expect(judged('../outside/secret.txt')).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+    expect(judged('../outside/secret.txt')).toMatchObject({
+      resolved: path.join(outside, 'secret.txt'),
+      within_roots: false,
+    });
   });
 
   it('accepts a relative path only when every base keeps it inside', () => {
-    expect(judged('inside.txt', [root, path.join(root, 'sub')])).toMatchObject({ within_roots: true, resolved: path.join(root, 'inside.txt') });
+    expect(judged('inside.txt', [root, path.join(root, 'sub')])).toMatchObject({
+      within_roots: true,
+      resolved: path.join(root, 'inside.txt'),
+    });
     expect(judged('outside/secret.txt', [root, base])).toMatchObject({ within_roots: false });
   });
 
   it('expands ~ and ~/ to the home directory', () => {
     process.env.HOME = root;
     expect(judged('~')).toMatchObject({ resolved: root, within_roots: true });
-    expect(judged('~/inside.txt')).toMatchObject({ resolved: path.join(root, 'inside.txt'), within_roots: true });
+    expect(judged('~/inside.txt')).toMatchObject({
+      resolved: path.join(root, 'inside.txt'),
+      within_roots: true,
+    });
   });
 
   it('rejects ~/ paths that leave the root', () => {
     process.env.HOME = root;
-    expect(judged('~/../outside/secret.txt')).toMatchObject({ resolved: path.join(outside, 'secret.txt'), within_roots: false });
+    expect(judged('~/../outside/secret.txt')).toMatchObject({
+      resolved: path.join(outside, 'secret.txt'),
+      within_roots: false,
+    });
   });
 
   it('treats ~user as a relative name, as server-filesystem does', () => {
-    expect(judged('~bob/x')).toMatchObject({ resolved: path.join(root, '~bob', 'x'), within_roots: true });
+    expect(judged('~bob/x')).toMatchObject({
+      resolved: path.join(root, '~bob', 'x'),
+      within_roots: true,
+    });
   });
 
   it('accepts a file:// URI inside the root', () => {
@@ -118,12 +149,20 @@ describe('resolvePath', () => {
   });
 
   it('rejects a file:// URI outside the root, including percent-encoded traversal', () => {
-    expect(judged(pathToFileURL(path.join(outside, 'secret.txt')).href)).toMatchObject({ within_roots: false });
-    expect(judged(`${pathToFileURL(root).href}/%2E%2E/outside/secret.txt`)).toMatchObject({ within_roots: false });
+    expect(judged(pathToFileURL(path.join(outside, 'secret.txt')).href)).toMatchObject({
+      within_roots: false,
+    });
+    expect(judged(`${pathToFileURL(root).href}/%2E%2E/outside/secret.txt`)).toMatchObject({
+      within_roots: false,
+    });
   });
 
   it('refuses URIs that are not local files', () => {
-    expect(judged('https://example.com/inside.txt')).toEqual({ pointer: '/path', raw: 'https://example.com/inside.txt', within_roots: false });
+    expect(judged('https://example.com/inside.txt')).toEqual({
+      pointer: '/path',
+      raw: 'https://example.com/inside.txt',
+      within_roots: false,
+    });
     expect(judged('file://remote-host/etc/passwd')).toMatchObject({ within_roots: false });
     expect(judged('file://remote-host/etc/passwd').resolved).toBeUndefined();
   });
@@ -136,7 +175,10 @@ describe('resolvePath', () => {
   });
 
   it('rejects a target that does not exist yet outside the root', () => {
-    expect(judged(path.join(outside, 'new.txt'))).toMatchObject({ resolved: path.join(outside, 'new.txt'), within_roots: false });
+    expect(judged(path.join(outside, 'new.txt'))).toMatchObject({
+      resolved: path.join(outside, 'new.txt'),
+      within_roots: false,
+    });
   });
 
   it('refuses a dangling symlink, which a write would follow out of the root', () => {
@@ -167,12 +209,27 @@ describe('resolvePath', () => {
 
   it('counts every resolvable path as within when no roots are configured', () => {
     const result = resolvePath('/path', path.join(outside, 'secret.txt'), { roots: [], bases: [] });
-    expect(result).toEqual({ pointer: '/path', raw: path.join(outside, 'secret.txt'), resolved: path.join(outside, 'secret.txt'), within_roots: true });
+    expect(result).toEqual({
+      pointer: '/path',
+      raw: path.join(outside, 'secret.txt'),
+      resolved: path.join(outside, 'secret.txt'),
+      within_roots: true,
+    });
     expect(resolvePath('/path', 'a\u0000b', { roots: [], bases: [] }).within_roots).toBe(false);
   });
 
   it('never throws, whatever the input', () => {
-    for (const raw of ['', '\u0000', 'file:', 'file://%', '~', '/'.repeat(5000), 'a/'.repeat(5000), 'http:', '..']) {
+    for (const raw of [
+      '',
+      '\u0000',
+      'file:',
+      'file://%',
+      '~',
+      '/'.repeat(5000),
+      'a/'.repeat(5000),
+      'http:',
+      '..',
+    ]) {
       expect(() => judged(raw)).not.toThrow();
     }
   });

@@ -1,7 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildListingInput, buildMessageInput, buildResponseInput } from '../../../src/input/build-input.js';
+import {
+  buildListingInput,
+  buildMessageInput,
+  buildResponseInput,
+} from '../../../src/input/build-input.js';
 import { createInputContext, type InputContext } from '../../../src/input/input-context.js';
 import type { PolicyInput } from '../../../src/input/policy-input.js';
 import type { SessionView } from '../../../src/session/session.js';
@@ -17,16 +21,32 @@ export interface DocExamples {
 }
 
 /** The fields that differ per message; the rest is the same for every input of a session. */
-const MESSAGE_FIELDS = ['direction', 'message', 'operation', 'arguments', 'arguments_omitted', 'paths'] as const;
+const MESSAGE_FIELDS = [
+  'direction',
+  'message',
+  'operation',
+  'arguments',
+  'arguments_omitted',
+  'paths',
+] as const;
 
 function session(): SessionView {
   const catalog = new ToolCatalog();
   catalog.observe({
     name: 'write_file',
     description: 'Create a new file or completely overwrite an existing file with new content.',
-    annotations: { title: 'Write file', readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: {
+      title: 'Write file',
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    },
   });
-  catalog.observe({ name: 'read_text_file', description: 'Read a text file.', annotations: { readOnlyHint: true } });
+  catalog.observe({
+    name: 'read_text_file',
+    description: 'Read a text file.',
+    annotations: { readOnlyHint: true },
+  });
   return {
     id: '0b7c1f9e-5d2a-4c3e-9a61-2f4d8e7b1c05',
     startedAt: '2026-11-21T09:00:00.000Z',
@@ -49,7 +69,11 @@ function context(root: string): InputContext {
     command: 'npx',
     args: ['-y', '@modelcontextprotocol/server-filesystem', root],
     serverId: 'filesystem',
-    principal: { id: 'alice', roles: ['developer'], attributes: { team: 'platform', tier: 'developer' } },
+    principal: {
+      id: 'alice',
+      roles: ['developer'],
+      attributes: { team: 'platform', tier: 'developer' },
+    },
     roots: [root],
   });
   return createInputContext(config, ['GITHUB_TOKEN', 'HOME', 'LANG', 'PATH']);
@@ -69,8 +93,12 @@ export function buildDocExamples(): DocExamples {
   writeFileSync(path.join(root, 'notes', 'todo.md'), '- ship v1\n');
   const ctx = context(root);
   const view = session();
-  const request = (direction: 'to_server' | 'to_client', id: number, method: string, params?: Record<string, unknown>) =>
-    buildMessageInput(direction, { kind: 'request', id, method, params }, view, ctx);
+  const request = (
+    direction: 'to_server' | 'to_client',
+    id: number,
+    method: string,
+    params?: Record<string, unknown>,
+  ) => buildMessageInput(direction, { kind: 'request', id, method, params }, view, ctx);
   const notification = (method: string, params?: Record<string, unknown>) =>
     buildMessageInput('to_server', { kind: 'notification', method, params }, view, ctx);
   const fileUri = (relative: string) => pathToFileURL(path.join(root, relative)).href;
@@ -81,39 +109,120 @@ export function buildDocExamples(): DocExamples {
     _meta: { progressToken: 12 },
   });
   const partial: [string, PolicyInput][] = [
-    ['tool-outside-roots', request('to_server', 13, 'tools/call', { name: 'read_text_file', arguments: { path: '../.ssh/id_rsa' } })],
+    [
+      'tool-outside-roots',
+      request('to_server', 13, 'tools/call', {
+        name: 'read_text_file',
+        arguments: { path: '../.ssh/id_rsa' },
+      }),
+    ],
     ['tool-list', request('to_server', 2, 'tools/list', {})],
-    ['tool-listing', buildListingInput('tools/list', { name: 'read_text_file', description: 'Read a text file.', annotations: { readOnlyHint: true }, inputSchema: { type: 'object' } }, view, ctx)],
+    [
+      'tool-listing',
+      buildListingInput(
+        'tools/list',
+        {
+          name: 'read_text_file',
+          description: 'Read a text file.',
+          annotations: { readOnlyHint: true },
+          inputSchema: { type: 'object' },
+        },
+        view,
+        ctx,
+      ),
+    ],
     ['resource', request('to_server', 14, 'resources/read', { uri: fileUri('notes/todo.md') })],
-    ['prompt', request('to_server', 15, 'prompts/get', { name: 'code_review', arguments: { language: 'typescript' } })],
-    ['completion', request('to_server', 16, 'completion/complete', { ref: { type: 'ref/prompt', name: 'code_review' }, argument: { name: 'language', value: 'ty' } })],
+    [
+      'prompt',
+      request('to_server', 15, 'prompts/get', {
+        name: 'code_review',
+        arguments: { language: 'typescript' },
+      }),
+    ],
+    [
+      'completion',
+      request('to_server', 16, 'completion/complete', {
+        ref: { type: 'ref/prompt', name: 'code_review' },
+        argument: { name: 'language', value: 'ty' },
+      }),
+    ],
     ['logging', request('to_server', 17, 'logging/setLevel', { level: 'debug' })],
-    ['sampling', request('to_client', 3, 'sampling/createMessage', {
-      messages: [{ role: 'user', content: { type: 'text', text: 'Summarise the diff.' } }],
-      systemPrompt: 'You are a terse reviewer.',
-      maxTokens: 400,
-      includeContext: 'none',
-      modelPreferences: { hints: [{ name: 'claude-sonnet' }], intelligencePriority: 0.8 },
-    })],
-    ['elicitation-form', request('to_client', 4, 'elicitation/create', {
-      message: 'Connect to the registry',
-      requestedSchema: {
-        type: 'object',
-        properties: { username: { type: 'string', title: 'User name' }, token: { type: 'string', title: 'Access token' } },
-        required: ['username', 'token'],
-      },
-    })],
-    ['elicitation-url', request('to_client', 5, 'elicitation/create', { mode: 'url', message: 'Authorise the app', elicitationId: 'el-1', url: 'https://auth.example.com/oauth/start?state=x' })],
+    [
+      'sampling',
+      request('to_client', 3, 'sampling/createMessage', {
+        messages: [{ role: 'user', content: { type: 'text', text: 'Summarise the diff.' } }],
+        systemPrompt: 'You are a terse reviewer.',
+        maxTokens: 400,
+        includeContext: 'none',
+        modelPreferences: { hints: [{ name: 'claude-sonnet' }], intelligencePriority: 0.8 },
+      }),
+    ],
+    [
+      'elicitation-form',
+      request('to_client', 4, 'elicitation/create', {
+        message: 'Connect to the registry',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            username: { type: 'string', title: 'User name' },
+            token: { type: 'string', title: 'Access token' },
+          },
+          required: ['username', 'token'],
+        },
+      }),
+    ],
+    [
+      'elicitation-url',
+      request('to_client', 5, 'elicitation/create', {
+        mode: 'url',
+        message: 'Authorise the app',
+        elicitationId: 'el-1',
+        url: 'https://auth.example.com/oauth/start?state=x',
+      }),
+    ],
     ['roots', request('to_client', 6, 'roots/list')],
-    ['roots-answer', buildResponseInput('roots/list', 6, { roots: [{ uri: fileUri(''), name: 'project' }, { uri: pathToFileURL(base).href, name: 'work' }] }, view, ctx)],
+    [
+      'roots-answer',
+      buildResponseInput(
+        'roots/list',
+        6,
+        {
+          roots: [
+            { uri: fileUri(''), name: 'project' },
+            { uri: pathToFileURL(base).href, name: 'work' },
+          ],
+        },
+        view,
+        ctx,
+      ),
+    ],
     ['task', request('to_server', 18, 'tasks/get', { taskId: 'task-42' })],
-    ['subscription', request('to_server', 19, 'subscriptions/listen', { resources: [fileUri('notes/todo.md')] })],
-    ['notification', notification('notifications/cancelled', { requestId: 13, reason: 'user aborted' })],
-    ['lifecycle', request('to_server', 1, 'initialize', { protocolVersion: '2025-11-25', capabilities: { roots: { listChanged: true } }, clientInfo: { name: 'claude-code', version: '2.1.0' } })],
+    [
+      'subscription',
+      request('to_server', 19, 'subscriptions/listen', { resources: [fileUri('notes/todo.md')] }),
+    ],
+    [
+      'notification',
+      notification('notifications/cancelled', { requestId: 13, reason: 'user aborted' }),
+    ],
+    [
+      'lifecycle',
+      request('to_server', 1, 'initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: { roots: { listChanged: true } },
+        clientInfo: { name: 'claude-code', version: '2.1.0' },
+      }),
+    ],
     ['ping', request('to_client', 7, 'ping')],
-    ['other', request('to_server', 20, 'vendor/reindex', { collection: 'docs', _meta: { trace: 'abc' } })],
+    [
+      'other',
+      request('to_server', 20, 'vendor/reindex', { collection: 'docs', _meta: { trace: 'abc' } }),
+    ],
   ];
-  const examples = new Map<string, unknown>([['tool-full', full], ...partial.map(([name, input]) => [name, pick(input)] as const)]);
+  const examples = new Map<string, unknown>([
+    ['tool-full', full],
+    ...partial.map(([name, input]) => [name, pick(input)] as const),
+  ]);
   const shown = new Map<string, unknown>();
   for (const [name, value] of examples) {
     shown.set(name, JSON.parse(JSON.stringify(value).replaceAll(base, SHOWN_BASE)) as unknown);

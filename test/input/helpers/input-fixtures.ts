@@ -1,7 +1,12 @@
 import { mkdtempSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_ENTRYPOINT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_SECRET_NAME_PATTERNS, type ShimConfig } from '../../../src/config/config.js';
+import {
+  DEFAULT_ENTRYPOINT,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_SECRET_NAME_PATTERNS,
+  type ShimConfig,
+} from '../../../src/config/config.js';
 import { createInputContext, type InputContext } from '../../../src/input/input-context.js';
 import { Session } from '../../../src/session/session.js';
 
@@ -33,7 +38,10 @@ export function testConfig(overrides: Partial<ShimConfig> = {}): ShimConfig {
   };
 }
 
-export function testContext(overrides: Partial<ShimConfig> = {}, envNames: readonly string[] = ['PATH', 'HOME']): InputContext {
+export function testContext(
+  overrides: Partial<ShimConfig> = {},
+  envNames: readonly string[] = ['PATH', 'HOME'],
+): InputContext {
   return createInputContext(testConfig(overrides), envNames);
 }
 
@@ -54,7 +62,11 @@ export function initializedSession(): Session {
     description: 'Create a new file or completely overwrite an existing file.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   });
-  session.catalog.observe({ name: 'read_text_file', description: 'Read a file.', annotations: { readOnlyHint: true } });
+  session.catalog.observe({
+    name: 'read_text_file',
+    description: 'Read a file.',
+    annotations: { readOnlyHint: true },
+  });
   return session;
 }
 
