@@ -74,8 +74,10 @@ export function createAuditor(opts: AuditorOptions): Auditor {
   const { policy, labels } = opts;
   const path = opts.entrypoint ?? DEFAULT_ENTRYPOINT;
   const chain = () => ({ seq: writer.nextSeq, prev_hash: writer.prevHash });
-  let stamp = policyStamp(policy.revision);
   let stampedRevision = policy.revision;
+  // Fields shared by every decision are serialised once, as pino child bindings.
+  const decisionLogger = () => logger.child({ path, labels, policy: policyStamp(stampedRevision) });
+  let decisions = decisionLogger();
   let records = 0;
   let dropped = 0;
   let closed = false;
@@ -90,7 +92,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
     ...chain(),
     format: AUDIT_FORMAT,
     labels,
-    policy: { ...stamp, source: policy.revision.source },
+    policy: { ...policyStamp(stampedRevision), source: stampedRevision.source },
     pid: process.pid,
     ...(unclean ? { after_unclean_end: true } : {}),
   });
@@ -105,7 +107,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       }
       if (policy.revision !== stampedRevision) {
         stampedRevision = policy.revision;
-        stamp = policyStamp(stampedRevision);
+        decisions = decisionLogger();
       }
       const rules = policy.maskRules(event.input);
       let input: unknown = event.input;
@@ -120,16 +122,13 @@ export function createAuditor(opts: AuditorOptions): Auditor {
           ...(outcome.masked.length > 0 ? { masked: outcome.masked } : {}),
         };
       }
-      logger.decision({
+      decisions.decision({
         ...chain(),
         decision_id: randomUUID(),
-        path,
         action: event.action,
         input: input ?? null,
         result: result ?? null,
         ...mask,
-        labels,
-        policy: stamp,
         metrics: { timer_rego_query_eval_ns: Math.round(event.evalMicros * 1000) },
       });
       records += 1;

@@ -12,8 +12,10 @@ import { readLastLine } from './read-last-line.js';
 export class ChainWriter {
   /** `seq` of the next record. */
   nextSeq = 0;
-  /** sha256 of the last line written, or found at the end of the file when opened. */
-  prevHash: string | null = null;
+  private lastHash: string | null = null;
+  /** The last line written, not hashed yet: hashing waits for idle time or the next record. */
+  private unhashed: string | undefined;
+  private hashScheduled = false;
   /** The type of the last record found in the file when it was opened, if any. */
   readonly previousType: string | undefined;
   private fd: number | undefined;
@@ -37,10 +39,16 @@ export class ChainWriter {
     if (last === undefined) return;
     // A torn last line (crash mid-write) is closed off, so our first record starts a line.
     if (!last.terminated) this.writeAll('\n');
-    this.prevHash = hashLine(last.text);
+    this.lastHash = hashLine(last.text);
     const previous = parseChainFields(last.text);
     this.nextSeq = previous.seq === undefined ? 0 : previous.seq + 1;
     this.previousType = previous.type;
+  }
+
+  /** sha256 of the last line written, or found at the end of the file when opened. */
+  get prevHash(): string | null {
+    this.hashPending();
+    return this.lastHash;
   }
 
   /** Called by pino with one serialised record ending in a newline. */
@@ -48,8 +56,23 @@ export class ChainWriter {
     const line = this.secrets.size === 0 ? chunk : this.secrets.scrub(chunk);
     if (this.fd !== undefined) this.writeAll(line);
     if (this.toStderr) process.stderr.write(line);
-    this.prevHash = hashLine(line.endsWith('\n') ? line.slice(0, -1) : line);
+    this.unhashed = line.endsWith('\n') ? line.slice(0, -1) : line;
     this.nextSeq += 1;
+    // The record is durable already; its hash is only needed by the next one, so compute it
+    // off the message's critical path when the loop is idle.
+    if (!this.hashScheduled) {
+      this.hashScheduled = true;
+      setImmediate(() => {
+        this.hashScheduled = false;
+        this.hashPending();
+      });
+    }
+  }
+
+  private hashPending(): void {
+    if (this.unhashed === undefined) return;
+    this.lastHash = hashLine(this.unhashed);
+    this.unhashed = undefined;
   }
 
   close(): void {
