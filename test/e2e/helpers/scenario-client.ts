@@ -36,6 +36,8 @@ export interface ScenarioClient {
   serverIdentity(): unknown;
   setRoots(roots: readonly Root[]): Promise<void>;
   ping(): Promise<unknown>;
+  /** `server/discover` (2026-07-28); undefined for the v1 SDK. */
+  readonly discover: (() => Promise<unknown>) | undefined;
   listTools(): Promise<unknown>;
   listPrompts(): Promise<unknown>;
   listResources(): Promise<unknown>;

@@ -1,22 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everythingExpectations } from './everything-expectations.js';
 import { runEverythingScenario } from './everything-scenario.js';
-import { launchSpec, nodeServer, routes, type LaunchSpec, type Route } from './launch.js';
+import { launchSpec, nodeServer, routes, type LaunchSpec, type Route, type ServerCommand } from './launch.js';
 import { everythingServer } from './paths.js';
 import type { ScenarioClient } from './scenario-client.js';
-import type { Transcript } from './transcript.js';
+import type { SectionRecord, Transcript } from './transcript.js';
+
+export interface RouteComparison {
+  readonly title: string;
+  readonly server: ServerCommand;
+  readonly connect: (spec: LaunchSpec) => Promise<ScenarioClient>;
+  readonly scenario: (client: ScenarioClient) => Promise<Transcript>;
+  /** Checks on the direct run, so that two equally broken runs cannot compare equal. */
+  readonly expectations: Record<string, (direct: SectionRecord) => void>;
+  readonly sections: readonly string[];
+}
 
 interface RouteRun {
   transcript: Transcript;
   failure?: string;
 }
 
-async function runRoute(connect: (spec: LaunchSpec) => Promise<ScenarioClient>, route: Route): Promise<RouteRun> {
+async function runRoute(comparison: RouteComparison, route: Route): Promise<RouteRun> {
   const transcript: Transcript = {};
   let client: ScenarioClient | undefined;
   try {
-    client = await connect(launchSpec(route, nodeServer(everythingServer, 'stdio')));
-    Object.assign(transcript, await runEverythingScenario(client));
+    client = await comparison.connect(launchSpec(route, comparison.server));
+    Object.assign(transcript, await comparison.scenario(client));
     return { transcript };
   } catch (error) {
     const stderr = client?.stderr().slice(-4000) ?? '';
@@ -27,16 +37,17 @@ async function runRoute(connect: (spec: LaunchSpec) => Promise<ScenarioClient>, 
 }
 
 /**
- * Runs the server-everything scenario direct and through the shim (in
- * parallel), then compares section by section: results, every frame the
- * client received, and every request the server sent the client.
+ * Runs a scenario direct and through the shim (in parallel), then compares
+ * section by section: results, every frame the client received, and every
+ * request the server sent the client.
  */
-export function defineTransparencySuite(title: string, connect: (spec: LaunchSpec) => Promise<ScenarioClient>, sections: string[]): void {
+export function defineRouteComparison(comparison: RouteComparison): void {
+  const { title, sections, expectations } = comparison;
   describe(title, () => {
     const runs = new Map<Route, RouteRun>();
 
     beforeAll(async () => {
-      const results = await Promise.all(routes.map(async (route) => [route, await runRoute(connect, route)] as const));
+      const results = await Promise.all(routes.map(async (route) => [route, await runRoute(comparison, route)] as const));
       for (const [route, run] of results) runs.set(route, run);
     }, 120_000);
 
@@ -48,7 +59,7 @@ export function defineTransparencySuite(title: string, connect: (spec: LaunchSpe
       expect(direct.failure, 'the direct run itself failed').toBeUndefined();
       const directSection = direct.transcript[section];
       expect(directSection, `the direct run has no ${section} section`).toBeDefined();
-      everythingExpectations[section]!(directSection!);
+      expectations[section]!(directSection!);
       const shimSection = shim.transcript[section];
       expect(shimSection, `the shim run stopped before ${section}: ${shim.failure ?? ''}`).toBeDefined();
       expect(shimSection).toEqual(directSection);
@@ -57,6 +68,18 @@ export function defineTransparencySuite(title: string, connect: (spec: LaunchSpe
     it('the shim run completes without an error', () => {
       expect(runs.get('shim')!.failure).toBeUndefined();
     });
+  });
+}
+
+/** The server-everything scenario, compared direct vs shim. */
+export function defineTransparencySuite(title: string, connect: (spec: LaunchSpec) => Promise<ScenarioClient>, sections: string[]): void {
+  defineRouteComparison({
+    title,
+    server: nodeServer(everythingServer, 'stdio'),
+    connect,
+    scenario: runEverythingScenario,
+    expectations: everythingExpectations,
+    sections,
   });
 }
 

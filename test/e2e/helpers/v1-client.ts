@@ -90,6 +90,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
       await client.sendRootsListChanged();
     },
     ping: () => client.ping(),
+    discover: undefined,
     listTools: () => client.listTools(),
     listPrompts: () => client.listPrompts(),
     listResources: () => client.listResources(),

@@ -68,6 +68,7 @@ export async function connectV2(spec: LaunchSpec, mode: V2Negotiation = 'auto'):
       await client.sendRootsListChanged();
     },
     ping: () => client.ping(),
+    discover: () => client.discover(),
     listTools: () => client.listTools(),
     listPrompts: () => client.listPrompts(),
     listResources: () => client.listResources(),

@@ -1,0 +1,59 @@
+import { expect } from 'vitest';
+import type { ScenarioClient } from './scenario-client.js';
+import { outcome, runSection, type SectionRecord, type Transcript } from './transcript.js';
+
+/** Drives test/fixtures/modern-server.mjs, including the multi-round-trip (`input_required`) tools. */
+export async function runModernScenario(client: ScenarioClient): Promise<Transcript> {
+  const t: Transcript = {};
+  // `ping` does not exist in 2026-07-28; `server/discover` may be asked again at any time.
+  await runSection(client, t, 'discovery', async () => ({ identity: client.serverIdentity(), discover: await client.discover?.() }));
+  await runSection(client, t, 'lists', async () => ({
+    tools: await client.listTools(),
+    prompts: await client.listPrompts(),
+    resources: await client.listResources(),
+  }));
+  await runSection(client, t, 'tools', async () => ({
+    echo: await client.callTool('echo', { message: 'modern ✓' }),
+    structured: await client.callTool('weather', { city: 'Lisbon' }),
+    unknown: await outcome(client.callTool('no-such-tool', {})),
+  }));
+  await runSection(client, t, 'input-required-elicitation', () => client.callTool('confirm-delete', { path: '/tmp/e2e-file' }));
+  await runSection(client, t, 'input-required-sampling', () => client.callTool('summarize', { text: 'A long story.' }));
+  await runSection(client, t, 'prompts-and-resources', async () => ({
+    prompt: await client.getPrompt('greet', { name: 'Grace' }),
+    resource: await client.readResource('fixture://readme'),
+  }));
+  return t;
+}
+
+const text = (value: unknown): string => JSON.stringify(value);
+
+export const modernSections = ['discovery', 'lists', 'tools', 'input-required-elicitation', 'input-required-sampling', 'prompts-and-resources'];
+
+export const modernExpectations: Record<string, (direct: SectionRecord) => void> = {
+  discovery: (d) => {
+    expect(text(d.results)).toContain('"era":"modern","protocolVersion":"2026-07-28"');
+    expect(text(d.results)).toContain('"supportedVersions"');
+  },
+  lists: (d) => {
+    expect(text(d.results)).toContain('"name":"confirm-delete"');
+  },
+  tools: (d) => {
+    expect(text(d.results)).toContain('"structuredContent":{"city":"Lisbon","celsius":18}');
+  },
+  'input-required-elicitation': (d) => {
+    // The server answered `input_required`, the client elicited, then retried with inputResponses.
+    expect(text(d.frames)).toContain('input_required');
+    expect(text(d.handled)).toContain('Delete /tmp/e2e-file?');
+    expect(text(d.results)).toContain('confirm=true state=delete:/tmp/e2e-file');
+  },
+  'input-required-sampling': (d) => {
+    expect(text(d.frames)).toContain('input_required');
+    expect(text(d.handled)).toContain('sampling/createMessage');
+    expect(text(d.results)).toContain('Canned sample from the e2e client.');
+  },
+  'prompts-and-resources': (d) => {
+    expect(text(d.results)).toContain('Hello, Grace!');
+    expect(text(d.results)).toContain('Modern fixture readme.');
+  },
+};
