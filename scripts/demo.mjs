@@ -15,7 +15,15 @@ const transport = new StdioClientTransport({
 const client = new Client({ name: 'mcp-opa-shim-demo', version: '1.0.0' });
 await client.connect(transport);
 const { tools } = await client.listTools();
-console.log(`tools/list through the shim: ${tools.length} tools (${tools.slice(0, 5).map((t) => t.name).join(', ')}, …)`);
-const echo = await client.callTool({ name: 'echo', arguments: { message: 'hello through the shim' } });
+console.log(
+  `tools/list through the shim: ${tools.length} tools (${tools
+    .slice(0, 5)
+    .map((t) => t.name)
+    .join(', ')}, …)`,
+);
+const echo = await client.callTool({
+  name: 'echo',
+  arguments: { message: 'hello through the shim' },
+});
 console.log(`tools/call echo → ${JSON.stringify(echo.content)}`);
 await client.close();

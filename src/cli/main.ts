@@ -33,7 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
         stderr: process.stderr,
       });
     case 'run':
-      for (const warning of command.warnings) process.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
+      for (const warning of command.warnings)
+        process.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
       return runShim(command.config, command.envFileValues, {
         stdin: process.stdin,
         stdout: process.stdout,
@@ -49,7 +50,9 @@ main(process.argv.slice(2)).then(
     process.exit(code);
   },
   (error: unknown) => {
-    process.stderr.write(`mcp-opa-shim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `mcp-opa-shim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

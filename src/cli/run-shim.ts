@@ -28,7 +28,11 @@ export const EXIT_POLICY_FAILED = 78;
 export const EXIT_SPAWN_FAILED = 127;
 
 /** Runs one wrapped server until it exits; resolves with the shim's exit code. */
-export async function runShim(config: ShimConfig, envFileValues: Readonly<Record<string, string>>, io: ShimIo): Promise<number> {
+export async function runShim(
+  config: ShimConfig,
+  envFileValues: Readonly<Record<string, string>>,
+  io: ShimIo,
+): Promise<number> {
   const secrets = collectSecrets({
     env: io.env,
     envFileValues,
@@ -56,16 +60,32 @@ export async function runShim(config: ShimConfig, envFileValues: Readonly<Record
   const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });
   let server: ServerProcess;
   try {
-    server = await startServer({ command: config.command, args: config.args, env: childEnv, shutdownGraceMs: config.shutdownGraceMs });
+    server = await startServer({
+      command: config.command,
+      args: config.args,
+      env: childEnv,
+      shutdownGraceMs: config.shutdownGraceMs,
+    });
   } catch (error) {
-    const message = error instanceof ServerSpawnError ? error.message : `Could not start \`${config.command}\`: ${String(error)}`;
+    const message =
+      error instanceof ServerSpawnError
+        ? error.message
+        : `Could not start \`${config.command}\`: ${String(error)}`;
     io.stderr.write(`mcp-opa-shim: ${message}\n`);
-    auditor.fault({ direction: 'to_server', fault: 'spawn_failed', detail: message, action: 'denied' });
+    auditor.fault({
+      direction: 'to_server',
+      fault: 'spawn_failed',
+      detail: message,
+      action: 'denied',
+    });
     auditor.close();
     policy.close();
     return EXIT_SPAWN_FAILED;
   }
-  logger.info({ serverPid: server.pid, command: config.command, policy: policy.revision }, 'server started');
+  logger.info(
+    { serverPid: server.pid, command: config.command, policy: policy.revision },
+    'server started',
+  );
 
   const relay = startRelay(
     {
@@ -94,7 +114,12 @@ export async function runShim(config: ShimConfig, envFileValues: Readonly<Record
   const exit = await server.exited;
   await Promise.race([relay.serverClosed, delay(STDOUT_DRAIN_MS)]);
   const pending = describeExit(exit);
-  auditor.fault({ direction: 'to_client', fault: 'child_exit', detail: pending, action: 'forwarded' });
+  auditor.fault({
+    direction: 'to_client',
+    fault: 'child_exit',
+    detail: pending,
+    action: 'forwarded',
+  });
   await relay.failPending(`The server exited (${pending}) before answering this request.`);
   stopForwarding();
   auditor.close();

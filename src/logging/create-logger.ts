@@ -7,7 +7,11 @@ import type { SecretSet } from '../secrets/secret-set.js';
  * The shim's diagnostic log: stderr or a file, never stdout (stdout carries the protocol).
  * Every line is scrubbed of secret values before it is written.
  */
-export function createLogger(options: { level: LogLevel; file: string | undefined; secrets: SecretSet }): Logger {
+export function createLogger(options: {
+  level: LogLevel;
+  file: string | undefined;
+  secrets: SecretSet;
+}): Logger {
   const fd = options.file === undefined ? 2 : openSync(options.file, 'a');
   const destination = {
     write(line: string): void {

@@ -1,7 +1,12 @@
 import type { JsonRpcId } from './json-rpc.js';
 
 /** Serialised JSON-RPC error response. */
-export function errorReply(id: JsonRpcId | null, code: number, message: string, data?: unknown): string {
+export function errorReply(
+  id: JsonRpcId | null,
+  code: number,
+  message: string,
+  data?: unknown,
+): string {
   const error = data === undefined ? { code, message } : { code, message, data };
   return JSON.stringify({ jsonrpc: '2.0', id, error });
 }

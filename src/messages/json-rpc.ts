@@ -16,7 +16,11 @@ export type ClassifiedMessage =
       readonly method: string;
       readonly params: JsonObject | undefined;
     }
-  | { readonly kind: 'notification'; readonly method: string; readonly params: JsonObject | undefined }
+  | {
+      readonly kind: 'notification';
+      readonly method: string;
+      readonly params: JsonObject | undefined;
+    }
   | { readonly kind: 'response'; readonly id: JsonRpcId; readonly result: JsonObject }
   | { readonly kind: 'error'; readonly id: JsonRpcId | null; readonly error: JsonRpcErrorBody }
   /** Parsed as JSON but not a valid JSON-RPC message; `id` is recovered when possible. */

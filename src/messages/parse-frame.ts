@@ -2,7 +2,11 @@ import { findDuplicateKey } from './find-duplicate-key.js';
 
 export type ParsedFrame =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly fault: 'parse_error' | 'duplicate_key'; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly fault: 'parse_error' | 'duplicate_key';
+      readonly detail: string;
+    };
 
 /**
  * Parses one frame. With `strict`, a frame whose objects repeat a key is refused, so the
@@ -13,12 +17,20 @@ export function parseFrame(text: string, strict: boolean): ParsedFrame {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, fault: 'parse_error', detail: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      fault: 'parse_error',
+      detail: error instanceof Error ? error.message : String(error),
+    };
   }
   if (strict && typeof value === 'object' && value !== null) {
     const duplicate = findDuplicateKey(text);
     if (duplicate !== undefined) {
-      return { ok: false, fault: 'duplicate_key', detail: `duplicate key ${JSON.stringify(duplicate)}` };
+      return {
+        ok: false,
+        fault: 'duplicate_key',
+        detail: `duplicate key ${JSON.stringify(duplicate)}`,
+      };
     }
   }
   return { ok: true, value };

@@ -1,5 +1,10 @@
 import { buildResponseInput } from '../input/build-input.js';
-import { ErrorCodes, type ClassifiedMessage, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
+import {
+  ErrorCodes,
+  type ClassifiedMessage,
+  type JsonObject,
+  type JsonRpcId,
+} from '../messages/json-rpc.js';
 import { publicReason } from './deny-reply.js';
 import { judge, judgeListing } from './judge.js';
 import type { RelayContext } from './relay-context.js';
@@ -22,18 +27,34 @@ export function judgeClientResponse(
   const pending = context.session.settleToClient(message.id);
   if (pending === undefined) {
     const detail = `response to id ${JSON.stringify(message.id)}, which the server never sent (or the shim answered)`;
-    context.auditor.fault({ direction: 'to_server', fault: 'unexpected_response', detail, action: 'dropped' });
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: 'unexpected_response',
+      detail,
+      action: 'dropped',
+    });
     return { forward: false };
   }
   if (message.kind === 'error') return { forward: true };
 
-  const input = buildResponseInput(pending.method, message.id, message.result, context.session, context.inputContext);
+  const input = buildResponseInput(
+    pending.method,
+    message.id,
+    message.result,
+    context.session,
+    context.inputContext,
+  );
   const verdict = judge(context, input);
   if (verdict.pass) return { forward: true };
-  if (pending.method === 'roots/list') return { forward: true, rewritten: narrowRoots(context, message.id, message.result) };
+  if (pending.method === 'roots/list')
+    return { forward: true, rewritten: narrowRoots(context, message.id, message.result) };
   return {
     forward: true,
-    rewritten: { jsonrpc: '2.0', id: message.id, error: { code: ErrorCodes.invalidParams, message: publicReason(verdict.decision) } },
+    rewritten: {
+      jsonrpc: '2.0',
+      id: message.id,
+      error: { code: ErrorCodes.invalidParams, message: publicReason(verdict.decision) },
+    },
   };
 }
 
@@ -41,7 +62,10 @@ function narrowRoots(context: RelayContext, id: JsonRpcId, result: JsonObject): 
   const roots = Array.isArray(result.roots) ? (result.roots as unknown[]) : [];
   const kept = roots.filter((root) => {
     const single = { ...result, roots: [root] };
-    return judgeListing(context, buildResponseInput('roots/list', id, single, context.session, context.inputContext)).allow;
+    return judgeListing(
+      context,
+      buildResponseInput('roots/list', id, single, context.session, context.inputContext),
+    ).allow;
   });
   context.logger.info({ offered: roots.length, kept: kept.length }, 'narrowed the client roots');
   return { jsonrpc: '2.0', id, result: { ...result, roots: kept } };

@@ -26,7 +26,12 @@ const PASS: Outcome = { forward: true };
 export async function relayClientLine(context: RelayContext, text: string): Promise<void> {
   const parsed = parseFrame(text, true);
   if (!parsed.ok) {
-    context.auditor.fault({ direction: 'to_server', fault: parsed.fault, detail: parsed.detail, action: 'denied' });
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: parsed.fault,
+      detail: parsed.detail,
+      action: 'denied',
+    });
     context.logger.warn({ fault: parsed.fault, detail: parsed.detail }, 'refused a client frame');
     const reply =
       parsed.fault === 'parse_error'
@@ -42,23 +47,50 @@ export async function relayClientLine(context: RelayContext, text: string): Prom
   const outcome = handleClientMessage(context, classifyMessage(parsed.value));
   if (outcome.reply !== undefined) await context.toClient.send(outcome.reply);
   if (outcome.forward) {
-    await context.toServer.send(outcome.rewritten === undefined ? text : JSON.stringify(outcome.rewritten));
+    await context.toServer.send(
+      outcome.rewritten === undefined ? text : JSON.stringify(outcome.rewritten),
+    );
   }
 }
 
 /** The client sent a frame too large to read: answer it without ever buffering it. */
-export async function refuseOversizeClientFrame(context: RelayContext, bytes: number, head: string): Promise<void> {
+export async function refuseOversizeClientFrame(
+  context: RelayContext,
+  bytes: number,
+  head: string,
+): Promise<void> {
   const detail = `frame of at least ${bytes} bytes exceeds --max-frame-bytes=${context.maxFrameBytes}`;
-  context.auditor.fault({ direction: 'to_server', fault: 'oversize_frame', detail, action: 'denied' });
+  context.auditor.fault({
+    direction: 'to_server',
+    fault: 'oversize_frame',
+    detail,
+    action: 'denied',
+  });
   context.logger.warn({ bytes }, 'refused an oversize client frame');
-  await context.toClient.send(errorReply(recoverId(head), ErrorCodes.invalidRequest, `Invalid Request: ${detail}`));
+  await context.toClient.send(
+    errorReply(recoverId(head), ErrorCodes.invalidRequest, `Invalid Request: ${detail}`),
+  );
 }
 
-async function relayClientBatch(context: RelayContext, elements: unknown[], text: string): Promise<void> {
+async function relayClientBatch(
+  context: RelayContext,
+  elements: unknown[],
+  text: string,
+): Promise<void> {
   if (elements.length === 0 || !context.session.batchesAllowed) {
-    const why = elements.length === 0 ? 'empty batch' : `batches are not supported in protocol version ${context.session.protocolVersion ?? '(none negotiated)'}`;
-    context.auditor.fault({ direction: 'to_server', fault: 'batch_refused', detail: why, action: 'denied' });
-    await context.toClient.send(errorReply(null, ErrorCodes.invalidRequest, `Invalid Request: ${why}`));
+    const why =
+      elements.length === 0
+        ? 'empty batch'
+        : `batches are not supported in protocol version ${context.session.protocolVersion ?? '(none negotiated)'}`;
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: 'batch_refused',
+      detail: why,
+      action: 'denied',
+    });
+    await context.toClient.send(
+      errorReply(null, ErrorCodes.invalidRequest, `Invalid Request: ${why}`),
+    );
     return;
   }
   const forwarded: unknown[] = [];
@@ -80,26 +112,56 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
   const { session } = context;
   switch (message.kind) {
     case 'invalid': {
-      context.auditor.fault({ direction: 'to_server', fault: 'invalid_message', detail: message.reason, action: 'denied' });
-      return { forward: false, reply: errorReply(message.id, ErrorCodes.invalidRequest, `Invalid Request: ${message.reason}`) };
+      context.auditor.fault({
+        direction: 'to_server',
+        fault: 'invalid_message',
+        detail: message.reason,
+        action: 'denied',
+      });
+      return {
+        forward: false,
+        reply: errorReply(
+          message.id,
+          ErrorCodes.invalidRequest,
+          `Invalid Request: ${message.reason}`,
+        ),
+      };
     }
     case 'request': {
       if (message.method === 'initialize') session.observeInitialize(message.params);
       else session.observeRequestMeta(message.params);
-      const verdict = judge(context, buildMessageInput('to_server', message, session, context.inputContext));
+      const verdict = judge(
+        context,
+        buildMessageInput('to_server', message, session, context.inputContext),
+      );
       if (!verdict.pass) {
         session.deniedByShim(message.id);
-        return { forward: false, reply: denyClientRequest(context, message.id, message.method, message.params, verdict.decision) };
+        return {
+          forward: false,
+          reply: denyClientRequest(
+            context,
+            message.id,
+            message.method,
+            message.params,
+            verdict.decision,
+          ),
+        };
       }
       session.forwardedToServer(message.id, { method: message.method, params: message.params });
       return PASS;
     }
     case 'notification': {
-      if (message.method === 'notifications/cancelled' && isDeniedId(context, message.params?.requestId)) {
+      if (
+        message.method === 'notifications/cancelled' &&
+        isDeniedId(context, message.params?.requestId)
+      ) {
         // The server never saw the request; its cancellation would only confuse it.
         return DROP;
       }
-      const verdict = judge(context, buildMessageInput('to_server', message, session, context.inputContext));
+      const verdict = judge(
+        context,
+        buildMessageInput('to_server', message, session, context.inputContext),
+      );
       return verdict.pass ? PASS : DROP;
     }
     case 'response':
@@ -109,7 +171,10 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
 }
 
 function isDeniedId(context: RelayContext, requestId: unknown): boolean {
-  return (typeof requestId === 'string' || typeof requestId === 'number') && context.session.wasDenied(requestId);
+  return (
+    (typeof requestId === 'string' || typeof requestId === 'number') &&
+    context.session.wasDenied(requestId)
+  );
 }
 
 /** The id of a frame JSON.parse accepted but we refused (duplicate keys): JSON.parse's reading. */

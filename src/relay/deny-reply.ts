@@ -29,7 +29,8 @@ export function denyClientRequest(
   const reason = publicReason(decision);
   if (method === 'tools/call') {
     const name = typeof params?.name === 'string' ? params.name : '';
-    if (!toolIsVisible(context, name)) return errorReply(id, ErrorCodes.invalidParams, `Unknown tool: ${name}`);
+    if (!toolIsVisible(context, name))
+      return errorReply(id, ErrorCodes.invalidParams, `Unknown tool: ${name}`);
     return toolErrorReply(id, reason);
   }
   if (decision.obligations?.method_disabled === true) {
@@ -51,6 +52,11 @@ export function denyServerRequest(id: JsonRpcId, method: string, decision: Decis
 
 function toolIsVisible(context: RelayContext, name: string): boolean {
   const listed = context.session.catalog.get(name);
-  const item: JsonObject = listed?.annotations ? { name, annotations: listed.annotations } : { name };
-  return judgeListing(context, buildListingInput('tools/list', item, context.session, context.inputContext)).allow;
+  const item: JsonObject = listed?.annotations
+    ? { name, annotations: listed.annotations }
+    : { name };
+  return judgeListing(
+    context,
+    buildListingInput('tools/list', item, context.session, context.inputContext),
+  ).allow;
 }

@@ -43,7 +43,12 @@ export function filterListResult(
     }
     // Only hidden items are recorded: a 1,000-tool list would otherwise write 1,000 records.
     const evalMicros = (performance.now() - started) * 1000;
-    context.auditor.record({ input, decision, action: context.monitor ? 'monitored' : 'filtered', evalMicros });
+    context.auditor.record({
+      input,
+      decision,
+      action: context.monitor ? 'monitored' : 'filtered',
+      evalMicros,
+    });
     if (context.monitor) kept.push(item);
   }
   return kept.length === items.length ? undefined : { ...result, [key]: kept };

@@ -24,11 +24,19 @@ export function judgeInputRequests(
   for (const [key, request] of Object.entries(requests)) {
     if (!isJsonObject(request) || typeof request.method !== 'string') continue;
     const params = isJsonObject(request.params) ? request.params : undefined;
-    const input = buildMessageInput('to_client', { kind: 'request', id: key, method: request.method, params }, context.session, context.inputContext);
+    const input = buildMessageInput(
+      'to_client',
+      { kind: 'request', id: key, method: request.method, params },
+      context.session,
+      context.inputContext,
+    );
     const verdict = judge(context, input);
     if (verdict.pass) continue;
     const reason = `${request.method} denied: ${publicReason(verdict.decision)}`;
-    const reply = pending.method === 'tools/call' ? toolErrorReply(id, reason) : errorReply(id, ErrorCodes.invalidParams, reason);
+    const reply =
+      pending.method === 'tools/call'
+        ? toolErrorReply(id, reason)
+        : errorReply(id, ErrorCodes.invalidParams, reason);
     return JSON.parse(reply) as unknown;
   }
   return undefined;

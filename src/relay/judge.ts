@@ -20,7 +20,12 @@ export function judge(context: RelayContext, input: PolicyInput): Verdict {
   context.auditor.record({ input, decision, action, evalMicros });
   if (!decision.allow) {
     context.logger.info(
-      { method: input.message.method, operation: input.operation, reasons: decision.reasons, error: decision.error },
+      {
+        method: input.message.method,
+        operation: input.operation,
+        reasons: decision.reasons,
+        error: decision.error,
+      },
       context.monitor ? 'would deny (monitor mode)' : 'denied',
     );
   }

@@ -1,10 +1,12 @@
 import type { ClassifiedMessage } from '../messages/json-rpc.js';
 import { filterListResult } from './filter-list.js';
 import { judgeInputRequests } from './input-requests.js';
+import { absorbCatalogPage } from './refresh-catalog.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
 
 interface Outcome {
   readonly toClient?: unknown;
+  readonly reply?: string;
 }
 
 /**
@@ -21,8 +23,18 @@ export function handleServerResponse(
   if (pending === undefined) {
     // Includes answers to requests the shim denied: the client already has its answer.
     const detail = `response to id ${JSON.stringify(message.id)}, which the client never sent to the server`;
-    context.auditor.fault({ direction: 'to_client', fault: 'unexpected_response', detail, action: 'dropped' });
+    context.auditor.fault({
+      direction: 'to_client',
+      fault: 'unexpected_response',
+      detail,
+      action: 'dropped',
+    });
     return {};
+  }
+  if (pending.internal === true) {
+    if (message.kind === 'error') return {};
+    const next = absorbCatalogPage(context, message.result, pending.params?.cursor === undefined);
+    return next === undefined ? {} : { reply: next };
   }
   if (message.kind === 'error') return { toClient: UNCHANGED };
 

@@ -7,6 +7,7 @@ import { parseFrame, recoverId } from '../messages/parse-frame.js';
 import { denyServerRequest } from './deny-reply.js';
 import { judge } from './judge.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
+import { catalogRefreshRequest } from './refresh-catalog.js';
 import { handleServerResponse } from './server-responses.js';
 
 /** What one server message becomes: text for the client (undefined: drop) and/or a reply to the server. */
@@ -20,8 +21,16 @@ export async function relayServerLine(context: RelayContext, text: string): Prom
   const parsed = parseFrame(text, false);
   if (!parsed.ok) {
     // Never let non-protocol bytes reach the client's stdout.
-    context.auditor.fault({ direction: 'to_client', fault: parsed.fault, detail: parsed.detail, action: 'dropped' });
-    context.logger.warn({ detail: parsed.detail, head: text.slice(0, 200) }, 'dropped a server line that is not JSON');
+    context.auditor.fault({
+      direction: 'to_client',
+      fault: parsed.fault,
+      detail: parsed.detail,
+      action: 'dropped',
+    });
+    context.logger.warn(
+      { detail: parsed.detail, head: text.slice(0, 200) },
+      'dropped a server line that is not JSON',
+    );
     return;
   }
   if (Array.isArray(parsed.value)) {
@@ -31,26 +40,49 @@ export async function relayServerLine(context: RelayContext, text: string): Prom
   const outcome = handleServerMessage(context, classifyMessage(parsed.value), text);
   if (outcome.reply !== undefined) await context.toServer.send(outcome.reply);
   if (outcome.toClient !== undefined) {
-    await sendToClient(context, outcome.toClient === UNCHANGED ? text : JSON.stringify(outcome.toClient));
+    await sendToClient(
+      context,
+      outcome.toClient === UNCHANGED ? text : JSON.stringify(outcome.toClient),
+    );
   }
 }
 
 /** The server wrote a line too large to relay: drop it and fail the request it answered. */
-export async function refuseOversizeServerFrame(context: RelayContext, bytes: number, head: string): Promise<void> {
+export async function refuseOversizeServerFrame(
+  context: RelayContext,
+  bytes: number,
+  head: string,
+): Promise<void> {
   const detail = `server frame of at least ${bytes} bytes exceeds --max-frame-bytes=${context.maxFrameBytes}`;
-  context.auditor.fault({ direction: 'to_client', fault: 'oversize_frame', detail, action: 'dropped' });
+  context.auditor.fault({
+    direction: 'to_client',
+    fault: 'oversize_frame',
+    detail,
+    action: 'dropped',
+  });
   context.logger.warn({ bytes }, 'dropped an oversize server frame');
   const id = recoverId(head);
   if (id !== null && context.session.settleToServer(id) !== undefined) {
-    await context.toClient.send(errorReply(id, ErrorCodes.internalError, `Response dropped: ${detail}`));
+    await context.toClient.send(
+      errorReply(id, ErrorCodes.internalError, `Response dropped: ${detail}`),
+    );
   }
 }
 
-async function relayServerBatch(context: RelayContext, elements: unknown[], text: string): Promise<void> {
+async function relayServerBatch(
+  context: RelayContext,
+  elements: unknown[],
+  text: string,
+): Promise<void> {
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) {
     const detail = `duplicate key ${JSON.stringify(duplicate)} in a server batch`;
-    context.auditor.fault({ direction: 'to_client', fault: 'duplicate_key', detail, action: 'dropped' });
+    context.auditor.fault({
+      direction: 'to_client',
+      fault: 'duplicate_key',
+      detail,
+      action: 'dropped',
+    });
     return;
   }
   const out: unknown[] = [];
@@ -68,14 +100,23 @@ async function relayServerBatch(context: RelayContext, elements: unknown[], text
   if (out.length > 0) await sendToClient(context, changed ? JSON.stringify(out) : text);
 }
 
-function handleServerMessage(context: RelayContext, message: ClassifiedMessage, text: string | undefined): Outcome {
+function handleServerMessage(
+  context: RelayContext,
+  message: ClassifiedMessage,
+  text: string | undefined,
+): Outcome {
   switch (message.kind) {
     case 'invalid':
-      context.auditor.fault({ direction: 'to_client', fault: 'invalid_message', detail: message.reason, action: 'dropped' });
+      context.auditor.fault({
+        direction: 'to_client',
+        fault: 'invalid_message',
+        detail: message.reason,
+        action: 'dropped',
+      });
       return {};
     case 'notification':
-      if (message.method.endsWith('/list_changed') && message.method.startsWith('notifications/tools')) {
-        context.session.catalog.stale = true;
+      if (message.method === 'notifications/tools/list_changed') {
+        return { toClient: UNCHANGED, reply: catalogRefreshRequest(context) };
       }
       return { toClient: UNCHANGED };
     case 'request': {
@@ -83,14 +124,25 @@ function handleServerMessage(context: RelayContext, message: ClassifiedMessage, 
         const duplicate = findDuplicateKey(text);
         if (duplicate !== undefined) {
           const detail = `duplicate key ${JSON.stringify(duplicate)}`;
-          context.auditor.fault({ direction: 'to_client', fault: 'duplicate_key', detail, action: 'denied' });
-          return { reply: errorReply(message.id, ErrorCodes.invalidRequest, `Invalid Request: ${detail}`) };
+          context.auditor.fault({
+            direction: 'to_client',
+            fault: 'duplicate_key',
+            detail,
+            action: 'denied',
+          });
+          return {
+            reply: errorReply(message.id, ErrorCodes.invalidRequest, `Invalid Request: ${detail}`),
+          };
         }
       }
       const input = buildMessageInput('to_client', message, context.session, context.inputContext);
       const verdict = judge(context, input);
-      if (!verdict.pass) return { reply: denyServerRequest(message.id, message.method, verdict.decision) };
-      context.session.forwardedToClient(message.id, { method: message.method, params: message.params });
+      if (!verdict.pass)
+        return { reply: denyServerRequest(message.id, message.method, verdict.decision) };
+      context.session.forwardedToClient(message.id, {
+        method: message.method,
+        params: message.params,
+      });
       return { toClient: UNCHANGED };
     }
     case 'response':
@@ -102,7 +154,12 @@ function handleServerMessage(context: RelayContext, message: ClassifiedMessage, 
 /** Every line to the client passes here: secrets the server echoed never reach the model. */
 async function sendToClient(context: RelayContext, line: string): Promise<void> {
   if (context.secrets.size > 0 && context.secrets.contains(line)) {
-    context.auditor.fault({ direction: 'to_client', fault: 'secret_in_output', detail: 'a server message echoed a secret value', action: 'redacted' });
+    context.auditor.fault({
+      direction: 'to_client',
+      fault: 'secret_in_output',
+      detail: 'a server message echoed a secret value',
+      action: 'redacted',
+    });
     await context.toClient.send(context.secrets.scrub(line));
     return;
   }

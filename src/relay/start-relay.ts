@@ -37,10 +37,17 @@ function sinkFor(writer: FrameWriter): LineSink {
 }
 
 /** Wires both pipelines. Each frame is handled in order; a failure on one frame never stops the relay. */
-export function startRelay(base: Omit<RelayContext, 'toClient' | 'toServer'>, ends: RelayEnds): Relay {
+export function startRelay(
+  base: Omit<RelayContext, 'toClient' | 'toServer'>,
+  ends: RelayEnds,
+): Relay {
   const clientWriter = new FrameWriter(ends.clientOut);
   const serverWriter = new FrameWriter(ends.serverIn);
-  const context: RelayContext = { ...base, toClient: sinkFor(clientWriter), toServer: sinkFor(serverWriter) };
+  const context: RelayContext = {
+    ...base,
+    toClient: sinkFor(clientWriter),
+    toServer: sinkFor(serverWriter),
+  };
   const limits = { maxFrameBytes: context.maxFrameBytes };
 
   const clientClosed = (async () => {
@@ -51,10 +58,21 @@ export function startRelay(base: Omit<RelayContext, 'toClient' | 'toServer'>, en
       } catch (error) {
         // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
         const detail = error instanceof Error ? error.message : String(error);
-        context.auditor.fault({ direction: 'to_server', fault: 'internal_error', detail, action: 'denied' });
+        context.auditor.fault({
+          direction: 'to_server',
+          fault: 'internal_error',
+          detail,
+          action: 'denied',
+        });
         context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
         const id = frame.kind === 'line' ? recoverId(frame.text.slice(0, 4096)) : null;
-        await context.toClient.send(errorReply(id, ErrorCodes.internalError, 'Internal error: the shim could not judge this message, so it was not forwarded.'));
+        await context.toClient.send(
+          errorReply(
+            id,
+            ErrorCodes.internalError,
+            'Internal error: the shim could not judge this message, so it was not forwarded.',
+          ),
+        );
       }
     }
   })();
@@ -66,7 +84,12 @@ export function startRelay(base: Omit<RelayContext, 'toClient' | 'toServer'>, en
         else await refuseOversizeServerFrame(context, frame.bytes, frame.head);
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        context.auditor.fault({ direction: 'to_client', fault: 'internal_error', detail, action: 'dropped' });
+        context.auditor.fault({
+          direction: 'to_client',
+          fault: 'internal_error',
+          detail,
+          action: 'dropped',
+        });
         context.logger.error({ err: error }, 'failed to relay a server frame; dropped it');
       }
     }

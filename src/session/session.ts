@@ -23,6 +23,8 @@ export interface SessionView {
 export interface PendingRequest {
   readonly method: string;
   readonly params: JsonObject | undefined;
+  /** Sent by the shim itself (catalog refresh): its answer is never relayed. */
+  readonly internal?: boolean;
 }
 
 const RECENT_LIMIT = 20;
@@ -100,7 +102,9 @@ export class Session implements SessionView {
   }
 
   pendingToServerIds(): JsonRpcId[] {
-    return [...this.toServer.keys()].map((key) => (key.startsWith('n') ? Number(key.slice(1)) : key.slice(1)));
+    return [...this.toServer.keys()].map((key) =>
+      key.startsWith('n') ? Number(key.slice(1)) : key.slice(1),
+    );
   }
 
   forwardedToClient(id: JsonRpcId, request: PendingRequest): void {
@@ -125,14 +129,17 @@ export class Session implements SessionView {
   recordOperation(type: OperationType, name: string | undefined, allow: boolean): void {
     const key = name === undefined ? type : `${type}:${name}`;
     this.counts[key] = (this.counts[key] ?? 0) + 1;
-    const entry: RecentOperation = name === undefined
-      ? { type, allow, at: new Date().toISOString() }
-      : { type, name, allow, at: new Date().toISOString() };
+    const entry: RecentOperation =
+      name === undefined
+        ? { type, allow, at: new Date().toISOString() }
+        : { type, name, allow, at: new Date().toISOString() };
     this.recent.push(entry);
     if (this.recent.length > RECENT_LIMIT) this.recent.shift();
   }
 }
 
 function asObject(value: unknown): JsonObject | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as JsonObject)
+    : undefined;
 }

@@ -8,14 +8,17 @@ export interface CatalogTool {
   readonly descriptionSha256: string | undefined;
 }
 
-const ANNOTATION_KEYS = ['title', 'readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+const ANNOTATION_KEYS = [
+  'title',
+  'readOnlyHint',
+  'destructiveHint',
+  'idempotentHint',
+  'openWorldHint',
+] as const;
 
 /** Tools the server advertised, as the shim saw them in `tools/list` results (before filtering). */
 export class ToolCatalog {
   private readonly tools = new Map<string, CatalogTool>();
-  /** Set by `notifications/tools/list_changed`: entries may be out of date. */
-  stale = false;
-
   get(name: string): CatalogTool | undefined {
     return this.tools.get(name);
   }
@@ -38,7 +41,6 @@ export class ToolCatalog {
   /** A first page (no cursor in the request) starts a fresh catalog. */
   reset(): void {
     this.tools.clear();
-    this.stale = false;
   }
 }
 
@@ -48,7 +50,8 @@ function pickAnnotations(raw: unknown): ToolAnnotations | undefined {
   const picked: Record<string, unknown> = {};
   for (const key of ANNOTATION_KEYS) {
     const value = source[key];
-    if (typeof value === 'boolean' || (key === 'title' && typeof value === 'string')) picked[key] = value;
+    if (typeof value === 'boolean' || (key === 'title' && typeof value === 'string'))
+      picked[key] = value;
   }
-  return picked as ToolAnnotations;
+  return picked;
 }

@@ -22,7 +22,10 @@ export class ShimProcess {
   private waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
+  constructor(
+    args: readonly string[],
+    options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  ) {
     this.child = spawn(process.execPath, [SHIM, ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`, ...options.env },
@@ -62,7 +65,10 @@ export class ShimProcess {
 
   request(method: string, params?: Message): Promise<Message> {
     const id = this.nextId++;
-    const message: Message = params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params };
+    const message: Message =
+      params === undefined
+        ? { jsonrpc: '2.0', id, method }
+        : { jsonrpc: '2.0', id, method, params };
     const reply = this.waitFor((m) => m.id === id && !('method' in m));
     this.send(message);
     return reply;
@@ -85,12 +91,22 @@ export class ShimProcess {
     }
     return new Promise((resolve, reject) => {
       const fail = (why: string) => () => {
-        reject(new Error(`${why} waiting for a message; stdout so far:\n${this.stdoutLines.join('\n')}\nstderr:\n${this.stderr}`));
+        reject(
+          new Error(
+            `${why} waiting for a message; stdout so far:\n${this.stdoutLines.join('\n')}\nstderr:\n${this.stderr}`,
+          ),
+        );
       };
       const timer = setTimeout(fail('timed out'), timeoutMs);
       // A shim that exited will never answer: fail now with what it said.
       void this.exited.then(() => setTimeout(fail('the shim exited'), 200));
-      this.waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+      this.waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
   }
 

@@ -3,12 +3,14 @@ import { findDuplicateKey } from '../../src/messages/find-duplicate-key.js';
 
 describe('findDuplicateKey', () => {
   it('accepts a request whose objects all have unique keys', () => {
-    const text = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"a":1,"b":[{"a":2},{"a":3}]}}}';
+    const text =
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"a":1,"b":[{"a":2},{"a":3}]}}}';
     expect(findDuplicateKey(text)).toBeUndefined();
   });
 
   it('finds a duplicated tool name that would let two parsers disagree', () => {
-    const text = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","name":"delete_all"}}';
+    const text =
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","name":"delete_all"}}';
     expect(findDuplicateKey(text)).toBe('name');
   });
 
@@ -26,7 +28,9 @@ describe('findDuplicateKey', () => {
   });
 
   it('checks every element of a batch', () => {
-    expect(findDuplicateKey('[{"id":1,"method":"ping"},{"id":2,"id":3,"method":"ping"}]')).toBe('id');
+    expect(findDuplicateKey('[{"id":1,"method":"ping"},{"id":2,"id":3,"method":"ping"}]')).toBe(
+      'id',
+    );
   });
 
   it('keeps checking after an empty object and an empty array', () => {

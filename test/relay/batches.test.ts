@@ -9,13 +9,29 @@ const POLICY = `${REPO}test/relay/policies/deny-some-echoes.rego`;
 function startRecording(): { shim: ShimProcess; record: string } {
   const record = join(mkdtempSync(join(tmpdir(), 'shim-batch-')), 'record.jsonl');
   writeFileSync(record, '');
-  const shim = new ShimProcess(['--policy', POLICY, '--log-level', 'silent', '--', process.execPath, `${FIXTURES}/recording-server.mjs`], {
-    env: { RECORD_FILE: record },
-  });
+  const shim = new ShimProcess(
+    [
+      '--policy',
+      POLICY,
+      '--log-level',
+      'silent',
+      '--',
+      process.execPath,
+      `${FIXTURES}/recording-server.mjs`,
+    ],
+    {
+      env: { RECORD_FILE: record },
+    },
+  );
   return { shim, record };
 }
 
-const call = (id: number, text: string) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text } } });
+const call = (id: number, text: string) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name: 'echo', arguments: { text } },
+});
 
 describe('JSON-RPC batches', () => {
   it('judges every element of a 2025-03-26 batch, forwarding the allowed ones as an array', async () => {
@@ -26,7 +42,9 @@ describe('JSON-RPC batches', () => {
     expect(denied.result).toMatchObject({ isError: true });
     await shim.waitFor((m) => m.id === 21);
     await shim.waitFor((m) => m.id === 23);
-    const batchLine = readFileSync(record, 'utf8').split('\n').find((line) => line.startsWith('['));
+    const batchLine = readFileSync(record, 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('['));
     expect(batchLine).toBeDefined();
     const forwarded = JSON.parse(batchLine ?? '[]') as { id: number }[];
     expect(forwarded.map((m) => m.id)).toEqual([21, 23]);

@@ -7,7 +7,9 @@ import { FIXTURES, REPO, ShimProcess, nonProtocolLines } from '../helpers/shim-p
 const POLICY = `${REPO}test/relay/policies/deny-some-echoes.rego`;
 
 function recordedLines(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 describe('denials through the shim', () => {
@@ -20,9 +22,20 @@ describe('denials through the shim', () => {
   function start(): { shim: ShimProcess; record: string } {
     const record = join(mkdtempSync(join(tmpdir(), 'shim-denial-')), 'record.jsonl');
     writeFileSync(record, '');
-    shim = new ShimProcess(['--policy', POLICY, '--log-level', 'silent', '--', process.execPath, `${FIXTURES}/recording-server.mjs`], {
-      env: { RECORD_FILE: record },
-    });
+    shim = new ShimProcess(
+      [
+        '--policy',
+        POLICY,
+        '--log-level',
+        'silent',
+        '--',
+        process.execPath,
+        `${FIXTURES}/recording-server.mjs`,
+      ],
+      {
+        env: { RECORD_FILE: record },
+      },
+    );
     return { shim, record };
   }
 
@@ -37,8 +50,14 @@ describe('denials through the shim', () => {
   it('answers a denied tool call with isError and the policy message, and the server never receives it', async () => {
     const { shim, record } = start();
     await shim.initialize();
-    const reply = await shim.request('tools/call', { name: 'echo', arguments: { text: 'forbidden' } });
-    expect(reply.result).toEqual({ content: [{ type: 'text', text: 'Saying forbidden things is not allowed.' }], isError: true });
+    const reply = await shim.request('tools/call', {
+      name: 'echo',
+      arguments: { text: 'forbidden' },
+    });
+    expect(reply.result).toEqual({
+      content: [{ type: 'text', text: 'Saying forbidden things is not allowed.' }],
+      isError: true,
+    });
     // A later allowed call proves the server is alive and reading; the denied one is absent.
     await shim.request('tools/call', { name: 'echo', arguments: { text: 'after' } });
     const lines = recordedLines(record);
@@ -60,18 +79,34 @@ describe('denials through the shim', () => {
     const { shim, record } = start();
     await shim.initialize();
     const reply = await shim.request('ping');
-    expect(reply.error).toEqual({ code: -32601, message: 'Method not found: ping (pings are disabled)' });
+    expect(reply.error).toEqual({
+      code: -32601,
+      message: 'Method not found: ping (pings are disabled)',
+    });
     expect(recordedLines(record).some((line) => line.includes('"ping"'))).toBe(false);
   });
 
   it('drops the cancellation of a denied request and forwards other cancellations', async () => {
     const { shim, record } = start();
     await shim.initialize();
-    const denied = await shim.request('tools/call', { name: 'echo', arguments: { text: 'forbidden' } });
-    shim.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: denied.id, reason: 'x' } });
-    shim.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'y' } });
+    const denied = await shim.request('tools/call', {
+      name: 'echo',
+      arguments: { text: 'forbidden' },
+    });
+    shim.send({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: denied.id, reason: 'x' },
+    });
+    shim.send({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 999, reason: 'y' },
+    });
     await shim.request('tools/call', { name: 'echo', arguments: { text: 'sync' } });
-    const cancels = recordedLines(record).filter((line) => line.includes('notifications/cancelled'));
+    const cancels = recordedLines(record).filter((line) =>
+      line.includes('notifications/cancelled'),
+    );
     expect(cancels).toHaveLength(1);
     expect(cancels[0]).toContain('999');
   });

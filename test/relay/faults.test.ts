@@ -13,17 +13,29 @@ function tempDir(): string {
 
 describe('faults', () => {
   it('answers a request left pending when the child exits mid-request, then exits with its code', async () => {
-    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/crash-mid-request-server.mjs`]);
+    const shim = new ShimProcess([
+      ...ALLOW_ALL,
+      '--',
+      node,
+      `${FIXTURES}/crash-mid-request-server.mjs`,
+    ]);
     await shim.initialize();
     const reply = await shim.request('tools/call', { name: 'echo', arguments: { text: 'boom' } });
     expect(reply.error).toMatchObject({ code: -32603 });
-    expect(String((reply.error as { message: string }).message)).toContain('exit code 3');
+    expect((reply.error as { message: string }).message).toContain('exit code 3');
     expect((await shim.exited).code).toBe(3);
     expect(nonProtocolLines(shim.stdoutLines)).toEqual([]);
   });
 
   it('escalates to SIGKILL when the child ignores SIGTERM after stdin closes', async () => {
-    const shim = new ShimProcess([...ALLOW_ALL, '--shutdown-grace-ms', '200', '--', node, `${FIXTURES}/ignores-sigterm-server.mjs`]);
+    const shim = new ShimProcess([
+      ...ALLOW_ALL,
+      '--shutdown-grace-ms',
+      '200',
+      '--',
+      node,
+      `${FIXTURES}/ignores-sigterm-server.mjs`,
+    ]);
     await shim.initialize();
     const exit = await shim.close();
     expect(exit.code).toBe(128 + 9);
@@ -31,10 +43,15 @@ describe('faults', () => {
   });
 
   it('exits with the child exit code, or 128 + signal when the child was killed', async () => {
-    const coded = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/exit-code-server.mjs`], { env: { EXIT_CODE: '5' } });
+    const coded = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/exit-code-server.mjs`], {
+      env: { EXIT_CODE: '5' },
+    });
     await coded.initialize();
     expect((await coded.exited).code).toBe(5);
-    const signalled = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/exit-code-server.mjs`], { env: { EXIT_SIGNAL: 'SIGTERM' } });
+    const signalled = new ShimProcess(
+      [...ALLOW_ALL, '--', node, `${FIXTURES}/exit-code-server.mjs`],
+      { env: { EXIT_SIGNAL: 'SIGTERM' } },
+    );
     await signalled.initialize();
     expect((await signalled.exited).code).toBe(128 + 15);
   });
@@ -50,14 +67,22 @@ describe('faults', () => {
     const dir = tempDir();
     const record = join(dir, 'record.jsonl');
     writeFileSync(record, '');
-    const shim = new ShimProcess([...ALLOW_ALL, '--max-frame-bytes', '2000', '--', node, `${FIXTURES}/recording-server.mjs`], {
-      env: { RECORD_FILE: record },
-    });
+    const shim = new ShimProcess(
+      [...ALLOW_ALL, '--max-frame-bytes', '2000', '--', node, `${FIXTURES}/recording-server.mjs`],
+      {
+        env: { RECORD_FILE: record },
+      },
+    );
     await shim.initialize();
-    shim.send({ jsonrpc: '2.0', id: 77, method: 'tools/call', params: { name: 'echo', arguments: { text: 'y'.repeat(5000) } } });
+    shim.send({
+      jsonrpc: '2.0',
+      id: 77,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'y'.repeat(5000) } },
+    });
     const refused = await shim.waitFor((m) => m.id === 77);
     expect(refused.error).toMatchObject({ code: -32600 });
-    expect(String((refused.error as { message: string }).message)).toContain('--max-frame-bytes=2000');
+    expect((refused.error as { message: string }).message).toContain('--max-frame-bytes=2000');
     const after = await shim.request('tools/call', { name: 'echo', arguments: { text: 'small' } });
     expect(after.result).toMatchObject({ content: [{ text: 'small' }] });
     expect(readFileSync(record, 'utf8')).not.toContain('yyyy');
@@ -65,9 +90,12 @@ describe('faults', () => {
   });
 
   it('drops an oversize server frame, fails its request and relays the next one', async () => {
-    const shim = new ShimProcess([...ALLOW_ALL, '--max-frame-bytes', '4096', '--', node, `${FIXTURES}/huge-line-server.mjs`], {
-      env: { HUGE_BYTES: '100000' },
-    });
+    const shim = new ShimProcess(
+      [...ALLOW_ALL, '--max-frame-bytes', '4096', '--', node, `${FIXTURES}/huge-line-server.mjs`],
+      {
+        env: { HUGE_BYTES: '100000' },
+      },
+    );
     await shim.initialize();
     const huge = await shim.request('tools/call', { name: 'echo', arguments: {} });
     expect(huge.error).toMatchObject({ code: -32603 });
@@ -101,11 +129,18 @@ describe('faults', () => {
     const dir = tempDir();
     const record = join(dir, 'record.jsonl');
     writeFileSync(record, '');
-    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/recording-server.mjs`], { env: { RECORD_FILE: record } });
+    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/recording-server.mjs`], {
+      env: { RECORD_FILE: record },
+    });
     await shim.initialize();
-    shim.sendRaw('{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","name":"rm_rf","arguments":{}}}\n');
+    shim.sendRaw(
+      '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","name":"rm_rf","arguments":{}}}\n',
+    );
     const refused = await shim.waitFor((m) => m.id === 9);
-    expect(refused.error).toEqual({ code: -32600, message: 'Invalid Request: duplicate key "name"' });
+    expect(refused.error).toEqual({
+      code: -32600,
+      message: 'Invalid Request: duplicate key "name"',
+    });
     await shim.request('ping');
     expect(readFileSync(record, 'utf8')).not.toContain('rm_rf');
     await shim.close();
@@ -115,9 +150,13 @@ describe('faults', () => {
     const dir = tempDir();
     const record = join(dir, 'record.jsonl');
     writeFileSync(record, '');
-    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/recording-server.mjs`], { env: { RECORD_FILE: record } });
+    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/recording-server.mjs`], {
+      env: { RECORD_FILE: record },
+    });
     await shim.initialize();
-    shim.sendRaw('{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"echo","arguments":{"n":9007199254740993}}}\n');
+    shim.sendRaw(
+      '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"echo","arguments":{"n":9007199254740993}}}\n',
+    );
     await shim.waitFor((m) => m.id === 10);
     expect(readFileSync(record, 'utf8')).toContain('9007199254740993');
     await shim.close();
@@ -128,7 +167,10 @@ describe('faults', () => {
     const badPolicy = join(dir, 'broken.wasm');
     writeFileSync(badPolicy, 'not wasm at all');
     const record = join(dir, 'record.jsonl');
-    const shim = new ShimProcess(['--policy', badPolicy, '--', node, `${FIXTURES}/recording-server.mjs`], { env: { RECORD_FILE: record } });
+    const shim = new ShimProcess(
+      ['--policy', badPolicy, '--', node, `${FIXTURES}/recording-server.mjs`],
+      { env: { RECORD_FILE: record } },
+    );
     const exit = await shim.exited;
     expect(exit.code).not.toBe(0);
     expect(shim.stderr).toContain(badPolicy);

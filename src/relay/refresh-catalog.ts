@@ -1,0 +1,39 @@
+import type { JsonObject } from '../messages/json-rpc.js';
+import { META_PROTOCOL_VERSION } from '../session/session.js';
+import type { RelayContext } from './relay-context.js';
+
+let sequence = 0;
+
+/**
+ * The shim's own `tools/list` request, sent when the server says its tools changed, so that
+ * annotations and `listed` in the policy input stay current even if the client never re-lists.
+ * Its answer is consumed by the shim (see server-responses) and never reaches the client.
+ */
+export function catalogRefreshRequest(context: RelayContext, cursor?: string): string {
+  const { session } = context;
+  const id = `mcp-opa-shim:catalog:${++sequence}`;
+  const params: JsonObject = {};
+  if (cursor !== undefined) params.cursor = cursor;
+  if (session.era === 'modern' && session.protocolVersion !== undefined) {
+    params._meta = { [META_PROTOCOL_VERSION]: session.protocolVersion };
+  }
+  session.forwardedToServer(id, { method: 'tools/list', params, internal: true });
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list', params });
+}
+
+/** Records one page of the shim's own listing; returns the request for the next page, if any. */
+export function absorbCatalogPage(
+  context: RelayContext,
+  result: JsonObject,
+  firstPage: boolean,
+): string | undefined {
+  const { catalog } = context.session;
+  if (firstPage) catalog.reset();
+  const tools = Array.isArray(result.tools) ? (result.tools as unknown[]) : [];
+  for (const tool of tools) {
+    if (typeof tool === 'object' && tool !== null) catalog.observe(tool as JsonObject);
+  }
+  return typeof result.nextCursor === 'string'
+    ? catalogRefreshRequest(context, result.nextCursor)
+    : undefined;
+}
