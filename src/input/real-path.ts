@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -21,18 +21,29 @@ export function realPath(absolute: string): string | undefined {
 const MAX_RETRIES = 64;
 
 function resolve(absolute: string, retries: number): string | undefined {
+  // existsSync answers a missing target without throwing (exceptions dominate the cost).
+  if (existsSync(absolute)) {
+    const direct = tryRealpath(absolute);
+    if (direct === 'failed') return undefined;
+    if (direct !== 'missing') return direct.real;
+  }
+  // Walk up with lstat, which reports a missing entry without the cost of an exception.
   const missing: string[] = [];
   let current = absolute;
   for (;;) {
-    const outcome = tryRealpath(current);
-    if (outcome === 'failed') return undefined;
-    if (outcome !== 'missing') return finish(outcome.real, missing.reverse(), retries);
-    if (isSymlink(current)) return undefined;
+    const exists = entryExists(current);
+    if (exists === 'failed') return undefined;
+    if (exists) break;
     const parent = path.dirname(current);
     if (parent === current) return undefined;
     missing.push(path.basename(current));
     current = parent;
   }
+  // An entry that exists but has no real path is a dangling symlink: a write would follow it.
+  if (missing.length === 0) return undefined;
+  const ancestor = tryRealpath(current);
+  if (ancestor === 'failed' || ancestor === 'missing') return undefined;
+  return finish(ancestor.real, missing.reverse(), retries);
 }
 
 /**
@@ -61,10 +72,10 @@ function tryRealpath(target: string): { readonly real: string } | 'missing' | 'f
   }
 }
 
-function isSymlink(target: string): boolean {
+function entryExists(target: string): boolean | 'failed' {
   try {
-    return lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+    return lstatSync(target, { throwIfNoEntry: false }) !== undefined;
   } catch {
-    return false;
+    return 'failed';
   }
 }
