@@ -19,7 +19,8 @@ const EXIT_POLICY_FAILED = 78;
 
 async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -35,16 +36,25 @@ export async function runEval(options: EvalOptions): Promise<number> {
   try {
     text = inputPath === '-' ? await readAll(options.stdin) : await readFile(inputPath, 'utf8');
   } catch (thrown) {
-    return fail(EXIT_BAD_INPUT, `Cannot read \`--input\` file \`${inputPath}\`: ${thrownText(thrown)}. Check the path, or pass \`-\` for stdin.`);
+    return fail(
+      EXIT_BAD_INPUT,
+      `Cannot read \`--input\` file \`${inputPath}\`: ${thrownText(thrown)}. Check the path, or pass \`-\` for stdin.`,
+    );
   }
   let input: unknown;
   try {
     input = JSON.parse(text);
   } catch (thrown) {
-    return fail(EXIT_BAD_INPUT, `Expected \`--input\` \`${inputPath}\` to be JSON: ${thrownText(thrown)}.`);
+    return fail(
+      EXIT_BAD_INPUT,
+      `Expected \`--input\` \`${inputPath}\` to be JSON: ${thrownText(thrown)}.`,
+    );
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return fail(EXIT_BAD_INPUT, `Expected \`--input\` \`${inputPath}\` to hold a JSON object (a policy input, see docs/policy-input.md).`);
+    return fail(
+      EXIT_BAD_INPUT,
+      `Expected \`--input\` \`${inputPath}\` to hold a JSON object (a policy input, see docs/policy-input.md).`,
+    );
   }
 
   let engine;

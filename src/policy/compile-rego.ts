@@ -22,24 +22,45 @@ export async function compileRego(regoPath: string, entrypoint: string): Promise
   }
   const dir = await mkdtemp(join(tmpdir(), 'mcp-opa-shim-rego-'));
   try {
-    let entrypoints = [entrypoint, MASK_ENTRYPOINT, DROP_ENTRYPOINT].filter((e, i, all) => all.indexOf(e) === i);
+    let entrypoints = [entrypoint, MASK_ENTRYPOINT, DROP_ENTRYPOINT].filter(
+      (e, i, all) => all.indexOf(e) === i,
+    );
     for (;;) {
-      const output = join(dir, 'bundle.tar.gz');
-      const args = ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '-o', output, basename(regoPath)];
+      const bundle = join(dir, 'bundle.tar.gz');
+      const args = [
+        'build',
+        '-t',
+        'wasm',
+        ...entrypoints.flatMap((e) => ['-e', e]),
+        '-o',
+        bundle,
+        basename(regoPath),
+      ];
       try {
         await run(opa, args, { cwd: dirname(regoPath), maxBuffer: 16 * 1024 * 1024 });
       } catch (thrown) {
-        const stderr = (thrown as { stderr?: string }).stderr ?? String(thrown);
+        // opa reports build errors on stdout.
+        const { stdout, stderr } = thrown as { stdout?: string; stderr?: string };
+        const output =
+          [stdout, stderr].filter((text) => text !== undefined && text.trim() !== '').join('\n') ||
+          String(thrown);
         // Optional log entrypoints the file does not define are dropped; anything else is fatal.
-        const undefinedOptional = entrypoints.filter((e) => e !== entrypoint && stderr.includes(`entrypoint "${e}" does not refer`));
+        const undefinedOptional = entrypoints.filter(
+          (e) => e !== entrypoint && output.includes(`entrypoint "${e}" does not refer`),
+        );
         if (undefinedOptional.length > 0) {
           entrypoints = entrypoints.filter((e) => !undefinedOptional.includes(e));
           continue;
         }
-        throw new PolicyLoadError(`Cannot compile \`--policy ${regoPath}\` with ${opa}: ${stderr.trim()}`);
+        throw new PolicyLoadError(
+          `Cannot compile \`--policy ${regoPath}\` with ${opa}: ${output.trim()}`,
+        );
       }
-      const wasm = readTarGz(await readFile(output)).get('/policy.wasm');
-      if (wasm === undefined) throw new PolicyLoadError(`\`opa build\` produced no /policy.wasm for \`--policy ${regoPath}\`.`);
+      const wasm = readTarGz(await readFile(bundle)).get('/policy.wasm');
+      if (wasm === undefined)
+        throw new PolicyLoadError(
+          `\`opa build\` produced no /policy.wasm for \`--policy ${regoPath}\`.`,
+        );
       return wasm;
     }
   } finally {

@@ -1,7 +1,7 @@
 import type { PolicyConfig } from '../config/config.js';
 import type { PolicyEngine } from './decision.js';
 import { loadEngine } from './load-engine.js';
-import { ReloadingEngine, type ReloadEvent } from './reloading-engine.js';
+import { fingerprintFiles, ReloadingEngine, type ReloadEvent } from './reloading-engine.js';
 
 /** What the engine logs: a pino logger fits. */
 export interface PolicyLogger {
@@ -18,13 +18,26 @@ export async function createPolicyEngine(
   logger?: PolicyLogger,
   onReload?: (event: ReloadEvent) => void,
 ): Promise<PolicyEngine> {
+  const files = [
+    ...(config.policy.kind === 'embedded' ? [] : [config.policy.path]),
+    ...config.dataFiles,
+  ];
+  if (!config.watch || files.length === 0) return loadEngine(config);
+  const fingerprint = await fingerprintFiles(files);
   const first = await loadEngine(config);
-  if (!config.watch) return first;
-  const files = [...(config.policy.kind === 'embedded' ? [] : [config.policy.path]), ...config.dataFiles];
-  if (files.length === 0) return first;
-  return new ReloadingEngine(first, () => loadEngine(config), files, (event) => {
-    if (event.ok) logger?.info({ policy: event.revision }, 'policy reloaded');
-    else logger?.warn({ policy: event.revision, error: event.error }, 'policy reload failed; keeping the last good version');
-    onReload?.(event);
-  });
+  return new ReloadingEngine(
+    first,
+    () => loadEngine(config),
+    files,
+    fingerprint,
+    (event) => {
+      if (event.ok) logger?.info({ policy: event.revision }, 'policy reloaded');
+      else
+        logger?.warn(
+          { policy: event.revision, error: event.error },
+          'policy reload failed; keeping the last good version',
+        );
+      onReload?.(event);
+    },
+  );
 }

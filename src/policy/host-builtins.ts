@@ -24,7 +24,8 @@ export const HOST_BUILTINS: Readonly<Record<string, Builtin>> = {
   // Decode only (no verification), as OPA's io.jwt.decode: [header, payload, signature hex].
   'io.jwt.decode': (token) => {
     const parts = typeof token === 'string' ? token.split('.') : [];
-    if (parts.length !== 3) throw new Error('io.jwt.decode: expected a compact JWS with three parts');
+    if (parts.length !== 3)
+      throw new Error('io.jwt.decode: expected a compact JWS with three parts');
     const signature = Buffer.from(parts[2] ?? '', 'base64url').toString('hex');
     return [base64UrlJson(parts[0]), base64UrlJson(parts[1]), signature];
   },

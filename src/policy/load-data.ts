@@ -13,12 +13,16 @@ export function parseDataFile(text: string, path: string): DataDocument {
     else if (extension === '.yaml' || extension === '.yml') value = parseYaml(text);
     else value = parseJsonOrYaml(text);
   } catch (thrown) {
-    throw new PolicyLoadError(`Cannot parse \`--data\` file \`${path}\`: ${thrownText(thrown)}. Fix the file (JSON or YAML).`);
+    throw new PolicyLoadError(
+      `Cannot parse \`--data\` file \`${path}\`: ${thrownText(thrown)}. Fix the file (JSON or YAML).`,
+    );
   }
   if (value === null || value === undefined) return {};
   if (!isPlainObject(value)) {
     const got = Array.isArray(value) ? 'an array' : typeof value;
-    throw new PolicyLoadError(`Expected \`--data\` file \`${path}\` to hold an object (a mapping of keys), got ${got}.`);
+    throw new PolicyLoadError(
+      `Expected \`--data\` file \`${path}\` to hold an object (a mapping of keys), got ${got}.`,
+    );
   }
   return value;
 }
@@ -39,7 +43,9 @@ export async function loadData(paths: readonly string[]): Promise<DataDocument> 
     try {
       text = await readFile(path, 'utf8');
     } catch (thrown) {
-      throw new PolicyLoadError(`Cannot read \`--data\` file \`${path}\`: ${thrownText(thrown)}. Check the path.`);
+      throw new PolicyLoadError(
+        `Cannot read \`--data\` file \`${path}\`: ${thrownText(thrown)}. Check the path.`,
+      );
     }
     merged = mergeData(merged, parseDataFile(text, path));
   }

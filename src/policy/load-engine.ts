@@ -6,8 +6,16 @@ import { WasmEngine } from './wasm-engine.js';
 
 /** Loads `--policy` and `--data` once into a ready engine. Throws PolicyLoadError. */
 export async function loadEngine(config: PolicyConfig): Promise<WasmEngine> {
-  const [source, fileData] = await Promise.all([loadPolicySource(config.policy, config.entrypoint), loadData(config.dataFiles)]);
+  const [source, fileData] = await Promise.all([
+    loadPolicySource(config.policy, config.entrypoint),
+    loadData(config.dataFiles),
+  ]);
   // Bundle data first, so `--data` files can override it.
   const data = mergeData(source.bundleData ?? {}, fileData);
-  return WasmEngine.create({ wasm: source.wasm, data, entrypoint: config.entrypoint, revision: source.revision });
+  return WasmEngine.create({
+    wasm: source.wasm,
+    data,
+    entrypoint: config.entrypoint,
+    revision: source.revision,
+  });
 }

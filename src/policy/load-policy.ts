@@ -25,11 +25,16 @@ async function readPolicyFile(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (thrown) {
-    throw new PolicyLoadError(`Cannot read \`--policy\` ${what} \`${path}\`: ${thrownText(thrown)}. Check the path.`);
+    throw new PolicyLoadError(
+      `Cannot read \`--policy\` ${what} \`${path}\`: ${thrownText(thrown)}. Check the path.`,
+    );
   }
 }
 
-export async function loadPolicySource(source: PolicySource, entrypoint: string): Promise<LoadedPolicySource> {
+export async function loadPolicySource(
+  source: PolicySource,
+  entrypoint: string,
+): Promise<LoadedPolicySource> {
   switch (source.kind) {
     case 'embedded': {
       const path = fileURLToPath(EMBEDDED_POLICY_URL);
@@ -37,7 +42,9 @@ export async function loadPolicySource(source: PolicySource, entrypoint: string)
       try {
         wasm = await readFile(path);
       } catch (thrown) {
-        throw new PolicyLoadError(`The embedded policy is missing at ${path} (${thrownText(thrown)}): reinstall the package or run \`npm run build\`.`);
+        throw new PolicyLoadError(
+          `The embedded policy is missing at ${path} (${thrownText(thrown)}): reinstall the package or run \`npm run build\`.`,
+        );
       }
       return { wasm, revision: { sha256: sha256Hex(wasm), source: 'embedded' } };
     }

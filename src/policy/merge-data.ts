@@ -9,7 +9,8 @@ export function mergeData(base: DataDocument, overlay: DataDocument): DataDocume
   const merged: DataDocument = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
     const existing = merged[key];
-    merged[key] = isPlainObject(existing) && isPlainObject(value) ? mergeData(existing, value) : value;
+    merged[key] =
+      isPlainObject(existing) && isPlainObject(value) ? mergeData(existing, value) : value;
   }
   return merged;
 }

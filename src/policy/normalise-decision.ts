@@ -17,7 +17,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 80))}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `${typeof value} ${String(value)}`;
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
@@ -25,12 +26,19 @@ function describe(value: unknown): string {
  * The single value of an OPA Wasm result set (`[{result}]`), or a reason it has none.
  * `[]` means the entrypoint is undefined for this input.
  */
-export function singleResult(resultSet: unknown, entrypoint: string): { value: unknown } | { error: string } {
-  if (!Array.isArray(resultSet)) return { error: `policy returned a malformed result set (${describe(resultSet)})` };
-  if (resultSet.length === 0) return { error: `entrypoint \`${entrypoint}\` is undefined for this input` };
-  if (resultSet.length > 1) return { error: `entrypoint \`${entrypoint}\` returned ${resultSet.length} results` };
+export function singleResult(
+  resultSet: unknown,
+  entrypoint: string,
+): { value: unknown } | { error: string } {
+  if (!Array.isArray(resultSet))
+    return { error: `policy returned a malformed result set (${describe(resultSet)})` };
+  if (resultSet.length === 0)
+    return { error: `entrypoint \`${entrypoint}\` is undefined for this input` };
+  if (resultSet.length > 1)
+    return { error: `entrypoint \`${entrypoint}\` returned ${resultSet.length} results` };
   const first: unknown = resultSet[0];
-  if (!isRecord(first) || !('result' in first)) return { error: 'policy returned a malformed result set entry' };
+  if (!isRecord(first) || !('result' in first))
+    return { error: 'policy returned a malformed result set entry' };
   return { value: first.result };
 }
 
@@ -39,11 +47,19 @@ export function normaliseDecision(resultSet: unknown, entrypoint: string): Decis
   const single = singleResult(resultSet, entrypoint);
   if ('error' in single) return failClosed(single.error);
   const raw = single.value;
-  if (!isRecord(raw)) return failClosed(`entrypoint \`${entrypoint}\` returned ${describe(raw)}, expected an object with \`allow\``);
+  if (!isRecord(raw))
+    return failClosed(
+      `entrypoint \`${entrypoint}\` returned ${describe(raw)}, expected an object with \`allow\``,
+    );
 
-  const reasons = Array.isArray(raw.reasons) ? raw.reasons.filter((r): r is string => typeof r === 'string') : [];
+  const reasons = Array.isArray(raw.reasons)
+    ? raw.reasons.filter((r): r is string => typeof r === 'string')
+    : [];
   const message = typeof raw.message === 'string' && raw.message !== '' ? raw.message : undefined;
-  const internal = typeof raw.internal_message === 'string' && raw.internal_message !== '' ? raw.internal_message : undefined;
+  const internal =
+    typeof raw.internal_message === 'string' && raw.internal_message !== ''
+      ? raw.internal_message
+      : undefined;
   const obligations = isRecord(raw.obligations) ? raw.obligations : undefined;
   const allow = raw.allow === true;
   const error =
@@ -54,7 +70,11 @@ export function normaliseDecision(resultSet: unknown, entrypoint: string): Decis
   return {
     allow,
     reasons: error === undefined ? reasons : [...reasons, 'policy_error'],
-    ...(allow ? (message === undefined ? {} : { message }) : { message: message ?? DEFAULT_DENY_MESSAGE }),
+    ...(allow
+      ? message === undefined
+        ? {}
+        : { message }
+      : { message: message ?? DEFAULT_DENY_MESSAGE }),
     ...(internal === undefined ? {} : { internal_message: internal }),
     ...(obligations === undefined ? {} : { obligations }),
     ...(error === undefined ? {} : { error }),
@@ -70,7 +90,11 @@ export function normaliseMaskRules(resultSet: unknown): readonly MaskRule[] {
 
 function isMaskRule(value: unknown): value is MaskRule {
   if (typeof value === 'string') return value.startsWith('/');
-  return isRecord(value) && (value.op === 'remove' || value.op === 'upsert') && typeof value.path === 'string';
+  return (
+    isRecord(value) &&
+    (value.op === 'remove' || value.op === 'upsert') &&
+    typeof value.path === 'string'
+  );
 }
 
 /** `system/log/drop` drops only on an explicit `true`. */

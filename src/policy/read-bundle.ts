@@ -13,7 +13,9 @@ export interface Bundle {
 /** Reads an OPA bundle (`opa build -t wasm`): `/policy.wasm`, `data.json` files and `/.manifest`. */
 export function readBundle(file: Uint8Array, path: string): Bundle {
   const fail = (why: string): never => {
-    throw new PolicyLoadError(`Cannot load \`--policy\` bundle \`${path}\`: ${why}. Build one with \`opa build -t wasm -e mcp/decision policy.rego\`.`);
+    throw new PolicyLoadError(
+      `Cannot load \`--policy\` bundle \`${path}\`: ${why}. Build one with \`opa build -t wasm -e mcp/decision policy.rego\`.`,
+    );
   };
   let files: Map<string, Buffer>;
   try {

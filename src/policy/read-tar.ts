@@ -28,7 +28,11 @@ export function readTarGz(gz: Uint8Array, maxBytes = 512 * 1024 * 1024): Map<str
       continue;
     }
     const prefix = cString(header.subarray(345, 500));
-    const name = longName ?? (prefix === '' ? cString(header.subarray(0, 100)) : `${prefix}/${cString(header.subarray(0, 100))}`);
+    const name =
+      longName ??
+      (prefix === ''
+        ? cString(header.subarray(0, 100))
+        : `${prefix}/${cString(header.subarray(0, 100))}`);
     longName = undefined;
     if (type === '0' || type === '\0') files.set(normaliseName(name), Buffer.from(body));
   }

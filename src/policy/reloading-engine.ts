@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { PolicyInput } from '../input/policy-input.js';
 import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
@@ -7,6 +9,21 @@ import { thrownText } from './policy-load-error.js';
 export type ReloadEvent =
   | { readonly ok: true; readonly revision: PolicyRevision }
   | { readonly ok: false; readonly error: string; readonly revision: PolicyRevision };
+
+/** A digest of the files' contents, so that duplicate change events do not reload the same version twice. */
+export async function fingerprintFiles(files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(file).update('\0');
+    try {
+      hash.update(await readFile(file));
+    } catch (thrown) {
+      hash.update(`unreadable: ${thrownText(thrown)}`);
+    }
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
 
 /** How long to let an editor finish writing before reloading. */
 const SETTLE_MS = 50;
@@ -26,17 +43,23 @@ export class ReloadingEngine implements PolicyEngine {
   private running: Promise<ReloadEvent> | undefined;
   private again = false;
   private closed = false;
+  private readonly files: readonly string[];
 
+  /** `fingerprint`: fingerprintFiles(files) taken before `initial` was loaded. */
   constructor(
     initial: PolicyEngine,
     private readonly load: () => Promise<PolicyEngine>,
     files: readonly string[],
+    private fingerprint: string,
     private readonly onReload: (event: ReloadEvent) => void = () => undefined,
   ) {
     this.current = initial;
+    this.files = files;
     const paths = [...new Set(files.map((file) => resolve(file)))];
     for (const dir of new Set(paths.map(dirname))) {
-      const names = new Set(paths.filter((path) => dirname(path) === dir).map((path) => basename(path)));
+      const names = new Set(
+        paths.filter((path) => dirname(path) === dir).map((path) => basename(path)),
+      );
       try {
         // The directory, not the file: editors often save by writing a new file and renaming it.
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
@@ -50,7 +73,8 @@ export class ReloadingEngine implements PolicyEngine {
     }
     for (const path of paths) {
       watchFile(path, { persistent: false, interval: POLL_MS }, (now, before) => {
-        if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) this.schedule();
+        if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino)
+          this.schedule();
       });
       this.polled.push(path);
     }
@@ -104,6 +128,10 @@ export class ReloadingEngine implements PolicyEngine {
   }
 
   private async reloadOnce(): Promise<ReloadEvent> {
+    // Taken before loading: a change made during the load triggers another reload.
+    const fingerprint = await fingerprintFiles(this.files);
+    if (fingerprint === this.fingerprint) return { ok: true, revision: this.current.revision };
+    this.fingerprint = fingerprint;
     let event: ReloadEvent;
     try {
       const next = await this.load();

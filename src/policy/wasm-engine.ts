@@ -4,13 +4,22 @@ import type { PolicyInput } from '../input/policy-input.js';
 import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
 import { HOST_BUILTINS } from './host-builtins.js';
 import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
-import { failClosed, normaliseDecision, normaliseDrop, normaliseMaskRules } from './normalise-decision.js';
+import {
+  failClosed,
+  normaliseDecision,
+  normaliseDrop,
+  normaliseMaskRules,
+} from './normalise-decision.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 
 // The ESM entry of the SDK exports only the async loader; the CommonJS one also has the sync one.
 const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaWasm;
 // Node has the WebAssembly global; the ES2022 lib only declares its types.
-const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> };
+  }
+).WebAssembly;
 
 /**
  * Wasm linear memory, in 64 KiB pages. The maximum bounds what one evaluation (input, data and
@@ -64,20 +73,25 @@ export class WasmEngine implements PolicyEngine {
     try {
       module = await wasmApi.compile(options.wasm);
     } catch (thrown) {
-      throw new PolicyLoadError(`The policy from ${options.revision.source} is not a valid Wasm module: ${thrownText(thrown)}.`);
+      throw new PolicyLoadError(
+        `The policy from ${options.revision.source} is not a valid Wasm module: ${thrownText(thrown)}.`,
+      );
     }
     const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {}));
     try {
       return new WasmEngine(module, dataJson, options.entrypoint, options.revision);
     } catch (thrown) {
       if (thrown instanceof PolicyLoadError) throw thrown;
-      throw new PolicyLoadError(`Cannot load the policy from ${options.revision.source} as an OPA Wasm policy: ${thrownText(thrown)}.`);
+      throw new PolicyLoadError(
+        `Cannot load the policy from ${options.revision.source} as an OPA Wasm policy: ${thrownText(thrown)}.`,
+      );
     }
   }
 
   evaluate(input: PolicyInput): Decision {
     const resultSet = this.run(input, this.entrypointId);
-    if (resultSet instanceof EvaluationFailure) return failClosed(`policy evaluation failed: ${resultSet.text}`);
+    if (resultSet instanceof EvaluationFailure)
+      return failClosed(`policy evaluation failed: ${resultSet.text}`);
     return normaliseDecision(resultSet, this.entrypoint);
   }
 
@@ -115,7 +129,10 @@ export class WasmEngine implements PolicyEngine {
 
   private instantiate(): LoadedPolicy {
     const policy = opaWasm.loadPolicySync(this.module, { ...WASM_MEMORY_PAGES }, HOST_BUILTINS);
-    const data = this.dataJson.buffer.slice(this.dataJson.byteOffset, this.dataJson.byteOffset + this.dataJson.byteLength);
+    const data = this.dataJson.buffer.slice(
+      this.dataJson.byteOffset,
+      this.dataJson.byteOffset + this.dataJson.byteLength,
+    );
     policy.setData(data);
     return policy;
   }

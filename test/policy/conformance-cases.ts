@@ -9,11 +9,18 @@ export interface ConformanceCase {
   readonly note: string;
   readonly input: PolicyInput;
   readonly data: DataDocument;
-  readonly want: { allow: boolean; reasons: string[]; message?: string; obligations?: Record<string, unknown> };
+  readonly want: {
+    allow: boolean;
+    reasons: string[];
+    message?: string;
+    obligations?: Record<string, unknown>;
+  };
 }
 
 const CASES_DIR = join(REPO_ROOT, 'test', 'policy', 'cases');
-const BASE_INPUT = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'policy', 'base-input.json'), 'utf8')) as DataDocument;
+const BASE_INPUT = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'test', 'policy', 'base-input.json'), 'utf8'),
+) as DataDocument;
 
 /** Every case in test/policy/cases/*.json; each `input` replaces top-level keys of base-input.json. */
 export function loadCases(): ConformanceCase[] {
@@ -21,7 +28,12 @@ export function loadCases(): ConformanceCase[] {
     .filter((name) => name.endsWith('.json'))
     .sort()
     .flatMap((file) => {
-      const raw = JSON.parse(readFileSync(join(CASES_DIR, file), 'utf8')) as { note: string; input: DataDocument; data?: DataDocument; want: ConformanceCase['want'] }[];
+      const raw = JSON.parse(readFileSync(join(CASES_DIR, file), 'utf8')) as {
+        note: string;
+        input: DataDocument;
+        data?: DataDocument;
+        want: ConformanceCase['want'];
+      }[];
       return raw.map((c) => ({
         file,
         note: c.note,

@@ -29,12 +29,25 @@ beforeAll(() => {
     const inputFile = join(work, `input-${n++}.json`);
     writeFileSync(dataFile, dataJson);
     writeFileSync(inputFile, JSON.stringify({ cases: group.map((c) => c.input) }));
-    const query = '{sprintf("%d", [i]): d | some i, c in input.cases; d := data.mcp.decision with input as c}';
+    const query =
+      '{sprintf("%d", [i]): d | some i, c in input.cases; d := data.mcp.decision with input as c}';
     const out = JSON.parse(
-      opa(['eval', '-f', 'json', ...POLICY_FILES.flatMap((f) => ['-d', f]), '-d', dataFile, '-i', inputFile, query]),
+      opa([
+        'eval',
+        '-f',
+        'json',
+        ...POLICY_FILES.flatMap((f) => ['-d', f]),
+        '-d',
+        dataFile,
+        '-i',
+        inputFile,
+        query,
+      ]),
     ) as { result: { expressions: { value: Record<string, unknown> }[] }[] };
     const byIndex = out.result[0]?.expressions[0]?.value ?? {};
-    group.forEach((c, i) => topdown.set(c, String(i) in byIndex ? [{ result: byIndex[String(i)] }] : []));
+    group.forEach((c, i) =>
+      topdown.set(c, String(i) in byIndex ? [{ result: byIndex[String(i)] }] : []),
+    );
   }
 });
 
@@ -43,7 +56,10 @@ afterAll(() => {
 });
 
 function expectWanted(decision: Decision, want: ConformanceCase['want']): void {
-  expect({ allow: decision.allow, reasons: decision.reasons }).toEqual({ allow: want.allow, reasons: want.reasons });
+  expect({ allow: decision.allow, reasons: decision.reasons }).toEqual({
+    allow: want.allow,
+    reasons: want.reasons,
+  });
   if (want.message !== undefined) expect(decision.message).toBe(want.message);
   if (want.obligations !== undefined) expect(decision.obligations).toEqual(want.obligations);
   expect(decision.error).toBeUndefined();
@@ -58,11 +74,19 @@ describe('the shipped Wasm policy and opa eval on policy.rego', () => {
     }
   });
 
-  it.each(cases.map((c) => [`${c.file}: ${c.note}`, c] as const))('agree: %s', async (_title, c) => {
-    const engine = await WasmEngine.create({ wasm, data: c.data, entrypoint: 'mcp/decision', revision: { sha256: 'test', source: 'embedded' } });
-    const fromWasm = engine.evaluate(c.input);
-    const fromTopdown = normaliseDecision(topdown.get(c), 'mcp/decision');
-    expect(fromWasm).toEqual(fromTopdown);
-    expectWanted(fromWasm, c.want);
-  });
+  it.each(cases.map((c) => [`${c.file}: ${c.note}`, c] as const))(
+    'agree: %s',
+    async (_title, c) => {
+      const engine = await WasmEngine.create({
+        wasm,
+        data: c.data,
+        entrypoint: 'mcp/decision',
+        revision: { sha256: 'test', source: 'embedded' },
+      });
+      const fromWasm = engine.evaluate(c.input);
+      const fromTopdown = normaliseDecision(topdown.get(c), 'mcp/decision');
+      expect(fromWasm).toEqual(fromTopdown);
+      expectWanted(fromWasm, c.want);
+    },
+  );
 });

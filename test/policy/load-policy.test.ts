@@ -1,0 +1,159 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine } from '../../src/policy/load-engine.js';
+import { EMBEDDED_POLICY_URL, loadPolicySource, sha256Hex } from '../../src/policy/load-policy.js';
+import { PolicyLoadError } from '../../src/policy/policy-load-error.js';
+import { opaBuild, pathWithOpa } from './opa-cli.js';
+import { fixturePolicy, policyInput } from './policy-fixtures.js';
+
+const work = mkdtempSync(join(tmpdir(), 'load-policy-'));
+const savedPath = process.env.PATH;
+let bundlePath = '';
+
+beforeAll(() => {
+  // A bundle as users make them: policy, data.json at the root and below, and a revision.
+  const src = join(work, 'bundle-src');
+  mkdirSync(join(src, 'extra'), { recursive: true });
+  writeFileSync(
+    join(src, 'policy.rego'),
+    'package mcp\n\ndecision := {"allow": input.principal.id in data.allowed, "reasons": [], "message": data.extra.note}\n',
+  );
+  writeFileSync(join(src, 'data.json'), JSON.stringify({ allowed: ['alice'] }));
+  writeFileSync(join(src, 'extra', 'data.json'), JSON.stringify({ note: 'from the bundle' }));
+  bundlePath = opaBuild([src], ['mcp/decision'], work, ['--revision', 'rev-42', '--bundle']);
+}, 60_000);
+
+afterAll(() => {
+  process.env.PATH = savedPath;
+  rmSync(work, { recursive: true, force: true });
+});
+
+const config = (policy: Parameters<typeof loadEngine>[0]['policy'], dataFiles: string[] = []) => ({
+  policy,
+  dataFiles,
+  entrypoint: 'mcp/decision',
+  watch: false,
+});
+
+describe('loadPolicySource and loadEngine', () => {
+  it('load the embedded policy, with the sha256 of the shipped module as revision', async () => {
+    const source = await loadPolicySource({ kind: 'embedded' }, 'mcp/decision');
+    expect(source.revision).toEqual({
+      sha256: sha256Hex(readFileSync(EMBEDDED_POLICY_URL)),
+      source: 'embedded',
+    });
+    const engine = await loadEngine(config({ kind: 'embedded' }));
+    expect(engine.evaluate(policyInput()).allow).toBe(true);
+  });
+
+  it('load a .wasm file', async () => {
+    const path = join(work, 'copy.wasm');
+    copyFileSync(EMBEDDED_POLICY_URL, path);
+    const engine = await loadEngine(config({ kind: 'wasm', path }));
+    expect(engine.revision.source).toBe(path);
+    expect(engine.evaluate(policyInput({ version: 9 })).reasons).toEqual([
+      'unsupported_input_version',
+    ]);
+  });
+
+  it('load an OPA bundle with its data files and manifest revision', async () => {
+    const engine = await loadEngine(config({ kind: 'bundle', path: bundlePath }));
+    expect(engine.revision).toEqual({
+      sha256: sha256Hex(readFileSync(bundlePath)),
+      bundleRevision: 'rev-42',
+      source: bundlePath,
+    });
+    expect(engine.evaluate(policyInput())).toMatchObject({
+      allow: true,
+      message: 'from the bundle',
+    });
+    expect(
+      engine.evaluate(policyInput({ principal: { id: 'bob', roles: [], attributes: {} } })).allow,
+    ).toBe(false);
+  });
+
+  it('let --data files override bundle data', async () => {
+    const data = join(work, 'override.json');
+    writeFileSync(data, JSON.stringify({ allowed: ['bob'] }));
+    const engine = await loadEngine(config({ kind: 'bundle', path: bundlePath }, [data]));
+    expect(
+      engine.evaluate(policyInput({ principal: { id: 'bob', roles: [], attributes: {} } })).allow,
+    ).toBe(true);
+    expect(engine.evaluate(policyInput()).allow).toBe(false);
+  });
+
+  it('compile a .rego file with the opa on PATH', async () => {
+    process.env.PATH = pathWithOpa();
+    const engine = await loadEngine(config({ kind: 'rego', path: fixturePolicy('deny-all') }));
+    expect(engine.evaluate(policyInput())).toMatchObject({ allow: false, reasons: ['deny_all'] });
+    expect(engine.revision.sha256).toBe(sha256Hex(readFileSync(fixturePolicy('deny-all'))));
+  });
+
+  it('explain how to get opa when a .rego policy is given and there is none on PATH', async () => {
+    process.env.PATH = join(work, 'empty-bin');
+    const load = loadEngine(config({ kind: 'rego', path: fixturePolicy('allow-all') }));
+    await expect(load).rejects.toBeInstanceOf(PolicyLoadError);
+    await expect(load).rejects.toThrow(
+      /`--policy .*allow-all\.rego` is Rego, .*no `opa` on PATH.*Install OPA/,
+    );
+    process.env.PATH = savedPath;
+  });
+
+  it('report Rego that does not compile, with the opa error', async () => {
+    process.env.PATH = pathWithOpa();
+    const path = join(work, 'broken.rego');
+    writeFileSync(path, 'package mcp\n\ndecision := {\n');
+    await expect(loadEngine(config({ kind: 'rego', path }))).rejects.toThrow(
+      /Cannot compile `--policy .*broken\.rego`.*rego_parse_error/s,
+    );
+  });
+
+  it('reject a corrupt .wasm file', async () => {
+    const path = join(work, 'corrupt.wasm');
+    writeFileSync(path, readFileSync(EMBEDDED_POLICY_URL).subarray(0, 1000));
+    await expect(loadEngine(config({ kind: 'wasm', path }))).rejects.toThrow(
+      /corrupt\.wasm is not a valid Wasm module/,
+    );
+  });
+
+  it('reject a bundle that is not a gzipped tar, or has no policy.wasm', async () => {
+    const junk = join(work, 'junk.tar.gz');
+    writeFileSync(junk, 'definitely not gzip');
+    await expect(loadEngine(config({ kind: 'bundle', path: junk }))).rejects.toThrow(
+      /bundle `.*junk\.tar\.gz`: not a gzipped tar archive/,
+    );
+    const empty = join(work, 'empty.tar.gz');
+    writeFileSync(empty, gzipSync(Buffer.alloc(1024)));
+    await expect(loadEngine(config({ kind: 'bundle', path: empty }))).rejects.toThrow(
+      /has no \/policy\.wasm/,
+    );
+  });
+
+  it('name --policy and the path when the file does not exist', async () => {
+    const missing = join(work, 'nope.wasm');
+    await expect(loadEngine(config({ kind: 'wasm', path: missing }))).rejects.toThrow(
+      /Cannot read `--policy` Wasm file `.*nope\.wasm`: .*ENOENT/,
+    );
+  });
+
+  it('read bundles written by other tar tools', async () => {
+    // GNU tar with ./-prefixed names, as `tar czf` of a directory gives.
+    const dir = join(work, 'gnu');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(EMBEDDED_POLICY_URL, join(dir, 'policy.wasm'));
+    writeFileSync(join(dir, 'data.json'), JSON.stringify({ sampling: { allow: true } }));
+    const path = join(work, 'gnu.tar.gz');
+    execFileSync('tar', ['-czf', path, '-C', dir, '.']);
+    const engine = await loadEngine(config({ kind: 'bundle', path }));
+    const sampling = policyInput({
+      direction: 'to_client',
+      message: { kind: 'request', method: 'sampling/createMessage', id: 1 },
+      operation: { type: 'sampling', name: 'sampling/createMessage', listing: false },
+    });
+    expect(engine.evaluate(sampling).allow).toBe(true);
+  });
+});
