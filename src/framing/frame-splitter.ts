@@ -121,9 +121,11 @@ export class FrameSplitter {
   }
 
   #takeOversize(lastBytes: number): OversizeFrame {
-    // StringDecoder drops a character cut in half at the end of the head.
-    const head = new StringDecoder('utf8').write(this.#oversizeHead ?? Buffer.alloc(0));
     const bytes = this.#oversizeBytes + lastBytes;
+    // StringDecoder drops a character cut in half at the end of the head.
+    let head = new StringDecoder('utf8').write(this.#oversizeHead ?? Buffer.alloc(0));
+    // A head that holds the whole frame may end with the "\r" of a CRLF, which is not content.
+    if (bytes <= OVERSIZE_HEAD_BYTES && head.endsWith('\r')) head = head.slice(0, -1);
     this.#oversizeHead = undefined;
     this.#oversizeBytes = 0;
     return { kind: 'oversize', bytes, head };

@@ -36,22 +36,24 @@ export class FrameWriter {
     destination.on('close', () => {
       this.#close(undefined);
     });
-    if (destination.destroyed || destination.writableEnded) this.#close(undefined);
+    this.#noticeFailure();
   }
 
+  /** True once the destination failed, closed or was ended: frames are refused. */
   get isClosed(): boolean {
-    return this.#isClosed;
+    this.#noticeFailure();
+    return this.#isClosed || this.#destination.writableEnded;
   }
 
   /** Writes `text` and a newline. False means: `await drain()` before the next write. */
   write(text: string): boolean {
-    if (this.#isClosed || this.#destination.writableEnded) return false;
+    if (this.isClosed) return false;
     return this.#destination.write(text + '\n');
   }
 
   /** Resolves once the destination has room; rejects with DestinationClosedError once it is closed. */
   drain(): Promise<void> {
-    if (this.#isClosed || this.#destination.writableEnded) {
+    if (this.isClosed) {
       return Promise.reject(new DestinationClosedError(this.#error));
     }
     if (!this.#destination.writableNeedDrain) return Promise.resolve();
@@ -88,6 +90,13 @@ export class FrameWriter {
         resolve();
       });
     });
+  }
+
+  /** A write can fail synchronously (EPIPE) before the 'error' event is emitted on the next tick. */
+  #noticeFailure(): void {
+    const destination = this.#destination;
+    if (destination.errored !== null) this.#close(destination.errored);
+    else if (destination.destroyed) this.#close(undefined);
   }
 
   #close(error: Error | undefined): void {

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { DestinationClosedError, FrameWriter } from '../../src/framing/frame-writer.js';
+
+/** A destination with a tiny buffer that accepts one chunk per event-loop turn. */
+function slowSink(): { sink: Writable; received: Buffer[]; peak: () => number } {
+  const received: Buffer[] = [];
+  let peak = 0;
+  const sink = new Writable({
+    highWaterMark: 64,
+    write(chunk: Buffer, _encoding, callback) {
+      peak = Math.max(peak, sink.writableLength);
+      received.push(chunk);
+      setImmediate(callback);
+    },
+  });
+  return { sink, received, peak: () => peak };
+}
+
+const bigFrame = JSON.stringify({ jsonrpc: '2.0', method: 'x', params: 'p'.repeat(64 * 1024) });
+
+describe('FrameWriter', () => {
+  it('writes each frame with a newline and asks to wait only when the destination is full', async () => {
+    const { sink, received, peak } = slowSink();
+    const writer = new FrameWriter(sink);
+    const frames = Array.from({ length: 500 }, (_, i) =>
+      JSON.stringify({ id: i, text: 'é'.repeat(i % 7) }),
+    );
+    let waits = 0;
+    for (const frame of frames) {
+      if (!writer.write(frame)) {
+        waits += 1;
+        await writer.drain();
+      }
+    }
+    await writer.end();
+    expect(Buffer.concat(received).toString('utf8')).toBe(frames.map((f) => f + '\n').join(''));
+    expect(waits).toBeGreaterThan(0);
+    // Waiting on drain keeps the queue at about one frame over the high-water mark.
+    expect(peak()).toBeLessThan(64 + 64);
+  });
+
+  it('resolves drain at once when the destination has room', async () => {
+    const writer = new FrameWriter(slowSink().sink);
+    await expect(writer.drain()).resolves.toBeUndefined();
+  });
+
+  it('reports EPIPE from a child that closed its stdin, without throwing', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        'require("node:fs").closeSync(0); process.stdout.write("closed\\n"); setTimeout(() => {}, 10000)',
+      ],
+      { stdio: ['pipe', 'pipe', 'ignore'] },
+    );
+    try {
+      await once(child.stdout, 'data');
+      const writer = new FrameWriter(child.stdin);
+      while (writer.write(bigFrame)) {
+        /* write until the writer refuses */
+      }
+      await expect(writer.drain()).rejects.toBeInstanceOf(DestinationClosedError);
+      expect(await writer.closed).toMatchObject({ code: 'EPIPE' });
+      expect(writer.write('{"jsonrpc":"2.0","method":"late"}')).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses frames for a child that has exited, without throwing', async () => {
+    const child = spawn(process.execPath, ['-e', 'process.exit(0)'], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    await once(child, 'exit');
+    const writer = new FrameWriter(child.stdin);
+    while (writer.write(bigFrame)) {
+      /* write until the writer refuses */
+    }
+    await expect(writer.drain()).rejects.toBeInstanceOf(DestinationClosedError);
+    await writer.closed;
+    expect(writer.isClosed).toBe(true);
+  });
+
+  it('refuses frames for a destination that has already ended', async () => {
+    const { sink } = slowSink();
+    sink.end();
+    const writer = new FrameWriter(sink);
+    expect(writer.write('{}')).toBe(false);
+    await expect(writer.drain()).rejects.toThrow('The destination stream is closed.');
+  });
+});
