@@ -210,6 +210,7 @@ denials contains deny(
 	concat("", ["Method ", quote(method), " is disabled by policy."]),
 	concat("", ["method ", quote(method), " matches disabled_methods"]),
 ) if {
+	count(disabled_methods) > 0
 	not listing
 	not method in discovery_methods
 	some pattern in disabled_methods
@@ -245,6 +246,7 @@ denials contains deny(
 	concat("", ["Tool ", quote(op_name), " may modify data and principal ", quote(principal_id), " has read-only access."]),
 	concat("", ["tool ", quote(op_name), " lacks readOnlyHint: true (destructiveHint: ", json.marshal(object.get(input.operation, ["annotations", "destructiveHint"], null)), ") and a matching tier entry is read_only"]),
 ) if {
+	tiering_enabled
 	targets("tool")
 	some e in tier_entries
 	e.read_only
@@ -301,6 +303,7 @@ denials contains deny(
 	concat("", ["approval required: tool ", quote(op_name), " is high-risk and needs human approval."]),
 	concat("", ["tool ", quote(op_name), " requires approval; input.approval.granted is not true"]),
 ) if {
+	count(approval) > 0
 	targets("tool")
 	not listing
 	approval_needed
@@ -326,6 +329,7 @@ denials contains deny(
 	object.get(rule, "message", concat("", ["Tool ", quote(op_name), " with these arguments requires role ", concat(" or ", [quote(r) | some r in rule.require_any_role]), "."])),
 	concat("", [argument_rule_label(i, rule), ": principal ", quote(principal_id), " lacks roles ", json.marshal(rule.require_any_role)]),
 ) if {
+	count(argument_rules) > 0
 	targets("tool")
 	not listing
 	some i, rule in argument_rules
@@ -339,6 +343,7 @@ denials contains deny(
 	object.get(rule, "message", concat("", ["approval required: tool ", quote(op_name), " with these arguments needs human approval."])),
 	concat("", [argument_rule_label(i, rule), ": requires approval; input.approval.granted is not true"]),
 ) if {
+	count(argument_rules) > 0
 	targets("tool")
 	not listing
 	some i, rule in argument_rules
@@ -352,6 +357,7 @@ denials contains deny(
 	object.get(rule, "message", concat("", ["Tool ", quote(op_name), " is not permitted with these arguments."])),
 	concat("", [argument_rule_label(i, rule), ": deny"]),
 ) if {
+	count(argument_rules) > 0
 	targets("tool")
 	not listing
 	some i, rule in argument_rules
@@ -365,8 +371,8 @@ denials contains deny(
 	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
 	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside roots ", json.marshal(input.roots)]),
 ) if {
-	not listing
 	count(input.roots) > 0
+	not listing
 	some p in input.paths
 	not p.within_roots == true
 	[reason, noun] := path_labels
@@ -377,8 +383,8 @@ denials contains deny(
 	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
 	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside data.roots ", json.marshal(data_roots)]),
 ) if {
-	not listing
 	count(data_roots) > 0
+	not listing
 	some p in input.paths
 	not within_data_roots(p)
 	[reason, noun] := path_labels
