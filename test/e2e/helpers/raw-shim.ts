@@ -1,0 +1,133 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { shimArgs, testEnv, type ServerCommand, type ShimOptions } from './launch.js';
+import { assertShimBuilt } from './paths.js';
+
+/**
+ * The shim driven by a raw client: we write lines ourselves and keep every
+ * byte it writes to stdout, untouched, to inspect afterwards.
+ */
+export class RawShim {
+  readonly stdoutChunks: Buffer[] = [];
+  stderr = '';
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly exited: Promise<number | null>;
+  private pending = '';
+  private readonly waiters: { test: (message: unknown) => boolean; resolve: (message: unknown) => void }[] = [];
+  readonly messages: unknown[] = [];
+
+  constructor(server: ServerCommand, options: ShimOptions = {}) {
+    assertShimBuilt();
+    this.child = spawn(process.execPath, shimArgs(server, options), { env: testEnv(), stdio: 'pipe' });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.stdoutChunks.push(chunk);
+      this.parse(chunk.toString('utf8'));
+    });
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8');
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on('close', (code) => {
+        resolve(code);
+      });
+    });
+  }
+
+  send(message: unknown): void {
+    this.sendLine(JSON.stringify(message));
+  }
+
+  sendLine(line: string): void {
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  /** Resolves with the first message (seen or still to come) that passes `test`. */
+  waitFor(description: string, test: (message: unknown) => boolean, timeoutMs = 10_000): Promise<unknown> {
+    const seen = this.messages.find(test);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`Timed out waiting for ${description}. stderr:\n${this.stderr.slice(-3000)}`));
+      }, timeoutMs);
+      this.waiters.push({
+        test,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+    });
+  }
+
+  response(id: number | string): Promise<unknown> {
+    return this.waitFor(`the response to id ${JSON.stringify(id)}`, (m) => (m as { id?: unknown }).id === id && !('method' in (m as object)));
+  }
+
+  /** Closes stdin (the client went away) and waits for the shim to exit. */
+  async end(): Promise<number | null> {
+    this.child.stdin.end();
+    return this.exited;
+  }
+
+  stdoutText(): string {
+    return Buffer.concat(this.stdoutChunks).toString('utf8');
+  }
+
+  private parse(text: string): void {
+    this.pending += text;
+    let newline = this.pending.indexOf('\n');
+    while (newline !== -1) {
+      const line = this.pending.slice(0, newline);
+      this.pending = this.pending.slice(newline + 1);
+      newline = this.pending.indexOf('\n');
+      let message: unknown;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        continue; // judged later by the purity check, which sees the raw bytes
+      }
+      this.messages.push(message);
+      for (const waiter of this.waiters.filter((w) => w.test(message))) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  }
+}
+
+/**
+ * Every byte of `stdout` must belong to a complete line holding one JSON-RPC
+ * message (or a batch of them). Returns the offending lines.
+ */
+export function impureLines(stdout: string): string[] {
+  if (stdout === '') return [];
+  const lines = stdout.endsWith('\n') ? stdout.slice(0, -1).split('\n') : [...stdout.split('\n')];
+  const unterminated = stdout.endsWith('\n') ? [] : [`(unterminated) ${lines.pop() ?? ''}`];
+  return [...lines.filter((line) => !isProtocolLine(line)), ...unterminated];
+}
+
+function isProtocolLine(line: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.endsWith('\r') ? line.slice(0, -1) : line);
+  } catch {
+    return false;
+  }
+  const items = Array.isArray(value) ? value : [value];
+  return items.length > 0 && items.every(isJsonRpcMessage);
+}
+
+function isJsonRpcMessage(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const m = value as Record<string, unknown>;
+  if (m['jsonrpc'] !== '2.0') return false;
+  const isRequestOrNotification = typeof m['method'] === 'string';
+  const isResponse = 'id' in m && ('result' in m || 'error' in m) && !('result' in m && 'error' in m);
+  return isRequestOrNotification !== isResponse;
+}
+
+export const initializeRequest = (id: number) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e-raw-client', version: '1.0.0' } },
+});
