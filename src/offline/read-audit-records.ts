@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { AuditRecord, DecisionRecord } from '../audit/audit-record.js';
+
+/** A record and where it was read. */
+export interface LocatedRecord<T extends AuditRecord = AuditRecord> {
+  readonly file: string;
+  readonly line: number;
+  readonly record: T;
+}
+
+export interface ReadProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+/**
+ * Streams the records of audit logs in order. Lines that are not records are reported through
+ * `onProblem` and skipped: offline reports work on damaged logs too (`audit verify` judges them).
+ * Throws when a file cannot be read.
+ */
+export async function* readAuditRecords(
+  files: readonly string[],
+  onProblem: (problem: ReadProblem) => void = () => undefined,
+): AsyncGenerator<LocatedRecord> {
+  for (const file of files) {
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    let line = 0;
+    for await (const text of lines) {
+      line += 1;
+      if (text.trim() === '') continue;
+      const record = parseRecord(text);
+      if (record === undefined) onProblem({ file, line, reason: 'not an audit record' });
+      else yield { file, line, record };
+    }
+  }
+}
+
+/** Only the decision records, which carry a policy input and a result. */
+export async function* readDecisionRecords(
+  files: readonly string[],
+  onProblem?: (problem: ReadProblem) => void,
+): AsyncGenerator<LocatedRecord<DecisionRecord>> {
+  for await (const located of readAuditRecords(files, onProblem)) {
+    if (located.record.type === 'decision') yield located as LocatedRecord<DecisionRecord>;
+  }
+}
+
+function parseRecord(text: string): AuditRecord | undefined {
+  try {
+    const value = JSON.parse(text) as { type?: unknown } | null;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const known = ['start', 'decision', 'fault', 'end'];
+    return typeof value.type === 'string' && known.includes(value.type)
+      ? (value as AuditRecord)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

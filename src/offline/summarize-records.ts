@@ -1,0 +1,103 @@
+import { describeOperation } from './replay-decisions.js';
+import type { LocatedRecord } from './read-audit-records.js';
+
+export type Counts = Record<string, number>;
+
+export interface SlowEvaluation {
+  readonly eval_us: number;
+  readonly timestamp: string;
+  readonly decision_id: string;
+  readonly principal: string;
+  readonly operation: string;
+  readonly decision: 'allow' | 'deny';
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface Summary {
+  readonly decisions: number;
+  readonly faults: number;
+  readonly sessions: number;
+  readonly by_principal: Counts;
+  readonly by_server: Counts;
+  readonly by_operation: Counts;
+  readonly by_decision: Counts;
+  readonly by_action: Counts;
+  readonly by_fault: Counts;
+  readonly slowest: SlowEvaluation[];
+}
+
+/** Counts by principal, server, operation, decision and action, and the slowest evaluations. */
+export class SummaryBuilder {
+  private readonly summary = {
+    decisions: 0,
+    faults: 0,
+    sessions: 0,
+    by_principal: {} as Counts,
+    by_server: {} as Counts,
+    by_operation: {} as Counts,
+    by_decision: {} as Counts,
+    by_action: {} as Counts,
+    by_fault: {} as Counts,
+    slowest: [] as SlowEvaluation[],
+  };
+
+  constructor(private readonly top: number) {}
+
+  add({ file, line, record }: LocatedRecord): void {
+    const s = this.summary;
+    switch (record.type) {
+      case 'start':
+        s.sessions += 1;
+        return;
+      case 'fault':
+        s.faults += 1;
+        bump(s.by_fault, `${record.direction} ${record.fault}`);
+        bump(s.by_action, record.action);
+        bump(s.by_principal, record.labels.principal);
+        bump(s.by_server, record.labels.server_id);
+        return;
+      case 'end':
+        return;
+      case 'decision': {
+        s.decisions += 1;
+        const decision = record.result?.allow === true ? 'allow' : 'deny';
+        const operation = describeOperation(record);
+        const principal = record.input?.principal.id ?? record.labels.principal;
+        bump(s.by_principal, principal);
+        bump(s.by_server, record.input?.server.id ?? record.labels.server_id);
+        bump(s.by_operation, operation);
+        bump(s.by_decision, decision);
+        bump(s.by_action, record.action);
+        const eval_us = Math.round(record.metrics.timer_rego_query_eval_ns / 100) / 10;
+        this.keepSlowest({
+          eval_us,
+          timestamp: record.timestamp,
+          decision_id: record.decision_id,
+          principal,
+          operation,
+          decision,
+          file,
+          line,
+        });
+      }
+    }
+  }
+
+  build(): Summary {
+    return this.summary;
+  }
+
+  private keepSlowest(entry: SlowEvaluation): void {
+    const slowest = this.summary.slowest;
+    if (slowest.length >= this.top && (slowest[slowest.length - 1]?.eval_us ?? 0) >= entry.eval_us)
+      return;
+    slowest.push(entry);
+    slowest.sort((a, b) => b.eval_us - a.eval_us);
+    if (slowest.length > this.top) slowest.pop();
+  }
+}
+
+function bump(counts: Counts, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
