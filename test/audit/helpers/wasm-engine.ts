@@ -11,11 +11,8 @@ import type { Decision, MaskRule, PolicyEngine } from '../../../src/policy/decis
 export const policiesDir = join(dirname(fileURLToPath(import.meta.url)), '../policies');
 const opa = join(homedir(), '.cache/mcp-opa-shim/opa-v1.22.2/opa');
 
-/**
- * A small but real policy engine for audit tests: the Rego files are compiled by the pinned
- * opa CLI and evaluated by @open-policy-agent/opa-wasm, exactly as the shim does.
- */
-export async function compileEngine(files: readonly string[]): Promise<PolicyEngine> {
+/** Compiles test policies (in test/audit/policies) into an OPA Wasm bundle; returns its path. */
+export function buildBundle(files: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'audit-policy-'));
   const bundle = join(dir, 'bundle.tar.gz');
   const logControls = files.includes('system-log.rego')
@@ -32,6 +29,16 @@ export async function compileEngine(files: readonly string[]): Promise<PolicyEng
     bundle,
     ...paths,
   ]);
+  return bundle;
+}
+
+/**
+ * A small but real policy engine for audit tests: the Rego files are compiled by the pinned
+ * opa CLI and evaluated by @open-policy-agent/opa-wasm, exactly as the shim does.
+ */
+export async function compileEngine(files: readonly string[]): Promise<PolicyEngine> {
+  const bundle = buildBundle(files);
+  const dir = dirname(bundle);
   execFileSync('tar', ['xzf', bundle, '-C', dir, '/policy.wasm'], { stdio: 'ignore' });
   const wasm = readFileSync(join(dir, 'policy.wasm'));
   const policy = await loadPolicy(
