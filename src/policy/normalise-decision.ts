@@ -81,19 +81,20 @@ export function normaliseDecision(resultSet: unknown, entrypoint: string): Decis
   };
 }
 
-/** `system/log/mask` yields a set (an array in JSON) of pointers or `{op, path, value}` patches. */
-export function normaliseMaskRules(resultSet: unknown): readonly MaskRule[] {
-  const single = singleResult(resultSet, 'system/log/mask');
-  if ('error' in single || !Array.isArray(single.value)) return [];
-  return single.value.filter(isMaskRule);
-}
+/** Erases the whole logged input: what masking falls back to when the mask policy misbehaves. */
+export const ERASE_INPUT: readonly MaskRule[] = ['/input'];
 
-function isMaskRule(value: unknown): value is MaskRule {
-  if (typeof value === 'string') return value.startsWith('/');
-  return (
-    isRecord(value) &&
-    (value.op === 'remove' || value.op === 'upsert') &&
-    typeof value.path === 'string'
+/**
+ * `system/log/mask` yields a set (an array in JSON) of pointers or `{op, path, value}` patches.
+ * Undefined means nothing to mask. Rules are passed on as they are (the auditor rejects bad
+ * ones by erasing the input); a result that is not a set erases the input.
+ */
+export function normaliseMaskRules(resultSet: unknown): readonly MaskRule[] {
+  if (Array.isArray(resultSet) && resultSet.length === 0) return [];
+  const single = singleResult(resultSet, 'system/log/mask');
+  if ('error' in single || !Array.isArray(single.value)) return ERASE_INPUT;
+  return single.value.map((rule: unknown) =>
+    typeof rule === 'string' || isRecord(rule) ? (rule as MaskRule) : '',
   );
 }
 

@@ -5,6 +5,7 @@ import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decisio
 import { HOST_BUILTINS } from './host-builtins.js';
 import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
 import {
+  ERASE_INPUT,
   failClosed,
   normaliseDecision,
   normaliseDrop,
@@ -99,7 +100,8 @@ export class WasmEngine implements PolicyEngine {
     if (this.maskId === undefined) return [];
     // As in OPA, the mask policy sees the decision-log event: the policy input is `input.input`.
     const resultSet = this.run({ input }, this.maskId);
-    return resultSet instanceof EvaluationFailure ? [] : normaliseMaskRules(resultSet);
+    // A mask policy that fails must not let the input be logged unmasked.
+    return resultSet instanceof EvaluationFailure ? ERASE_INPUT : normaliseMaskRules(resultSet);
   }
 
   shouldDrop(input: PolicyInput): boolean {

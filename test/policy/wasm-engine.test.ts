@@ -18,6 +18,7 @@ const FIXTURES = [
   'missing-builtin',
   'memory-hog',
   'uses-host-builtins',
+  'failing-mask',
 ];
 const compiled = new Map<string, Uint8Array>();
 
@@ -25,7 +26,13 @@ beforeAll(async () => {
   process.env.PATH = pathWithOpa();
   await Promise.all(
     FIXTURES.map(async (name) =>
-      compiled.set(name, await compileRego(fixturePolicy(name), 'mcp/decision')),
+      compiled.set(
+        name,
+        await compileRego(
+          fixturePolicy(name),
+          name === 'failing-mask' ? 'system/log/drop' : 'mcp/decision',
+        ),
+      ),
     ),
   );
 }, 120_000);
@@ -168,6 +175,17 @@ describe('the default policy log controls', () => {
       engine.shouldDrop(policyInput({ message: { kind: 'request', method: 'ping', id: 1 } })),
     ).toBe(true);
     expect(engine.shouldDrop(policyInput())).toBe(false);
+  });
+
+  it('erases the whole logged input when the mask policy fails', async () => {
+    const wasm = compiled.get('failing-mask') ?? new Uint8Array();
+    const engine = await WasmEngine.create({
+      wasm,
+      data: {},
+      entrypoint: 'system/log/drop',
+      revision: { sha256: 'x', source: 'x' },
+    });
+    expect(engine.maskRules(policyInput({ version_a: '2.0.0' }))).toEqual(['/input']);
   });
 
   it('reports no mask rules for a policy without system/log entrypoints', async () => {
