@@ -70,8 +70,14 @@ function spawned(subprocess: ServerSubprocess, command: string): Promise<void> {
     subprocess.once('error', (error) => {
       reject(new ServerSpawnError(command, error));
     });
-    void subprocess.then((result) => {
-      if (result.failed) reject(new ServerSpawnError(command, result.cause ?? result));
-    });
+    // After a successful spawn these settle nothing: the promise above is already resolved.
+    subprocess.then(
+      (result) => {
+        if (result.failed) reject(new ServerSpawnError(command, result.cause ?? result));
+      },
+      (error: unknown) => {
+        reject(new ServerSpawnError(command, error));
+      },
+    );
   });
 }

@@ -45,8 +45,14 @@ export class FrameWriter {
     return this.#isClosed || this.#destination.writableEnded;
   }
 
-  /** Writes `text` and a newline. False means: `await drain()` before the next write. */
+  /**
+   * Writes `text` and a newline. False means: `await drain()` before the next write.
+   * Throws if `text` holds a newline: that would split one judged message into two frames.
+   */
   write(text: string): boolean {
+    if (text.includes('\n')) {
+      throw new RangeError('A frame must not contain a newline; serialise it with JSON.stringify.');
+    }
     if (this.isClosed) return false;
     return this.#destination.write(text + '\n');
   }

@@ -84,6 +84,14 @@ describe('FrameWriter', () => {
     expect(writer.isClosed).toBe(true);
   });
 
+  it('refuses a frame with an embedded newline, which would split it in two', () => {
+    const { sink, received } = slowSink();
+    const writer = new FrameWriter(sink);
+    expect(() => writer.write('{"a":1}\n{"b":2}')).toThrow('A frame must not contain a newline');
+    expect(writer.write('{"a":"\\n is escaped"}')).toBe(true);
+    expect(received.map(String)).toEqual(['{"a":"\\n is escaped"}\n']);
+  });
+
   it('refuses frames for a destination that has already ended', async () => {
     const { sink } = slowSink();
     sink.end();
