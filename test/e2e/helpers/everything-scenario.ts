@@ -11,9 +11,10 @@ export async function runEverythingScenario(client: ScenarioClient): Promise<Tra
   const t: Transcript = {};
 
   await runSection(client, t, 'handshake', async () => {
+    const ping = await client.ping();
     // server-everything asks for roots 350 ms after `initialized`; let that settle first.
     await client.frames.waitFor('the roots sync log message', (f) => isLogMessage(f, 'Roots updated: 1 root(s)'));
-    return { identity: client.serverIdentity(), ping: await client.ping() };
+    return { identity: client.serverIdentity(), ping };
   });
 
   await runSection(client, t, 'lists', async () => ({

@@ -34,11 +34,16 @@ export class FrameRecorder {
     return this.bySection.get(section) ?? [];
   }
 
-  /** The frames of a section, normalised and sorted: order across messages may legitimately vary. */
-  frameSet(section: string): string[] {
+  /**
+   * The frames of a section, normalised and sorted: order across messages may legitimately vary.
+   * Kept as objects so that a failing comparison diffs field by field.
+   */
+  frameSet(section: string): unknown[] {
     return this.frames(section)
-      .map((frame) => JSON.stringify(normalise(frame)))
-      .sort();
+      .map((frame) => normalise(frame))
+      .map((frame) => ({ key: JSON.stringify(frame), frame }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ frame }) => frame);
   }
 
   /** Resolves when a matching frame arrives (or already has), rejects after `timeoutMs`. */

@@ -4,7 +4,7 @@ import type { ScenarioClient } from './scenario-client.js';
 /** What one section of a scenario produced: its API results, the frames and handled requests. */
 export interface SectionRecord {
   readonly results: unknown;
-  readonly frames: string[] | 'timing-dependent';
+  readonly frames: unknown[] | 'timing-dependent';
   readonly handled: unknown;
 }
 
@@ -33,7 +33,13 @@ export async function runSection(
 ): Promise<unknown> {
   client.frames.section(name);
   const handledBefore = client.handled.length;
-  const results = await body();
+  let results: unknown;
+  try {
+    results = await body();
+  } catch (error) {
+    // Record and go on, so that one broken section does not hide the state of the others.
+    results = { sectionFailed: error instanceof Error ? error.message : String(error) };
+  }
   transcript[name] = {
     results: normalise(results),
     frames: options.framesAreTimingDependent === true ? 'timing-dependent' : client.frames.frameSet(name),
