@@ -1,12 +1,12 @@
 import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
 import type { SessionView } from '../session/session.js';
 import { assembleInput } from './assemble-input.js';
-import { describeRequest } from './describe-operation.js';
+import { describeRequest, type PathSource } from './describe-operation.js';
 import { describeResponse } from './describe-response.js';
 import type { InputContext } from './input-context.js';
-import type { Direction, PolicyInput } from './policy-input.js';
+import type { Direction, PolicyInput, ResolvedPath } from './policy-input.js';
 import { projectArguments } from './project-arguments.js';
-import { resolveArgumentPaths, resolveUriPath } from './resolve-paths.js';
+import { resolveArgumentPaths, resolveSubscriptionPaths, resolveUriPath } from './resolve-paths.js';
 
 export { buildListingInput } from './build-listing-input.js';
 
@@ -26,12 +26,7 @@ export function buildMessageInput(
 ): PolicyInput {
   const described = describeRequest(message.method, message.params, session.catalog);
   const projected = projectArguments(described.argumentsFrom, described.drop);
-  const paths =
-    described.paths === 'arguments'
-      ? resolveArgumentPaths(described.argumentsFrom, context)
-      : described.paths === 'uri'
-        ? resolveUriPath('/uri', message.params?.uri, context)
-        : [];
+  const paths = findPaths(described.paths, described.argumentsFrom, message.params, context);
   return assembleInput(
     { direction, kind: message.kind, method: message.method, id: message.id },
     described.operation,
@@ -59,4 +54,22 @@ export function buildResponseInput(
     session,
     context,
   );
+}
+
+function findPaths(
+  source: PathSource,
+  args: JsonObject | undefined,
+  params: JsonObject | undefined,
+  context: InputContext,
+): ResolvedPath[] {
+  switch (source) {
+    case 'arguments':
+      return resolveArgumentPaths(args, context);
+    case 'uri':
+      return resolveUriPath('/uri', params?.uri, context);
+    case 'subscriptions':
+      return resolveSubscriptionPaths(params, context);
+    case 'none':
+      return [];
+  }
 }

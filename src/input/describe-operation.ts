@@ -4,8 +4,11 @@ import { elicitationDetails, samplingDetails } from './describe-details.js';
 import { isItemList, operationType } from './operation-type.js';
 import type { Operation } from './policy-input.js';
 
-/** Where a message's file paths are: path-like tool/prompt arguments, or a `file://` resource URI. */
-export type PathSource = 'arguments' | 'uri' | 'none';
+/**
+ * Where a message's file paths are: path-like tool/prompt arguments, a `file:`
+ * resource URI, or the `file:` URIs of a modern `subscriptions/listen`.
+ */
+export type PathSource = 'arguments' | 'uri' | 'subscriptions' | 'none';
 
 export interface DescribedRequest {
   readonly operation: Operation;
@@ -42,6 +45,13 @@ export function describeRequest(
         argumentsFrom: params,
         drop: NONE,
         paths: 'uri',
+      };
+    case 'subscriptions/listen':
+      return {
+        operation: { type, name: method, listing: false },
+        argumentsFrom: params,
+        drop: NONE,
+        paths: 'subscriptions',
       };
     case 'completion/complete':
       return { operation: completionOperation(params?.ref), ...plain };

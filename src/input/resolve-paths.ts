@@ -62,6 +62,19 @@ export function resolveUriPath(
   return [resolvePath(pointer, uri, { roots: context.roots, bases: [] })];
 }
 
+/** `subscriptions/listen`: each `file:` URI in `notifications.resourceSubscriptions`. */
+export function resolveSubscriptionPaths(
+  params: JsonObject | undefined,
+  context: InputContext,
+): ResolvedPath[] {
+  if (params === undefined) return [];
+  return collectStrings(params, SUBSCRIPTIONS).flatMap((hit) =>
+    resolveUriPath(hit.pointer, hit.value, context),
+  );
+}
+
+const SUBSCRIPTIONS = ['notifications', 'resourceSubscriptions'] as const;
+
 /**
  * A client's `roots/list` answer: each `/roots/N/uri`. server-filesystem reads a
  * non-URI root as a path relative to its working directory, which is ours.

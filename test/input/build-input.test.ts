@@ -360,6 +360,41 @@ describe('paths in resource URIs', () => {
   });
 });
 
+describe('paths in modern subscriptions', () => {
+  function listen(uris: string[]) {
+    return buildMessageInput(
+      'to_server',
+      {
+        kind: 'request',
+        id: 1,
+        method: 'subscriptions/listen',
+        params: { notifications: { resourceSubscriptions: uris } },
+      },
+      initializedSession(),
+      context,
+    );
+  }
+
+  it('allows subscribing to a file resource inside the root', () => {
+    const uri = pathToFileURL(path.join(root, 'notes.txt')).href;
+    expect(listen([uri, 'test://static/1']).paths).toEqual([
+      {
+        pointer: '/notifications/resourceSubscriptions/0',
+        raw: uri,
+        resolved: path.join(root, 'notes.txt'),
+        within_roots: true,
+        root,
+      },
+    ]);
+  });
+
+  it('flags a subscription to a file resource outside the root', () => {
+    expect(listen(['test://static/1', pathToFileURL(secret).href]).paths).toMatchObject([
+      { pointer: '/notifications/resourceSubscriptions/1', within_roots: false },
+    ]);
+  });
+});
+
 describe('client responses', () => {
   it('resolves every advertised root and flags the ones outside the configured roots', () => {
     const result = {

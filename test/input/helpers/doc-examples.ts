@@ -199,7 +199,12 @@ export function buildDocExamples(): DocExamples {
     ['task', request('to_server', 18, 'tasks/get', { taskId: 'task-42' })],
     [
       'subscription',
-      request('to_server', 19, 'subscriptions/listen', { resources: [fileUri('notes/todo.md')] }),
+      request('to_server', 19, 'subscriptions/listen', {
+        notifications: {
+          resourcesListChanged: true,
+          resourceSubscriptions: [fileUri('notes/todo.md'), 'test://static/1'],
+        },
+      }),
     ],
     [
       'notification',
