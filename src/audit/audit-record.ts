@@ -71,6 +71,8 @@ export interface EndRecord extends ChainFields {
   readonly records: number;
   /** Decisions not written because `system.log.drop` said so. */
   readonly dropped: number;
+  /** Fault records that could not be written (I/O error). */
+  readonly unwritten?: number;
 }
 
 export type AuditRecord = StartRecord | DecisionRecord | FaultRecord | EndRecord;

@@ -32,10 +32,17 @@ export interface FaultEvent {
 }
 
 export interface Auditor {
-  /** Written and handed to the OS before it returns; throws when the record cannot be written. */
+  /**
+   * Written and handed to the OS before it returns. Throws when the record cannot be written
+   * (I/O error, or after `close()`): the caller must then not forward the message.
+   */
   record(event: AuditEvent): void;
+  /**
+   * Never throws, so it is safe in error paths: a fault that cannot be written (or comes after
+   * `close()`) is counted as `unwritten` in the end record instead.
+   */
   fault(event: FaultEvent): void;
-  /** Writes the closing `end` record. Idempotent; recording after it throws. */
+  /** Writes the closing `end` record. Idempotent. */
   close(): void;
 }
 
@@ -80,6 +87,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
   let decisions = decisionLogger();
   let records = 0;
   let dropped = 0;
+  let unwritten = 0;
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -134,17 +142,21 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       records += 1;
     },
     fault(event) {
-      ensureOpen();
+      if (closed) return;
       const detail =
         event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail;
-      logger.fault({ ...chain(), decision_id: randomUUID(), ...event, detail, labels });
-      records += 1;
+      try {
+        logger.fault({ ...chain(), decision_id: randomUUID(), ...event, detail, labels });
+        records += 1;
+      } catch {
+        unwritten += 1;
+      }
     },
     close() {
       if (closed) return;
       closed = true;
       try {
-        logger.end({ ...chain(), records, dropped });
+        logger.end({ ...chain(), records, dropped, ...(unwritten > 0 ? { unwritten } : {}) });
       } finally {
         writer.close();
       }

@@ -278,7 +278,7 @@ describe('createAuditor', () => {
     expect(await verifyAuditLog(file)).toMatchObject({ ok: true, sessions: 2, records: 2 });
   });
 
-  it('refuses a record after close, so nothing is forwarded unrecorded', () => {
+  it('refuses a record after close, so nothing is forwarded unrecorded, but never throws on a fault', () => {
     const auditor = createAuditor({
       file: tempLog(),
       stderr: false,
@@ -294,6 +294,12 @@ describe('createAuditor', () => {
         action: 'forwarded',
       });
     }).toThrow(/closed/);
+    auditor.fault({
+      direction: 'to_client',
+      fault: 'child_exit',
+      detail: 'exit 0',
+      action: 'forwarded',
+    });
   });
 
   it('names the option and the path when the log cannot be opened', () => {
