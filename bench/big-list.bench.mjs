@@ -29,11 +29,12 @@ async function timedList(item) {
 
 export async function run({ quick, auditFile }) {
   const warmup = quick ? 3 : 30;
-  const rounds = quick ? 10 : 300;
+  const block = quick ? 5 : 30;
+  const rounds = quick ? 2 : 10;
   const paths = buildPaths(echoServer(['--tools', String(TOOLS)]), { auditFile: auditFile(name) });
   const results = await withPaths(paths, async (running) => {
-    await interleave(running, warmup, timedList);
-    return interleave(running, rounds, timedList);
+    await interleave(running, 1, timedList, warmup);
+    return interleave(running, rounds, timedList, block);
   });
   const direct = results.direct[0];
   if (direct?.count !== TOOLS)
@@ -50,9 +51,9 @@ export async function run({ quick, auditFile }) {
   return {
     name,
     title,
-    about: `Sequential \`tools/list\` requests answered with ${TOOLS} tools (${Math.round(direct.bytes / 1024)} KiB of JSON), paths taking turns. "Per tool" is the added p50 divided by the number of tools: the filtering cost of one listed item.`,
+    about: `Sequential \`tools/list\` requests answered with ${TOOLS} tools (${Math.round(direct.bytes / 1024)} KiB of JSON), paths taking turns in blocks. "Per tool" is the added p50 divided by the number of tools: the filtering cost of one listed item.`,
     command: `node bench/run.mjs ${name}`,
-    settings: `${warmup} warm-up and ${rounds} measured lists per path.`,
+    settings: `${warmup} warm-up and ${rounds * block} measured lists per path, in ${rounds} blocks of ${block} taking turns.`,
     tables: [
       {
         columns: [

@@ -140,6 +140,7 @@ export async function run({ quick, auditFile, log }) {
     ],
     budgets: [
       checkBudget('rss-flat', flat.shim?.drift),
+      checkBudget('rss-flat-audit', flat['shim-audit']?.drift),
       checkBudget(
         'rss-peak',
         peak.shim === undefined ? undefined : peak.shim.hwm / peak.shim.lineBytes,

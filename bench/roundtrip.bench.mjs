@@ -20,11 +20,12 @@ async function timedEcho(item) {
 
 export async function run({ quick, auditFile }) {
   const warmup = quick ? 50 : 2000;
-  const rounds = quick ? 200 : 10_000;
+  const block = quick ? 50 : 500;
+  const rounds = quick ? 4 : 20;
   const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
   const samples = await withPaths(paths, async (running) => {
-    await interleave(running, warmup, timedEcho);
-    return interleave(running, rounds, timedEcho);
+    await interleave(running, 1, timedEcho, warmup);
+    return interleave(running, rounds, timedEcho, block);
   });
   const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
   const compare = (key) =>
@@ -36,9 +37,9 @@ export async function run({ quick, auditFile }) {
     name,
     title,
     about:
-      'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns request by request, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
+      'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns in blocks, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
     command: `node bench/run.mjs ${name}`,
-    settings: `${warmup} warm-up and ${rounds} measured requests per path, a ${TEXT.length}-character argument.`,
+    settings: `${warmup} warm-up and ${rounds * block} measured requests per path, in ${rounds} blocks of ${block} taking turns; a ${TEXT.length}-character argument.`,
     tables: [
       {
         columns: [
@@ -81,7 +82,7 @@ export async function run({ quick, auditFile }) {
     ],
     notes: [],
     chart: {
-      title: `tools/call round trip, ${rounds} sequential requests per path`,
+      title: `tools/call round trip, ${rounds * block} sequential requests per path`,
       series: paths.map((path) => ({ label: path.label, samples: samples[path.id] })),
     },
   };

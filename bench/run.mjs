@@ -60,6 +60,7 @@ async function main() {
     log: (message) => console.error(`  ${message}`),
   };
   const scenarios = [];
+  const machine = describeMachine();
   try {
     for (const name of options.names) {
       console.error(`bench: ${name}${options.quick ? ' (quick)' : ''}`);
@@ -81,7 +82,8 @@ async function main() {
   const page = renderReport({
     generatedAt: new Date().toISOString(),
     quick: options.quick,
-    machine: describeMachine(),
+    machine,
+    loadAtEnd: describeMachine().load,
     paths: buildPaths(echoServer(), { auditFile: '/tmp/bench/audit.jsonl' }).map((path) => ({
       label: path.label,
       command: describeCommand(path),

@@ -69,6 +69,14 @@ export const BUDGETS = [
     unit: 'percent',
   },
   {
+    id: 'rss-flat-audit',
+    scenario: 'memory',
+    text: 'Shim + audit log RSS flat within 10% across 1,000,000 relayed messages',
+    limit: 0.1,
+    kind: 'max',
+    unit: 'percent',
+  },
+  {
     id: 'rss-peak',
     scenario: 'memory',
     text: 'Shim peak RSS relaying one 50 MB result ≤ 4× the message size',

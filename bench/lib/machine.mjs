@@ -10,5 +10,7 @@ export function describeMachine() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    /** 1-minute load average: other work on the machine shows up in tail latencies. */
+    load: os.loadavg()[0],
   };
 }

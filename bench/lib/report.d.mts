@@ -13,7 +13,15 @@ export interface ScenarioResult {
 export interface Report {
   generatedAt: string;
   quick: boolean;
-  machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    load: number;
+  };
+  loadAtEnd?: number;
   paths: { label: string; command: string }[];
   scenarios: ScenarioResult[];
   analysis?: string;

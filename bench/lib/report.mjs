@@ -82,8 +82,17 @@ export function renderReport(report) {
     '## Machine',
     '',
     markdownTable(
-      ['CPU', 'cores', 'memory', 'OS', 'Node'],
-      [[machine.cpu, machine.cores, `${machine.memoryGiB} GiB`, machine.os, machine.node]],
+      ['CPU', 'cores', 'memory', 'OS', 'Node', 'load average (1 min) at start → end'],
+      [
+        [
+          machine.cpu,
+          machine.cores,
+          `${machine.memoryGiB} GiB`,
+          machine.os,
+          machine.node,
+          `${machine.load.toFixed(2)} → ${(report.loadAtEnd ?? machine.load).toFixed(2)}`,
+        ],
+      ],
     ),
     '',
     '## Commands',

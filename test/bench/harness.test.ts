@@ -137,7 +137,15 @@ describe('renderReport', () => {
   const report: Report = {
     generatedAt: '2026-01-01T00:00:00.000Z',
     quick: false,
-    machine: { cpu: 'Test CPU 9000', cores: 2, memoryGiB: 8, os: 'Linux', node: 'v20.0.0' },
+    machine: {
+      cpu: 'Test CPU 9000',
+      cores: 2,
+      memoryGiB: 8,
+      os: 'Linux',
+      node: 'v20.0.0',
+      load: 0.5,
+    },
+    loadAtEnd: 1.25,
     paths: [{ label: 'plain relay', command: 'node bench/plain-relay.mjs -- node echo.mjs' }],
     scenarios: [
       {
@@ -156,7 +164,7 @@ describe('renderReport', () => {
 
   it('records the machine, the commands, every figure and each budget verdict', () => {
     const page = renderReport(report);
-    expect(page).toContain('| Test CPU 9000 | 2 | 8 GiB | Linux | v20.0.0 |');
+    expect(page).toContain('| Test CPU 9000 | 2 | 8 GiB | Linux | v20.0.0 | 0.50 → 1.25 |');
     expect(page).toContain('`node bench/plain-relay.mjs -- node echo.mjs`');
     expect(page).toContain('## Policy alone');
     expect(page).toContain('| tools/call | 12.0 µs |');
