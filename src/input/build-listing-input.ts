@@ -52,7 +52,7 @@ function listedOperation(listMethod: string, item: JsonObject): Operation {
   const name = typeof rawName === 'string' ? { name: rawName } : {};
   if (listMethod !== 'tools/list') return { type, ...name, listing: true };
   const entry = scratch.observe(item);
-  scratch.reset();
+  scratch.clear();
   return {
     type,
     ...name,

@@ -27,7 +27,6 @@ export function filterListResult(
   const items = result[key];
   if (!Array.isArray(items)) return undefined;
   const isTools = request.method === 'tools/list';
-  if (isTools && request.params?.cursor === undefined) context.session.catalog.reset();
 
   const kept: unknown[] = [];
   for (const item of items as unknown[]) {

@@ -22,13 +22,8 @@ export function catalogRefreshRequest(context: RelayContext, cursor?: string): s
 }
 
 /** Records one page of the shim's own listing; returns the request for the next page, if any. */
-export function absorbCatalogPage(
-  context: RelayContext,
-  result: JsonObject,
-  firstPage: boolean,
-): string | undefined {
+export function absorbCatalogPage(context: RelayContext, result: JsonObject): string | undefined {
   const { catalog } = context.session;
-  if (firstPage) catalog.reset();
   const tools = Array.isArray(result.tools) ? (result.tools as unknown[]) : [];
   for (const tool of tools) {
     if (typeof tool === 'object' && tool !== null) catalog.observe(tool as JsonObject);

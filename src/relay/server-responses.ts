@@ -33,7 +33,7 @@ export function handleServerResponse(
   }
   if (pending.internal === true) {
     if (message.kind === 'error') return {};
-    const next = absorbCatalogPage(context, message.result, pending.params?.cursor === undefined);
+    const next = absorbCatalogPage(context, message.result);
     return next === undefined ? {} : { reply: next };
   }
   if (message.kind === 'error') return { toClient: UNCHANGED };

@@ -16,7 +16,10 @@ const ANNOTATION_KEYS = [
   'openWorldHint',
 ] as const;
 
-/** Tools the server advertised, as the shim saw them in `tools/list` results (before filtering). */
+/**
+ * Every tool the server ever advertised, as the shim saw it in `tools/list` results (before
+ * filtering); a later listing updates an entry's annotations and description digest.
+ */
 export class ToolCatalog {
   private readonly tools = new Map<string, CatalogTool>();
   get(name: string): CatalogTool | undefined {
@@ -38,8 +41,7 @@ export class ToolCatalog {
     return entry;
   }
 
-  /** A first page (no cursor in the request) starts a fresh catalog. */
-  reset(): void {
+  clear(): void {
     this.tools.clear();
   }
 }

@@ -86,8 +86,8 @@ export class ShimProcess {
 
   waitFor(match: (m: Message) => boolean, timeoutMs = 15_000): Promise<Message> {
     for (const line of this.stdoutLines) {
-      const parsed = tryParse(line);
-      if (parsed && !Array.isArray(parsed) && match(parsed)) return Promise.resolve(parsed);
+      const found = messagesOf(line).find(match);
+      if (found) return Promise.resolve(found);
     }
     return new Promise((resolve, reject) => {
       const fail = (why: string) => () => {
@@ -116,15 +116,22 @@ export class ShimProcess {
     return this.exited;
   }
 
+  /** Batch replies are matched element by element. */
   private dispatch(line: string): void {
-    const parsed = tryParse(line);
-    if (!parsed || Array.isArray(parsed)) return;
-    this.waiters = this.waiters.filter((waiter) => {
-      if (!waiter.match(parsed)) return true;
-      waiter.resolve(parsed);
-      return false;
-    });
+    for (const message of messagesOf(line)) {
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.match(message)) return true;
+        waiter.resolve(message);
+        return false;
+      });
+    }
   }
+}
+
+function messagesOf(line: string): Message[] {
+  const parsed = tryParse(line);
+  if (parsed === undefined) return [];
+  return Array.isArray(parsed) ? parsed : [parsed];
 }
 
 function tryParse(line: string): Message | Message[] | undefined {
