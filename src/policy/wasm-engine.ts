@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import type * as OpaWasm from '@open-policy-agent/opa-wasm';
 import type { PolicyInput } from '../input/policy-input.js';
 import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
 import { HOST_BUILTINS } from './host-builtins.js';
@@ -13,13 +12,29 @@ import {
 } from './normalise-decision.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 
+/** The part of the OPA Wasm SDK's LoadedPolicy the engine uses (its own typings need the DOM lib). */
+interface LoadedPolicy {
+  readonly entrypoints: Record<string, number>;
+  evaluate(input: unknown, entrypoint: number): unknown;
+  setData(data: ArrayBuffer): void;
+}
+
+/** A compiled `WebAssembly.Module` (opaque here). */
+type CompiledPolicy = object;
+
+interface OpaWasmSdk {
+  loadPolicySync(
+    module: CompiledPolicy,
+    memory: { initial: number; maximum: number },
+    builtins: Readonly<Record<string, (...args: unknown[]) => unknown>>,
+  ): LoadedPolicy;
+}
+
 // The ESM entry of the SDK exports only the async loader; the CommonJS one also has the sync one.
-const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaWasm;
-// Node has the WebAssembly global; the ES2022 lib only declares its types.
+const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as OpaWasmSdk;
+// Node has the WebAssembly global at run time; the ES2022 lib does not declare it.
 const wasmApi = (
-  globalThis as unknown as {
-    WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> };
-  }
+  globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledPolicy> } }
 ).WebAssembly;
 
 /**
@@ -27,8 +42,6 @@ const wasmApi = (
  * intermediate values) may use: a runaway policy fails closed instead of exhausting the process.
  */
 export const WASM_MEMORY_PAGES = { initial: 5, maximum: 1024 } as const;
-
-type LoadedPolicy = OpaWasm.LoadedPolicy;
 
 export interface WasmEngineOptions {
   readonly wasm: Uint8Array;
@@ -48,14 +61,15 @@ export class WasmEngine implements PolicyEngine {
   private readonly dropId: number | undefined;
 
   private constructor(
-    private readonly module: WebAssembly.Module,
-    private readonly dataJson: Uint8Array,
+    private readonly module: CompiledPolicy,
+    /** The data document as JSON text: the SDK copies it into each new instance's memory. */
+    private readonly dataJson: ArrayBuffer,
     private readonly entrypoint: string,
     revision: PolicyRevision,
   ) {
     this.revision = revision;
     this.policy = this.instantiate();
-    const ids = this.policy.entrypoints as Record<string, number>;
+    const ids = this.policy.entrypoints;
     this.entrypoints = Object.keys(ids).sort();
     const id = ids[entrypoint];
     if (id === undefined) {
@@ -70,7 +84,7 @@ export class WasmEngine implements PolicyEngine {
   }
 
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
-    let module: WebAssembly.Module;
+    let module: CompiledPolicy;
     try {
       module = await wasmApi.compile(options.wasm);
     } catch (thrown) {
@@ -78,7 +92,7 @@ export class WasmEngine implements PolicyEngine {
         `The policy from ${options.revision.source} is not a valid Wasm module: ${thrownText(thrown)}.`,
       );
     }
-    const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {}));
+    const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {})).slice().buffer;
     try {
       return new WasmEngine(module, dataJson, options.entrypoint, options.revision);
     } catch (thrown) {
@@ -131,11 +145,7 @@ export class WasmEngine implements PolicyEngine {
 
   private instantiate(): LoadedPolicy {
     const policy = opaWasm.loadPolicySync(this.module, { ...WASM_MEMORY_PAGES }, HOST_BUILTINS);
-    const data = this.dataJson.buffer.slice(
-      this.dataJson.byteOffset,
-      this.dataJson.byteOffset + this.dataJson.byteLength,
-    );
-    policy.setData(data);
+    policy.setData(this.dataJson);
     return policy;
   }
 }
