@@ -46,3 +46,14 @@ export function recoverId(head: string): string | number | null {
     return null;
   }
 }
+
+/** The top-level id of a frame that is valid JSON (JSON.parse's reading), or null. */
+export function topLevelId(text: string): string | number | null {
+  try {
+    const value = JSON.parse(text) as { id?: unknown } | null;
+    const id = typeof value === 'object' && value !== null ? value.id : undefined;
+    return typeof id === 'string' || typeof id === 'number' ? id : null;
+  } catch {
+    return null;
+  }
+}

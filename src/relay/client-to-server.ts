@@ -1,8 +1,8 @@
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
-import { ErrorCodes, type ClassifiedMessage, type JsonRpcId } from '../messages/json-rpc.js';
-import { parseFrame, recoverId } from '../messages/parse-frame.js';
+import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import { parseFrame, recoverId, topLevelId } from '../messages/parse-frame.js';
 import { denyClientRequest } from './deny-reply.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
@@ -36,7 +36,11 @@ export async function relayClientLine(context: RelayContext, text: string): Prom
     const reply =
       parsed.fault === 'parse_error'
         ? errorReply(null, ErrorCodes.parseError, `Parse error: ${parsed.detail}`)
-        : errorReply(idOf(text), ErrorCodes.invalidRequest, `Invalid Request: ${parsed.detail}`);
+        : errorReply(
+            topLevelId(text),
+            ErrorCodes.invalidRequest,
+            `Invalid Request: ${parsed.detail}`,
+          );
     await context.toClient.send(reply);
     return;
   }
@@ -175,14 +179,4 @@ function isDeniedId(context: RelayContext, requestId: unknown): boolean {
     (typeof requestId === 'string' || typeof requestId === 'number') &&
     context.session.wasDenied(requestId)
   );
-}
-
-/** The id of a frame JSON.parse accepted but we refused (duplicate keys): JSON.parse's reading. */
-function idOf(text: string): JsonRpcId | null {
-  try {
-    const value = JSON.parse(text) as { id?: unknown };
-    return typeof value.id === 'string' || typeof value.id === 'number' ? value.id : null;
-  } catch {
-    return null;
-  }
 }

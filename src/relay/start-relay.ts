@@ -3,7 +3,7 @@ import { FrameWriter } from '../framing/frame-writer.js';
 import { readFrames } from '../framing/line-reader.js';
 import { errorReply } from '../messages/build-replies.js';
 import { ErrorCodes } from '../messages/json-rpc.js';
-import { recoverId } from '../messages/parse-frame.js';
+import { topLevelId } from '../messages/parse-frame.js';
 import { refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
 import type { LineSink, RelayContext } from './relay-context.js';
 import { refuseOversizeServerFrame, relayServerLine } from './server-to-client.js';
@@ -65,7 +65,7 @@ export function startRelay(
           action: 'denied',
         });
         context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
-        const id = frame.kind === 'line' ? recoverId(frame.text.slice(0, 4096)) : null;
+        const id = frame.kind === 'line' ? topLevelId(frame.text) : null;
         await context.toClient.send(
           errorReply(
             id,
@@ -75,7 +75,10 @@ export function startRelay(
         );
       }
     }
-  })();
+  })().catch((error: unknown) => {
+    // A broken client pipe ends the session like EOF does.
+    context.logger.error({ err: error }, 'reading from the client failed');
+  });
 
   const serverClosed = (async () => {
     for await (const frame of readFrames(ends.serverOut, limits)) {
@@ -93,7 +96,9 @@ export function startRelay(
         context.logger.error({ err: error }, 'failed to relay a server frame; dropped it');
       }
     }
-  })();
+  })().catch((error: unknown) => {
+    context.logger.error({ err: error }, 'reading from the server failed');
+  });
 
   return {
     clientClosed,
