@@ -19,11 +19,15 @@ const run = promisify(execFile);
  */
 async function inspect(command: string, args: string[]): Promise<{ tools: { name: string }[] }> {
   const cli = join(inspectorCliDir, 'build/cli.js');
-  const { stdout } = await run(process.execPath, [cli, '--cli', command, ...args, '--method', 'tools/list'], {
-    cwd: join(inspectorCliDir, 'build'),
-    env: testEnv(),
-    timeout: 25_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [cli, '--cli', command, ...args, '--method', 'tools/list'],
+    {
+      cwd: join(inspectorCliDir, 'build'),
+      env: testEnv(),
+      timeout: 25_000,
+    },
+  );
   return JSON.parse(stdout) as { tools: { name: string }[] };
 }
 

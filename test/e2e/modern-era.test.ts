@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { launchSpec, nodeServer, routes } from './helpers/launch.js';
-import { modernExpectations, modernSections, runModernScenario } from './helpers/modern-scenario.js';
+import {
+  modernExpectations,
+  modernSections,
+  runModernScenario,
+} from './helpers/modern-scenario.js';
 import { everythingServer, modernServer } from './helpers/paths.js';
 import { defineRouteComparison } from './helpers/transparency-suite.js';
 import { connectV2 } from './helpers/v2-client.js';
 
 defineRouteComparison({
-  title: 'Modern era: a v2 client and a v2 server on 2026-07-28 work through the shim exactly as direct',
+  title:
+    'Modern era: a v2 client and a v2 server on 2026-07-28 work through the shim exactly as direct',
   server: nodeServer(modernServer),
   connect: (spec) => connectV2(spec, { pin: '2026-07-28' }),
   scenario: runModernScenario,
@@ -20,7 +25,12 @@ describe('Dual-era negotiation through the shim', () => {
       routes.map(async (route) => {
         const client = await connectV2(launchSpec(route, nodeServer(server, ...args)), 'auto');
         try {
-          return { era: client.era(), tools: ((await client.listTools()) as { tools: { name: string }[] }).tools.map((x) => x.name) };
+          return {
+            era: client.era(),
+            tools: ((await client.listTools()) as { tools: { name: string }[] }).tools.map(
+              (x) => x.name,
+            ),
+          };
         } finally {
           await client.close();
         }

@@ -6,26 +6,53 @@ import { impureLines, initializeRequest, RawShim } from './helpers/raw-shim.js';
 
 describe('Stdout purity: the shim writes nothing but complete JSON-RPC lines to stdout', () => {
   it('carries only protocol messages across a busy server-everything session with debug logging on', async () => {
-    const shim = new RawShim(nodeServer(everythingServer, 'stdio'), { extraArgs: ['--log-level', 'debug'] });
+    const shim = new RawShim(nodeServer(everythingServer, 'stdio'), {
+      extraArgs: ['--log-level', 'debug'],
+    });
     try {
       shim.send(initializeRequest(1));
       await shim.response(1);
       shim.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
       shim.send({ jsonrpc: '2.0', id: 2, method: 'logging/setLevel', params: { level: 'debug' } });
       shim.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
-      shim.send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get-tiny-image', arguments: {} } });
-      shim.send({ jsonrpc: '2.0', id: 5, method: 'resources/subscribe', params: { uri: 'demo://resource/static/document/features.md' } });
+      shim.send({
+        jsonrpc: '2.0',
+        id: 4,
+        method: 'tools/call',
+        params: { name: 'get-tiny-image', arguments: {} },
+      });
+      shim.send({
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'resources/subscribe',
+        params: { uri: 'demo://resource/static/document/features.md' },
+      });
       shim.send({
         jsonrpc: '2.0',
         id: 6,
         method: 'tools/call',
-        params: { name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 2 }, _meta: { progressToken: 'p-6' } },
+        params: {
+          name: 'trigger-long-running-operation',
+          arguments: { duration: 0.2, steps: 2 },
+          _meta: { progressToken: 'p-6' },
+        },
       });
-      shim.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { message: 'multi-byte: ✓ ü 😀' } } });
+      shim.send({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { message: 'multi-byte: ✓ ü 😀' } },
+      });
       shim.sendLine('{"jsonrpc":"2.0","id":8,"method":'); // malformed: the shim must answer -32700 on stdout
       for (const id of [2, 3, 4, 5, 6, 7]) await shim.response(id);
-      await shim.waitFor('a parse error answer', (m) => (m as { error?: { code?: unknown } }).error?.code === -32700);
-      await shim.waitFor('a progress notification', (m) => (m as { method?: unknown }).method === 'notifications/progress');
+      await shim.waitFor(
+        'a parse error answer',
+        (m) => (m as { error?: { code?: unknown } }).error?.code === -32700,
+      );
+      await shim.waitFor(
+        'a progress notification',
+        (m) => (m as { method?: unknown }).method === 'notifications/progress',
+      );
     } finally {
       await shim.end();
     }
@@ -41,8 +68,15 @@ describe('Stdout purity: the shim writes nothing but complete JSON-RPC lines to 
         shim.send(initializeRequest(1));
         await shim.response(1);
         shim.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-        shim.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'clean' } } });
-        expect(await shim.response(2)).toMatchObject({ result: { content: [{ type: 'text', text: 'clean' }] } });
+        shim.send({
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { text: 'clean' } },
+        });
+        expect(await shim.response(2)).toMatchObject({
+          result: { content: [{ type: 'text', text: 'clean' }] },
+        });
       } finally {
         await shim.end();
       }

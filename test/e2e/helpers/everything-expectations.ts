@@ -4,7 +4,8 @@ import type { SectionRecord } from './transcript.js';
 /* Checks on the DIRECT run, so that a comparison can never pass on two equally broken transcripts. */
 
 const text = (value: unknown): string => JSON.stringify(value);
-const frameTexts = (d: SectionRecord): string[] => (d.frames === 'timing-dependent' ? [] : d.frames.map((f) => JSON.stringify(f)));
+const frameTexts = (d: SectionRecord): string[] =>
+  d.frames === 'timing-dependent' ? [] : d.frames.map((f) => JSON.stringify(f));
 const names = (list: unknown, key: string): string[] =>
   ((list as Record<string, { name: string }[]>)[key] ?? []).map((item) => item.name);
 
@@ -15,9 +16,20 @@ export const everythingExpectations: Record<string, (direct: SectionRecord) => v
   lists: (d) => {
     const r = d.results as Record<string, unknown>;
     expect(names(r['tools'], 'tools')).toEqual(
-      expect.arrayContaining(['echo', 'get-tiny-image', 'trigger-sampling-request', 'trigger-elicitation-request', 'get-roots-list']),
+      expect.arrayContaining([
+        'echo',
+        'get-tiny-image',
+        'trigger-sampling-request',
+        'trigger-elicitation-request',
+        'get-roots-list',
+      ]),
     );
-    expect(names(r['prompts'], 'prompts')).toEqual(['simple-prompt', 'args-prompt', 'completable-prompt', 'resource-prompt']);
+    expect(names(r['prompts'], 'prompts')).toEqual([
+      'simple-prompt',
+      'args-prompt',
+      'completable-prompt',
+      'resource-prompt',
+    ]);
     expect(names(r['resources'], 'resources').length).toBeGreaterThan(3);
     expect(names(r['resourceTemplates'], 'resourceTemplates')).toHaveLength(2);
   },
@@ -40,11 +52,26 @@ export const everythingExpectations: Record<string, (direct: SectionRecord) => v
   'logging-and-subscriptions': (d) => {
     const frames = frameTexts(d);
     expect(frames.filter((f) => f.includes('notifications/resources/updated'))).toHaveLength(2);
-    expect(frames.some((f) => f.includes('Subscribe Resource request for URI: demo://resource/static/document/startup.md'))).toBe(true);
-    expect(frames.some((f) => f.includes('Subscribe Resource request for URI: demo://resource/static/document/features.md'))).toBe(false);
+    expect(
+      frames.some((f) =>
+        f.includes(
+          'Subscribe Resource request for URI: demo://resource/static/document/startup.md',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      frames.some((f) =>
+        f.includes(
+          'Subscribe Resource request for URI: demo://resource/static/document/features.md',
+        ),
+      ),
+    ).toBe(false);
   },
   progress: (d) => {
-    expect((d.results as { firstProgress: unknown }).firstProgress).toEqual({ progress: 1, total: 3 });
+    expect((d.results as { firstProgress: unknown }).firstProgress).toEqual({
+      progress: 1,
+      total: 3,
+    });
     expect(frameTexts(d).filter((f) => f.includes('notifications/progress'))).toHaveLength(3);
   },
   cancellation: (d) => {
@@ -52,8 +79,11 @@ export const everythingExpectations: Record<string, (direct: SectionRecord) => v
     expect(r.settled).toMatch(/^rejected/);
     // The server saw the cancellation: it sent no response for the cancelled request.
     const frames = frameTexts(d);
-    const token = (JSON.parse(frames.find((f) => f.includes('progressToken'))!) as { params: { progressToken: unknown } }).params
-      .progressToken;
+    const token = (
+      JSON.parse(frames.find((f) => f.includes('progressToken'))!) as {
+        params: { progressToken: unknown };
+      }
+    ).params.progressToken;
     expect(frames.filter((f) => f.includes(`"id":${JSON.stringify(token)},"result"`))).toEqual([]);
   },
   sampling: (d) => {

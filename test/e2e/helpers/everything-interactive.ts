@@ -26,7 +26,9 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
     results['updatesOff'] = await client.callTool('toggle-subscriber-updates', {});
     results['unsubscribeA'] = await client.unsubscribe(docA);
     results['unsubscribeB'] = await client.unsubscribe(docB);
-    await client.frames.waitFor('the unsubscribe log', (f) => isLogMessage(f, `Received Unsubscribe Resource request: ${docB}`));
+    await client.frames.waitFor('the unsubscribe log', (f) =>
+      isLogMessage(f, `Received Unsubscribe Resource request: ${docB}`),
+    );
     return results;
   });
 
@@ -64,12 +66,20 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
     );
     // Give the server time to finish: a response for the cancelled id would arrive by then.
     await sleep(Math.max(0, 1200 + 800 - (Date.now() - started)));
-    return { settled, progress, afterwards: await client.callTool('echo', { message: 'still alive' }) };
+    return {
+      settled,
+      progress,
+      afterwards: await client.callTool('echo', { message: 'still alive' }),
+    };
   });
 
-  await runSection(client, t, 'sampling', () => client.callTool('trigger-sampling-request', { prompt: 'Say hi', maxTokens: 32 }));
+  await runSection(client, t, 'sampling', () =>
+    client.callTool('trigger-sampling-request', { prompt: 'Say hi', maxTokens: 32 }),
+  );
 
-  await runSection(client, t, 'elicitation', () => client.callTool('trigger-elicitation-request', {}));
+  await runSection(client, t, 'elicitation', () =>
+    client.callTool('trigger-elicitation-request', {}),
+  );
 
   await runSection(client, t, 'roots', async () => {
     const before = await client.callTool('get-roots-list', {});
@@ -77,7 +87,9 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
       { uri: 'file:///tmp/e2e-root-a', name: 'Root A' },
       { uri: 'file:///tmp/e2e-root-b', name: 'Root B' },
     ]);
-    await client.frames.waitFor('the roots update log', (f) => isLogMessage(f, 'Roots updated: 2 root(s)'));
+    await client.frames.waitFor('the roots update log', (f) =>
+      isLogMessage(f, 'Roots updated: 2 root(s)'),
+    );
     return { before, after: await client.callTool('get-roots-list', {}) };
   });
 
@@ -89,8 +101,14 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
       t,
       'tasks',
       async () => ({
-        researchWithElicitation: await callToolAsTask('simulate-research-query', { topic: 'python', ambiguous: true }),
-        clientSideTask: await client.callTool('trigger-sampling-request-async', { prompt: 'Async hi', maxTokens: 16 }),
+        researchWithElicitation: await callToolAsTask('simulate-research-query', {
+          topic: 'python',
+          ambiguous: true,
+        }),
+        clientSideTask: await client.callTool('trigger-sampling-request-async', {
+          prompt: 'Async hi',
+          maxTokens: 16,
+        }),
       }),
       { framesAreTimingDependent: true },
     );

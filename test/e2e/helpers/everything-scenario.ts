@@ -13,7 +13,9 @@ export async function runEverythingScenario(client: ScenarioClient): Promise<Tra
   await runSection(client, t, 'handshake', async () => {
     const ping = await client.ping();
     // server-everything asks for roots 350 ms after `initialized`; let that settle first.
-    await client.frames.waitFor('the roots sync log message', (f) => isLogMessage(f, 'Roots updated: 1 root(s)'));
+    await client.frames.waitFor('the roots sync log message', (f) =>
+      isLogMessage(f, 'Roots updated: 1 root(s)'),
+    );
     return { identity: client.serverIdentity(), ping };
   });
 
@@ -29,9 +31,15 @@ export async function runEverythingScenario(client: ScenarioClient): Promise<Tra
     sum: await client.callTool('get-sum', { a: 9007199254740991, b: 0.5 }),
     structured: await client.callTool('get-structured-content', { location: 'Chicago' }),
     image: await client.callTool('get-tiny-image', {}),
-    annotated: await client.callTool('get-annotated-message', { messageType: 'error', includeImage: true }),
+    annotated: await client.callTool('get-annotated-message', {
+      messageType: 'error',
+      includeImage: true,
+    }),
     links: await client.callTool('get-resource-links', { count: 2 }),
-    reference: await client.callTool('get-resource-reference', { resourceType: 'Blob', resourceId: 2 }),
+    reference: await client.callTool('get-resource-reference', {
+      resourceType: 'Blob',
+      resourceId: 2,
+    }),
     env: await client.callTool('get-env', {}),
     invalidArguments: await outcome(client.callTool('get-sum', { a: 'not a number', b: 1 })),
     unknownTool: await outcome(client.callTool('no-such-tool', {})),
@@ -46,7 +54,10 @@ export async function runEverythingScenario(client: ScenarioClient): Promise<Tra
   }));
 
   await runSection(client, t, 'completions', async () => ({
-    department: await client.complete({ ref: { type: 'ref/prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'S' } }),
+    department: await client.complete({
+      ref: { type: 'ref/prompt', name: 'completable-prompt' },
+      argument: { name: 'department', value: 'S' },
+    }),
     nameInContext: await client.complete({
       ref: { type: 'ref/prompt', name: 'completable-prompt' },
       argument: { name: 'name', value: '' },

@@ -16,14 +16,15 @@ export class FrameRecorder {
   /** Wraps the handler the SDK installed on connect; call right after `connect()`. */
   attach(transport: ObservableTransport): void {
     const inner = transport.onmessage;
-    if (inner === undefined) throw new Error('The transport has no onmessage handler yet: attach after connect().');
+    if (inner === undefined)
+      throw new Error('The transport has no onmessage handler yet: attach after connect().');
     const record = (frame: unknown): void => {
       this.record(frame);
     };
-    transport.onmessage = ((message: never, extra?: never) => {
+    transport.onmessage = (message: never, extra?: never) => {
       record(message);
       inner(message, extra);
-    });
+    };
   }
 
   section(name: string): void {
@@ -47,7 +48,11 @@ export class FrameRecorder {
   }
 
   /** Resolves when a matching frame arrives (or already has), rejects after `timeoutMs`. */
-  waitFor(description: string, test: (frame: unknown) => boolean, timeoutMs = 10_000): Promise<void> {
+  waitFor(
+    description: string,
+    test: (frame: unknown) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<void> {
     const seen = [...this.bySection.values()].flat().some(test);
     if (seen) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -78,5 +83,9 @@ export class FrameRecorder {
 /** A `notifications/message` whose data contains `text`. */
 export function isLogMessage(frame: unknown, text: string): boolean {
   const f = frame as { method?: unknown; params?: { data?: unknown } };
-  return f.method === 'notifications/message' && typeof f.params?.data === 'string' && f.params.data.includes(text);
+  return (
+    f.method === 'notifications/message' &&
+    typeof f.params?.data === 'string' &&
+    f.params.data.includes(text)
+  );
 }

@@ -55,8 +55,13 @@ export function shimArgs(server: ServerCommand, options: ShimOptions = {}): stri
 }
 
 /** The command line a client launches for `route`. */
-export function launchSpec(route: Route, server: ServerCommand, options: ShimOptions = {}): LaunchSpec {
-  if (route === 'direct') return { command: server.command, args: [...server.args], env: testEnv() };
+export function launchSpec(
+  route: Route,
+  server: ServerCommand,
+  options: ShimOptions = {},
+): LaunchSpec {
+  if (route === 'direct')
+    return { command: server.command, args: [...server.args], env: testEnv() };
   assertShimBuilt();
   return { command: process.execPath, args: shimArgs(server, options), env: testEnv() };
 }

@@ -6,7 +6,10 @@ import { outcome, runSection, type SectionRecord, type Transcript } from './tran
 export async function runModernScenario(client: ScenarioClient): Promise<Transcript> {
   const t: Transcript = {};
   // `ping` does not exist in 2026-07-28; `server/discover` may be asked again at any time.
-  await runSection(client, t, 'discovery', async () => ({ identity: client.serverIdentity(), discover: await client.discover?.() }));
+  await runSection(client, t, 'discovery', async () => ({
+    identity: client.serverIdentity(),
+    discover: await client.discover?.(),
+  }));
   await runSection(client, t, 'lists', async () => ({
     tools: await client.listTools(),
     prompts: await client.listPrompts(),
@@ -17,8 +20,12 @@ export async function runModernScenario(client: ScenarioClient): Promise<Transcr
     structured: await client.callTool('weather', { city: 'Lisbon' }),
     unknown: await outcome(client.callTool('no-such-tool', {})),
   }));
-  await runSection(client, t, 'input-required-elicitation', () => client.callTool('confirm-delete', { path: '/tmp/e2e-file' }));
-  await runSection(client, t, 'input-required-sampling', () => client.callTool('summarize', { text: 'A long story.' }));
+  await runSection(client, t, 'input-required-elicitation', () =>
+    client.callTool('confirm-delete', { path: '/tmp/e2e-file' }),
+  );
+  await runSection(client, t, 'input-required-sampling', () =>
+    client.callTool('summarize', { text: 'A long story.' }),
+  );
   await runSection(client, t, 'prompts-and-resources', async () => ({
     prompt: await client.getPrompt('greet', { name: 'Grace' }),
     resource: await client.readResource('fixture://readme'),
@@ -28,7 +35,14 @@ export async function runModernScenario(client: ScenarioClient): Promise<Transcr
 
 const text = (value: unknown): string => JSON.stringify(value);
 
-export const modernSections = ['discovery', 'lists', 'tools', 'input-required-elicitation', 'input-required-sampling', 'prompts-and-resources'];
+export const modernSections = [
+  'discovery',
+  'lists',
+  'tools',
+  'input-required-elicitation',
+  'input-required-sampling',
+  'prompts-and-resources',
+];
 
 export const modernExpectations: Record<string, (direct: SectionRecord) => void> = {
   discovery: (d) => {

@@ -9,7 +9,11 @@ const clockTime = /\b\d{1,2}:\d{2}:\d{2}(?:\s?[AP]M)?/g;
 const hexId = /\b[0-9a-f]{32}\b/g;
 
 export function normaliseText(text: string): string {
-  return text.replace(uuid, '<uuid>').replace(isoTime, '<iso-time>').replace(clockTime, '<clock-time>').replace(hexId, '<hex-id>');
+  return text
+    .replace(uuid, '<uuid>')
+    .replace(isoTime, '<iso-time>')
+    .replace(clockTime, '<clock-time>')
+    .replace(hexId, '<hex-id>');
 }
 
 export function normalise(value: unknown): unknown {
@@ -18,7 +22,12 @@ export function normalise(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       // Blobs are base64 of text that embeds a time: compare the decoded, normalised text.
-      Object.entries(value).map(([key, inner]) => [key, key === 'blob' && typeof inner === 'string' ? `base64:${decodeBlob(inner)}` : normalise(inner)]),
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        key === 'blob' && typeof inner === 'string'
+          ? `base64:${decodeBlob(inner)}`
+          : normalise(inner),
+      ]),
     );
   }
   return value;

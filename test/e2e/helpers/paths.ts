@@ -8,7 +8,10 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export const policiesDir = join(repoRoot, 'test/e2e/policies');
 export const allowAllPolicy = join(policiesDir, 'allow-all.rego');
 
-export const everythingServer = join(repoRoot, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+export const everythingServer = join(
+  repoRoot,
+  'node_modules/@modelcontextprotocol/server-everything/dist/index.js',
+);
 export const modernServer = join(repoRoot, 'test/fixtures/modern-server.mjs');
 export const noisyServer = join(repoRoot, 'test/fixtures/noisy-stdout-server.mjs');
 export const inspectorCliDir = join(repoRoot, 'node_modules/@modelcontextprotocol/inspector-cli');

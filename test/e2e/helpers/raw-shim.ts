@@ -1,23 +1,32 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { shimArgs, testEnv, type ServerCommand, type ShimOptions } from './launch.js';
-import { assertShimBuilt } from './paths.js';
+import { launchSpec, type Route, type ServerCommand, type ShimOptions } from './launch.js';
 
 /**
- * The shim driven by a raw client: we write lines ourselves and keep every
- * byte it writes to stdout, untouched, to inspect afterwards.
+ * A server (direct) or the shim in front of it, driven by a raw client: we
+ * write lines ourselves and keep every byte it writes to stdout, untouched.
  */
-export class RawShim {
+export class RawPeer {
   readonly stdoutChunks: Buffer[] = [];
   stderr = '';
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly exited: Promise<number | null>;
   private pending = '';
-  private readonly waiters: { test: (message: unknown) => boolean; resolve: (message: unknown) => void }[] = [];
+  private readonly waiters: {
+    test: (message: unknown) => boolean;
+    resolve: (message: unknown) => void;
+  }[] = [];
   readonly messages: unknown[] = [];
 
-  constructor(server: ServerCommand, options: ShimOptions = {}) {
-    assertShimBuilt();
-    this.child = spawn(process.execPath, shimArgs(server, options), { env: testEnv(), stdio: 'pipe' });
+  constructor(
+    route: Route,
+    server: ServerCommand,
+    options: ShimOptions & { env?: Record<string, string> } = {},
+  ) {
+    const spec = launchSpec(route, server, options);
+    this.child = spawn(spec.command, spec.args, {
+      env: { ...spec.env, ...options.env },
+      stdio: 'pipe',
+    });
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.stdoutChunks.push(chunk);
       this.parse(chunk.toString('utf8'));
@@ -41,12 +50,18 @@ export class RawShim {
   }
 
   /** Resolves with the first message (seen or still to come) that passes `test`. */
-  waitFor(description: string, test: (message: unknown) => boolean, timeoutMs = 10_000): Promise<unknown> {
+  waitFor(
+    description: string,
+    test: (message: unknown) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<unknown> {
     const seen = this.messages.find(test);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`Timed out waiting for ${description}. stderr:\n${this.stderr.slice(-3000)}`));
+        reject(
+          new Error(`Timed out waiting for ${description}. stderr:\n${this.stderr.slice(-3000)}`),
+        );
       }, timeoutMs);
       this.waiters.push({
         test,
@@ -59,13 +74,22 @@ export class RawShim {
   }
 
   response(id: number | string): Promise<unknown> {
-    return this.waitFor(`the response to id ${JSON.stringify(id)}`, (m) => (m as { id?: unknown }).id === id && !('method' in (m as object)));
+    return this.waitFor(
+      `the response to id ${JSON.stringify(id)}`,
+      (m) => (m as { id?: unknown }).id === id && !('method' in (m as object)),
+    );
   }
 
   /** Closes stdin (the client went away) and waits for the shim to exit. */
   async end(): Promise<number | null> {
     this.child.stdin.end();
     return this.exited;
+  }
+
+  /** The complete lines written to stdout, exactly as written. */
+  stdoutLines(): string[] {
+    const text = this.stdoutText();
+    return text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined);
   }
 
   stdoutText(): string {
@@ -121,7 +145,8 @@ function isJsonRpcMessage(value: unknown): boolean {
   const m = value as Record<string, unknown>;
   if (m['jsonrpc'] !== '2.0') return false;
   const isRequestOrNotification = typeof m['method'] === 'string';
-  const isResponse = 'id' in m && ('result' in m || 'error' in m) && !('result' in m && 'error' in m);
+  const isResponse =
+    'id' in m && ('result' in m || 'error' in m) && !('result' in m && 'error' in m);
   return isRequestOrNotification !== isResponse;
 }
 
@@ -129,5 +154,16 @@ export const initializeRequest = (id: number) => ({
   jsonrpc: '2.0',
   id,
   method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e-raw-client', version: '1.0.0' } },
+  params: {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'e2e-raw-client', version: '1.0.0' },
+  },
 });
+
+/** The shim in front of `server`, driven by a raw client. */
+export class RawShim extends RawPeer {
+  constructor(server: ServerCommand, options: ShimOptions = {}) {
+    super('shim', server, options);
+  }
+}

@@ -50,7 +50,8 @@ export interface ScenarioClient {
   unsubscribe(uri: string): Promise<unknown>;
   setLoggingLevel(level: 'debug' | 'info' | 'warning' | 'error'): Promise<unknown>;
   /** Undefined when the SDK has no task runtime (the v2 SDK dropped it). */
-  readonly callToolAsTask: ((name: string, args: Record<string, unknown>) => Promise<TaskRun>) | undefined;
+  readonly callToolAsTask:
+    ((name: string, args: Record<string, unknown>) => Promise<TaskRun>) | undefined;
   stderr(): string;
   close(): Promise<void>;
 }
@@ -65,7 +66,13 @@ export const cannedSampling = {
 
 export const cannedElicitation = {
   action: 'accept',
-  content: { name: 'Ada Lovelace', check: true, email: 'ada@example.com', integer: 7, interpretation: 'programming' },
+  content: {
+    name: 'Ada Lovelace',
+    check: true,
+    email: 'ada@example.com',
+    integer: 7,
+    interpretation: 'programming',
+  },
 } as const;
 
 export const initialRoots: readonly Root[] = [{ uri: 'file:///tmp/e2e-root-a', name: 'Root A' }];

@@ -42,10 +42,12 @@ export async function runSection(
   }
   transcript[name] = {
     results: normalise(results),
-    frames: options.framesAreTimingDependent === true ? 'timing-dependent' : client.frames.frameSet(name),
+    frames:
+      options.framesAreTimingDependent === true ? 'timing-dependent' : client.frames.frameSet(name),
     handled: normalise(client.handled.slice(handledBefore)),
   };
   return results;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everythingExpectations } from './everything-expectations.js';
 import { runEverythingScenario } from './everything-scenario.js';
-import { launchSpec, nodeServer, routes, type LaunchSpec, type Route, type ServerCommand } from './launch.js';
+import {
+  launchSpec,
+  nodeServer,
+  routes,
+  type LaunchSpec,
+  type Route,
+  type ServerCommand,
+} from './launch.js';
 import { everythingServer } from './paths.js';
 import type { ScenarioClient } from './scenario-client.js';
 import type { SectionRecord, Transcript } from './transcript.js';
@@ -47,23 +54,33 @@ export function defineRouteComparison(comparison: RouteComparison): void {
     const runs = new Map<Route, RouteRun>();
 
     beforeAll(async () => {
-      const results = await Promise.all(routes.map(async (route) => [route, await runRoute(comparison, route)] as const));
+      const results = await Promise.all(
+        routes.map(async (route) => [route, await runRoute(comparison, route)] as const),
+      );
       for (const [route, run] of results) runs.set(route, run);
     }, 120_000);
 
-    afterAll(() => { runs.clear(); });
-
-    it.each(sections)('the %s section gives the same results through the shim as direct', (section) => {
-      const direct = runs.get('direct')!;
-      const shim = runs.get('shim')!;
-      expect(direct.failure, 'the direct run itself failed').toBeUndefined();
-      const directSection = direct.transcript[section];
-      expect(directSection, `the direct run has no ${section} section`).toBeDefined();
-      expectations[section]!(directSection!);
-      const shimSection = shim.transcript[section];
-      expect(shimSection, `the shim run stopped before ${section}: ${shim.failure ?? ''}`).toBeDefined();
-      expect(shimSection).toEqual(directSection);
+    afterAll(() => {
+      runs.clear();
     });
+
+    it.each(sections)(
+      'the %s section gives the same results through the shim as direct',
+      (section) => {
+        const direct = runs.get('direct')!;
+        const shim = runs.get('shim')!;
+        expect(direct.failure, 'the direct run itself failed').toBeUndefined();
+        const directSection = direct.transcript[section];
+        expect(directSection, `the direct run has no ${section} section`).toBeDefined();
+        expectations[section]!(directSection!);
+        const shimSection = shim.transcript[section];
+        expect(
+          shimSection,
+          `the shim run stopped before ${section}: ${shim.failure ?? ''}`,
+        ).toBeDefined();
+        expect(shimSection).toEqual(directSection);
+      },
+    );
 
     it('the shim run completes without an error', () => {
       expect(runs.get('shim')!.failure).toBeUndefined();
@@ -72,7 +89,11 @@ export function defineRouteComparison(comparison: RouteComparison): void {
 }
 
 /** The server-everything scenario, compared direct vs shim. */
-export function defineTransparencySuite(title: string, connect: (spec: LaunchSpec) => Promise<ScenarioClient>, sections: string[]): void {
+export function defineTransparencySuite(
+  title: string,
+  connect: (spec: LaunchSpec) => Promise<ScenarioClient>,
+  sections: string[],
+): void {
   defineRouteComparison({
     title,
     server: nodeServer(everythingServer, 'stdio'),

@@ -42,7 +42,10 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     if (request.params.task === undefined || extra.taskStore === undefined) return cannedSampling;
     // Task-augmented: answer with a task now, complete it shortly after.
     const store = extra.taskStore;
-    const task = await store.createTask({ ttl: request.params.task.ttl ?? 60_000, pollInterval: 200 });
+    const task = await store.createTask({
+      ttl: request.params.task.ttl ?? 60_000,
+      pollInterval: 200,
+    });
     setTimeout(() => void store.storeTaskResult(task.taskId, 'completed', cannedSampling), 100);
     return { task };
   });
@@ -63,8 +66,16 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
   frames.attach(transport);
 
   const callToolAsTask = async (name: string, args: Record<string, unknown>): Promise<TaskRun> => {
-    const run: { messageTypes: string[]; statuses: string[]; result: unknown } = { messageTypes: [], statuses: [], result: undefined };
-    const stream = client.experimental.tasks.callToolStream({ name, arguments: args }, CallToolResultSchema, { task: { ttl: 60_000 } });
+    const run: { messageTypes: string[]; statuses: string[]; result: unknown } = {
+      messageTypes: [],
+      statuses: [],
+      result: undefined,
+    };
+    const stream = client.experimental.tasks.callToolStream(
+      { name, arguments: args },
+      CallToolResultSchema,
+      { task: { ttl: 60_000 } },
+    );
     for await (const message of stream) {
       if (run.messageTypes.at(-1) !== message.type) run.messageTypes.push(message.type);
       if (message.type === 'taskStatus' || message.type === 'taskCreated') {

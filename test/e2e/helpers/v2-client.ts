@@ -19,7 +19,10 @@ export type V2Negotiation = 'auto' | { pin: string };
  * `auto` is the dual-era behaviour: probe with `server/discover`, fall back to
  * `initialize`; a pin forces the modern era.
  */
-export async function connectV2(spec: LaunchSpec, mode: V2Negotiation = 'auto'): Promise<ScenarioClient & { era(): unknown }> {
+export async function connectV2(
+  spec: LaunchSpec,
+  mode: V2Negotiation = 'auto',
+): Promise<ScenarioClient & { era(): unknown }> {
   const handled: HandledRequest[] = [];
   let roots: readonly Root[] = initialRoots;
   const client = new Client(
