@@ -83,9 +83,13 @@ export class ChainWriter {
 
   private writeAll(text: string): void {
     if (this.fd === undefined) return;
-    const bytes = Buffer.from(text, 'utf8');
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+    // Writing the string lets Node encode it without an intermediate Buffer; a short write
+    // (rare on a regular file) is finished from a Buffer.
+    const written = writeSync(this.fd, text);
+    const bytes = Buffer.byteLength(text);
+    if (written === bytes) return;
+    const rest = Buffer.from(text, 'utf8');
+    for (let offset = written; offset < bytes; ) offset += writeSync(this.fd, rest, offset);
   }
 }
 
