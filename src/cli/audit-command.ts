@@ -196,8 +196,8 @@ async function replay(argv: readonly string[], env: Env, io: AuditIo): Promise<n
     const json = parsed.extra.has('json');
     io.stdout.write(
       json
-        ? `${JSON.stringify({ policy: engine.revision, ...report }, null, 2)}\n`
-        : renderReplay(report, engine.revision),
+        ? `${JSON.stringify({ policy: engine.revision, data: parsed.policy.dataFiles, ...report }, null, 2)}\n`
+        : renderReplay(report, engine.revision, parsed.policy.dataFiles),
     );
     return report.changed.length > 0 ? EXIT_FINDING : 0;
   } finally {

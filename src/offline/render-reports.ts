@@ -35,7 +35,11 @@ export function renderRoots(report: RootsReport): string {
   return (rows.length > 0 ? table : '') + lines.join('\n') + '\n';
 }
 
-export function renderReplay(report: ReplayReport, revision: PolicyRevision): string {
+export function renderReplay(
+  report: ReplayReport,
+  revision: PolicyRevision,
+  dataFiles: readonly string[] = [],
+): string {
   const rows = report.changed.map((c) => [
     c.change,
     c.principal,
@@ -44,7 +48,8 @@ export function renderReplay(report: ReplayReport, revision: PolicyRevision): st
     `${c.reason}${c.masked_input ? ' (input was masked)' : ''}`,
   ]);
   const toDeny = report.changed.filter((c) => c.change === 'allow→deny').length;
-  const policy = `${revision.source} (sha256 ${revision.sha256.slice(0, 12)})`;
+  const data = dataFiles.length > 0 ? ` with data ${dataFiles.join(', ')}` : '';
+  const policy = `${revision.source} (sha256 ${revision.sha256.slice(0, 12)})${data}`;
   const lines = [
     `Replayed ${report.evaluated} decision(s) against ${policy}: ${report.changed.length} would change ` +
       `(${toDeny} allow→deny, ${report.changed.length - toDeny} deny→allow).`,
