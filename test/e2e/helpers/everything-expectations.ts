@@ -10,6 +10,9 @@ const names = (list: unknown, key: string): string[] =>
   ((list as Record<string, { name: string }[]>)[key] ?? []).map((item) => item.name);
 
 export const everythingExpectations: Record<string, (direct: SectionRecord) => void> = {
+  connect: (d) => {
+    expect(text(d.frames)).toContain('"serverInfo":{"name":"mcp-servers/everything"');
+  },
   handshake: (d) => {
     expect(text(d.results)).toContain('"name":"mcp-servers/everything"');
   },

@@ -1,7 +1,7 @@
 import { isLogMessage } from './frame-recorder.js';
 import { runInteractiveSections } from './everything-interactive.js';
 import type { ScenarioClient } from './scenario-client.js';
-import { outcome, runSection, type Transcript } from './transcript.js';
+import { outcome, recordConnect, runSection, type Transcript } from './transcript.js';
 
 /**
  * Drives every feature of server-everything once and returns the transcript.
@@ -9,6 +9,7 @@ import { outcome, runSection, type Transcript } from './transcript.js';
  */
 export async function runEverythingScenario(client: ScenarioClient): Promise<Transcript> {
   const t: Transcript = {};
+  recordConnect(client, t);
 
   await runSection(client, t, 'handshake', async () => {
     const ping = await client.ping();

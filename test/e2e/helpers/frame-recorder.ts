@@ -13,18 +13,25 @@ export class FrameRecorder {
   private readonly bySection = new Map<string, unknown[]>();
   private readonly waiters: { test: (frame: unknown) => boolean; resolve: () => void }[] = [];
 
-  /** Wraps the handler the SDK installed on connect; call right after `connect()`. */
-  attach(transport: ObservableTransport): void {
-    const inner = transport.onmessage;
-    if (inner === undefined)
-      throw new Error('The transport has no onmessage handler yet: attach after connect().');
-    const record = (frame: unknown): void => {
-      this.record(frame);
+  /**
+   * Records everything the transport delivers from the first frame on (the
+   * handshake included): call before `connect()`, which installs the SDK's
+   * handler through the property this intercepts.
+   */
+  observe(transport: ObservableTransport): void {
+    let inner: ((message: never, extra?: never) => void) | undefined;
+    const wrapper = (message: never, extra?: never): void => {
+      this.record(message);
+      inner?.(message, extra);
     };
-    transport.onmessage = (message: never, extra?: never) => {
-      record(message);
-      inner(message, extra);
-    };
+    Object.defineProperty(transport, 'onmessage', {
+      configurable: true,
+      enumerable: true,
+      get: () => (inner === undefined ? undefined : wrapper),
+      set: (handler: typeof inner) => {
+        inner = handler;
+      },
+    });
   }
 
   section(name: string): void {

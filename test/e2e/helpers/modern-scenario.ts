@@ -1,6 +1,12 @@
 import { expect } from 'vitest';
 import type { ScenarioClient } from './scenario-client.js';
-import { outcome, runSection, type SectionRecord, type Transcript } from './transcript.js';
+import {
+  outcome,
+  recordConnect,
+  runSection,
+  type SectionRecord,
+  type Transcript,
+} from './transcript.js';
 
 /** Drives test/fixtures/modern-server.mjs, including the multi-round-trip (`input_required`) tools. */
 export async function runModernScenario(client: ScenarioClient): Promise<Transcript> {
@@ -35,6 +41,8 @@ export async function runModernScenario(client: ScenarioClient): Promise<Transcr
 
 const text = (value: unknown): string => JSON.stringify(value);
 
+// No `connect` section: the v2 SDK probes `server/discover` on a sibling process, so the
+// session's own transport carries no handshake frames; `discovery` asks again on it.
 export const modernSections = [
   'discovery',
   'lists',

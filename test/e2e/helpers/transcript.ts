@@ -51,3 +51,12 @@ export async function runSection(
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The frames that arrived while connecting (the handshake), as a section of their own. */
+export function recordConnect(client: ScenarioClient, transcript: Transcript): void {
+  transcript['connect'] = {
+    results: null,
+    frames: client.frames.frameSet('connect'),
+    handled: normalise(client.handled),
+  };
+}

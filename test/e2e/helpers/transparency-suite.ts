@@ -105,6 +105,7 @@ export function defineTransparencySuite(
 }
 
 export const legacySections = [
+  'connect',
   'handshake',
   'lists',
   'tools',

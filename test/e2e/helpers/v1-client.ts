@@ -62,8 +62,8 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const frames = new FrameRecorder();
+  frames.observe(transport);
   await client.connect(transport);
-  frames.attach(transport);
 
   const callToolAsTask = async (name: string, args: Record<string, unknown>): Promise<TaskRun> => {
     const run: { messageTypes: string[]; statuses: string[]; result: unknown } = {

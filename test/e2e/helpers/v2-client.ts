@@ -49,8 +49,8 @@ export async function connectV2(
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const frames = new FrameRecorder();
+  frames.observe(transport);
   await client.connect(transport);
-  frames.attach(transport);
 
   return {
     sdk: 'v2',
