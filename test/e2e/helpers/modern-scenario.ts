@@ -1,12 +1,6 @@
 import { expect } from 'vitest';
 import type { ScenarioClient } from './scenario-client.js';
-import {
-  outcome,
-  recordConnect,
-  runSection,
-  type SectionRecord,
-  type Transcript,
-} from './transcript.js';
+import { outcome, runSection, type SectionRecord, type Transcript } from './transcript.js';
 
 /** Drives test/fixtures/modern-server.mjs, including the multi-round-trip (`input_required`) tools. */
 export async function runModernScenario(client: ScenarioClient): Promise<Transcript> {
