@@ -110,12 +110,14 @@ principal_tiers := {data.default_tier} if {
 default principal_tiers := set()
 
 # Server entries (objects) of the principal's tiers whose key matches this server.
-tier_entries contains {"tier": tier, "server": pattern, "rules": rules, "read_only": read_only_entry(tiers[tier], rules)} if {
+tier_entries contains [tier, pattern] if {
 	some tier in principal_tiers
 	some pattern, rules in tiers[tier].servers
 	is_object(rules)
-	glob.match(pattern, no_delimiters, server_id)
+	name_match(pattern, server_id)
 }
+
+entry_rules(entry) := tiers[entry[0]].servers[entry[1]]
 
 default read_only_entry(_, _) := false
 
@@ -128,7 +130,7 @@ server_denied_by_tier if {
 	some tier in principal_tiers
 	some pattern, rules in tiers[tier].servers
 	rules == false
-	glob.match(pattern, no_delimiters, server_id)
+	name_match(pattern, server_id)
 }
 
 principal_permitted if not tiering_enabled
@@ -142,14 +144,14 @@ principal_permitted if {
 # item_allowed_by_tier(kind) for kind in tools/resources/prompts: some entry allows it.
 item_allowed_by_tier(kind) if {
 	some e in tier_entries
-	some pattern in object.get(e.rules, kind, ["*"])
-	glob.match(pattern, name_delimiters(kind), op_name)
+	some pattern in object.get(entry_rules(e), kind, ["*"])
+	item_match(kind, pattern, op_name)
 }
 
 item_denied_by_tier(kind) if {
 	some e in tier_entries
-	some pattern in object.get(e.rules, concat("_", ["deny", kind]), [])
-	glob.match(pattern, name_delimiters(kind), op_name)
+	some pattern in object.get(entry_rules(e), concat("_", ["deny", kind]), [])
+	item_match(kind, pattern, op_name)
 }
 
 # ---------------------------------------------------------------- helpers
@@ -160,9 +162,41 @@ item_denied_by_tier(kind) if {
 no_delimiters := ["\u0001"]
 
 # In resource URIs `/` delimits: `*` stays within a segment, `**` crosses segments.
-name_delimiters("resources") := ["/"]
+uri_delimiters := ["/"]
 
-name_delimiters(kind) := no_delimiters if kind != "resources"
+# name_match(pattern, name): the glob `pattern` matches `name`. glob.match compiles its pattern
+# on every call (several µs in Wasm), so the common shapes — "*", a literal, "prefix*" — are
+# decided with plain string builtins first; the bodies are mutually exclusive.
+name_match("*", _)
+
+name_match(pattern, name) if {
+	pattern != "*"
+	pattern == name
+}
+
+name_match(pattern, name) if {
+	pattern != "*"
+	pattern != name
+	endswith(pattern, "*")
+	prefix := trim_suffix(pattern, "*")
+	not glob_meta(prefix)
+	startswith(name, prefix)
+}
+
+name_match(pattern, name) if {
+	pattern != name
+	glob_meta(trim_suffix(pattern, "*"))
+	glob.match(pattern, no_delimiters, name)
+}
+
+glob_meta(s) if {
+	some c in ["*", "?", "[", "{", "\\"]
+	contains(s, c)
+}
+
+item_match("resources", pattern, name) := glob.match(pattern, uri_delimiters, name)
+
+item_match(kind, pattern, name) := name_match(pattern, name) if kind != "resources"
 
 deny(reason, message, internal) := {"reason": reason, "message": message, "internal": internal}
 
@@ -214,7 +248,7 @@ denials contains deny(
 	not listing
 	not method in discovery_methods
 	some pattern in disabled_methods
-	glob.match(pattern, no_delimiters, method)
+	name_match(pattern, method)
 }
 
 denials contains deny(
@@ -249,7 +283,7 @@ denials contains deny(
 	tiering_enabled
 	targets("tool")
 	some e in tier_entries
-	e.read_only
+	read_only_entry(tiers[e[0]], entry_rules(e))
 	not input.operation.annotations.readOnlyHint == true
 }
 
@@ -267,7 +301,7 @@ denials contains deny(
 tool_in_allow_list if {
 	some key in [principal_id, "*"]
 	some pattern in allowed_tools[key]
-	glob.match(pattern, no_delimiters, op_name)
+	name_match(pattern, op_name)
 }
 
 # Maverics pattern: tool access by scope carried in a principal attribute (space-separated).
@@ -284,13 +318,13 @@ denials contains deny(
 tool_in_scopes if {
 	some scope in split(object.get(input.principal.attributes, scope_attribute, ""), " ")
 	some pattern in object.get(scope_tools, scope, [])
-	glob.match(pattern, no_delimiters, op_name)
+	name_match(pattern, op_name)
 }
 
 # High-risk tools (named, or destructive when approval.destructive) need approval.
 approval_needed if {
 	some pattern in object.get(approval, "tools", [])
-	glob.match(pattern, no_delimiters, op_name)
+	name_match(pattern, op_name)
 }
 
 approval_needed if {
@@ -312,8 +346,8 @@ denials contains deny(
 
 # Argument rules: conditions on a call's arguments (never applied to listings).
 argument_rule_matches(rule) if {
-	glob.match(object.get(rule, "tool", "*"), no_delimiters, op_name)
-	glob.match(object.get(rule, "server", "*"), no_delimiters, server_id)
+	name_match(object.get(rule, "tool", "*"), op_name)
+	name_match(object.get(rule, "server", "*"), server_id)
 	every name, value in object.get(rule, "when", {}) {
 		input.arguments[name] == value
 	}
@@ -419,7 +453,7 @@ sampling_allowed if data.sampling.allow == true
 
 sampling_allowed if {
 	some pattern in data.sampling.servers
-	glob.match(pattern, no_delimiters, server_id)
+	name_match(pattern, server_id)
 }
 
 # Elicitation in form mode must not ask the user for secrets: field names and labels are checked.
@@ -449,6 +483,122 @@ denials contains deny(
 	op_type == "elicitation"
 	input.direction == "to_client"
 	data.elicitation.allow == false
+}
+
+# ---------------------------------------------------------------- data validation
+
+# A mistyped data key must not switch a control off (a string where a list of denials belongs
+# would otherwise match nothing): every decision is denied until the data is fixed.
+denials contains deny(
+	"invalid_data",
+	"Request denied: the policy data is invalid.",
+	concat("; ", sort(data_errors)),
+) if {
+	count(data_errors) > 0
+}
+
+string_list(x) if {
+	is_array(x)
+	every item in x {
+		is_string(item)
+	}
+}
+
+object_of_string_lists(x) if {
+	is_object(x)
+	every _, list in x {
+		string_list(list)
+	}
+}
+
+data_errors contains "data.tiers must be an object" if not is_object(tiers)
+
+data_errors contains "data.trust_tiers must be an object of string lists" if not object_of_string_lists(trust_tiers)
+
+data_errors contains "data.allowed_tools must be an object of string lists" if not object_of_string_lists(allowed_tools)
+
+data_errors contains "data.scope_tools must be an object of string lists" if not object_of_string_lists(scope_tools)
+
+data_errors contains "data.approval must be an object" if not is_object(approval)
+
+data_errors contains "data.argument_rules must be a list of objects" if not list_of_objects(argument_rules)
+
+data_errors contains "data.disabled_methods must be a list of strings" if not string_list(disabled_methods)
+
+data_errors contains "data.roots must be a list of strings" if not string_list(data_roots)
+
+data_errors contains "data.sampling must be an object" if not is_object(sampling_config)
+
+data_errors contains "data.elicitation must be an object" if not is_object(elicitation_config)
+
+list_of_objects(x) if {
+	is_array(x)
+	every item in x {
+		is_object(item)
+	}
+}
+
+default sampling_config := {}
+
+sampling_config := data.sampling
+
+default elicitation_config := {}
+
+elicitation_config := data.elicitation
+
+data_errors contains concat("", ["data.tiers.", tier, " must be an object with a servers object"]) if {
+	some tier, value in tiers
+	not valid_tier(value)
+}
+
+valid_tier(t) if {
+	is_object(t)
+	is_object(object.get(t, "servers", {}))
+}
+
+data_errors contains concat("", ["data.tiers.", tier, ".servers.", pattern, " must be an object or false"]) if {
+	some tier, t in tiers
+	some pattern, entry in object.get(t, "servers", {})
+	not is_object(entry)
+	entry != false
+}
+
+data_errors contains concat("", ["data.tiers.", tier, ".servers.", pattern, ".", key, " must be a list of strings"]) if {
+	some tier, t in tiers
+	some pattern, entry in object.get(t, "servers", {})
+	is_object(entry)
+	some key in ["tools", "deny_tools", "resources", "deny_resources", "prompts", "deny_prompts"]
+	not string_list(object.get(entry, key, []))
+}
+
+data_errors contains concat("", ["data.approval.", key, " must be a list of strings"]) if {
+	is_object(approval)
+	some key in ["tools"]
+	not string_list(object.get(approval, key, []))
+}
+
+data_errors contains concat("", ["data.argument_rules[", format_int(i, 10), "] has a non-list require_any_role or non-object when/when_in"]) if {
+	some i, rule in argument_rules
+	is_object(rule)
+	not valid_argument_rule(rule)
+}
+
+valid_argument_rule(rule) if {
+	string_list(object.get(rule, "require_any_role", []))
+	is_object(object.get(rule, "when", {}))
+	is_object(object.get(rule, "when_in", {}))
+	every _, values in object.get(rule, "when_in", {}) {
+		is_array(values)
+	}
+}
+
+data_errors contains "data.elicitation.secret_field_patterns must be a list of strings" if {
+	not string_list(secret_field_patterns)
+}
+
+data_errors contains "data.sampling.servers must be a list of strings" if {
+	is_object(sampling_config)
+	not string_list(object.get(sampling_config, "servers", []))
 }
 
 # ---------------------------------------------------------------- decision

@@ -27,3 +27,23 @@ test_a_deny_has_both_messages if {
 	d.message != ""
 	d.internal_message != ""
 }
+
+test_mistyped_data_denies_everything if {
+	d := mcp.decision with input as base with data.disabled_methods as "tools/call"
+	denied(d, "invalid_data")
+	contains(d.internal_message, "data.disabled_methods must be a list of strings")
+}
+
+test_mistyped_tier_entry_denies if {
+	denied(mcp.decision, "invalid_data") with input as base
+		with data.tiers as {"dev": {"servers": {"*": {"deny_tools": "rm"}}}}
+		with data.trust_tiers as {"dev": ["alice"]}
+}
+
+test_well_typed_data_is_not_invalid if {
+	allowed(mcp.decision) with input as base
+		with data.tiers as {"dev": {"servers": {"*": {"deny_tools": ["rm"]}}}}
+		with data.trust_tiers as {"dev": ["alice"]}
+		with data.approval as {"tools": ["deploy"]}
+		with data.sampling as {"servers": ["x"]}
+}

@@ -112,3 +112,18 @@ test_lifecycle_cannot_be_disabled if {
 	allowed(mcp.decision) with input as with_patch({"message": {"kind": "request", "method": "initialize", "id": 0}, "operation": {"type": "lifecycle", "name": "initialize", "listing": false}})
 		with data.disabled_methods as ["*"]
 }
+
+test_name_match_agrees_with_glob_match if {
+	cases := [
+		["*", "anything.at/all"], ["echo", "echo"], ["echo", "echoes"], ["get_*", "get_x.y/z"],
+		["get_*", "got_x"], ["*_delete", "file_delete"], ["*_delete", "delete"], ["ge?", "get"],
+		["{a,b}*", "bx"], ["{a,b}*", "cx"], ["[ab]c", "bc"], ["a\\*", "a*"], ["a\\*", "ab"],
+	]
+	every c in cases {
+		matches(c[0], c[1]) == glob.match(c[0], ["\u0001"], c[1])
+	}
+}
+
+default matches(_, _) := false
+
+matches(pattern, name) if mcp.name_match(pattern, name)
