@@ -39,6 +39,8 @@ export interface ScenarioClient {
   /** `server/discover` (2026-07-28); undefined for the v1 SDK. */
   readonly discover: (() => Promise<unknown>) | undefined;
   listTools(): Promise<unknown>;
+  /** One `tools/list` page (v1 only: the v2 SDK aggregates when no cursor is given). */
+  readonly listToolsPage?: (cursor: string | undefined) => Promise<unknown>;
   listPrompts(): Promise<unknown>;
   listResources(): Promise<unknown>;
   listResourceTemplates(): Promise<unknown>;

@@ -103,6 +103,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     ping: () => client.ping(),
     discover: undefined,
     listTools: () => client.listTools(),
+    listToolsPage: (cursor) => client.listTools(cursor === undefined ? {} : { cursor }),
     listPrompts: () => client.listPrompts(),
     listResources: () => client.listResources(),
     listResourceTemplates: () => client.listResourceTemplates(),
