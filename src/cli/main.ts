@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { format } from 'node:util';
 import { runAudit } from './audit-command.js';
 import { runEval } from './eval-command.js';
 import { parseCommandLine } from './parse-command-line.js';
@@ -6,6 +7,19 @@ import { runShim } from './run-shim.js';
 import { UsageError } from './usage-error.js';
 
 const EXIT_USAGE = 2;
+
+/**
+ * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK prints Rego
+ * `print()` output with console.log) are sent to stderr instead.
+ */
+function keepConsoleOffStdout(): void {
+  const toStderr = (...args: unknown[]): void => {
+    process.stderr.write(`${format(...args)}\n`);
+  };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
 
 /** Dispatches a command line; resolves with the exit code. Never writes logs to stdout. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -33,6 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
         stderr: process.stderr,
       });
     case 'run':
+      keepConsoleOffStdout();
       for (const warning of command.warnings)
         process.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
       return runShim(command.config, command.envFileValues, {
