@@ -16,8 +16,11 @@ function keepConsoleOffStdout(): void {
   const toStderr = (...args: unknown[]): void => {
     process.stderr.write(`${format(...args)}\n`);
   };
+  // eslint-disable-next-line no-console -- replacing console, not writing with it
   console.log = toStderr;
+  // eslint-disable-next-line no-console -- as above
   console.info = toStderr;
+  // eslint-disable-next-line no-console -- as above
   console.debug = toStderr;
 }
 
