@@ -26,6 +26,24 @@ export async function runModernScenario(client: ScenarioClient): Promise<Transcr
   await runSection(client, t, 'input-required-sampling', () =>
     client.callTool('summarize', { text: 'A long story.' }),
   );
+  await runSection(client, t, 'subscriptions-listen', async () => {
+    const subscription = await client.listen!({
+      toolsListChanged: true,
+      resourceSubscriptions: ['fixture://readme'],
+    });
+    const added = await client.callTool('add-tool', {});
+    await client.frames.waitFor(
+      'tools/list_changed on the stream',
+      isMethod('notifications/tools/list_changed'),
+    );
+    await client.frames.waitFor(
+      'resources/updated on the stream',
+      isMethod('notifications/resources/updated'),
+    );
+    const tools = await client.listTools();
+    await subscription.close();
+    return { honored: subscription.honoredFilter, added, tools };
+  });
   await runSection(client, t, 'prompts-and-resources', async () => ({
     prompt: await client.getPrompt('greet', { name: 'Grace' }),
     resource: await client.readResource('fixture://readme'),
@@ -34,6 +52,8 @@ export async function runModernScenario(client: ScenarioClient): Promise<Transcr
 }
 
 const text = (value: unknown): string => JSON.stringify(value);
+const isMethod = (method: string) => (frame: unknown) =>
+  (frame as { method?: unknown }).method === method;
 
 // No `connect` section: the v2 SDK probes `server/discover` on a sibling process, so the
 // session's own transport carries no handshake frames; `discovery` asks again on it.
@@ -43,6 +63,7 @@ export const modernSections = [
   'tools',
   'input-required-elicitation',
   'input-required-sampling',
+  'subscriptions-listen',
   'prompts-and-resources',
 ];
 
@@ -67,6 +88,12 @@ export const modernExpectations: Record<string, (direct: SectionRecord) => void>
     expect(text(d.frames)).toContain('input_required');
     expect(text(d.handled)).toContain('sampling/createMessage');
     expect(text(d.results)).toContain('Canned sample from the e2e client.');
+  },
+  'subscriptions-listen': (d) => {
+    expect(text(d.results)).toContain('"resourceSubscriptions":["fixture://readme"]');
+    expect(text(d.results)).toContain('"name":"added-1"');
+    expect(text(d.frames)).toContain('notifications/subscriptions/acknowledged');
+    expect(text(d.frames)).toContain('"uri":"fixture://readme"');
   },
   'prompts-and-resources': (d) => {
     expect(text(d.results)).toContain('Hello, Grace!');

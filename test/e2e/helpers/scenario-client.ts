@@ -51,6 +51,12 @@ export interface ScenarioClient {
   subscribe(uri: string): Promise<unknown>;
   unsubscribe(uri: string): Promise<unknown>;
   setLoggingLevel(level: 'debug' | 'info' | 'warning' | 'error'): Promise<unknown>;
+  /** `subscriptions/listen` (2026-07-28); undefined for the v1 SDK. */
+  readonly listen:
+    | ((
+        filter: Record<string, unknown>,
+      ) => Promise<{ honoredFilter: unknown; close(): Promise<void> }>)
+    | undefined;
   /** Undefined when the SDK has no task runtime (the v2 SDK dropped it). */
   readonly callToolAsTask:
     ((name: string, args: Record<string, unknown>) => Promise<TaskRun>) | undefined;

@@ -102,6 +102,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     },
     ping: () => client.ping(),
     discover: undefined,
+    listen: undefined,
     listTools: () => client.listTools(),
     listToolsPage: (cursor) => client.listTools(cursor === undefined ? {} : { cursor }),
     listPrompts: () => client.listPrompts(),

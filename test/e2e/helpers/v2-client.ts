@@ -72,6 +72,7 @@ export async function connectV2(
     },
     ping: () => client.ping(),
     discover: () => client.discover(),
+    listen: (filter) => client.listen(filter),
     listTools: () => client.listTools(),
     listPrompts: () => client.listPrompts(),
     listResources: () => client.listResources(),
