@@ -7,6 +7,7 @@ import { denyClientRequest } from './deny-reply.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse } from './client-responses.js';
+import { judgeInputResponses } from './input-responses.js';
 
 /**
  * What one client message turns into: `forward` is the judged value (or the original text when
@@ -131,29 +132,8 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
         ),
       };
     }
-    case 'request': {
-      if (message.method === 'initialize') session.observeInitialize(message.params);
-      else session.observeRequestMeta(message.params);
-      const verdict = judge(
-        context,
-        buildMessageInput('to_server', message, session, context.inputContext),
-      );
-      if (!verdict.pass) {
-        session.deniedByShim(message.id);
-        return {
-          forward: false,
-          reply: denyClientRequest(
-            context,
-            message.id,
-            message.method,
-            message.params,
-            verdict.decision,
-          ),
-        };
-      }
-      session.forwardedToServer(message.id, { method: message.method, params: message.params });
-      return PASS;
-    }
+    case 'request':
+      return handleClientRequest(context, message);
     case 'notification': {
       if (
         message.method === 'notifications/cancelled' &&
@@ -172,6 +152,35 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
     case 'error':
       return judgeClientResponse(context, message);
   }
+}
+
+function handleClientRequest(
+  context: RelayContext,
+  message: Extract<ClassifiedMessage, { kind: 'request' }>,
+): Outcome {
+  const { session } = context;
+  const { id, method, params } = message;
+  if (method === 'initialize') session.observeInitialize(params);
+  else session.observeRequestMeta(params);
+  const verdict = judge(
+    context,
+    buildMessageInput('to_server', message, session, context.inputContext),
+  );
+  const answers = verdict.pass ? judgeInputResponses(context, id, params) : undefined;
+  const denial = !verdict.pass
+    ? verdict.decision
+    : answers?.kind === 'deny'
+      ? answers.decision
+      : undefined;
+  if (denial !== undefined) {
+    session.deniedByShim(id);
+    return { forward: false, reply: denyClientRequest(context, id, method, params, denial) };
+  }
+  session.forwardedToServer(id, { method, params });
+  if (answers?.kind === 'rewrite') {
+    return { forward: true, rewritten: { jsonrpc: '2.0', id, method, params: answers.params } };
+  }
+  return PASS;
 }
 
 function isDeniedId(context: RelayContext, requestId: unknown): boolean {

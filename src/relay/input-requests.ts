@@ -31,7 +31,10 @@ export function judgeInputRequests(
       context.inputContext,
     );
     const verdict = judge(context, input);
-    if (verdict.pass) continue;
+    if (verdict.pass) {
+      context.session.embeddedInputRequest(key, request.method);
+      continue;
+    }
     const reason = `${request.method} denied: ${publicReason(verdict.decision)}`;
     const reply =
       pending.method === 'tools/call'

@@ -51,6 +51,8 @@ export class Session implements SessionView {
   private readonly toClient = new Map<string, PendingRequest>();
   /** Client request ids the shim answered itself; their cancellations are dropped. */
   private readonly deniedIds = new Set<string>();
+  /** Modern era: methods of the server's embedded input requests, by key, to judge the answers. */
+  private readonly inputRequests = new Map<string, string>();
 
   /** Legacy handshake: the client's `initialize` request. */
   observeInitialize(params: JsonObject | undefined): void {
@@ -116,6 +118,14 @@ export class Session implements SessionView {
     const pending = this.toClient.get(key);
     this.toClient.delete(key);
     return pending;
+  }
+
+  embeddedInputRequest(key: string, method: string): void {
+    this.inputRequests.set(key, method);
+  }
+
+  inputRequestMethod(key: string): string | undefined {
+    return this.inputRequests.get(key);
   }
 
   deniedByShim(id: JsonRpcId): void {
