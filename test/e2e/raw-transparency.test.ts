@@ -125,4 +125,52 @@ describe('Wire transparency: with an allow-all policy the shim changes no byte i
     expect(direct!.some((line) => line.includes('"id":8,"error"'))).toBe(true);
     expect(shim).toEqual(direct);
   });
+
+  it('a request the client cancelled is never answered, not even when the server then exits', async () => {
+    const lines = [
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '1' },
+        },
+      }),
+      JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: {
+          name: 'trigger-long-running-operation',
+          arguments: { duration: 2, steps: 4 },
+          _meta: { progressToken: 'slow' },
+        },
+      }),
+    ];
+    const [direct, shim] = await Promise.all(
+      routes.map(async (route) => {
+        const peer = new RawPeer(route, nodeServer(everythingServer, 'stdio'));
+        for (const line of lines) peer.sendLine(line);
+        await peer.response(1);
+        await peer.waitFor('the first progress', (m) =>
+          JSON.stringify(m).includes('"progressToken":"slow"'),
+        );
+        peer.send({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: 2, reason: 'e2e' },
+        });
+        peer.send({ jsonrpc: '2.0', id: 3, method: 'ping' });
+        await peer.response(3);
+        // The client goes away while the server still works on the cancelled request.
+        await peer.end();
+        return peer.stdoutLines().filter((line) => /"id":2[,}]/.test(line));
+      }),
+    );
+    expect(direct).toEqual([]);
+    expect(shim).toEqual(direct);
+  });
 });
