@@ -106,5 +106,11 @@ export const everythingExpectations: Record<string, (direct: SectionRecord) => v
     expect(r).toContain('Research Report: python (programming)');
     expect(r).toContain('input_required');
     expect(r).toContain('[COMPLETED] Async sampling completed!');
+    const listAndCancel = (d.results as { listAndCancel: Record<string, unknown> }).listAndCancel;
+    expect(listAndCancel).toMatchObject({
+      cancelled: { status: 'cancelled' },
+      afterwards: { status: 'cancelled' },
+    });
+    expect(text(listAndCancel['listed'])).toContain('"status":"working"');
   },
 };

@@ -93,8 +93,8 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
     return { before, after: await client.callTool('get-roots-list', {}) };
   });
 
-  const callToolAsTask = client.callToolAsTask;
-  if (callToolAsTask !== undefined) {
+  const { callToolAsTask, startListCancelTask } = client;
+  if (callToolAsTask !== undefined && startListCancelTask !== undefined) {
     // Poll counts depend on timing, so the frames of this section are not compared.
     await runSection(
       client,
@@ -109,6 +109,7 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
           prompt: 'Async hi',
           maxTokens: 16,
         }),
+        listAndCancel: await startListCancelTask('simulate-research-query', { topic: 'tides' }),
       }),
       { framesAreTimingDependent: true },
     );

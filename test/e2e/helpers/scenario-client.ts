@@ -60,6 +60,9 @@ export interface ScenarioClient {
   /** Undefined when the SDK has no task runtime (the v2 SDK dropped it). */
   readonly callToolAsTask:
     ((name: string, args: Record<string, unknown>) => Promise<TaskRun>) | undefined;
+  /** Starts a task-augmented tool call, then lists, cancels and re-reads the task (v1 only). */
+  readonly startListCancelTask:
+    ((name: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>) | undefined;
   stderr(): string;
   close(): Promise<void>;
 }

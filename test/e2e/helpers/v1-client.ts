@@ -87,6 +87,23 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     return run;
   };
 
+  const startListCancelTask = async (name: string, args: Record<string, unknown>) => {
+    const tasks = client.experimental.tasks;
+    const stream = tasks.callToolStream({ name, arguments: args }, CallToolResultSchema, {
+      task: { ttl: 60_000 },
+    });
+    const first = await stream.next();
+    await stream.return(undefined); // stop following it: the task is managed by hand below
+    if (first.done === true || first.value.type !== 'taskCreated') {
+      return { unexpectedFirstMessage: first.value };
+    }
+    const taskId = first.value.task.taskId;
+    const listed = await tasks.listTasks();
+    const cancelled = await tasks.cancelTask(taskId);
+    const afterwards = await tasks.getTask(taskId);
+    return { created: first.value.task, listed, cancelled, afterwards };
+  };
+
   return {
     sdk: 'v1',
     frames,
@@ -120,6 +137,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     unsubscribe: (uri) => client.unsubscribeResource({ uri }),
     setLoggingLevel: (level) => client.setLoggingLevel(level),
     callToolAsTask,
+    startListCancelTask,
     stderr: () => stderr,
     close: async () => {
       // The task store's TTL timers would otherwise keep the test process alive.

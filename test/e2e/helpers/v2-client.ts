@@ -94,6 +94,7 @@ export async function connectV2(
     setLoggingLevel: (level) => client.setLoggingLevel(level),
     // The v2 SDK keeps the task wire types but has no task runtime.
     callToolAsTask: undefined,
+    startListCancelTask: undefined,
     stderr: () => stderr,
     close: () => client.close(),
   };
