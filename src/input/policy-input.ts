@@ -62,7 +62,6 @@ export interface RecentOperation {
   readonly type: OperationType;
   readonly name?: string;
   readonly allow: boolean;
-  readonly at: string;
 }
 
 export interface PolicyInput {

@@ -27,7 +27,8 @@ export interface PendingRequest {
   readonly internal?: boolean;
 }
 
-const RECENT_LIMIT = 20;
+/** Kept short: every entry is serialised into every policy evaluation. */
+const RECENT_LIMIT = 10;
 export const META_PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
 export const META_CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 export const META_CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
@@ -139,10 +140,7 @@ export class Session implements SessionView {
   recordOperation(type: OperationType, name: string | undefined, allow: boolean): void {
     const key = name === undefined ? type : `${type}:${name}`;
     this.counts[key] = (this.counts[key] ?? 0) + 1;
-    const entry: RecentOperation =
-      name === undefined
-        ? { type, allow, at: new Date().toISOString() }
-        : { type, name, allow, at: new Date().toISOString() };
+    const entry: RecentOperation = name === undefined ? { type, allow } : { type, name, allow };
     this.recent.push(entry);
     if (this.recent.length > RECENT_LIMIT) this.recent.shift();
   }

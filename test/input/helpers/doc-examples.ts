@@ -57,8 +57,8 @@ function session(): SessionView {
     serverInfo: { name: 'secure-filesystem-server', version: '0.2.0' },
     counts: { 'tool:read_text_file': 2, 'tool:write_file': 1, resource: 1 },
     recent: [
-      { type: 'tool', name: 'read_text_file', allow: true, at: '2026-11-21T09:00:03.120Z' },
-      { type: 'tool', name: 'read_text_file', allow: false, at: '2026-11-21T09:00:04.870Z' },
+      { type: 'tool', name: 'read_text_file', allow: true },
+      { type: 'tool', name: 'read_text_file', allow: false },
     ],
     catalog,
   };
