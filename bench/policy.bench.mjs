@@ -53,13 +53,30 @@ async function opaBench(input, tmpDir, label) {
   if (!existsSync(OPA)) return { error: `opa not found at ${OPA}` };
   const inputFile = join(tmpDir, `policy-input-${label.replace(/\W+/g, '-')}.json`);
   writeFileSync(inputFile, JSON.stringify(input));
-  const { stdout } = await promisify(execFile)(
-    OPA,
-    ['bench', '--data', POLICY_REGO, '--input', inputFile, '--format', 'json', 'data.mcp.decision'],
-    {
-      maxBuffer: 1 << 20,
-    },
-  );
+  let stdout;
+  try {
+    ({ stdout } = await promisify(execFile)(
+      OPA,
+      [
+        'bench',
+        '--data',
+        POLICY_REGO,
+        '--input',
+        inputFile,
+        '--format',
+        'json',
+        'data.mcp.decision',
+      ],
+      {
+        maxBuffer: 1 << 20,
+      },
+    ));
+  } catch (error) {
+    // opa reports errors as JSON on stdout; one failed reference run must not sink the others.
+    const detail =
+      /"message":\s*"([^"]*)"/.exec(error.stdout ?? '')?.[1] ?? error.message.split('\n')[0];
+    return { error: `opa bench failed: ${detail}` };
+  }
   const result = JSON.parse(stdout);
   return {
     median: result.Extra['histogram_timer_rego_query_eval_ns_median'] / 1000,

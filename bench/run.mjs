@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { formatBudgetValue } from './lib/budgets.mjs';
+import { BUDGETS, checkBudget, formatBudgetValue } from './lib/budgets.mjs';
 import { renderLatencyChart } from './lib/latency-chart.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { buildPaths, describeCommand, echoServer, ROOT, shimBuilt } from './lib/paths.mjs';
@@ -49,9 +49,7 @@ async function main() {
       'Expected the built shim at dist/cli/main.js, found none. Run `npm run build` first, or pass `--baselines-only`.',
     );
   }
-  const complete = !options.quick && options.names.length === SCENARIOS.length && shimBuilt();
-  const outDir = complete ? join(ROOT, 'docs') : join(ROOT, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const tmpDir = mkdtempSync(join(tmpdir(), 'mcp-opa-shim-bench-'));
   const context = {
     quick: options.quick,
@@ -66,17 +64,33 @@ async function main() {
       console.error(`bench: ${name}${options.quick ? ' (quick)' : ''}`);
       const started = performance.now();
       const scenario = await import(`./${name}.bench.mjs`);
-      const result = await scenario.run(context);
-      if (result.chart) {
-        const file = join(outDir, 'benchmark-latency.svg');
-        writeFileSync(file, renderLatencyChart(result.chart.series, { title: result.chart.title }));
-        result.chartFile = relative(outDir, file);
+      let result;
+      try {
+        result = await scenario.run(context);
+      } catch (error) {
+        // Record the failure and go on: one broken scenario must not hide the others' figures.
+        process.exitCode = 1;
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(`  FAILED: ${message}`);
+        result = failedScenario(scenario, message);
       }
       scenarios.push(result);
       console.error(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
+  }
+  // Only a full, successful run of every scenario replaces the committed page.
+  const complete =
+    !options.quick &&
+    options.names.length === SCENARIOS.length &&
+    shimBuilt() &&
+    process.exitCode !== 1;
+  const outDir = complete ? join(ROOT, 'docs') : join(ROOT, 'bench', 'results');
+  for (const result of scenarios.filter((scenario) => scenario.chart)) {
+    const file = join(outDir, 'benchmark-latency.svg');
+    writeFileSync(file, renderLatencyChart(result.chart.series, { title: result.chart.title }));
+    result.chartFile = relative(outDir, file);
   }
   const analysisFile = join(ROOT, 'bench', 'analysis.md');
   const page = renderReport({
@@ -107,6 +121,21 @@ async function main() {
   console.log(`Report: ${relative(ROOT, join(outDir, 'benchmarks.md'))}`);
   if (options.strict && !options.quick && checks.some((check) => check.pass === false))
     process.exitCode = 1;
+}
+
+function failedScenario(scenario, message) {
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    about: 'This scenario failed; its figures are missing.',
+    command: `node bench/run.mjs ${scenario.name}`,
+    settings: '',
+    tables: [],
+    budgets: BUDGETS.filter((budget) => budget.scenario === scenario.name).map((budget) =>
+      checkBudget(budget.id, undefined, 'the scenario failed'),
+    ),
+    notes: [`FAILED: ${message.replaceAll('\n', ' ')}`],
+  };
 }
 
 function withoutSamples(scenario) {

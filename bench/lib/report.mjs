@@ -101,6 +101,7 @@ export function renderReport(report) {
     'npm run bench          # build, then every scenario; rewrites this page and docs/benchmark-latency.svg',
     'npm run bench:quick    # build, then a few iterations of each scenario (CI); writes bench/results/ only',
     'node bench/run.mjs roundtrip   # one scenario; writes bench/results/ only',
+    'node bench/profile.mjs calls   # the shim under --cpu-prof (also: list, notifications, --audit)',
     '```',
     '',
     'The paths compared (the server is `bench/fixtures/echo-server.mjs`, a minimal echo server):',
