@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
+import { readLines, runCli, tempDir, type CliRun } from './helpers/audit-files.js';
+
+/**
+ * `audit verify` on a real log written by the shim (two sessions, allowed and denied calls),
+ * then on tampered copies: each kind of tampering exits 1 and names the first bad line.
+ */
+
+const DENY_FORBIDDEN = join(REPO, 'test/audit-e2e/fixtures/mask-bundle/decision.rego');
+const work = tempDir('audit-e2e-verify-');
+const original = join(work, 'audit.jsonl');
+let lines: string[];
+
+async function session(principal: string, texts: readonly string[]): Promise<void> {
+  const shim = new ShimProcess([
+    '--policy',
+    DENY_FORBIDDEN,
+    '--principal',
+    principal,
+    '--audit-log',
+    original,
+    '--log-level',
+    'silent',
+    '--',
+    process.execPath,
+    join(FIXTURES, 'echo-server.mjs'),
+  ]);
+  await shim.initialize();
+  for (const text of texts) await shim.request('tools/call', { name: 'echo', arguments: { text } });
+  expect((await shim.close()).code).toBe(0);
+}
+
+beforeAll(async () => {
+  await session('alice', ['one', 'forbidden', 'two']);
+  await session('bob', ['three', 'forbidden']);
+  lines = readLines(original);
+}, 60_000);
+
+/** Writes `edited` as a copy of the log and verifies it. */
+function verifyCopy(name: string, edited: readonly string[]): CliRun & { file: string } {
+  const file = join(work, `${name}.jsonl`);
+  writeFileSync(file, edited.map((line) => `${line}\n`).join(''));
+  return { ...runCli(['audit', 'verify', file]), file };
+}
+
+/** 1-based number of the first line matching `predicate`. */
+function lineNumberOf(predicate: (record: Record<string, unknown>) => boolean): number {
+  const index = lines.findIndex((line) => predicate(JSON.parse(line) as Record<string, unknown>));
+  expect(index).toBeGreaterThan(0);
+  return index + 1;
+}
+
+const deniedLine = () => lineNumberOf((r) => r['action'] === 'denied');
+const expectBadLine = (run: CliRun & { file: string }, line: number, why?: RegExp) => {
+  expect(run.status).toBe(1);
+  const output = `${run.stdout}${run.stderr}`;
+  expect(output).toContain(`${run.file}:${line}: `);
+  if (why) expect(output).toMatch(why);
+};
+
+describe('audit verify on a real two-session log', () => {
+  it('passes the log as written, and prints the sha256 of its last line', () => {
+    const copy = join(work, 'copy.jsonl');
+    copyFileSync(original, copy);
+    const run = runCli(['audit', 'verify', copy]);
+    expect(run.status).toBe(0);
+    const head = createHash('sha256')
+      .update(lines.at(-1) ?? '')
+      .digest('hex');
+    expect(run.stdout).toContain(`${copy}: ok, ${lines.length} lines`);
+    expect(run.stdout).toContain('in 2 session(s)');
+    expect(run.stdout).toContain(head);
+  });
+
+  it('reports a modified field at the next line (a denial flipped to allow)', () => {
+    const at = deniedLine();
+    const edited = [...lines];
+    edited[at - 1] = lines[at - 1]!.replace('"allow":false', '"allow":true');
+    expect(edited[at - 1]).not.toBe(lines[at - 1]);
+    expectBadLine(verifyCopy('modified', edited), at + 1, /prev_hash does not match/);
+  });
+
+  it('reports a deleted line where the chain breaks', () => {
+    const at = deniedLine();
+    const edited = lines.filter((_, i) => i !== at - 1);
+    expectBadLine(verifyCopy('deleted', edited), at);
+  });
+
+  it('reports two swapped lines at the first of them', () => {
+    const at = deniedLine();
+    const edited = [...lines];
+    [edited[at - 1], edited[at]] = [lines[at]!, lines[at - 1]!];
+    expectBadLine(verifyCopy('swapped', edited), at);
+  });
+
+  it('reports an inserted copy of a line at the insertion', () => {
+    const at = deniedLine();
+    const edited = [...lines.slice(0, at), lines[at - 1]!, ...lines.slice(at)];
+    expectBadLine(verifyCopy('inserted-copy', edited), at + 1);
+  });
+
+  it('reports a forged line that chains onto its predecessor at the line after it', () => {
+    const at = deniedLine();
+    const previous = JSON.parse(lines[at - 1]!) as Record<string, unknown>;
+    const forged = JSON.stringify({
+      ...previous,
+      seq: (previous['seq'] as number) + 1,
+      prev_hash: createHash('sha256')
+        .update(lines[at - 1]!)
+        .digest('hex'),
+      decision_id: '00000000-0000-4000-8000-000000000000',
+    });
+    const edited = [...lines.slice(0, at), forged, ...lines.slice(at)];
+    expectBadLine(verifyCopy('inserted-forged', edited), at + 2, /prev_hash does not match/);
+  });
+
+  it('reports a dropped end record as a missing end', () => {
+    const edited = lines.slice(0, -1);
+    expectBadLine(verifyCopy('no-end', edited), lines.length, /missing end record/);
+  });
+
+  it('reports a dropped end record of the first session where the second one starts', () => {
+    const firstEnd = lineNumberOf((r) => r['type'] === 'end');
+    const edited = lines.filter((_, i) => i !== firstEnd - 1);
+    expect(firstEnd).toBeLessThan(lines.length);
+    expectBadLine(verifyCopy('no-first-end', edited), firstEnd);
+  });
+
+  it('reports a log whose first lines were cut at line 1', () => {
+    expectBadLine(verifyCopy('no-head', lines.slice(1)), 1, /start the chain/);
+  });
+
+  it('reports a torn last line', () => {
+    const file = join(work, 'torn.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n${lines[1]!.slice(0, 40)}`);
+    const run = runCli(['audit', 'verify', file]);
+    expect(run.status).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).toContain(`${file}:${lines.length + 1}: `);
+  });
+
+  it('cannot see an edit of the last line, but the head hash it prints changes', () => {
+    const edited = [...lines];
+    edited[lines.length - 1] = lines
+      .at(-1)!
+      .replace(/"timestamp":"[^"]+"/, '"timestamp":"2000-01-01T00:00:00.000Z"');
+    const run = verifyCopy('edited-end', edited);
+    expect(run.status).toBe(0);
+    const head = createHash('sha256').update(lines.at(-1)!).digest('hex');
+    expect(run.stdout).not.toContain(head);
+  });
+});
