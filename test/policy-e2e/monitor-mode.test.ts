@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+
+const DATA = { allowed_tools: { watcher: ['get_issue'] } };
+
+const shims: PolicyShim[] = [];
+
+function jiraShim(...modeArgs: string[]): PolicyShim {
+  const shim = new PolicyShim({
+    data: DATA,
+    args: ['--principal', 'watcher', '--server-id', 'jira', ...modeArgs],
+    server: nodeCommand(CATALOG_SERVER, 'jira'),
+  });
+  shims.push(shim);
+  return shim;
+}
+
+function callRecords(shim: PolicyShim): [string | undefined, string, boolean | undefined][] {
+  return shim
+    .auditDecisions()
+    .filter((r) => r.input?.message.method === 'tools/call')
+    .map((r) => [r.input?.operation.name, r.action, r.result?.allow]);
+}
+
+afterEach(async () => {
+  await Promise.all(shims.splice(0).map((shim) => shim.close()));
+});
+
+describe('--mode monitor: decisions are recorded but never block', () => {
+  it('forwards a call the policy denies and audits it as `monitored`', async () => {
+    const shim = jiraShim('--mode', 'monitor');
+    await shim.initialize();
+    // Nothing is hidden either: the list is what the server sent.
+    expect(await shim.listToolNames()).toEqual([
+      'search_issues',
+      'get_issue',
+      'create_issue',
+      'delete_issue',
+    ]);
+    const outcome = toolOutcome(await shim.callTool('create_issue', { summary: 'x' }));
+    expect(outcome).toMatchObject({ isError: false });
+    expect(JSON.parse((outcome as { text: string }).text)).toMatchObject({ tool: 'create_issue' });
+    expect(toolOutcome(await shim.callTool('get_issue'))).toMatchObject({ isError: false });
+    expect(callRecords(shim)).toEqual([
+      ['create_issue', 'monitored', false],
+      ['get_issue', 'forwarded', true],
+    ]);
+    const hidden = shim
+      .auditDecisions()
+      .filter((r) => r.input?.operation.listing === true)
+      .map((r) => [r.input?.operation.name, r.action]);
+    expect(hidden).toEqual([
+      ['search_issues', 'monitored'],
+      ['create_issue', 'monitored'],
+      ['delete_issue', 'monitored'],
+    ]);
+  });
+
+  it('blocks the same call in the default enforce mode', async () => {
+    const shim = jiraShim();
+    await shim.initialize();
+    expect(await shim.listToolNames()).toEqual(['get_issue']);
+    expect(toolOutcome(await shim.callTool('create_issue', { summary: 'x' }))).toEqual({
+      error: { code: -32602, message: 'Unknown tool: create_issue' },
+    });
+    expect(callRecords(shim)).toEqual([['create_issue', 'denied', false]]);
+  });
+});
