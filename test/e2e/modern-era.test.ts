@@ -7,6 +7,7 @@ import {
 } from './helpers/modern-scenario.js';
 import { everythingServer, modernServer } from './helpers/paths.js';
 import { defineRouteComparison } from './helpers/transparency-suite.js';
+import { connectV1 } from './helpers/v1-client.js';
 import { connectV2 } from './helpers/v2-client.js';
 
 defineRouteComparison({
@@ -47,6 +48,23 @@ describe('Dual-era negotiation through the shim', () => {
   it('a dual-era v2 client probing the modern fixture settles on 2026-07-28', async () => {
     const [direct, shim] = await negotiate(modernServer, []);
     expect(direct).toMatchObject({ era: { era: 'modern', version: '2026-07-28' } });
+    expect(shim).toEqual(direct);
+  });
+
+  it("a legacy v1 client gets the modern server's legacy face, input_required turned into elicitation", async () => {
+    const [direct, shim] = await Promise.all(
+      routes.map(async (route) => {
+        const client = await connectV1(launchSpec(route, nodeServer(modernServer)));
+        try {
+          const result = await client.callTool('confirm-delete', { path: '/tmp/legacy' });
+          return { identity: client.serverIdentity(), result, handled: client.handled };
+        } finally {
+          await client.close();
+        }
+      }),
+    );
+    expect(JSON.stringify(direct)).toContain('confirm=true');
+    expect(JSON.stringify(direct)).toContain('elicitation/create');
     expect(shim).toEqual(direct);
   });
 });

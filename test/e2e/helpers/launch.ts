@@ -29,7 +29,8 @@ export function nodeServer(script: string, ...args: string[]): ServerCommand {
 
 /**
  * One environment for both routes, so that anything the server can observe
- * about its environment (server-everything's `get-env`) must match too.
+ * about its environment (server-everything's `get-env`) must match too. No
+ * variable here has a secret-looking name, which the shim would scrub.
  */
 export function testEnv(): Record<string, string> {
   const env: Record<string, string> = {};
