@@ -173,4 +173,33 @@ describe('Wire transparency: with an allow-all policy the shim changes no byte i
     expect(direct).toEqual([]);
     expect(shim).toEqual(direct);
   });
+
+  it('the client only ever receives responses to ids it sent, even when the server dies', async () => {
+    const server = nodeServer(join(repoRoot, 'test/e2e/helpers/list-changed-then-exit-server.mjs'));
+    const [direct, shim] = await Promise.all(
+      routes.map(async (route) => {
+        const peer = new RawPeer(route, server);
+        peer.send({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-11-25',
+            capabilities: {},
+            clientInfo: { name: 'raw', version: '1' },
+          },
+        });
+        await peer.response(1);
+        peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+        await peer.waitFor('list_changed', (m) => JSON.stringify(m).includes('list_changed'));
+        // The server exits by itself; stdin stays open, as a client's would.
+        await peer.exit();
+        return peer.messages
+          .filter((m) => typeof m === 'object' && m !== null && 'id' in m && !('method' in m))
+          .map((m) => (m as { id: unknown }).id);
+      }),
+    );
+    expect(direct).toEqual([1]);
+    expect(shim).toEqual(direct);
+  });
 });

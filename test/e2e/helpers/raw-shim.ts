@@ -92,6 +92,11 @@ export class RawPeer {
     return text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined);
   }
 
+  /** Waits for the process to exit on its own (stdin left open). */
+  async exit(): Promise<number | null> {
+    return this.exited;
+  }
+
   stdoutText(): string {
     return Buffer.concat(this.stdoutChunks).toString('utf8');
   }
