@@ -2,7 +2,8 @@
  * The spellings under which a secret value can appear in JSON text. Servers serialise with
  * different libraries: JSON.stringify escapes quotes, backslashes and control characters;
  * Python's json.dumps (ensure_ascii) also escapes every non-ASCII character; some encoders
- * escape `/`. We scrub each spelling that differs from the raw value.
+ * escape `/`. Tool results often carry JSON as text, so a value can also be escaped twice.
+ * We scrub each spelling that differs from the raw value.
  */
 export function secretForms(value: string): string[] {
   const forms = new Set<string>([value]);
@@ -10,6 +11,7 @@ export function secretForms(value: string): string[] {
   forms.add(escaped);
   forms.add(escaped.replace(/[\u0080-\uffff]/g, asciiEscape));
   if (escaped.includes('/')) forms.add(escaped.replaceAll('/', '\\/'));
+  forms.add(JSON.stringify(escaped).slice(1, -1));
   return [...forms];
 }
 

@@ -83,6 +83,18 @@ describe('SecretSet.scrub', () => {
     expect(JSON.parse(out)).toEqual({ text: 'the password is [redacted:DB_PASSWORD]' });
   });
 
+  it('replaces a secret escaped twice, as in JSON carried as text inside a JSON message', () => {
+    const secret = 'pa"ss\\word-42';
+    const set = collect({ DB_PASSWORD: secret });
+    const line = JSON.stringify({
+      content: [{ type: 'text', text: JSON.stringify({ DB_PASSWORD: secret }) }],
+    });
+    const out = set.scrub(line);
+    expect(JSON.parse(JSON.parse(out).content[0].text)).toEqual({
+      DB_PASSWORD: '[redacted:DB_PASSWORD]',
+    });
+  });
+
   it('replaces the ASCII-escaped form that Python json.dumps writes for non-ASCII secrets', () => {
     const set = collect({ SECRET_PHRASE: 'größer-geheimnis' });
     const pythonStyle = '{"text": "gr\\u00f6\\u00dfer-geheimnis"}';
