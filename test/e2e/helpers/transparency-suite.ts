@@ -21,10 +21,13 @@ export interface RouteComparison {
   /** Checks on the direct run, so that two equally broken runs cannot compare equal. */
   readonly expectations: Record<string, (direct: SectionRecord) => void>;
   readonly sections: readonly string[];
+  /** A line the server always writes to its stderr. */
+  readonly serverStderr?: string;
 }
 
 interface RouteRun {
   transcript: Transcript;
+  stderr: string;
   failure?: string;
 }
 
@@ -34,10 +37,11 @@ async function runRoute(comparison: RouteComparison, route: Route): Promise<Rout
   try {
     client = await comparison.connect(launchSpec(route, comparison.server));
     Object.assign(transcript, await comparison.scenario(client));
-    return { transcript };
+    return { transcript, stderr: client.stderr() };
   } catch (error) {
-    const stderr = client?.stderr().slice(-4000) ?? '';
-    return { transcript, failure: `${String(error)}\n--- stderr (${route}) ---\n${stderr}` };
+    const stderr = client?.stderr() ?? '';
+    const failure = `${String(error)}\n--- stderr (${route}) ---\n${stderr.slice(-4000)}`;
+    return { transcript, stderr, failure };
   } finally {
     await client?.close();
   }
@@ -85,6 +89,14 @@ export function defineRouteComparison(comparison: RouteComparison): void {
     it('the shim run completes without an error', () => {
       expect(runs.get('shim')!.failure).toBeUndefined();
     });
+
+    if (comparison.serverStderr !== undefined) {
+      const line = comparison.serverStderr;
+      it('what the server writes to stderr reaches stderr through the shim too', () => {
+        expect(runs.get('direct')!.stderr).toContain(line);
+        expect(runs.get('shim')!.stderr).toContain(line);
+      });
+    }
   });
 }
 
@@ -101,6 +113,7 @@ export function defineTransparencySuite(
     scenario: runEverythingScenario,
     expectations: everythingExpectations,
     sections,
+    serverStderr: 'Starting default (STDIO) server...',
   });
 }
 
