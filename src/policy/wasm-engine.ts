@@ -66,6 +66,7 @@ export class WasmEngine implements PolicyEngine {
     private readonly dataJson: ArrayBuffer,
     private readonly entrypoint: string,
     revision: PolicyRevision,
+    logRulesInert: boolean,
   ) {
     this.revision = revision;
     this.policy = this.instantiate();
@@ -79,8 +80,9 @@ export class WasmEngine implements PolicyEngine {
       );
     }
     this.entrypointId = id;
-    this.maskId = ids[MASK_ENTRYPOINT];
-    this.dropId = ids[DROP_ENTRYPOINT];
+    // Two extra evaluations per audit record are skipped when they cannot change anything.
+    this.maskId = logRulesInert ? undefined : ids[MASK_ENTRYPOINT];
+    this.dropId = logRulesInert ? undefined : ids[DROP_ENTRYPOINT];
   }
 
   static async create(options: WasmEngineOptions): Promise<WasmEngine> {
@@ -94,7 +96,13 @@ export class WasmEngine implements PolicyEngine {
     }
     const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {})).slice().buffer;
     try {
-      return new WasmEngine(module, dataJson, options.entrypoint, options.revision);
+      return new WasmEngine(
+        module,
+        dataJson,
+        options.entrypoint,
+        options.revision,
+        embeddedLogRulesInert(options),
+      );
     } catch (thrown) {
       if (thrown instanceof PolicyLoadError) throw thrown;
       throw new PolicyLoadError(
@@ -152,4 +160,11 @@ export class WasmEngine implements PolicyEngine {
 
 class EvaluationFailure {
   constructor(readonly text: string) {}
+}
+
+/** The embedded policy's `system.log` rules read only `data.log`: without it they mask and drop nothing. */
+function embeddedLogRulesInert(options: WasmEngineOptions): boolean {
+  const { data } = options;
+  const hasLogData = typeof data === 'object' && data !== null && 'log' in data;
+  return options.revision.source === 'embedded' && !hasLogData;
 }
