@@ -3,6 +3,8 @@ import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/
 
 // The deep dive's rule: deploy_release with env == "prod" needs the release-admin role.
 const DEPLOY = {
+  // High-risk by name: approval is required (and not implemented yet, so: deny).
+  approval: { tools: ['rollback_*'] },
   argument_rules: [
     {
       name: 'prod-deploy-needs-release-admin',
@@ -86,5 +88,16 @@ describe('Argument rules and the two messages, through the shim', () => {
       'deploy_release',
       'rollback_release',
     ]);
+  });
+
+  it('denies a high-risk tool with a message saying approval is required, and still lists it', async () => {
+    const shim = deployShim('release-admin');
+    await shim.initialize();
+    expect(await shim.listToolNames()).toContain('rollback_release');
+    expect(toolOutcome(await shim.callTool('rollback_release', { to: '1.41.3' }))).toEqual({
+      isError: true,
+      text: 'approval required: tool `rollback_release` is high-risk and needs human approval.',
+    });
+    expect(toolOutcome(await shim.callTool('list_releases'))).toMatchObject({ isError: false });
   });
 });

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import {
+  CATALOG_SERVER,
+  EVERYTHING_SERVER,
+  nodeCommand,
+  PolicyShim,
+  toolOutcome,
+} from './helpers/policy-shim.js';
 
 type Page = { tools?: { name: string }[]; resources?: { uri: string }[]; nextCursor?: string };
 
@@ -83,6 +89,31 @@ describe('List filtering, page by page, through the shim', () => {
     expect(denied.error).toEqual({
       code: -32602,
       message: 'Resource `jira://docs/oncall` is not permitted for principal `viewer`.',
+    });
+  });
+
+  it("filters server-everything's prompts by the tier prompt globs, and denies getting a hidden one", async () => {
+    const shim = new PolicyShim({
+      data: {
+        trust_tiers: { reader: ['viewer'] },
+        tiers: { reader: { servers: { everything: { prompts: ['simple-*', 'args-*'] } } } },
+      },
+      args: ['--principal', 'viewer', '--server-id', 'everything'],
+      server: nodeCommand(EVERYTHING_SERVER, 'stdio'),
+    });
+    shims.push(shim);
+    await shim.initialize();
+    const listed = (await shim.request('prompts/list')).result as { prompts: { name: string }[] };
+    expect(listed.prompts.map((prompt) => prompt.name)).toEqual(['simple-prompt', 'args-prompt']);
+    const allowed = await shim.request('prompts/get', { name: 'simple-prompt' });
+    expect(allowed.result).toHaveProperty('messages');
+    const denied = await shim.request('prompts/get', {
+      name: 'resource-prompt',
+      arguments: { resourceType: 'Text', resourceId: '1' },
+    });
+    expect(denied.error).toEqual({
+      code: -32602,
+      message: 'Prompt `resource-prompt` is not permitted for principal `viewer`.',
     });
   });
 });
