@@ -5,6 +5,8 @@ import type { ScenarioClient } from './scenario-client.js';
 export interface SectionRecord {
   readonly results: unknown;
   readonly frames: unknown[] | 'timing-dependent';
+  /** The notifications of the section in arrival order: a relay must not reorder them. */
+  readonly notificationOrder?: unknown[];
   readonly handled: unknown;
 }
 
@@ -40,13 +42,22 @@ export async function runSection(
     // Record and go on, so that one broken section does not hide the state of the others.
     results = { sectionFailed: error instanceof Error ? error.message : String(error) };
   }
+  const timingDependent = options.framesAreTimingDependent === true;
   transcript[name] = {
     results: normalise(results),
-    frames:
-      options.framesAreTimingDependent === true ? 'timing-dependent' : client.frames.frameSet(name),
+    frames: timingDependent ? 'timing-dependent' : client.frames.frameSet(name),
     handled: normalise(client.handled.slice(handledBefore)),
+    ...(timingDependent
+      ? {}
+      : { notificationOrder: notificationsInOrder(client.frames.frames(name)) }),
   };
   return results;
+}
+
+function notificationsInOrder(frames: unknown[]): unknown[] {
+  return frames
+    .filter((f) => typeof f === 'object' && f !== null && 'method' in f && !('id' in f))
+    .map(normalise);
 }
 
 export const sleep = (ms: number): Promise<void> =>
