@@ -86,8 +86,16 @@ discovery if {
 }
 
 # An item the policy judges by name: a call/read/get, or a list entry (`listing`).
+# A completion names the prompt or resource it completes: it is judged as that item, so a
+# hidden prompt cannot be completed either.
+completion_targets := {"ref/prompt": "prompt", "ref/resource": "resource"}
+
+target_type := completion_targets[input.operation.details.ref_type] if op_type == "completion"
+
+target_type := op_type if op_type != "completion"
+
 targets(type) if {
-	op_type == type
+	target_type == type
 	not discovery
 }
 
@@ -253,8 +261,8 @@ denials contains deny(
 
 denials contains deny(
 	"tier_item_not_permitted",
-	concat("", [noun_of[op_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
-	concat("", [lower(noun_of[op_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
+	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
+	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
 ) if {
 	tiering_enabled
 	some type, kind in kind_of
@@ -265,8 +273,8 @@ denials contains deny(
 
 denials contains deny(
 	"tier_item_denied",
-	concat("", [noun_of[op_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
-	concat("", [lower(noun_of[op_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
+	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
+	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
 ) if {
 	tiering_enabled
 	some type, kind in kind_of

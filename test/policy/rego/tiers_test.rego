@@ -123,3 +123,23 @@ test_prompt_glob_allows_and_denies if {
 		with data.tiers as resource_tiers
 		with data.trust_tiers as {"dev": ["alice"]}
 }
+
+complete(ref_type, name) := with_patch({"message": {"kind": "request", "method": "completion/complete", "id": 4}, "operation": {"type": "completion", "name": name, "listing": false, "details": {"ref_type": ref_type}}})
+
+test_completion_of_a_permitted_prompt_is_allowed if {
+	allowed(mcp.decision) with input as complete("ref/prompt", "greet")
+		with data.tiers as resource_tiers
+		with data.trust_tiers as {"dev": ["alice"]}
+}
+
+test_completion_of_a_hidden_prompt_is_denied if {
+	denied(mcp.decision, "tier_item_not_permitted") with input as complete("ref/prompt", "exfiltrate")
+		with data.tiers as resource_tiers
+		with data.trust_tiers as {"dev": ["alice"]}
+}
+
+test_completion_of_a_denied_resource_is_denied if {
+	denied(mcp.decision, "tier_item_denied") with input as complete("ref/resource", "file:///docs/private/keys.txt")
+		with data.tiers as resource_tiers
+		with data.trust_tiers as {"dev": ["alice"]}
+}
