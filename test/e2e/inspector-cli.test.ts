@@ -17,18 +17,18 @@ const run = promisify(execFile);
  * The inspector removes the first `--` before it launches the target, so the shim must also accept
  * its command as the first positional argument.
  */
-async function inspect(command: string, args: string[]): Promise<{ tools: { name: string }[] }> {
+async function inspect(
+  command: string,
+  args: string[],
+  method: string[] = ['--method', 'tools/list'],
+): Promise<Record<string, unknown>> {
   const cli = join(inspectorCliDir, 'build/cli.js');
-  const { stdout } = await run(
-    process.execPath,
-    [cli, '--cli', command, ...args, '--method', 'tools/list'],
-    {
-      cwd: join(inspectorCliDir, 'build'),
-      env: testEnv(),
-      timeout: 25_000,
-    },
-  );
-  return JSON.parse(stdout) as { tools: { name: string }[] };
+  const { stdout } = await run(process.execPath, [cli, '--cli', command, ...args, ...method], {
+    cwd: join(inspectorCliDir, 'build'),
+    env: testEnv(),
+    timeout: 25_000,
+  });
+  return JSON.parse(stdout) as Record<string, unknown>;
 }
 
 describe('Real clients: the MCP Inspector CLI', () => {
@@ -39,7 +39,19 @@ describe('Real clients: the MCP Inspector CLI', () => {
       inspect(server.command, [...server.args]),
       inspect(process.execPath, shimArgs(server)),
     ]);
-    expect(direct.tools.map((tool) => tool.name)).toContain('echo');
+    expect((direct['tools'] as { name: string }[]).map((tool) => tool.name)).toContain('echo');
+    expect(shim).toEqual(direct);
+  });
+
+  it('calls a tool through the shim, the same as direct', async () => {
+    assertShimBuilt();
+    const server = nodeServer(everythingServer, 'stdio');
+    const call = ['--method', 'tools/call', '--tool-name', 'get-sum', '--tool-arg', 'a=2', 'b=40'];
+    const [direct, shim] = await Promise.all([
+      inspect(server.command, [...server.args], call),
+      inspect(process.execPath, shimArgs(server), call),
+    ]);
+    expect(JSON.stringify(direct)).toContain('The sum of 2 and 40 is 42.');
     expect(shim).toEqual(direct);
   });
 });
