@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { SecretSet } from '../secrets/secret-set.js';
 import { hashLine } from './hash-line.js';
 import { readLastLine } from './read-last-line.js';
+import { WriterLock } from './writer-lock.js';
 
 /**
  * The pino destination of the audit log. Each line is scrubbed of secrets, handed to the OS
@@ -19,6 +20,7 @@ export class ChainWriter {
   /** The type of the last record found in the file when it was opened, if any. */
   readonly previousType: string | undefined;
   private fd: number | undefined;
+  private lock: WriterLock | undefined;
 
   constructor(
     file: string | undefined,
@@ -26,16 +28,18 @@ export class ChainWriter {
     private readonly secrets: SecretSet,
   ) {
     if (file === undefined) return;
-    const last = readLastLine(file);
+    this.lock = WriterLock.acquire(file);
     try {
       this.fd = openSync(file, 'a', 0o600);
     } catch (error) {
+      this.lock.release();
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new Error(
         `Cannot open \`--audit-log\` file \`${file}\` (${reason}). Create its directory or choose a writable path.`,
         { cause: error },
       );
     }
+    const last = readLastLine(file);
     if (last === undefined) return;
     // A torn last line (crash mid-write) is closed off, so our first record starts a line.
     if (!last.terminated) this.writeAll('\n');
@@ -79,6 +83,7 @@ export class ChainWriter {
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
+    this.lock?.release();
   }
 
   private writeAll(text: string): void {
@@ -89,7 +94,7 @@ export class ChainWriter {
     const bytes = Buffer.byteLength(text);
     if (written === bytes) return;
     const rest = Buffer.from(text, 'utf8');
-    for (let offset = written; offset < bytes; ) offset += writeSync(this.fd, rest, offset);
+    for (let offset = written; offset < bytes;) offset += writeSync(this.fd, rest, offset);
   }
 }
 

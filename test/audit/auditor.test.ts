@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -312,6 +312,37 @@ describe('createAuditor', () => {
         labels,
       }),
     ).toThrow('Cannot open `--audit-log` file `/nonexistent-dir/audit.jsonl` (ENOENT)');
+  });
+
+  it('refuses a second writer on the same log while the first runs, and lets it in after close', () => {
+    const file = tempLog();
+    const first = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    expect(() =>
+      createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels }),
+    ).toThrow(`Another process (pid ${process.pid}) is writing the audit log \`${file}\``);
+    first.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels }).close();
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const file = tempLog();
+    writeFileSync(`${file}.lock`, '999999999\n');
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.close();
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: true });
   });
 
   it('writes the same lines to stderr when asked', () => {
