@@ -20,12 +20,13 @@ async function timedEcho(item) {
 
 export async function run({ quick, auditFile }) {
   const warmup = quick ? 50 : 2000;
-  const block = quick ? 50 : 500;
-  const rounds = quick ? 4 : 20;
+  const block = quick ? 50 : 100;
+  const rounds = quick ? 4 : 100;
+  const settle = 10;
   const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
   const samples = await withPaths(paths, async (running) => {
     await interleave(running, 1, timedEcho, warmup);
-    return interleave(running, rounds, timedEcho, block);
+    return interleave(running, rounds, timedEcho, block, settle);
   });
   const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
   const compare = (key) =>
@@ -39,7 +40,7 @@ export async function run({ quick, auditFile }) {
     about:
       'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns in blocks, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
     command: `node bench/run.mjs ${name}`,
-    settings: `${warmup} warm-up and ${rounds * block} measured requests per path, in ${rounds} blocks of ${block} taking turns; a ${TEXT.length}-character argument.`,
+    settings: `${warmup} warm-up and ${rounds * block} measured requests per path, in ${rounds} blocks of ${block} taking turns (each block after ${settle} unrecorded requests); a ${TEXT.length}-character argument.`,
     tables: [
       {
         columns: [

@@ -18,16 +18,19 @@ export async function withPaths(paths, body, options) {
  * runs a block of consecutive steps, and the path that goes first rotates, so
  * drift in machine load spreads evenly over the paths. Blocks (rather than
  * strict alternation) keep one process's after-work (GC, deferred writes) from
- * landing on the next path's requests. Returns the step results per path id.
+ * landing on the next path's requests; the first `settle` steps of each block
+ * run unrecorded for the same reason. Returns the step results per path id.
  */
-export async function interleave(items, rounds, step, block = 1) {
+export async function interleave(items, rounds, step, block = 1, settle = 0) {
   const results = Object.fromEntries(items.map((item) => [item.path.id, []]));
   for (let round = 0; round < rounds; round++) {
     for (let offset = 0; offset < items.length; offset++) {
       const item = items[(round + offset) % items.length];
       try {
-        for (let index = 0; index < block; index++)
+        for (let index = 0; index < settle; index++) await step(item, round);
+        for (let index = 0; index < block; index++) {
           results[item.path.id].push(await step(item, round));
+        }
       } catch (error) {
         throw item.explain?.(error) ?? error;
       }
