@@ -19,13 +19,25 @@ import {
 const EVERYTHING = join(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const CANARY_POLICY = join(REPO, 'test/audit-e2e/fixtures/canary-policy.rego');
 
-/** Secret by source: an --env-file value, a credential-looking name, a --secret-env name. */
+/**
+ * Secret by source: --env-file values (one a multi-line PEM, one with a quote and a backslash,
+ * which get-env's JSON-in-JSON text escapes twice), a credential-looking name, a --secret-env name.
+ */
 const SECRETS = {
   API_TOKEN: 'envfile-token-5f1c2e9a',
+  SERVICE_PEM: '-----BEGIN KEY-----\nMIIBpemline1aa\nMIIBpemline2bb\n-----END KEY-----',
+  DB_LOGIN: 'pa"ss\\word-77aa',
   MY_SECRET_KEY: 'named-secret-8b7d6c3e',
   PLAIN_NAME: 'flagged-value-2a4b6c8d',
 } as const;
 const VISIBLE = { VISIBLE_SETTING: 'visible-value-654321' } as const;
+
+/** A value as it appears raw, JSON-escaped once (a message), and twice (JSON text in a message). */
+function spellings(value: string): string[] {
+  const once = JSON.stringify(value).slice(1, -1);
+  return [...new Set([value, once, JSON.stringify(once).slice(1, -1)])];
+}
+const allSpellings = Object.values(SECRETS).flatMap(spellings);
 
 const work = tempDir('audit-e2e-secrets-');
 const log = join(work, 'audit.jsonl');
@@ -39,9 +51,19 @@ let echoedSecret: Record<string, unknown>;
 
 beforeAll(async () => {
   const envFile = join(work, 'server.env');
-  writeFileSync(envFile, `API_TOKEN=${SECRETS.API_TOKEN}\n`);
+  writeFileSync(
+    envFile,
+    [
+      `API_TOKEN=${SECRETS.API_TOKEN}`,
+      `SERVICE_PEM="${SECRETS.SERVICE_PEM}"`,
+      `DB_LOGIN=${SECRETS.DB_LOGIN}`,
+      // Shorter than 8 characters: not treated as a secret (would otherwise cut "true" everywhere).
+      'DEBUG_MODE=true',
+      '',
+    ].join('\n'),
+  );
   const data = join(work, 'canaries.json');
-  writeFileSync(data, JSON.stringify({ canaries: Object.values(SECRETS) }));
+  writeFileSync(data, JSON.stringify({ canaries: allSpellings }));
   const shim = new ShimProcess(
     [
       '--policy',
@@ -99,17 +121,19 @@ describe('secrets through the shim with server-everything get-env', () => {
 
   it('replaces each secret value in the client output with a marker naming the variable', () => {
     for (const [name, value] of Object.entries(SECRETS)) {
-      expect(clientOutput).not.toContain(value);
+      for (const spelling of spellings(value)) expect(clientOutput).not.toContain(spelling);
       expect(envDump[name]).toBe(`[redacted:${name}]`);
     }
+    expect(clientOutput).not.toContain('pemline');
   });
 
   it('leaves a variable that is not a secret visible to the client (control)', () => {
     expect(envDump['VISIBLE_SETTING']).toBe(VISIBLE.VISIBLE_SETTING);
+    expect(envDump['DEBUG_MODE']).toBe('true');
   });
 
   it('keeps secret values out of the audit log, and records the redaction', () => {
-    for (const value of Object.values(SECRETS)) expect(logText).not.toContain(value);
+    for (const spelling of allSpellings) expect(logText).not.toContain(spelling);
     expect(
       records.some(
         (r) =>
@@ -120,7 +144,7 @@ describe('secrets through the shim with server-everything get-env', () => {
   });
 
   it('keeps secret values out of the shim stderr at debug level, audit records included', () => {
-    for (const value of Object.values(SECRETS)) expect(stderr).not.toContain(value);
+    for (const spelling of allSpellings) expect(stderr).not.toContain(spelling);
     // The control: stderr does carry the audit records, with the arguments they judged.
     expect(stderr).toContain('"type":"decision"');
     expect(stderr).toContain(VISIBLE.VISIBLE_SETTING);
