@@ -48,7 +48,6 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
   await runSection(client, t, 'cancellation', async () => {
     const controller = new AbortController();
     const progress: unknown[] = [];
-    const started = Date.now();
     const call = client.callTool(
       'trigger-long-running-operation',
       { duration: 1.2, steps: 3 },
@@ -64,8 +63,13 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
       () => 'resolved',
       (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
     );
-    // Give the server time to finish: a response for the cancelled id would arrive by then.
-    await sleep(Math.max(0, 1200 + 800 - (Date.now() - started)));
+    // The server works on: wait for its last progress, then a little longer, since a response
+    // for the cancelled id (which must not come) would follow it at once.
+    await client.frames.waitForInSection('the last progress of the cancelled call', (f) => {
+      const frame = f as { method?: unknown; params?: { progress?: unknown } };
+      return frame.method === 'notifications/progress' && frame.params?.progress === 3;
+    });
+    await sleep(300);
     return {
       settled,
       progress,

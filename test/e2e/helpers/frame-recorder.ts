@@ -61,6 +61,24 @@ export class FrameRecorder {
     timeoutMs = 10_000,
   ): Promise<void> {
     const seen = [...this.bySection.values()].flat().some(test);
+    return this.wait(seen, description, test, timeoutMs);
+  }
+
+  /** As `waitFor`, but frames of earlier sections do not count. */
+  waitForInSection(
+    description: string,
+    test: (frame: unknown) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<void> {
+    return this.wait(this.frames(this.current).some(test), description, test, timeoutMs);
+  }
+
+  private wait(
+    seen: boolean,
+    description: string,
+    test: (frame: unknown) => boolean,
+    timeoutMs: number,
+  ): Promise<void> {
     if (seen) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
