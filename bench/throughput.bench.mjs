@@ -5,10 +5,11 @@
  */
 import { compareToBaselines } from './lib/baselines.mjs';
 import { checkBudget } from './lib/budgets.mjs';
-import { formatRate, formatRatio } from './lib/format.mjs';
+import { formatMicros, formatRate, formatRatio } from './lib/format.mjs';
 import { buildPaths, echoServer } from './lib/paths.mjs';
 import { interleave, pipeline, withPaths } from './lib/run-paths.mjs';
 import { echoParams, expectEcho } from './lib/spawn-path.mjs';
+import { readProcCpuSeconds } from './lib/proc-memory.mjs';
 import { median } from './lib/stats.mjs';
 
 export const name = 'throughput';
@@ -16,7 +17,24 @@ export const title = 'Throughput';
 
 const WINDOW = 64;
 
+/**
+ * Runs `measure` and returns its rate with the relaying process's CPU time per
+ * message (µs): a figure that, unlike the rate, does not depend on what else
+ * the machine's cores are doing. Undefined for the direct path (no relay).
+ */
+async function withCpu(item, messages, measure) {
+  const cpu = () => (item.path.relayed ? readProcCpuSeconds(item.pid) : undefined);
+  const before = cpu();
+  const rate = await measure();
+  const after = cpu();
+  return { rate, cpu: before === undefined ? undefined : ((after - before) * 1e6) / messages };
+}
+
 async function toServerRate(item, requests) {
+  return withCpu(item, requests, () => toServerOnce(item, requests));
+}
+
+async function toServerOnce(item, requests) {
   const elapsed = await pipeline(
     item.client,
     requests,
@@ -30,6 +48,10 @@ async function toServerRate(item, requests) {
 }
 
 async function toClientRate(item, notifications) {
+  return withCpu(item, notifications, () => toClientOnce(item, notifications));
+}
+
+async function toClientOnce(item, notifications) {
   let received = 0;
   const stop = item.client.onNotification((message) => {
     if (message.method === 'notifications/message') received++;
@@ -63,12 +85,19 @@ export async function run({ quick, auditFile }) {
       toClient: await interleave(running, rounds, (item) => toClientRate(item, notifications)),
     };
   });
-  const byDirection = (direction) =>
+  const byDirection = (direction, key) =>
     compareToBaselines(
-      Object.fromEntries(paths.map((path) => [path.id, median(rates[direction][path.id])])),
+      Object.fromEntries(
+        paths.map((path) => {
+          const values = rates[direction][path.id].map((round) => round[key]);
+          return [path.id, values.includes(undefined) ? undefined : median(values)];
+        }),
+      ),
     );
-  const toServer = byDirection('toServer');
-  const toClient = byDirection('toClient');
+  const toServer = byDirection('toServer', 'rate');
+  const toClient = byDirection('toClient', 'rate');
+  const cpuToServer = byDirection('toServer', 'cpu');
+  const cpuToClient = byDirection('toClient', 'cpu');
   return {
     name,
     title,
@@ -95,6 +124,26 @@ export async function run({ quick, auditFile }) {
           formatRatio(toClient[id].vsDirect),
           formatRatio(toClient[id].vsRelay),
         ]),
+      },
+      {
+        caption:
+          'CPU time of the relaying process per message (user + system, from /proc/<pid>/stat), which does not depend on what else runs on the machine:',
+        columns: [
+          'path',
+          'CPU per request (and its answer)',
+          'vs relay',
+          'CPU per notification',
+          'vs relay',
+        ],
+        rows: paths
+          .filter((path) => path.relayed)
+          .map(({ id, label }) => [
+            label,
+            formatMicros(cpuToServer[id].value),
+            formatRatio(cpuToServer[id].vsRelay),
+            formatMicros(cpuToClient[id].value),
+            formatRatio(cpuToClient[id].vsRelay),
+          ]),
       },
     ],
     budgets: [

@@ -13,3 +13,5 @@ export function rssDrift(
   samples: readonly RssSample[],
   warmupFraction?: number,
 ): { min: number; max: number; drift: number };
+export function parseProcCpuSeconds(statLine: string): number;
+export function readProcCpuSeconds(pid: number): number;

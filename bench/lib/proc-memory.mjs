@@ -1,4 +1,4 @@
-/** Resident memory of a process from /proc/<pid>/status (Linux): current (VmRSS) and peak (VmHWM). */
+/** Resident memory (VmRSS, VmHWM) and CPU time of a process, from /proc (Linux). */
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 
@@ -25,6 +25,22 @@ export function procMemoryAvailable() {
   } catch {
     return false;
   }
+}
+
+/** Linux's USER_HZ: /proc reports CPU time in these ticks (100 on every mainstream kernel). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds from a /proc/<pid>/stat line (fields 14 and 15; the name may hold spaces). */
+export function parseProcCpuSeconds(statLine) {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (!Number.isFinite(ticks))
+    throw new Error(`Expected utime and stime in /proc/<pid>/stat, got \`${statLine}\`.`);
+  return ticks / TICKS_PER_SECOND;
+}
+
+export function readProcCpuSeconds(pid) {
+  return parseProcCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 /**
