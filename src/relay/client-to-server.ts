@@ -1,7 +1,12 @@
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import {
+  ErrorCodes,
+  type ClassifiedMessage,
+  type JsonObject,
+  type JsonRpcId,
+} from '../messages/json-rpc.js';
 import { parseFrame, recoverId, topLevelId } from '../messages/parse-frame.js';
 import { denyClientRequest } from './deny-reply.js';
 import { judge } from './judge.js';
@@ -135,18 +140,16 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
     case 'request':
       return handleClientRequest(context, message);
     case 'notification': {
-      if (
-        message.method === 'notifications/cancelled' &&
-        isDeniedId(context, message.params?.requestId)
-      ) {
-        // The server never saw the request; its cancellation would only confuse it.
-        return DROP;
-      }
+      const cancelled = cancelledRequestId(message);
+      // The server never saw a request the shim denied; its cancellation would only confuse it.
+      if (cancelled !== undefined && session.wasDenied(cancelled)) return DROP;
       const verdict = judge(
         context,
         buildMessageInput('to_server', message, session, context.inputContext),
       );
-      return verdict.pass ? PASS : DROP;
+      if (!verdict.pass) return DROP;
+      if (cancelled !== undefined) session.cancelledByClient(cancelled);
+      return PASS;
     }
     case 'response':
     case 'error':
@@ -183,9 +186,11 @@ function handleClientRequest(
   return PASS;
 }
 
-function isDeniedId(context: RelayContext, requestId: unknown): boolean {
-  return (
-    (typeof requestId === 'string' || typeof requestId === 'number') &&
-    context.session.wasDenied(requestId)
-  );
+function cancelledRequestId(message: {
+  method: string;
+  params: JsonObject | undefined;
+}): JsonRpcId | undefined {
+  if (message.method !== 'notifications/cancelled') return undefined;
+  const requestId = message.params?.requestId;
+  return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
 }

@@ -50,6 +50,8 @@ export class Session implements SessionView {
   private readonly toServer = new Map<string, PendingRequest>();
   /** Server requests forwarded to the client, awaiting the client's response. */
   private readonly toClient = new Map<string, PendingRequest>();
+  /** Forwarded client requests the client cancelled. */
+  private readonly cancelled = new Set<string>();
   /** Client request ids the shim answered itself; their cancellations are dropped. */
   private readonly deniedIds = new Set<string>();
   /** Modern era: methods of the server's embedded input requests, by key, to judge the answers. */
@@ -101,13 +103,21 @@ export class Session implements SessionView {
     const key = idKey(id);
     const pending = this.toServer.get(key);
     this.toServer.delete(key);
+    this.cancelled.delete(key);
     return pending;
   }
 
+  /** Pending client requests (not the shim's own) not cancelled: the ones still owed an answer. */
   pendingToServerIds(): JsonRpcId[] {
-    return [...this.toServer.keys()].map((key) =>
-      key.startsWith('n') ? Number(key.slice(1)) : key.slice(1),
-    );
+    return [...this.toServer.entries()]
+      .filter(([key, pending]) => pending.internal !== true && !this.cancelled.has(key))
+      .map(([key]) => key)
+      .map((key) => (key.startsWith('n') ? Number(key.slice(1)) : key.slice(1)));
+  }
+
+  /** The client cancelled a forwarded request: it expects no answer (a late one is still relayed). */
+  cancelledByClient(id: JsonRpcId): void {
+    if (this.toServer.has(idKey(id))) this.cancelled.add(idKey(id));
   }
 
   forwardedToClient(id: JsonRpcId, request: PendingRequest): void {
