@@ -168,3 +168,40 @@ describe('the policy revision across a hot reload', () => {
 function isError(reply: Record<string, unknown>): boolean {
   return (reply['result'] as { isError?: boolean } | undefined)?.isError === true;
 }
+
+describe('records in monitor mode', () => {
+  it('records a message the policy denies as monitored, and forwards it', async () => {
+    const log = join(work, 'monitor.jsonl');
+    const received = join(work, 'monitor-received.jsonl');
+    const shim = new ShimProcess(
+      [
+        '--mode',
+        'monitor',
+        '--policy',
+        DENY_FORBIDDEN,
+        '--audit-log',
+        log,
+        '--log-level',
+        'silent',
+        '--',
+        process.execPath,
+        join(FIXTURES, 'recording-server.mjs'),
+      ],
+      { env: { RECORD_FILE: received } },
+    );
+    await shim.initialize();
+    const reply = await shim.request('tools/call', {
+      name: 'echo',
+      arguments: { text: 'forbidden' },
+    });
+    await shim.request('tools/call', { name: 'echo', arguments: { text: 'fine' } });
+    await shim.close();
+    expect(reply['result']).toEqual({ content: [{ type: 'text', text: 'forbidden' }] });
+    expect(readFileSync(received, 'utf8')).toContain('"text":"forbidden"');
+    const calls = decisionsOf(readLog(log)).filter((d) => d.input?.message.method === 'tools/call');
+    expect(calls.map((d) => [d.input?.arguments['text'], d.result?.allow, d.action])).toEqual([
+      ['forbidden', false, 'monitored'],
+      ['fine', true, 'forwarded'],
+    ]);
+  }, 30_000);
+});
