@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, SHIM } from '../helpers/shim-process.js';
+
+const readme = readFileSync(`${REPO}README.md`, 'utf8');
+
+function runEval(args: string[]): { allow: boolean; reasons: string[] } {
+  const out = execFileSync(process.execPath, [SHIM, 'eval', ...args], { cwd: REPO, encoding: 'utf8' });
+  return JSON.parse(out) as { allow: boolean; reasons: string[] };
+}
+
+describe('README', () => {
+  it('shows a data file the default policy accepts (no invalid_data)', () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeDefined();
+    const file = join(mkdtempSync(join(tmpdir(), 'readme-')), 'tiers.yaml');
+    writeFileSync(file, yaml ?? '');
+    const decision = runEval(['--data', file, '--input', 'examples/deploy-approval/input-prod-developer.json']);
+    expect(decision.reasons).not.toContain('invalid_data');
+    expect(decision.reasons).toContain('argument_rule_role');
+  });
+
+  it('shows an eval command that runs and denies the prod deploy', () => {
+    const line = readme.split('\n').find((l) => l.startsWith('node dist/cli/main.js eval '));
+    expect(line).toBeDefined();
+    const args = (line ?? '').split(' ').slice(3);
+    const decision = runEval(args);
+    expect(decision.allow).toBe(false);
+  });
+
+  it('lists every option of --help in the wrap examples or points to --help', () => {
+    expect(readme).toContain('mcp-opa-shim --help');
+    expect(readme).toContain('"mcpServers"');
+    expect(readme).toContain('claude mcp add');
+  });
+});
