@@ -31,9 +31,12 @@ describe('README', () => {
     expect(decision.allow).toBe(false);
   });
 
-  it('lists every option of --help in the wrap examples or points to --help', () => {
-    expect(readme).toContain('mcp-opa-shim --help');
-    expect(readme).toContain('"mcpServers"');
-    expect(readme).toContain('claude mcp add');
+  it('shows a claude_desktop_config.json entry that wraps the server after --', () => {
+    const json = /```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? '{}';
+    const config = JSON.parse(json) as { mcpServers: Record<string, { args: string[] }> };
+    const args = Object.values(config.mcpServers)[0]?.args ?? [];
+    expect(args).toContain('mcp-opa-shim');
+    expect(args.indexOf('--')).toBeGreaterThan(args.indexOf('mcp-opa-shim'));
+    expect(readme).toMatch(/claude mcp add \S+ -- npx -y mcp-opa-shim .* -- /);
   });
 });
