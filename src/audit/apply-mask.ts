@@ -28,7 +28,7 @@ export function applyMask(event: MaskableEvent, rules: readonly MaskRule[]): Mas
     const parts = parsePath(path);
     if (parts === undefined || (op !== 'remove' && op !== 'upsert')) {
       event.input = null;
-      outcome.erased.push('/input');
+      if (!outcome.erased.includes('/input')) outcome.erased.push('/input');
       continue;
     }
     const [head, ...rest] = parts as ['input' | 'result', ...string[]];

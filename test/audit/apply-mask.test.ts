@@ -84,7 +84,7 @@ const cases: readonly Case[] = [
   },
   {
     note: 'a rule OPA would reject erases the whole input (fail closed)',
-    rules: ['/data/secret'],
+    rules: ['/data/secret', { op: 'replace' as 'upsert', path: '/input/a' }],
     input: args(),
     want: { input: null, erased: ['/input'], masked: [] },
   },
