@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
@@ -152,4 +152,41 @@ describe('audit verify on a real two-session log', () => {
     const head = createHash('sha256').update(lines.at(-1)!).digest('hex');
     expect(run.stdout).not.toContain(head);
   });
+});
+
+describe('one writer per log', () => {
+  it('refuses a second shim on a log in use, without starting its server, and the log stays intact', async () => {
+    const log = join(work, 'shared.jsonl');
+    const received = join(work, 'second-server.jsonl');
+    const shimOn = (env: Record<string, string> = {}) =>
+      new ShimProcess(
+        [
+          '--audit-log',
+          log,
+          '--log-level',
+          'silent',
+          '--',
+          process.execPath,
+          join(FIXTURES, 'recording-server.mjs'),
+        ],
+        { env: { RECORD_FILE: received, ...env } },
+      );
+    const first = shimOn({ RECORD_FILE: join(work, 'first-server.jsonl') });
+    await first.initialize();
+    const second = shimOn();
+    const refused = await second.exited;
+    expect(refused.code).not.toBe(0);
+    expect(second.stderr).toContain('Another process');
+    expect(second.stderr).toContain('--audit-log');
+    expect(existsSync(received)).toBe(false);
+    expect((await first.close()).code).toBe(0);
+    expect(runCli(['audit', 'verify', log]).status).toBe(0);
+    // Once the first shim is gone, the log can be appended to again.
+    const third = shimOn();
+    await third.initialize();
+    expect((await third.close()).code).toBe(0);
+    const verify = runCli(['audit', 'verify', log]);
+    expect(verify.stdout).toContain('in 2 session(s)');
+    expect(verify.status).toBe(0);
+  }, 30_000);
 });
