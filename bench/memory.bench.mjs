@@ -4,7 +4,7 @@
  * and VmHWM (peak RSS) of a fresh process relaying one 50 MB tool result.
  */
 import { checkBudget } from './lib/budgets.mjs';
-import { formatMiB, formatPercent, formatRatio } from './lib/format.mjs';
+import { formatFixed, formatMiB, formatPercent, formatRatio } from './lib/format.mjs';
 import { buildPaths, echoServer } from './lib/paths.mjs';
 import { procMemoryAvailable, readProcMemory, rssDrift } from './lib/proc-memory.mjs';
 import { pipeline, withPaths } from './lib/run-paths.mjs';
@@ -102,7 +102,7 @@ export async function run({ quick, auditFile, log }) {
           'RSS before',
           'min after warm-up',
           'max after warm-up',
-          'RSS at end',
+          'RSS at 25 / 50 / 75 / 100% of the messages',
           'drift',
           'max vs relay',
         ],
@@ -111,7 +111,10 @@ export async function run({ quick, auditFile, log }) {
           formatMiB(flat[id].before),
           formatMiB(flat[id].min),
           formatMiB(flat[id].max),
-          formatMiB(flat[id].samples.at(-1)?.rss),
+          [0.25, 0.5, 0.75, 1]
+            .map((share) => flat[id].samples[Math.ceil(flat[id].samples.length * share) - 1]?.rss)
+            .map((rss) => formatFixed(rss / 2 ** 20, 1))
+            .join(' / ') + ' MiB',
           formatPercent(flat[id].drift),
           vsRelay(id, (key) => flat[key].max),
         ]),
