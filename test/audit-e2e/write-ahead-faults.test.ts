@@ -218,6 +218,36 @@ describe('write-ahead under each fault', () => {
     expect(`${verify.stdout}${verify.stderr}`).toContain(`${outcome.log}:${killedLines + 1}:`);
   });
 
+  it('closes the chain on SIGTERM even when the server ignores SIGTERM (killed after the grace)', async () => {
+    const log = join(tempDir('audit-e2e-ignores-'), 'audit.jsonl');
+    const shim = new ShimProcess([
+      '--audit-log',
+      log,
+      '--log-level',
+      'silent',
+      '--shutdown-grace-ms',
+      '200',
+      '--',
+      process.execPath,
+      join(FIXTURES, 'ignores-sigterm-server.mjs'),
+    ]);
+    await shim.initialize();
+    await shim.request('tools/call', { name: 'echo', arguments: { text: 'last words' } });
+    shim.child.kill('SIGTERM');
+    const exit = await shim.exited;
+    expect(exit.code).not.toBe(0);
+    expect(shim.stderr).toContain('ignoring SIGTERM');
+    const records = readLog(log);
+    expect(decisionsOf(records).map(describeDecision)).toEqual([
+      'initialize',
+      'notifications/initialized',
+      'tools/call echo',
+    ]);
+    expect(records.find((r) => r.type === 'fault')).toMatchObject({ fault: 'child_exit' });
+    expect(records.at(-1)).toMatchObject({ type: 'end' });
+    expect(runCli(['audit', 'verify', log]).status).toBe(0);
+  });
+
   it('keeps the record of the call the child crashed on (crash-mid-request fixture)', async () => {
     const log = join(tempDir('audit-e2e-crash-'), 'audit.jsonl');
     const shim = new ShimProcess([
