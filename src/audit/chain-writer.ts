@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import type { SecretSet } from '../secrets/secret-set.js';
 import { hashLine } from './hash-line.js';
 import { readLastLine } from './read-last-line.js';
@@ -28,18 +28,20 @@ export class ChainWriter {
     private readonly secrets: SecretSet,
   ) {
     if (file === undefined) return;
-    this.lock = WriterLock.acquire(file);
+    // A device or pipe (a log shipper's FIFO) has no tail to chain onto and no lock to take.
+    const regular = statSync(file, { throwIfNoEntry: false })?.isFile() ?? true;
+    if (regular) this.lock = WriterLock.acquire(file);
     try {
       this.fd = openSync(file, 'a', 0o600);
     } catch (error) {
-      this.lock.release();
+      this.lock?.release();
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new Error(
         `Cannot open \`--audit-log\` file \`${file}\` (${reason}). Create its directory or choose a writable path.`,
         { cause: error },
       );
     }
-    const last = readLastLine(file);
+    const last = regular ? readLastLine(file) : undefined;
     if (last === undefined) return;
     // A torn last line (crash mid-write) is closed off, so our first record starts a line.
     if (!last.terminated) this.writeAll('\n');

@@ -345,6 +345,22 @@ describe('createAuditor', () => {
     expect(await verifyAuditLog(file)).toMatchObject({ ok: true });
   });
 
+  it('writes to a device such as /dev/null without a lock or a tail to chain onto', () => {
+    const auditor = createAuditor({
+      file: '/dev/null',
+      stderr: false,
+      policy: engine,
+      secrets: NO_SECRETS,
+      labels,
+    });
+    auditor.record({
+      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
+      action: 'forwarded',
+    });
+    auditor.close();
+    expect(existsSync('/dev/null.lock')).toBe(false);
+  });
+
   it('writes the same lines to stderr when asked', () => {
     const lines: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
