@@ -1,5 +1,6 @@
 import type { DecisionRecord } from '../audit/audit-record.js';
 import type { PolicyEngine } from '../policy/decision.js';
+import { describeOperation } from './describe-operation.js';
 import type { LocatedRecord } from './read-audit-records.js';
 import { withRoots } from './rejudge-paths.js';
 
@@ -63,15 +64,6 @@ export async function replayDecisions(
     });
   }
   return report;
-}
-
-export function describeOperation(record: DecisionRecord): string {
-  const input = record.input;
-  if (input === null) return '(input erased)';
-  const method = input.message.method ?? input.message.kind;
-  const name = input.operation.name;
-  const listing = input.operation.listing ? ' (listing)' : '';
-  return (name === undefined || name === method ? method : `${method} ${name}`) + listing;
 }
 
 function explain(decision: DecisionRecord['result']): string {

@@ -1,4 +1,4 @@
-import { describeOperation } from './replay-decisions.js';
+import { describeOperation } from './describe-operation.js';
 import type { LocatedRecord } from './read-audit-records.js';
 
 export type Counts = Record<string, number>;
