@@ -4,6 +4,7 @@ import { buildChildEnv } from '../child/build-child-env.js';
 import { exitCodeOf, type ServerExit } from '../child/exit-code.js';
 import { forwardSignals } from '../child/forward-signals.js';
 import { ServerSpawnError } from '../child/spawn-error.js';
+import { relayStderr } from '../child/relay-stderr.js';
 import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
 import { shimVersion } from '../config/shim-version.js';
@@ -11,7 +12,7 @@ import { createInputContext } from '../input/input-context.js';
 import { createLogger } from '../logging/create-logger.js';
 import { createPolicyEngine } from '../policy/create-policy-engine.js';
 import { startRelay } from '../relay/start-relay.js';
-import { collectSecrets } from '../secrets/secret-set.js';
+import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 import { Session } from '../session/session.js';
 
 export interface ShimIo {
@@ -49,13 +50,26 @@ export async function runShim(
     io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_POLICY_FAILED;
   }
-  const auditor = createAuditor({
-    file: config.auditLog,
-    stderr: config.auditStderr,
-    policy,
-    secrets,
-    labels: { server_id: config.serverId, principal: config.principal.id, version: shimVersion() },
-  });
+  let auditor;
+  try {
+    auditor = createAuditor({
+      file: config.auditLog,
+      stderr: config.auditStderr,
+      policy,
+      secrets,
+      entrypoint: config.entrypoint,
+      labels: {
+        server_id: config.serverId,
+        principal: config.principal.id,
+        version: shimVersion(),
+      },
+    });
+  } catch (error) {
+    // No audit trail, no relaying: fail closed before the server starts.
+    io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
+    policy.close();
+    return EXIT_POLICY_FAILED;
+  }
 
   const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });
   let server: ServerProcess;
@@ -65,6 +79,8 @@ export async function runShim(
       args: config.args,
       env: childEnv,
       shutdownGraceMs: config.shutdownGraceMs,
+      // With secrets to hide, the server's stderr is scrubbed line by line; otherwise inherited.
+      stderr: secrets.size > 0 ? 'pipe' : 'inherit',
     });
   } catch (error) {
     const message =
@@ -82,6 +98,8 @@ export async function runShim(
     policy.close();
     return EXIT_SPAWN_FAILED;
   }
+  if (server.stderr !== undefined)
+    relayStderr(server.stderr, io.stderr, (line) => secrets.scrub(line));
   logger.info(
     { serverPid: server.pid, command: config.command, policy: policy.revision },
     'server started',
@@ -93,7 +111,7 @@ export async function runShim(
       policy,
       auditor,
       secrets,
-      inputContext: createInputContext(config, Object.keys(childEnv)),
+      inputContext: createInputContext(withoutSecrets(config, secrets), Object.keys(childEnv)),
       logger,
       monitor: config.mode === 'monitor',
       maxFrameBytes: config.maxFrameBytes,
@@ -135,4 +153,14 @@ function describeExit(exit: ServerExit): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** The server command line enters the policy input: a credential passed as an argument must not. */
+function withoutSecrets(config: ShimConfig, secrets: SecretSet): ShimConfig {
+  if (secrets.size === 0) return config;
+  return {
+    ...config,
+    command: secrets.scrub(config.command),
+    args: config.args.map((arg) => secrets.scrub(arg)),
+  };
 }

@@ -316,9 +316,7 @@ describe('masking with a single .rego policy compiled by the shim', () => {
       expect(record?.['policy']).toEqual({ sha256: sha256File(maskingRego) });
     });
 
-    // BUG (src/cli/run-shim.ts): createAuditor() is not given config.policy.entrypoint, so
-    // `path` is always "mcp/decision". Turn this into it() once the entrypoint is passed.
-    it.fails('names the evaluated entrypoint in path', () => {
+    it('names the evaluated entrypoint in path', () => {
       expect(record?.['path']).toBe('system/decision');
     });
   });

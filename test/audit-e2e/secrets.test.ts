@@ -167,10 +167,8 @@ describe('secrets through the shim with server-everything get-env', () => {
 });
 
 describe('a secret on the server command line', () => {
-  // BUG (src/input, the InputContext's server.command): the wrapped command's arguments go into
-  // input.server.command unscrubbed, so `-- server --token $MY_SECRET_KEY` (a common client
-  // config) puts the value into the policy input. The audit record is scrubbed afterwards.
-  it.fails('stays out of the policy input', async () => {
+  // `-- server --token $MY_SECRET_KEY` is a common client config: the value must not reach the input.
+  it('stays out of the policy input', async () => {
     const data = join(work, 'command-canaries.json');
     writeFileSync(data, JSON.stringify({ canaries: [SECRETS.MY_SECRET_KEY] }));
     const log = join(work, 'command.jsonl');
@@ -200,10 +198,8 @@ describe('a secret on the server command line', () => {
 });
 
 describe('secrets a server writes to its own stderr', () => {
-  // GAP (src/child/spawn-server.ts, src/cli/run-shim.ts): the server's stderr is inherited,
-  // not scrubbed, so a server that logs its credentials puts them on the shim's stderr (the
-  // client's log). `stderr: 'pipe'` plus SecretSet.scrub per line would close it.
-  it.fails('are replaced by markers on the shim stderr', async () => {
+  // A server that logs its credentials must not put them into the client's log.
+  it('are replaced by markers on the shim stderr', async () => {
     const envFile = join(work, 'stderr.env');
     writeFileSync(envFile, `API_TOKEN=${SECRETS.API_TOKEN}\n`);
     const shim = new ShimProcess(
