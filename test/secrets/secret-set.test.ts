@@ -28,6 +28,15 @@ describe('collectSecrets', () => {
     expect(set.contains('token is ghp_abcdefghijklmnop')).toBe(true);
   });
 
+  it("does not treat the shim's own settings as secrets, though their names say SECRET", () => {
+    const set = collect({
+      MCP_OPA_SHIM_SECRET_ENV: 'DATABASE_URL,API_TOKEN',
+      API_TOKEN: 'tok-1234567890',
+    });
+    expect(set.names).toEqual(['API_TOKEN']);
+    expect(set.contains('DATABASE_URL,API_TOKEN')).toBe(false);
+  });
+
   it('does not treat an ordinary variable as a secret', () => {
     const set = collect({ HOME: '/home/alice/projects', EDITOR: 'vim-huge-edition' });
     expect(set.size).toBe(0);
