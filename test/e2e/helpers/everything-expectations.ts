@@ -97,6 +97,10 @@ export const everythingExpectations: Record<string, (direct: SectionRecord) => v
     expect(text(d.handled)).toContain('elicitation/create');
     expect(text(d.results)).toContain('Name: Ada Lovelace');
   },
+  'url-elicitation': (d) => {
+    expect(text(d.handled)).toContain('"mode":"url"');
+    expect(text(d.frames)).toContain('-32042');
+  },
   roots: (d) => {
     expect(text(d.results)).toContain('Current MCP Roots (2 total)');
     expect(text(d.handled)).toContain('roots/list');

@@ -1,6 +1,6 @@
 import { isLogMessage } from './frame-recorder.js';
 import type { ScenarioClient } from './scenario-client.js';
-import { runSection, sleep, type Transcript } from './transcript.js';
+import { outcome, runSection, sleep, type Transcript } from './transcript.js';
 
 const docA = 'demo://resource/static/document/features.md';
 const docB = 'demo://resource/static/document/startup.md';
@@ -84,6 +84,21 @@ export async function runInteractiveSections(client: ScenarioClient, t: Transcri
   await runSection(client, t, 'elicitation', () =>
     client.callTool('trigger-elicitation-request', {}),
   );
+
+  await runSection(client, t, 'url-elicitation', async () => ({
+    requestPath: await client.callTool('trigger-url-elicitation', {
+      url: 'https://example.com/e2e-consent',
+      elicitationId: 'e2e-url-1',
+    }),
+    // -32042 with the elicitations in `data`: an error the server raises, relayed as is.
+    errorPath: await outcome(
+      client.callTool('trigger-url-elicitation', {
+        url: 'https://example.com/e2e-prerequisite',
+        elicitationId: 'e2e-url-2',
+        errorPath: true,
+      }),
+    ),
+  }));
 
   await runSection(client, t, 'roots', async () => {
     const before = await client.callTool('get-roots-list', {});

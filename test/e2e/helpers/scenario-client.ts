@@ -86,4 +86,10 @@ export const cannedElicitation = {
   },
 } as const;
 
+/** URL-mode elicitation has no form content: the user only consents to open the link. */
+export const cannedUrlElicitation = { action: 'accept' } as const;
+
+export const elicitationAnswer = (params: unknown) =>
+  (params as { mode?: unknown }).mode === 'url' ? cannedUrlElicitation : cannedElicitation;
+
 export const initialRoots: readonly Root[] = [{ uri: 'file:///tmp/e2e-root-a', name: 'Root A' }];

@@ -130,5 +130,6 @@ export const legacySections = [
   'cancellation',
   'sampling',
   'elicitation',
+  'url-elicitation',
   'roots',
 ];

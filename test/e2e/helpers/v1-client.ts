@@ -10,7 +10,7 @@ import {
 import { FrameRecorder } from './frame-recorder.js';
 import type { LaunchSpec } from './launch.js';
 import {
-  cannedElicitation,
+  elicitationAnswer,
   cannedSampling,
   initialRoots,
   type CallOptions,
@@ -30,7 +30,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     {
       capabilities: {
         sampling: {},
-        elicitation: { form: {} },
+        elicitation: { form: {}, url: {} },
         roots: { listChanged: true },
         tasks: { requests: { sampling: { createMessage: {} }, elicitation: { create: {} } } },
       },
@@ -51,7 +51,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
   });
   client.setRequestHandler(ElicitRequestSchema, (request) => {
     handled.push({ method: request.method, params: request.params });
-    return cannedElicitation;
+    return elicitationAnswer(request.params);
   });
   client.setRequestHandler(ListRootsRequestSchema, (request) => {
     handled.push({ method: request.method, params: request.params });

@@ -3,7 +3,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FrameRecorder } from './frame-recorder.js';
 import type { LaunchSpec } from './launch.js';
 import {
-  cannedElicitation,
+  elicitationAnswer,
   cannedSampling,
   initialRoots,
   type CallOptions,
@@ -28,7 +28,11 @@ export async function connectV2(
   const client = new Client(
     { name: 'e2e-v2-client', version: '2.0.0' },
     {
-      capabilities: { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } },
+      capabilities: {
+        sampling: {},
+        elicitation: { form: {}, url: {} },
+        roots: { listChanged: true },
+      },
       versionNegotiation: { mode },
     },
   );
@@ -38,7 +42,7 @@ export async function connectV2(
   });
   client.setRequestHandler('elicitation/create', (request) => {
     handled.push({ method: request.method, params: request.params });
-    return cannedElicitation;
+    return elicitationAnswer(request.params);
   });
   client.setRequestHandler('roots/list', (request) => {
     handled.push({ method: request.method, params: request.params });
