@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeServer } from './helpers/launch.js';
 import { everythingServer, noisyServer } from './helpers/paths.js';
-import { impureLines, initializeRequest, RawShim } from './helpers/raw-shim.js';
+import { impureLines } from './helpers/protocol-lines.js';
+import { initializeRequest, RawShim } from './helpers/raw-shim.js';
 
 describe('Stdout purity: the shim writes nothing but complete JSON-RPC lines to stdout', () => {
   it('carries only protocol messages across a busy server-everything session with debug logging on', async () => {
