@@ -1,5 +1,5 @@
 export function escapeXml(text: string): string;
-export function niceStep(range: number, count?: number): number;
+export function logTicks(min: number, max: number): { low: number; high: number; ticks: number[] };
 export function renderLatencyChart(
   series: readonly { label: string; samples: readonly number[] }[],
   options: { title: string },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareToBaselines } from '../../bench/lib/baselines.mjs';
 import { checkBudget, describeMiss } from '../../bench/lib/budgets.mjs';
-import { escapeXml, niceStep, renderLatencyChart } from '../../bench/lib/latency-chart.mjs';
+import { escapeXml, logTicks, renderLatencyChart } from '../../bench/lib/latency-chart.mjs';
 import { LineSplitter } from '../../bench/lib/line-splitter.mjs';
 import { parseProcStatus, rssDrift } from '../../bench/lib/proc-memory.mjs';
 import { markdownTable, renderReport, type Report } from '../../bench/lib/report.mjs';
@@ -202,9 +202,12 @@ describe('renderLatencyChart', () => {
     expect(() => renderLatencyChart([], { title: 'x' })).toThrow(/at least one latency series/);
   });
 
-  it('picks round tick steps', () => {
-    expect(niceStep(100)).toBe(20);
-    expect(niceStep(1234)).toBe(500);
-    expect(niceStep(7)).toBe(2);
+  it('spans a log axis from the power of ten below the minimum to the first round tick above the maximum', () => {
+    expect(logTicks(13.8, 2166)).toEqual({
+      low: 10,
+      high: 5000,
+      ticks: [10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+    });
+    expect(logTicks(0.5, 0.9)).toEqual({ low: 0.1, high: 1, ticks: [0.1, 0.2, 0.5, 1] });
   });
 });
