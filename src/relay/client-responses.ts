@@ -1,17 +1,18 @@
 import { buildResponseInput } from '../input/build-input.js';
-import {
-  ErrorCodes,
-  type ClassifiedMessage,
-  type JsonObject,
-  type JsonRpcId,
-} from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
 import { publicReason } from './deny-reply.js';
-import { judge, judgeListing } from './judge.js';
+import { judge } from './judge.js';
+import { narrowRoots } from './narrow-roots.js';
 import type { RelayContext } from './relay-context.js';
 
-interface Outcome {
+/**
+ * What one client message turns into: `forward` the original text, or `rewritten` instead of it;
+ * `reply` is the shim's own answer to the client.
+ */
+export interface ClientOutcome {
   readonly forward: boolean;
   readonly rewritten?: unknown;
+  readonly reply?: string;
 }
 
 /**
@@ -22,7 +23,7 @@ interface Outcome {
 export function judgeClientResponse(
   context: RelayContext,
   message: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
-): Outcome {
+): ClientOutcome {
   if (message.id === null) return { forward: false };
   const pending = context.session.settleToClient(message.id);
   if (pending === undefined) {
@@ -47,7 +48,14 @@ export function judgeClientResponse(
   const verdict = judge(context, input);
   if (verdict.pass) return { forward: true };
   if (pending.method === 'roots/list')
-    return { forward: true, rewritten: narrowRoots(context, message.id, message.result) };
+    return {
+      forward: true,
+      rewritten: {
+        jsonrpc: '2.0',
+        id: message.id,
+        result: narrowRoots(context, message.id, message.result),
+      },
+    };
   return {
     forward: true,
     rewritten: {
@@ -56,17 +64,4 @@ export function judgeClientResponse(
       error: { code: ErrorCodes.invalidParams, message: publicReason(verdict.decision) },
     },
   };
-}
-
-function narrowRoots(context: RelayContext, id: JsonRpcId, result: JsonObject): unknown {
-  const roots = Array.isArray(result.roots) ? (result.roots as unknown[]) : [];
-  const kept = roots.filter((root) => {
-    const single = { ...result, roots: [root] };
-    return judgeListing(
-      context,
-      buildResponseInput('roots/list', id, single, context.session, context.inputContext),
-    ).allow;
-  });
-  context.logger.info({ offered: roots.length, kept: kept.length }, 'narrowed the client roots');
-  return { jsonrpc: '2.0', id, result: { ...result, roots: kept } };
 }

@@ -11,19 +11,10 @@ import { parseFrame, recoverId, topLevelId } from '../messages/parse-frame.js';
 import { denyClientRequest } from './deny-reply.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
-import { judgeClientResponse } from './client-responses.js';
+import { judgeClientResponse, type ClientOutcome } from './client-responses.js';
 import { judgeInputResponses } from './input-responses.js';
 
-/**
- * What one client message turns into: `forward` is the judged value (or the original text when
- * the whole frame passes), `replies` are the shim's own answers to the client.
- */
-interface Outcome {
-  readonly forward: boolean;
-  /** A rewritten message to forward instead of the original (roots answers). */
-  readonly rewritten?: unknown;
-  readonly reply?: string;
-}
+type Outcome = ClientOutcome;
 
 const DROP: Outcome = { forward: false };
 const PASS: Outcome = { forward: true };

@@ -1,7 +1,8 @@
 import { buildResponseInput } from '../input/build-input.js';
 import { isJsonObject, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
 import type { Decision } from '../policy/decision.js';
-import { judge, judgeListing } from './judge.js';
+import { judge } from './judge.js';
+import { narrowRoots } from './narrow-roots.js';
 import type { RelayContext } from './relay-context.js';
 
 export type InputResponsesOutcome =
@@ -30,24 +31,9 @@ export function judgeInputResponses(
     if (verdict.pass) continue;
     if (method !== 'roots/list') return { kind: 'deny', decision: verdict.decision };
     narrowed ??= { ...responses };
-    narrowed[key] = { ...response, roots: allowedRoots(context, id, response) };
+    narrowed[key] = narrowRoots(context, id, response);
   }
   return narrowed === undefined
     ? { kind: 'pass' }
     : { kind: 'rewrite', params: { ...params, inputResponses: narrowed } };
-}
-
-function allowedRoots(context: RelayContext, id: JsonRpcId, response: JsonObject): unknown[] {
-  const roots = Array.isArray(response.roots) ? (response.roots as unknown[]) : [];
-  return roots.filter((root) => {
-    const single = { ...response, roots: [root] };
-    const input = buildResponseInput(
-      'roots/list',
-      id,
-      single,
-      context.session,
-      context.inputContext,
-    );
-    return judgeListing(context, input).allow;
-  });
 }

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -149,4 +152,21 @@ export function nonProtocolLines(lines: readonly string[]): string[] {
     const items = Array.isArray(parsed) ? parsed : parsed ? [parsed] : [];
     return items.length === 0 || items.some((item) => item.jsonrpc !== '2.0');
   });
+}
+
+/** The shim around `recording-server.mjs`, which appends every line it reads to `record`. */
+export function recordingShim(shimArgs: readonly string[]): {
+  shim: ShimProcess;
+  record: string;
+  recorded: () => string;
+} {
+  const record = join(mkdtempSync(join(tmpdir(), 'shim-record-')), 'record.jsonl');
+  writeFileSync(record, '');
+  const shim = new ShimProcess(
+    [...shimArgs, '--', process.execPath, `${FIXTURES}/recording-server.mjs`],
+    {
+      env: { RECORD_FILE: record },
+    },
+  );
+  return { shim, record, recorded: () => readFileSync(record, 'utf8') };
 }

@@ -1,29 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
+import { REPO, type ShimProcess, recordingShim } from '../helpers/shim-process.js';
 
 const POLICY = `${REPO}test/relay/policies/deny-some-echoes.rego`;
 
 function startRecording(): { shim: ShimProcess; record: string } {
-  const record = join(mkdtempSync(join(tmpdir(), 'shim-batch-')), 'record.jsonl');
-  writeFileSync(record, '');
-  const shim = new ShimProcess(
-    [
-      '--policy',
-      POLICY,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      `${FIXTURES}/recording-server.mjs`,
-    ],
-    {
-      env: { RECORD_FILE: record },
-    },
-  );
-  return { shim, record };
+  return recordingShim(['--policy', POLICY, '--log-level', 'silent']);
 }
 
 const call = (id: number, text: string) => ({

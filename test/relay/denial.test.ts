@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, ShimProcess, nonProtocolLines } from '../helpers/shim-process.js';
+import { REPO, ShimProcess, nonProtocolLines, recordingShim } from '../helpers/shim-process.js';
 
 const POLICY = `${REPO}test/relay/policies/deny-some-echoes.rego`;
 
@@ -20,23 +18,9 @@ describe('denials through the shim', () => {
   });
 
   function start(): { shim: ShimProcess; record: string } {
-    const record = join(mkdtempSync(join(tmpdir(), 'shim-denial-')), 'record.jsonl');
-    writeFileSync(record, '');
-    shim = new ShimProcess(
-      [
-        '--policy',
-        POLICY,
-        '--log-level',
-        'silent',
-        '--',
-        process.execPath,
-        `${FIXTURES}/recording-server.mjs`,
-      ],
-      {
-        env: { RECORD_FILE: record },
-      },
-    );
-    return { shim, record };
+    const started = recordingShim(['--policy', POLICY, '--log-level', 'silent']);
+    shim = started.shim;
+    return started;
   }
 
   it('forwards an allowed tool call and returns the server result', async () => {

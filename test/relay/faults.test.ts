@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, ShimProcess, nonProtocolLines } from '../helpers/shim-process.js';
+import { FIXTURES, ShimProcess, nonProtocolLines, recordingShim } from '../helpers/shim-process.js';
 
 const ALLOW_ALL = ['--log-level', 'warn'];
 const node = process.execPath;
@@ -64,15 +64,7 @@ describe('faults', () => {
   });
 
   it('refuses an oversize client frame without forwarding it and keeps the stream in sync', async () => {
-    const dir = tempDir();
-    const record = join(dir, 'record.jsonl');
-    writeFileSync(record, '');
-    const shim = new ShimProcess(
-      [...ALLOW_ALL, '--max-frame-bytes', '2000', '--', node, `${FIXTURES}/recording-server.mjs`],
-      {
-        env: { RECORD_FILE: record },
-      },
-    );
+    const { shim, recorded } = recordingShim([...ALLOW_ALL, '--max-frame-bytes', '2000']);
     await shim.initialize();
     shim.send({
       jsonrpc: '2.0',
@@ -85,7 +77,7 @@ describe('faults', () => {
     expect((refused.error as { message: string }).message).toContain('--max-frame-bytes=2000');
     const after = await shim.request('tools/call', { name: 'echo', arguments: { text: 'small' } });
     expect(after.result).toMatchObject({ content: [{ text: 'small' }] });
-    expect(readFileSync(record, 'utf8')).not.toContain('yyyy');
+    expect(recorded()).not.toContain('yyyy');
     await shim.close();
   });
 
@@ -126,12 +118,7 @@ describe('faults', () => {
   });
 
   it('refuses a frame with duplicate keys so the server never sees an ambiguous message', async () => {
-    const dir = tempDir();
-    const record = join(dir, 'record.jsonl');
-    writeFileSync(record, '');
-    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/recording-server.mjs`], {
-      env: { RECORD_FILE: record },
-    });
+    const { shim, recorded } = recordingShim(ALLOW_ALL);
     await shim.initialize();
     shim.sendRaw(
       '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","name":"rm_rf","arguments":{}}}\n',
@@ -142,23 +129,18 @@ describe('faults', () => {
       message: 'Invalid Request: duplicate key "name"',
     });
     await shim.request('ping');
-    expect(readFileSync(record, 'utf8')).not.toContain('rm_rf');
+    expect(recorded()).not.toContain('rm_rf');
     await shim.close();
   });
 
   it('keeps integers above 2^53 intact on the way to the server', async () => {
-    const dir = tempDir();
-    const record = join(dir, 'record.jsonl');
-    writeFileSync(record, '');
-    const shim = new ShimProcess([...ALLOW_ALL, '--', node, `${FIXTURES}/recording-server.mjs`], {
-      env: { RECORD_FILE: record },
-    });
+    const { shim, recorded } = recordingShim(ALLOW_ALL);
     await shim.initialize();
     shim.sendRaw(
       '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"echo","arguments":{"n":9007199254740993}}}\n',
     );
     await shim.waitFor((m) => m.id === 10);
-    expect(readFileSync(record, 'utf8')).toContain('9007199254740993');
+    expect(recorded()).toContain('9007199254740993');
     await shim.close();
   });
 
