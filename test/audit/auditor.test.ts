@@ -35,16 +35,32 @@ function judge(input: ReturnType<typeof toolCall>) {
   return { input, decision: engine.evaluate(input), evalMicros: 12.5 };
 }
 
+type AuditorOptions = Parameters<typeof createAuditor>[0];
+
+/** An auditor on `file` with the test engine, no secrets and no stderr copy unless overridden. */
+function openAuditor(file: AuditorOptions['file'], overrides: Partial<AuditorOptions> = {}) {
+  return createAuditor({
+    file,
+    stderr: false,
+    policy: engine,
+    secrets: NO_SECRETS,
+    labels,
+    ...overrides,
+  });
+}
+
+/** Records an allowed, forwarded read of `path`. */
+function recordRead(auditor: ReturnType<typeof createAuditor>, path: string): void {
+  auditor.record({
+    ...judge(toolCall('read_text_file', { path }, [path])),
+    action: 'forwarded',
+  });
+}
+
 describe('createAuditor', () => {
   it('writes a start record, one decision record per judged message and an end record', async () => {
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(file);
     const read = judge(
       toolCall('read_text_file', { path: '/srv/projects/README.md' }, ['/srv/projects/README.md']),
     );
@@ -99,13 +115,7 @@ describe('createAuditor', () => {
 
   it('erases and masks arguments as the policy system.log.mask says, and lists them', () => {
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(file);
     const input = toolCall(
       'read_text_file',
       { path: 'notes.txt', password: 'hunter2hunter2', api_token: 'tok-123456789' },
@@ -124,17 +134,8 @@ describe('createAuditor', () => {
 
   it('leaves a record unmasked when no mask rule applies', () => {
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    auditor.record({
-      ...judge(toolCall('read_text_file', { path: 'a.txt' }, ['a.txt'])),
-      action: 'forwarded',
-    });
+    const auditor = openAuditor(file);
+    recordRead(auditor, 'a.txt');
     auditor.close();
     const record = readRecords(file)[1] as DecisionRecord;
     expect(record).not.toHaveProperty('erased');
@@ -143,13 +144,7 @@ describe('createAuditor', () => {
 
   it('drops an allowed record that system.log.drop selects, and counts it in the end record', () => {
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(file);
     auditor.record({
       input: ping(),
       decision: engine.evaluate(ping()),
@@ -164,13 +159,7 @@ describe('createAuditor', () => {
 
   it('never drops a denial, even when system.log.drop selects it', () => {
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(file);
     const decision = { allow: false, reasons: ['pings disabled'] };
     auditor.record({ input: ping(), decision, action: 'denied', evalMicros: 3 });
     auditor.close();
@@ -179,13 +168,7 @@ describe('createAuditor', () => {
 
   it('records faults for frames that never became a policy input', () => {
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(file);
     auditor.fault({
       direction: 'to_server',
       fault: 'duplicate_key',
@@ -218,7 +201,7 @@ describe('createAuditor', () => {
       secretEnv: [],
       namePatterns: ['TOKEN'],
     });
-    const auditor = createAuditor({ file, stderr: false, policy: engine, secrets, labels });
+    const auditor = openAuditor(file, { secrets });
     const input = toolCall(
       'write_file',
       { path: 'x.txt', content: 'token=ghp_0123456789abcdefghij' },
@@ -240,29 +223,11 @@ describe('createAuditor', () => {
 
   it('chains a new session onto the end of an existing log', async () => {
     const file = tempLog();
-    const first = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    first.record({
-      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
-      action: 'forwarded',
-    });
+    const first = openAuditor(file);
+    recordRead(first, 'a');
     first.close();
-    const second = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    second.record({
-      ...judge(toolCall('read_text_file', { path: 'b' }, ['b'])),
-      action: 'forwarded',
-    });
+    const second = openAuditor(file);
+    recordRead(second, 'b');
     second.close();
     const records = readRecords(file);
     expect(records.map((r) => r.type)).toEqual([
@@ -279,20 +244,11 @@ describe('createAuditor', () => {
   });
 
   it('refuses a record after close, so nothing is forwarded unrecorded, but never throws on a fault', () => {
-    const auditor = createAuditor({
-      file: tempLog(),
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(tempLog());
     auditor.close();
     auditor.close();
     expect(() => {
-      auditor.record({
-        ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
-        action: 'forwarded',
-      });
+      recordRead(auditor, 'a');
     }).toThrow(/closed/);
     auditor.fault({
       direction: 'to_client',
@@ -303,60 +259,33 @@ describe('createAuditor', () => {
   });
 
   it('names the option and the path when the log cannot be opened', () => {
-    expect(() =>
-      createAuditor({
-        file: '/nonexistent-dir/audit.jsonl',
-        stderr: false,
-        policy: engine,
-        secrets: NO_SECRETS,
-        labels,
-      }),
-    ).toThrow('Cannot open `--audit-log` file `/nonexistent-dir/audit.jsonl` (ENOENT)');
+    expect(() => openAuditor('/nonexistent-dir/audit.jsonl')).toThrow(
+      'Cannot open `--audit-log` file `/nonexistent-dir/audit.jsonl` (ENOENT)',
+    );
   });
 
   it('refuses a second writer on the same log while the first runs, and lets it in after close', () => {
     const file = tempLog();
-    const first = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    expect(() =>
-      createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels }),
-    ).toThrow(`Another process (pid ${process.pid}) is writing the audit log \`${file}\``);
+    const first = openAuditor(file);
+    expect(() => openAuditor(file)).toThrow(
+      `Another process (pid ${process.pid}) is writing the audit log \`${file}\``,
+    );
     first.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
-    createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels }).close();
+    openAuditor(file).close();
   });
 
   it('takes over a lock left by a process that no longer runs', async () => {
     const file = tempLog();
     writeFileSync(`${file}.lock`, '999999999\n');
-    const auditor = createAuditor({
-      file,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
+    const auditor = openAuditor(file);
     auditor.close();
     expect(await verifyAuditLog(file)).toMatchObject({ ok: true });
   });
 
   it('writes to a device such as /dev/null without a lock or a tail to chain onto', () => {
-    const auditor = createAuditor({
-      file: '/dev/null',
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    auditor.record({
-      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
-      action: 'forwarded',
-    });
+    const auditor = openAuditor('/dev/null');
+    recordRead(auditor, 'a');
     auditor.close();
     expect(existsSync('/dev/null.lock')).toBe(false);
   });
@@ -368,17 +297,8 @@ describe('createAuditor', () => {
       return true;
     });
     const file = tempLog();
-    const auditor = createAuditor({
-      file,
-      stderr: true,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    auditor.record({
-      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
-      action: 'forwarded',
-    });
+    const auditor = openAuditor(file, { stderr: true });
+    recordRead(auditor, 'a');
     auditor.close();
     vi.restoreAllMocks();
     expect(lines.join('')).toBe(readFileSync(file, 'utf8'));
@@ -387,17 +307,8 @@ describe('createAuditor', () => {
   it('is a no-op that touches no file when neither a file nor stderr is asked for', () => {
     const file = tempLog();
     const spy = vi.spyOn(process.stderr, 'write');
-    const auditor = createAuditor({
-      file: undefined,
-      stderr: false,
-      policy: engine,
-      secrets: NO_SECRETS,
-      labels,
-    });
-    auditor.record({
-      ...judge(toolCall('read_text_file', { path: 'a' }, ['a'])),
-      action: 'forwarded',
-    });
+    const auditor = openAuditor(undefined);
+    recordRead(auditor, 'a');
     auditor.close();
     expect(existsSync(file)).toBe(false);
     expect(spy).not.toHaveBeenCalled();
