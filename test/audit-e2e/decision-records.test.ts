@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
+import { FIXTURES, REPO } from '../helpers/shim-process.js';
+import { auditedShim, ECHO_SERVER, EVERYTHING } from './helpers/audited-shim.js';
 import {
   buildBundle,
   decisionsOf,
@@ -18,7 +19,6 @@ import {
  * shape, masked and dropped by the policy's own `system.log` rules.
  */
 
-const EVERYTHING = join(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const EMBEDDED_WASM = join(REPO, 'dist/policy/embedded/policy.wasm');
 const MASK_BUNDLE_DIR = join(REPO, 'test/audit-e2e/fixtures/mask-bundle');
 const VERSION = (
@@ -56,22 +56,9 @@ describe('decision records for allowed, denied and filtered messages (embedded p
   beforeAll(async () => {
     const data = join(work, 'tiers.json');
     writeFileSync(data, JSON.stringify(TIER_DATA));
-    const shim = new ShimProcess([
-      '--audit-log',
-      log,
-      '--data',
-      data,
-      '--principal',
-      'alice',
-      '--server-id',
-      'everything',
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      EVERYTHING,
-      'stdio',
-    ]);
+    const shim = auditedShim(log, [EVERYTHING, 'stdio'], {
+      args: ['--data', data, '--principal', 'alice', '--server-id', 'everything'],
+    });
     await shim.initialize();
     const list = await shim.request('tools/list');
     listed = (list['result'] as { tools: { name: string }[] }).tools.map((t) => t.name);
@@ -181,20 +168,10 @@ describe('masking and dropping with a policy bundle that defines system.log', ()
 
   beforeAll(async () => {
     bundle = buildBundle(MASK_BUNDLE_DIR, ['mcp/decision', 'system/log/mask', 'system/log/drop']);
-    const shim = new ShimProcess(
-      [
-        '--policy',
-        bundle,
-        '--audit-log',
-        log,
-        '--log-level',
-        'silent',
-        '--',
-        process.execPath,
-        join(FIXTURES, 'recording-server.mjs'),
-      ],
-      { env: { RECORD_FILE: received } },
-    );
+    const shim = auditedShim(log, [join(FIXTURES, 'recording-server.mjs')], {
+      args: ['--policy', bundle],
+      env: { RECORD_FILE: received },
+    });
     await shim.initialize();
     await shim.request('ping');
     await shim.request('tools/call', {
@@ -279,16 +256,7 @@ describe('masking with a single .rego policy compiled by the shim', () => {
     policyArgs: readonly string[],
     log: string,
   ): Promise<LoggedDecision | undefined> {
-    const shim = new ShimProcess([
-      ...policyArgs,
-      '--audit-log',
-      log,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      join(FIXTURES, 'echo-server.mjs'),
-    ]);
+    const shim = auditedShim(log, [ECHO_SERVER], { args: policyArgs });
     await shim.initialize();
     await shim.request('tools/call', {
       name: 'echo',

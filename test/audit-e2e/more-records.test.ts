@@ -3,7 +3,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
+import { FIXTURES, REPO } from '../helpers/shim-process.js';
+import { auditedShim, DENY_FORBIDDEN, ECHO_SERVER, EVERYTHING } from './helpers/audited-shim.js';
 import {
   decisionsOf,
   readLog,
@@ -17,8 +18,6 @@ import {
  * the client's answers, every element of a batch, and the policy revision across a hot reload.
  */
 
-const EVERYTHING = join(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-const DENY_FORBIDDEN = join(REPO, 'test/audit-e2e/fixtures/mask-bundle/decision.rego');
 const work = tempDir('audit-e2e-more-');
 
 const summary = (d: LoggedDecision) =>
@@ -26,13 +25,13 @@ const summary = (d: LoggedDecision) =>
 
 async function samplingSession(name: string, data?: object) {
   const log = join(work, `${name}.jsonl`);
-  const args = ['--audit-log', log, '--log-level', 'silent'];
+  const args: string[] = [];
   if (data !== undefined) {
     const file = join(work, `${name}.json`);
     writeFileSync(file, JSON.stringify(data));
     args.push('--data', file);
   }
-  const shim = new ShimProcess([...args, '--', process.execPath, EVERYTHING, 'stdio']);
+  const shim = auditedShim(log, [EVERYTHING, 'stdio'], { args });
   await shim.initialize('2025-06-18', { sampling: {} });
   // server-everything registers its sampling tool once it knows the client can sample.
   await shim.waitFor((m) => m['method'] === 'notifications/tools/list_changed');
@@ -88,17 +87,7 @@ describe('records of server-to-client requests and the client answers', () => {
 describe('records of a JSON-RPC batch (2025-03-26)', () => {
   it('writes one record per element, the denied one included', async () => {
     const log = join(work, 'batch.jsonl');
-    const shim = new ShimProcess([
-      '--policy',
-      DENY_FORBIDDEN,
-      '--audit-log',
-      log,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      join(FIXTURES, 'echo-server.mjs'),
-    ]);
+    const shim = auditedShim(log, [ECHO_SERVER], { args: ['--policy', DENY_FORBIDDEN] });
     await shim.initialize('2025-03-26');
     const texts = ['first', 'forbidden', 'third'];
     shim.send(
@@ -127,17 +116,7 @@ describe('the policy revision across a hot reload', () => {
     copyFileSync(join(REPO, 'test/e2e/policies/allow-all.rego'), rego);
     const before = createHash('sha256').update(readFileSync(rego)).digest('hex');
     const log = join(work, 'reload.jsonl');
-    const shim = new ShimProcess([
-      '--policy',
-      rego,
-      '--audit-log',
-      log,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      join(FIXTURES, 'echo-server.mjs'),
-    ]);
+    const shim = auditedShim(log, [ECHO_SERVER], { args: ['--policy', rego] });
     await shim.initialize();
     const echo = (text: string) =>
       shim.request('tools/call', { name: 'echo', arguments: { text } });
@@ -173,22 +152,10 @@ describe('records in monitor mode', () => {
   it('records a message the policy denies as monitored, and forwards it', async () => {
     const log = join(work, 'monitor.jsonl');
     const received = join(work, 'monitor-received.jsonl');
-    const shim = new ShimProcess(
-      [
-        '--mode',
-        'monitor',
-        '--policy',
-        DENY_FORBIDDEN,
-        '--audit-log',
-        log,
-        '--log-level',
-        'silent',
-        '--',
-        process.execPath,
-        join(FIXTURES, 'recording-server.mjs'),
-      ],
-      { env: { RECORD_FILE: received } },
-    );
+    const shim = auditedShim(log, [join(FIXTURES, 'recording-server.mjs')], {
+      args: ['--mode', 'monitor', '--policy', DENY_FORBIDDEN],
+      env: { RECORD_FILE: received },
+    });
     await shim.initialize();
     const reply = await shim.request('tools/call', {
       name: 'echo',

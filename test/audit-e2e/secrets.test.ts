@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, ShimProcess } from '../helpers/shim-process.js';
+import { auditedShim, ECHO_SERVER, EVERYTHING } from './helpers/audited-shim.js';
 import {
   decisionsOf,
   describeDecision,
@@ -16,7 +17,6 @@ import {
  * environment: the values are in the child, and nowhere the client, the logs or the policy see.
  */
 
-const EVERYTHING = join(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const CANARY_POLICY = join(REPO, 'test/audit-e2e/fixtures/canary-policy.rego');
 
 /**
@@ -64,34 +64,18 @@ beforeAll(async () => {
   );
   const data = join(work, 'canaries.json');
   writeFileSync(data, JSON.stringify({ canaries: allSpellings }));
-  const shim = new ShimProcess(
-    [
-      '--policy',
-      CANARY_POLICY,
-      '--data',
-      data,
-      '--env-file',
-      envFile,
-      '--secret-env',
-      'PLAIN_NAME',
-      '--audit-log',
-      log,
-      '--audit-stderr',
-      '--log-level',
-      'debug',
-      '--',
-      process.execPath,
-      EVERYTHING,
-      'stdio',
+  const shim = auditedShim(log, [EVERYTHING, 'stdio'], {
+    args: [
+      ...['--policy', CANARY_POLICY, '--data', data, '--env-file', envFile],
+      ...['--secret-env', 'PLAIN_NAME', '--audit-stderr'],
     ],
-    {
-      env: {
-        MY_SECRET_KEY: SECRETS.MY_SECRET_KEY,
-        PLAIN_NAME: SECRETS.PLAIN_NAME,
-        VISIBLE_SETTING: VISIBLE.VISIBLE_SETTING,
-      },
+    logLevel: 'debug',
+    env: {
+      MY_SECRET_KEY: SECRETS.MY_SECRET_KEY,
+      PLAIN_NAME: SECRETS.PLAIN_NAME,
+      VISIBLE_SETTING: VISIBLE.VISIBLE_SETTING,
     },
-  );
+  });
   await shim.initialize();
   const dump = await shim.request('tools/call', { name: 'get-env', arguments: {} });
   const text = (dump['result'] as { content: { text: string }[] }).content[0]?.text ?? '{}';
@@ -172,24 +156,10 @@ describe('a secret on the server command line', () => {
     const data = join(work, 'command-canaries.json');
     writeFileSync(data, JSON.stringify({ canaries: [SECRETS.MY_SECRET_KEY] }));
     const log = join(work, 'command.jsonl');
-    const shim = new ShimProcess(
-      [
-        '--policy',
-        CANARY_POLICY,
-        '--data',
-        data,
-        '--audit-log',
-        log,
-        '--log-level',
-        'silent',
-        '--',
-        process.execPath,
-        join(REPO, 'test/fixtures/echo-server.mjs'),
-        '--token',
-        SECRETS.MY_SECRET_KEY,
-      ],
-      { env: { MY_SECRET_KEY: SECRETS.MY_SECRET_KEY } },
-    );
+    const shim = auditedShim(log, [ECHO_SERVER, '--token', SECRETS.MY_SECRET_KEY], {
+      args: ['--policy', CANARY_POLICY, '--data', data],
+      env: { MY_SECRET_KEY: SECRETS.MY_SECRET_KEY },
+    });
     const reply = await shim.initialize();
     await shim.close();
     expect(readFileSync(log, 'utf8')).not.toContain(SECRETS.MY_SECRET_KEY);

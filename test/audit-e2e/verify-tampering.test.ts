@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
+import { FIXTURES } from '../helpers/shim-process.js';
+import { auditedShim, DENY_FORBIDDEN, ECHO_SERVER } from './helpers/audited-shim.js';
 import { readLines, runCli, tempDir, type CliRun } from './helpers/audit-files.js';
 
 /**
@@ -10,25 +11,14 @@ import { readLines, runCli, tempDir, type CliRun } from './helpers/audit-files.j
  * then on tampered copies: each kind of tampering exits 1 and names the first bad line.
  */
 
-const DENY_FORBIDDEN = join(REPO, 'test/audit-e2e/fixtures/mask-bundle/decision.rego');
 const work = tempDir('audit-e2e-verify-');
 const original = join(work, 'audit.jsonl');
 let lines: string[];
 
 async function session(principal: string, texts: readonly string[]): Promise<void> {
-  const shim = new ShimProcess([
-    '--policy',
-    DENY_FORBIDDEN,
-    '--principal',
-    principal,
-    '--audit-log',
-    original,
-    '--log-level',
-    'silent',
-    '--',
-    process.execPath,
-    join(FIXTURES, 'echo-server.mjs'),
-  ]);
+  const shim = auditedShim(original, [ECHO_SERVER], {
+    args: ['--policy', DENY_FORBIDDEN, '--principal', principal],
+  });
   await shim.initialize();
   for (const text of texts) await shim.request('tools/call', { name: 'echo', arguments: { text } });
   expect((await shim.close()).code).toBe(0);
@@ -159,18 +149,9 @@ describe('one writer per log', () => {
     const log = join(work, 'shared.jsonl');
     const received = join(work, 'second-server.jsonl');
     const shimOn = (env: Record<string, string> = {}) =>
-      new ShimProcess(
-        [
-          '--audit-log',
-          log,
-          '--log-level',
-          'silent',
-          '--',
-          process.execPath,
-          join(FIXTURES, 'recording-server.mjs'),
-        ],
-        { env: { RECORD_FILE: received, ...env } },
-      );
+      auditedShim(log, [join(FIXTURES, 'recording-server.mjs')], {
+        env: { RECORD_FILE: received, ...env },
+      });
     const first = shimOn({ RECORD_FILE: join(work, 'first-server.jsonl') });
     await first.initialize();
     const second = shimOn();

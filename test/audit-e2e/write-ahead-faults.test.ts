@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, ShimProcess } from '../helpers/shim-process.js';
+import { FIXTURES, REPO } from '../helpers/shim-process.js';
+import { auditedShim, DENY_FORBIDDEN, ECHO_SERVER } from './helpers/audited-shim.js';
 import {
   decisionsOf,
   describeDecision,
@@ -18,7 +19,6 @@ import {
  * the message moved (checked from the server's side and from the client's side).
  */
 
-const DENY_FORBIDDEN = join(REPO, 'test/audit-e2e/fixtures/mask-bundle/decision.rego');
 const PEEKING_SERVER = join(REPO, 'test/audit-e2e/fixtures/peeking-recording-server.mjs');
 const BURST = 20;
 
@@ -56,20 +56,10 @@ async function runUntil(fault: Fault, peekAt?: string): Promise<Outcome> {
   const dir = tempDir('audit-e2e-wal-');
   const log = join(dir, 'audit.jsonl');
   const received = join(dir, 'received.jsonl');
-  const shim = new ShimProcess(
-    [
-      '--policy',
-      DENY_FORBIDDEN,
-      '--audit-log',
-      log,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      PEEKING_SERVER,
-    ],
-    { env: { AUDIT_LOG: peekAt ?? log, RECORD_FILE: received } },
-  );
+  const shim = auditedShim(log, [PEEKING_SERVER], {
+    args: ['--policy', DENY_FORBIDDEN],
+    env: { AUDIT_LOG: peekAt ?? log, RECORD_FILE: received },
+  });
   const clientPeeks: Peek[] = [];
   let pending = '';
   shim.child.stdout.on('data', (chunk: string) => {
@@ -199,15 +189,7 @@ describe('write-ahead under each fault', () => {
   it('marks the next session after a SIGKILL as after an unclean end, and verify keeps failing there', async () => {
     const outcome = await runUntil('SIGKILL');
     const killedLines = readLines(outcome.log).length;
-    const next = new ShimProcess([
-      '--audit-log',
-      outcome.log,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      join(FIXTURES, 'echo-server.mjs'),
-    ]);
+    const next = auditedShim(outcome.log, [ECHO_SERVER]);
     await next.initialize();
     expect((await next.close()).code).toBe(0);
     const records = readLog(outcome.log);
@@ -220,17 +202,9 @@ describe('write-ahead under each fault', () => {
 
   it('closes the chain on SIGTERM even when the server ignores SIGTERM (killed after the grace)', async () => {
     const log = join(tempDir('audit-e2e-ignores-'), 'audit.jsonl');
-    const shim = new ShimProcess([
-      '--audit-log',
-      log,
-      '--log-level',
-      'silent',
-      '--shutdown-grace-ms',
-      '200',
-      '--',
-      process.execPath,
-      join(FIXTURES, 'ignores-sigterm-server.mjs'),
-    ]);
+    const shim = auditedShim(log, [join(FIXTURES, 'ignores-sigterm-server.mjs')], {
+      args: ['--shutdown-grace-ms', '200'],
+    });
     await shim.initialize();
     await shim.request('tools/call', { name: 'echo', arguments: { text: 'last words' } });
     shim.child.kill('SIGTERM');
@@ -250,15 +224,7 @@ describe('write-ahead under each fault', () => {
 
   it('keeps the record of the call the child crashed on (crash-mid-request fixture)', async () => {
     const log = join(tempDir('audit-e2e-crash-'), 'audit.jsonl');
-    const shim = new ShimProcess([
-      '--audit-log',
-      log,
-      '--log-level',
-      'silent',
-      '--',
-      process.execPath,
-      join(FIXTURES, 'crash-mid-request-server.mjs'),
-    ]);
+    const shim = auditedShim(log, [join(FIXTURES, 'crash-mid-request-server.mjs')]);
     await shim.initialize();
     await shim.request('tools/list');
     const reply = await shim.request('tools/call', { name: 'echo', arguments: { text: 'boom' } });
