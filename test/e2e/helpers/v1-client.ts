@@ -7,7 +7,6 @@ import {
   ElicitRequestSchema,
   ListRootsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { FrameRecorder } from './frame-recorder.js';
 import type { LaunchSpec } from './launch.js';
 import {
   elicitationAnswer,
@@ -19,6 +18,7 @@ import {
   type ScenarioClient,
   type TaskRun,
 } from './scenario-client.js';
+import { commonCalls, noteRequest, requestOptions, watchTransport } from './sdk-plumbing.js';
 
 /** Launches `spec` and connects a v1 SDK client (`@modelcontextprotocol/sdk`) with full client handlers. */
 export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
@@ -38,7 +38,7 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     },
   );
   client.setRequestHandler(CreateMessageRequestSchema, async (request, extra) => {
-    handled.push({ method: request.method, params: request.params });
+    noteRequest(handled, request);
     if (request.params.task === undefined || extra.taskStore === undefined) return cannedSampling;
     // Task-augmented: answer with a task now, complete it shortly after.
     const store = extra.taskStore;
@@ -50,19 +50,16 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
     return { task };
   });
   client.setRequestHandler(ElicitRequestSchema, (request) => {
-    handled.push({ method: request.method, params: request.params });
+    noteRequest(handled, request);
     return elicitationAnswer(request.params);
   });
   client.setRequestHandler(ListRootsRequestSchema, (request) => {
-    handled.push({ method: request.method, params: request.params });
+    noteRequest(handled, request);
     return { roots: [...roots] };
   });
 
   const transport = new StdioClientTransport({ ...spec, stderr: 'pipe' });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const frames = new FrameRecorder();
-  frames.observe(transport);
+  const { frames, stderr } = watchTransport(transport);
   await client.connect(transport);
 
   const callToolAsTask = async (name: string, args: Record<string, unknown>): Promise<TaskRun> => {
@@ -117,28 +114,16 @@ export async function connectV1(spec: LaunchSpec): Promise<ScenarioClient> {
       roots = next;
       await client.sendRootsListChanged();
     },
-    ping: () => client.ping(),
+    ...commonCalls(client),
     discover: undefined,
     listen: undefined,
-    listTools: () => client.listTools(),
     listToolsPage: (cursor) => client.listTools(cursor === undefined ? {} : { cursor }),
-    listPrompts: () => client.listPrompts(),
-    listResources: () => client.listResources(),
-    listResourceTemplates: () => client.listResourceTemplates(),
     callTool: (name, args, options: CallOptions = {}) =>
-      client.callTool({ name, arguments: args }, CallToolResultSchema, {
-        ...(options.onprogress === undefined ? {} : { onprogress: options.onprogress }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      }),
-    getPrompt: (name, args) => client.getPrompt({ name, arguments: args }),
-    complete: (params) => client.complete(params as never),
-    readResource: (uri) => client.readResource({ uri }),
-    subscribe: (uri) => client.subscribeResource({ uri }),
-    unsubscribe: (uri) => client.unsubscribeResource({ uri }),
+      client.callTool({ name, arguments: args }, CallToolResultSchema, requestOptions(options)),
     setLoggingLevel: (level) => client.setLoggingLevel(level),
     callToolAsTask,
     startListCancelTask,
-    stderr: () => stderr,
+    stderr,
     close: async () => {
       // The task store's TTL timers would otherwise keep the test process alive.
       taskStore.cleanup();

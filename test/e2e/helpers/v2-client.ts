@@ -1,6 +1,5 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { FrameRecorder } from './frame-recorder.js';
 import type { LaunchSpec } from './launch.js';
 import {
   elicitationAnswer,
@@ -11,6 +10,7 @@ import {
   type Root,
   type ScenarioClient,
 } from './scenario-client.js';
+import { commonCalls, noteRequest, requestOptions, watchTransport } from './sdk-plumbing.js';
 
 export type V2Negotiation = 'auto' | { pin: string };
 
@@ -37,23 +37,20 @@ export async function connectV2(
     },
   );
   client.setRequestHandler('sampling/createMessage', (request) => {
-    handled.push({ method: request.method, params: request.params });
+    noteRequest(handled, request);
     return cannedSampling;
   });
   client.setRequestHandler('elicitation/create', (request) => {
-    handled.push({ method: request.method, params: request.params });
+    noteRequest(handled, request);
     return elicitationAnswer(request.params);
   });
   client.setRequestHandler('roots/list', (request) => {
-    handled.push({ method: request.method, params: request.params });
+    noteRequest(handled, request);
     return { roots: [...roots] };
   });
 
   const transport = new StdioClientTransport({ ...spec, stderr: 'pipe' });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const frames = new FrameRecorder();
-  frames.observe(transport);
+  const { frames, stderr } = watchTransport(transport);
   await client.connect(transport);
 
   return {
@@ -74,32 +71,17 @@ export async function connectV2(
       // eslint-disable-next-line @typescript-eslint/no-deprecated
       await client.sendRootsListChanged();
     },
-    ping: () => client.ping(),
+    ...commonCalls(client),
     discover: () => client.discover(),
     listen: (filter) => client.listen(filter),
-    listTools: () => client.listTools(),
-    listPrompts: () => client.listPrompts(),
-    listResources: () => client.listResources(),
-    listResourceTemplates: () => client.listResourceTemplates(),
     callTool: (name, args, options: CallOptions = {}) =>
-      client.callTool(
-        { name, arguments: args },
-        {
-          ...(options.onprogress === undefined ? {} : { onprogress: options.onprogress }),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        },
-      ),
-    getPrompt: (name, args) => client.getPrompt({ name, arguments: args }),
-    complete: (params) => client.complete(params as never),
-    readResource: (uri) => client.readResource({ uri }),
-    subscribe: (uri) => client.subscribeResource({ uri }),
-    unsubscribe: (uri) => client.unsubscribeResource({ uri }),
+      client.callTool({ name, arguments: args }, requestOptions(options)),
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy-era feature under test
     setLoggingLevel: (level) => client.setLoggingLevel(level),
     // The v2 SDK keeps the task wire types but has no task runtime.
     callToolAsTask: undefined,
     startListCancelTask: undefined,
-    stderr: () => stderr,
+    stderr,
     close: () => client.close(),
   };
 }
