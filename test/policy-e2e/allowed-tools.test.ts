@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVERYTHING_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 // The Dapr pattern: caller → tool allow-list, against the real server-everything.
 const ALLOWED_TOOLS = {
@@ -9,21 +10,15 @@ const ALLOWED_TOOLS = {
   },
 };
 
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 function shimFor(principal: string): PolicyShim {
-  const shim = new PolicyShim({
+  return startShim({
     data: ALLOWED_TOOLS,
     args: ['--principal', principal, '--server-id', 'everything'],
     server: nodeCommand(EVERYTHING_SERVER, 'stdio'),
   });
-  shims.push(shim);
-  return shim;
 }
-
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
 
 describe('Per-caller tool allow-lists (--principal), against server-everything', () => {
   it("lists and runs exactly the caller's tools", async () => {

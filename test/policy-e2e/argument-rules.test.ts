@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { expectServerRan } from './helpers/catalog-expectations.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 // The deep dive's rule: deploy_release with env == "prod" needs the release-admin role.
 const DEPLOY = {
@@ -16,21 +18,15 @@ const DEPLOY = {
   ],
 };
 
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 function deployShim(...roles: string[]): PolicyShim {
-  const shim = new PolicyShim({
+  return startShim({
     data: DEPLOY,
     args: ['--principal', 'deployer', ...roles.flatMap((role) => ['--role', role])],
     server: nodeCommand(CATALOG_SERVER, 'deploy'),
   });
-  shims.push(shim);
-  return shim;
 }
-
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
 
 const prod = { service: 'checkout', version: '1.42.0', env: 'prod' };
 
@@ -39,8 +35,7 @@ describe('Argument rules and the two messages, through the shim', () => {
     const shim = deployShim('developer');
     await shim.initialize();
     const outcome = toolOutcome(await shim.callTool('deploy_release', { ...prod, env: 'staging' }));
-    expect(outcome).toMatchObject({ isError: false });
-    expect(JSON.parse((outcome as { text: string }).text)).toMatchObject({
+    expectServerRan(outcome, {
       tool: 'deploy_release',
       arguments: { env: 'staging' },
     });
@@ -73,9 +68,7 @@ describe('Argument rules and the two messages, through the shim', () => {
   it('forwards a prod deploy for a release-admin', async () => {
     const shim = deployShim('release-admin');
     await shim.initialize();
-    const outcome = toolOutcome(await shim.callTool('deploy_release', prod));
-    expect(outcome).toMatchObject({ isError: false });
-    expect(JSON.parse((outcome as { text: string }).text)).toMatchObject({
+    expectServerRan(toolOutcome(await shim.callTool('deploy_release', prod)), {
       arguments: { env: 'prod' },
     });
   });

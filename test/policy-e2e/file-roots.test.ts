@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/shim-process.js';
 import { nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 // The setup examples/file-roots/README.md describes, with its data, against the real server.
 const FILESYSTEM = join(REPO, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
@@ -15,7 +16,7 @@ const SECRET = 'AWS_SECRET=never-shown';
 
 let work: string;
 let project: string;
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'policy-e2e-roots-'));
@@ -30,18 +31,13 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
-
 async function filesystemShim(): Promise<PolicyShim> {
   // The server may see the wider parent: only the shim's --root confines it.
-  const shim = new PolicyShim({
+  const shim = startShim({
     data: EXAMPLE_DATA,
     args: ['--root', project, '--server-id', 'filesystem'],
     server: nodeCommand(FILESYSTEM, work),
   });
-  shims.push(shim);
   await shim.initialize();
   await shim.listToolNames();
   return shim;

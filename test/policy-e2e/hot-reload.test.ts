@@ -1,15 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 const BOTH = { allowed_tools: { operator: ['list_releases', 'deploy_release'] } };
 const LIST_ONLY = { allowed_tools: { operator: ['list_releases'] } };
 
-const shims: PolicyShim[] = [];
-
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
+const startShim = shimsClosedAfterEach();
 
 function occurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
@@ -34,12 +31,11 @@ async function serverPid(shim: PolicyShim): Promise<number> {
 
 describe('Hot reload of --data during a session', () => {
   it('applies an edited data file to the next message without restarting the server; a broken file keeps the last good one', async () => {
-    const shim = new PolicyShim({
+    const shim = startShim({
       data: BOTH,
       args: ['--principal', 'operator', '--server-id', 'deploy'],
       server: nodeCommand(CATALOG_SERVER, 'deploy'),
     });
-    shims.push(shim);
     const serverInfo = (await shim.initialize()).serverInfo;
     expect(await shim.listToolNames()).toEqual(['list_releases', 'deploy_release']);
     expect(toolOutcome(await shim.callTool('deploy_release', { env: 'staging' }))).toMatchObject({
@@ -75,12 +71,11 @@ describe('Hot reload of --data during a session', () => {
   });
 
   it('does not reload with --no-watch: the first data stays in force', async () => {
-    const shim = new PolicyShim({
+    const shim = startShim({
       data: BOTH,
       args: ['--principal', 'operator', '--server-id', 'deploy', '--no-watch'],
       server: nodeCommand(CATALOG_SERVER, 'deploy'),
     });
-    shims.push(shim);
     await shim.initialize();
     shim.writeData(LIST_ONLY);
     // Give a watcher (were there one) its settle time and a poll interval to act.

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CATALOG_SERVER,
   EVERYTHING_SERVER,
@@ -6,30 +6,25 @@ import {
   PolicyShim,
   toolOutcome,
 } from './helpers/policy-shim.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 type Page = { tools?: { name: string }[]; resources?: { uri: string }[]; nextCursor?: string };
 
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 /** The jira stand-in, two items per page, for principal `viewer`. */
 function pagedShim(data: unknown): PolicyShim {
-  const shim = new PolicyShim({
+  return startShim({
     data,
     args: ['--principal', 'viewer', '--server-id', 'jira'],
     server: nodeCommand(CATALOG_SERVER, 'jira', '--page-size', '2'),
   });
-  shims.push(shim);
-  return shim;
 }
 
 async function page(shim: PolicyShim, method: string, cursor?: string): Promise<Page> {
   const reply = await shim.request(method, cursor === undefined ? {} : { cursor });
   return reply.result as Page;
 }
-
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
 
 describe('List filtering, page by page, through the shim', () => {
   it('drops hidden tools from each page and keeps nextCursor as the server sent it', async () => {
@@ -93,7 +88,7 @@ describe('List filtering, page by page, through the shim', () => {
   });
 
   it("filters server-everything's prompts by the tier prompt globs, and denies getting a hidden one", async () => {
-    const shim = new PolicyShim({
+    const shim = startShim({
       data: {
         trust_tiers: { reader: ['viewer'] },
         tiers: { reader: { servers: { everything: { prompts: ['simple-*', 'args-*'] } } } },
@@ -101,7 +96,6 @@ describe('List filtering, page by page, through the shim', () => {
       args: ['--principal', 'viewer', '--server-id', 'everything'],
       server: nodeCommand(EVERYTHING_SERVER, 'stdio'),
     });
-    shims.push(shim);
     await shim.initialize();
     const listed = (await shim.request('prompts/list')).result as { prompts: { name: string }[] };
     expect(listed.prompts.map((prompt) => prompt.name)).toEqual(['simple-prompt', 'args-prompt']);

@@ -1,18 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { expectServerRan, JIRA_TOOLS } from './helpers/catalog-expectations.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 const DATA = { allowed_tools: { watcher: ['get_issue'] } };
 
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 function jiraShim(...modeArgs: string[]): PolicyShim {
-  const shim = new PolicyShim({
+  return startShim({
     data: DATA,
     args: ['--principal', 'watcher', '--server-id', 'jira', ...modeArgs],
     server: nodeCommand(CATALOG_SERVER, 'jira'),
   });
-  shims.push(shim);
-  return shim;
 }
 
 function callRecords(shim: PolicyShim): [string | undefined, string, boolean | undefined][] {
@@ -22,24 +22,15 @@ function callRecords(shim: PolicyShim): [string | undefined, string, boolean | u
     .map((r) => [r.input?.operation.name, r.action, r.result?.allow]);
 }
 
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
-
 describe('--mode monitor: decisions are recorded but never block', () => {
   it('forwards a call the policy denies and audits it as `monitored`', async () => {
     const shim = jiraShim('--mode', 'monitor');
     await shim.initialize();
     // Nothing is hidden either: the list is what the server sent.
-    expect(await shim.listToolNames()).toEqual([
-      'search_issues',
-      'get_issue',
-      'create_issue',
-      'delete_issue',
-    ]);
-    const outcome = toolOutcome(await shim.callTool('create_issue', { summary: 'x' }));
-    expect(outcome).toMatchObject({ isError: false });
-    expect(JSON.parse((outcome as { text: string }).text)).toMatchObject({ tool: 'create_issue' });
+    expect(await shim.listToolNames()).toEqual(JIRA_TOOLS);
+    expectServerRan(toolOutcome(await shim.callTool('create_issue', { summary: 'x' })), {
+      tool: 'create_issue',
+    });
     expect(toolOutcome(await shim.callTool('get_issue'))).toMatchObject({ isError: false });
     expect(callRecords(shim)).toEqual([
       ['create_issue', 'monitored', false],

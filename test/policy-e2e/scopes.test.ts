@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 // The Maverics pattern: tool access by the scopes in a principal attribute (--attr scope=…).
 const SCOPES = {
@@ -9,21 +10,15 @@ const SCOPES = {
   },
 };
 
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 function scopedShim(scope: string): PolicyShim {
-  const shim = new PolicyShim({
+  return startShim({
     data: SCOPES,
     args: ['--principal', 'support-agent', '--attr', `scope=${scope}`, '--server-id', 'jira'],
     server: nodeCommand(CATALOG_SERVER, 'jira'),
   });
-  shims.push(shim);
-  return shim;
 }
-
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
 
 describe('Tool access by scope (--attr scope=…), through the shim', () => {
   it('shows and runs only the tools the basic scope grants', async () => {

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG_SERVER, nodeCommand, PolicyShim, toolOutcome } from './helpers/policy-shim.js';
+import { expectServerRan, JIRA_TOOLS } from './helpers/catalog-expectations.js';
+import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
 
 // The PBAC gateway matrix (examples/pbac-trust-tiers): one data file, one shim per server.
 const PBAC = {
@@ -17,44 +19,29 @@ const PBAC = {
   },
 };
 
-const shims: PolicyShim[] = [];
+const startShim = shimsClosedAfterEach();
 
 function tieredShim(principal: string, server: string): PolicyShim {
-  const shim = new PolicyShim({
+  return startShim({
     data: PBAC,
     args: ['--principal', principal, '--server-id', server],
     server: nodeCommand(CATALOG_SERVER, server),
   });
-  shims.push(shim);
-  return shim;
 }
-
-afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
-});
 
 describe('Trust tiers across servers, through the shim', () => {
   it('lets a developer create a Jira issue: the call reaches the server', async () => {
     const shim = tieredShim('claude-code', 'jira');
     await shim.initialize();
-    expect(await shim.listToolNames()).toEqual([
-      'search_issues',
-      'get_issue',
-      'create_issue',
-      'delete_issue',
-    ]);
-    const outcome = toolOutcome(await shim.callTool('create_issue', { summary: 'x' }));
-    expect(outcome).toMatchObject({ isError: false });
-    expect(JSON.parse((outcome as { text: string }).text)).toMatchObject({ tool: 'create_issue' });
+    expect(await shim.listToolNames()).toEqual(JIRA_TOOLS);
+    expectServerRan(toolOutcome(await shim.callTool('create_issue', { summary: 'x' })), {
+      tool: 'create_issue',
+    });
   });
 
   it('denies a developer the ddl server outright, from initialize on', async () => {
     const shim = tieredShim('claude-code', 'ddl');
-    const reply = await shim.process.request('initialize', {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'policy-e2e', version: '1.0.0' },
-    });
+    const reply = await shim.initializeReply();
     expect(reply.error).toMatchObject({
       code: -32602,
       message: 'Principal `claude-code` may not use server `ddl`.',
@@ -89,11 +76,7 @@ describe('Trust tiers across servers, through the shim', () => {
     expect(toolOutcome(await slack.callTool('post_message', {}))).toMatchObject({ isError: false });
 
     const ddl = tieredShim('claude-code-trusted', 'ddl');
-    const reply = await ddl.process.request('initialize', {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'policy-e2e', version: '1.0.0' },
-    });
+    const reply = await ddl.initializeReply();
     expect(reply.error).toMatchObject({
       message: 'Principal `claude-code-trusted` may not use server `ddl`.',
     });
@@ -101,11 +84,7 @@ describe('Trust tiers across servers, through the shim', () => {
 
   it('denies a principal in no tier everything, since tiers are defined', async () => {
     const shim = tieredShim('stranger', 'drive');
-    const reply = await shim.process.request('initialize', {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'policy-e2e', version: '1.0.0' },
-    });
+    const reply = await shim.initializeReply();
     expect(reply.error).toMatchObject({ code: -32602 });
     const denied = shim.auditDecisions().find((r) => r.input?.message.method === 'initialize');
     expect(denied).toMatchObject({

@@ -62,6 +62,15 @@ export class PolicyShim {
     return reply.result as Message;
   }
 
+  /** The whole `initialize` reply, error included, for a session the policy refuses. */
+  initializeReply(): Promise<Message> {
+    return this.process.request('initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'policy-e2e', version: '1.0.0' },
+    });
+  }
+
   request(method: string, params?: Message): Promise<Message> {
     return this.process.request(method, params);
   }
