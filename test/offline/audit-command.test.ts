@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../src/cli/audit-command.js';
 import { buildBundle, compileEngine } from '../audit/helpers/wasm-engine.js';
 import { recordSession } from './helpers/recorded-session.js';
+import { audit } from './helpers/run-audit.js';
 
 let log: string;
 let baselineBundle: string;
@@ -13,18 +13,6 @@ beforeAll(async () => {
   baselineBundle = buildBundle(['baseline.rego', 'system-log.rego']);
   candidateBundle = buildBundle(['candidate.rego']);
 });
-
-async function audit(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: {},
-  };
-  const code = await runAudit(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('mcp-opa-shim audit verify', () => {
   it('exits 0 for an intact log and prints its head hash', async () => {

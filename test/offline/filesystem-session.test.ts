@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../src/cli/audit-command.js';
 import { assertShimBuilt, repoRoot, shimMain } from '../e2e/helpers/paths.js';
+import { audit } from './helpers/run-audit.js';
 
 /**
  * The offline commands on a log recorded live: a real SDK client drives
@@ -48,18 +48,6 @@ async function session(
   await client.listTools();
   for (const [name, args] of calls) await client.callTool({ name, arguments: args });
   await client.close();
-}
-
-async function audit(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: {},
-  };
-  const code = await runAudit(argv, io);
-  return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
