@@ -2,21 +2,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeServer, routes } from './helpers/launch.js';
 import { everythingServer, repoRoot } from './helpers/paths.js';
-import { RawPeer } from './helpers/raw-shim.js';
+import { initializeRequest, RawPeer } from './helpers/raw-shim.js';
 
 describe('Ids through the shim: the client is answered for its own live requests only', () => {
   it('a request the client cancelled is never answered, not even when the server then exits', async () => {
     const lines = [
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'raw', version: '1' },
-        },
-      }),
+      JSON.stringify(initializeRequest(1)),
       JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
       JSON.stringify({
         jsonrpc: '2.0',
@@ -58,16 +49,7 @@ describe('Ids through the shim: the client is answered for its own live requests
     const [direct, shim] = await Promise.all(
       routes.map(async (route) => {
         const peer = new RawPeer(route, server);
-        peer.send({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-11-25',
-            capabilities: {},
-            clientInfo: { name: 'raw', version: '1' },
-          },
-        });
+        peer.send(initializeRequest(1));
         await peer.response(1);
         peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
         await peer.waitFor('list_changed', (m) => JSON.stringify(m).includes('list_changed'));
