@@ -1,9 +1,9 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containingRoot, resolvePath } from '../../src/input/resolve-path.js';
-import { tempDir } from './helpers/input-fixtures.js';
+import { symlinkTree } from './helpers/symlink-tree.js';
 
 /**
  * The real server-filesystem decides where a path lands with `validatePath`.
@@ -22,19 +22,7 @@ let lib: FilesystemLib;
 
 beforeAll(async () => {
   lib = (await import(LIB)) as FilesystemLib;
-  base = tempDir('mcp-opa-shim-conformance-');
-  root = path.join(base, 'root');
-  const outside = path.join(base, 'outside');
-  mkdirSync(path.join(root, 'sub'), { recursive: true });
-  mkdirSync(path.join(outside, 'dir'), { recursive: true });
-  writeFileSync(path.join(root, 'inside.txt'), 'ok');
-  writeFileSync(path.join(outside, 'secret.txt'), 'TOP SECRET');
-  writeFileSync(path.join(base, 'beside.txt'), 'beside');
-  symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'link-out'));
-  symlinkSync(path.join(outside, 'dir'), path.join(root, 'linkdir-out'));
-  symlinkSync(path.join(root, 'sub'), path.join(root, 'linkdir-in'));
-  symlinkSync(path.join(outside, 'nothing'), path.join(root, 'dangling'));
-  symlinkSync(path.join(outside, 'dir'), path.join(root, 'cafe\u0301'));
+  ({ base, root } = symlinkTree('mcp-opa-shim-conformance-'));
 });
 
 afterAll(() => {

@@ -1,9 +1,9 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { containingRoot, resolvePath } from '../../src/input/resolve-path.js';
-import { tempDir } from './helpers/input-fixtures.js';
+import { symlinkTree } from './helpers/symlink-tree.js';
 
 let base: string;
 let root: string;
@@ -11,19 +11,7 @@ let outside: string;
 const savedHome = process.env.HOME;
 
 beforeAll(() => {
-  base = tempDir('mcp-opa-shim-paths-');
-  root = path.join(base, 'root');
-  outside = path.join(base, 'outside');
-  mkdirSync(path.join(root, 'sub'), { recursive: true });
-  mkdirSync(path.join(outside, 'dir'), { recursive: true });
-  writeFileSync(path.join(root, 'inside.txt'), 'ok');
-  writeFileSync(path.join(outside, 'secret.txt'), 'TOP SECRET');
-  symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'link-out'));
-  symlinkSync(path.join(outside, 'dir'), path.join(root, 'linkdir-out'));
-  symlinkSync(path.join(root, 'inside.txt'), path.join(root, 'link-in'));
-  symlinkSync(path.join(outside, 'not-yet'), path.join(root, 'dangling'));
-  // "café" spelled decomposed (NFD) on disk, pointing outside.
-  symlinkSync(path.join(outside, 'dir'), path.join(root, 'cafe\u0301'));
+  ({ base, root, outside } = symlinkTree('mcp-opa-shim-paths-'));
 });
 
 afterAll(() => {
