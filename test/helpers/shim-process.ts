@@ -155,18 +155,15 @@ export function nonProtocolLines(lines: readonly string[]): string[] {
 }
 
 /** The shim around `recording-server.mjs`, which appends every line it reads to `record`. */
-export function recordingShim(shimArgs: readonly string[]): {
-  shim: ShimProcess;
-  record: string;
-  recorded: () => string;
-} {
+export function recordingShim(
+  shimArgs: readonly string[],
+  env: Record<string, string> = {},
+): { shim: ShimProcess; record: string; recorded: () => string } {
   const record = join(mkdtempSync(join(tmpdir(), 'shim-record-')), 'record.jsonl');
   writeFileSync(record, '');
   const shim = new ShimProcess(
     [...shimArgs, '--', process.execPath, `${FIXTURES}/recording-server.mjs`],
-    {
-      env: { RECORD_FILE: record },
-    },
+    { env: { ...env, RECORD_FILE: record } },
   );
   return { shim, record, recorded: () => readFileSync(record, 'utf8') };
 }
