@@ -29,13 +29,23 @@ afterAll(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
+/** The input for the client request `method` (id 1 unless given), in a fresh initialized session by default. */
+function clientRequest(
+  method: string,
+  params: JsonObject | undefined,
+  { id = 1, session = initializedSession(), ctx = context }: RequestOptions = {},
+) {
+  return buildMessageInput('to_server', { kind: 'request', id, method, params }, session, ctx);
+}
+
+interface RequestOptions {
+  readonly id?: number;
+  readonly session?: Session;
+  readonly ctx?: InputContext;
+}
+
 function toolCall(name: string, args: unknown) {
-  return buildMessageInput(
-    'to_server',
-    { kind: 'request', id: 1, method: 'tools/call', params: { name, arguments: args } },
-    initializedSession(),
-    context,
-  );
+  return clientRequest('tools/call', { name, arguments: args });
 }
 
 describe('the projected input', () => {
@@ -160,12 +170,7 @@ describe('environment', () => {
   it('lists variable names, sorted and unique, and never their values', () => {
     process.env.MCP_TEST_API_TOKEN = 'value-that-must-not-leak';
     const withEnv = testContext({}, ['PATH', 'MCP_TEST_API_TOKEN', 'HOME', 'PATH']);
-    const input = buildMessageInput(
-      'to_server',
-      { kind: 'request', id: 1, method: 'ping', params: undefined },
-      initializedSession(),
-      withEnv,
-    );
+    const input = clientRequest('ping', undefined, { ctx: withEnv });
     expect(input.environment.names).toEqual(['HOME', 'MCP_TEST_API_TOKEN', 'PATH']);
     expect(JSON.stringify(input)).not.toContain('value-that-must-not-leak');
     delete process.env.MCP_TEST_API_TOKEN;
@@ -177,12 +182,7 @@ describe('session projection', () => {
     const session = initializedSession();
     session.recordOperation('resource', 'file:///home/me/.ssh/id_rsa', true);
     session.recordOperation('tool', 'fetch', false);
-    const input = buildMessageInput(
-      'to_server',
-      { kind: 'request', id: 2, method: 'ping', params: undefined },
-      session,
-      context,
-    );
+    const input = clientRequest('ping', undefined, { id: 2, session });
     expect(input.session).toMatchObject({
       id: session.id,
       started_at: session.startedAt,
@@ -197,19 +197,9 @@ describe('session projection', () => {
 
   it('is a snapshot: a later operation changes the next input, not an earlier one', () => {
     const session = initializedSession();
-    const first = buildMessageInput(
-      'to_server',
-      { kind: 'request', id: 1, method: 'ping', params: undefined },
-      session,
-      context,
-    );
+    const first = clientRequest('ping', undefined, { session });
     session.recordOperation('tool', 'fetch', true);
-    const second = buildMessageInput(
-      'to_server',
-      { kind: 'request', id: 2, method: 'ping', params: undefined },
-      session,
-      context,
-    );
+    const second = clientRequest('ping', undefined, { id: 2, session });
     expect(first.session.counts).toEqual({});
     expect(first.session.recent).toEqual([]);
     expect(second.session.counts).toEqual({ 'tool:fetch': 1 });
@@ -223,12 +213,7 @@ describe('session projection', () => {
         'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '2' },
       },
     });
-    const input = buildMessageInput(
-      'to_server',
-      { kind: 'request', id: 1, method: 'server/discover', params: undefined },
-      session,
-      context,
-    );
+    const input = clientRequest('server/discover', undefined, { session });
     expect(input.client).toEqual({
       self_declared: true,
       info: { name: 'modern', version: '2' },
@@ -289,16 +274,10 @@ describe('paths in tool arguments', () => {
       args: ['@modelcontextprotocol/server-filesystem', base],
     });
     const call = (raw: string) =>
-      buildMessageInput(
-        'to_server',
-        {
-          kind: 'request',
-          id: 1,
-          method: 'tools/call',
-          params: { name: 'read_text_file', arguments: { path: raw } },
-        },
-        initializedSession(),
-        wider,
+      clientRequest(
+        'tools/call',
+        { name: 'read_text_file', arguments: { path: raw } },
+        { ctx: wider },
       );
     expect(call('secret.txt').paths).toMatchObject([{ within_roots: false }]);
     expect(call(path.join(root, 'notes.txt')).paths).toMatchObject([{ within_roots: true }]);
@@ -309,17 +288,7 @@ describe('paths in tool arguments', () => {
   });
 
   it('resolves path-like prompt arguments too', () => {
-    const input = buildMessageInput(
-      'to_server',
-      {
-        kind: 'request',
-        id: 1,
-        method: 'prompts/get',
-        params: { name: 'review', arguments: { path: secret } },
-      },
-      initializedSession(),
-      context,
-    );
+    const input = clientRequest('prompts/get', { name: 'review', arguments: { path: secret } });
     expect(input.arguments).toEqual({ path: secret });
     expect(input.paths).toMatchObject([{ pointer: '/path', within_roots: false }]);
   });
@@ -327,12 +296,7 @@ describe('paths in tool arguments', () => {
 
 describe('paths in resource URIs', () => {
   function read(uri: string) {
-    return buildMessageInput(
-      'to_server',
-      { kind: 'request', id: 1, method: 'resources/read', params: { uri } },
-      initializedSession(),
-      context,
-    );
+    return clientRequest('resources/read', { uri });
   }
 
   it('allows a file:// resource inside the root', () => {
@@ -362,17 +326,9 @@ describe('paths in resource URIs', () => {
 
 describe('paths in modern subscriptions', () => {
   function listen(uris: string[]) {
-    return buildMessageInput(
-      'to_server',
-      {
-        kind: 'request',
-        id: 1,
-        method: 'subscriptions/listen',
-        params: { notifications: { resourceSubscriptions: uris } },
-      },
-      initializedSession(),
-      context,
-    );
+    return clientRequest('subscriptions/listen', {
+      notifications: { resourceSubscriptions: uris },
+    });
   }
 
   it('allows subscribing to a file resource inside the root', () => {
