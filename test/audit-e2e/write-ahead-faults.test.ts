@@ -11,6 +11,7 @@ import {
   runCli,
   tempDir,
   type LoggedDecision,
+  type LoggedRecord,
 } from './helpers/audit-files.js';
 
 /**
@@ -136,6 +137,13 @@ function expectNothingMovedUnrecorded(outcome: Outcome): void {
   expect(new Set(ids).size).toBe(ids.length);
 }
 
+/** The server's exit is recorded as a fault, the session still ends, and the chain verifies. */
+function expectChildExitThenVerifiableEnd(log: string, records: readonly LoggedRecord[]): void {
+  expect(records.find((r) => r.type === 'fault')).toMatchObject({ fault: 'child_exit' });
+  expect(records.at(-1)).toMatchObject({ type: 'end' });
+  expect(runCli(['audit', 'verify', log]).status).toBe(0);
+}
+
 describe('write-ahead under each fault', () => {
   it.each(['stdin closed', 'SIGINT', 'SIGTERM'] as const)(
     'records everything that moved and closes a verifiable chain when %s',
@@ -217,9 +225,7 @@ describe('write-ahead under each fault', () => {
       'notifications/initialized',
       'tools/call echo',
     ]);
-    expect(records.find((r) => r.type === 'fault')).toMatchObject({ fault: 'child_exit' });
-    expect(records.at(-1)).toMatchObject({ type: 'end' });
-    expect(runCli(['audit', 'verify', log]).status).toBe(0);
+    expectChildExitThenVerifiableEnd(log, records);
   });
 
   it('keeps the record of the call the child crashed on (crash-mid-request fixture)', async () => {
@@ -237,8 +243,6 @@ describe('write-ahead under each fault', () => {
       'tools/list forwarded',
       'tools/call echo forwarded',
     ]);
-    expect(records.find((r) => r.type === 'fault')).toMatchObject({ fault: 'child_exit' });
-    expect(records.at(-1)).toMatchObject({ type: 'end' });
-    expect(runCli(['audit', 'verify', log]).status).toBe(0);
+    expectChildExitThenVerifiableEnd(log, records);
   });
 });
