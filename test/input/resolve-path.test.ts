@@ -47,53 +47,86 @@ describe('resolvePath', () => {
     expect(result.root).toBeUndefined();
   });
 
-  it('follows a symlink inside the root that stays inside', () => {
-    expect(judged(path.join(root, 'link-in'))).toMatchObject({
-      resolved: path.join(root, 'inside.txt'),
-      within_roots: true,
+  // The same check for each case: where the path really lands and whether that is in the root.
+  const cases: { title: string; raw: () => string; resolved: () => string; within: boolean }[] = [
+    {
+      title: 'follows a symlink inside the root that stays inside',
+      raw: () => path.join(root, 'link-in'),
+      resolved: () => path.join(root, 'inside.txt'),
+      within: true,
+    },
+    {
+      title: 'rejects a symlink inside the root that points outside',
+      raw: () => path.join(root, 'link-out'),
+      resolved: () => path.join(outside, 'secret.txt'),
+      within: false,
+    },
+    {
+      title: 'rejects a new file below a symlinked directory that points outside',
+      raw: () => path.join(root, 'linkdir-out', 'new.txt'),
+      resolved: () => path.join(outside, 'dir', 'new.txt'),
+      within: false,
+    },
+    {
+      title: 'applies .. that stays inside the root',
+      raw: () => `${root}/sub/../inside.txt`,
+      resolved: () => path.join(root, 'inside.txt'),
+      within: true,
+    },
+    {
+      title: 'rejects .. traversal out of the root',
+      raw: () => `${root}/sub/../../outside/secret.txt`,
+      resolved: () => path.join(outside, 'secret.txt'),
+      within: false,
+    },
+    {
+      title: 'rejects a relative path that climbs out of the root',
+      raw: () => '../outside/secret.txt',
+      resolved: () => path.join(outside, 'secret.txt'),
+      within: false,
+    },
+    {
+      title: 'treats ~user as a relative name, as server-filesystem does',
+      raw: () => '~bob/x',
+      resolved: () => path.join(root, '~bob', 'x'),
+      within: true,
+    },
+    {
+      title: 'accepts a file:// URI inside the root',
+      raw: () => pathToFileURL(path.join(root, 'inside.txt')).href,
+      resolved: () => path.join(root, 'inside.txt'),
+      within: true,
+    },
+    {
+      title: 'accepts a target that does not exist yet inside the root',
+      raw: () => path.join(root, 'new', 'deeper.txt'),
+      resolved: () => path.join(root, 'new', 'deeper.txt'),
+      within: true,
+    },
+    {
+      title: 'rejects a target that does not exist yet outside the root',
+      raw: () => path.join(outside, 'new.txt'),
+      resolved: () => path.join(outside, 'new.txt'),
+      within: false,
+    },
+    {
+      title: 'follows a Unicode-equivalent name to where it really points',
+      raw: () => path.join(root, 'caf\u00e9', 'new.txt'),
+      resolved: () => path.join(outside, 'dir', 'new.txt'),
+      within: false,
+    },
+  ];
+  for (const { title, raw, resolved, within } of cases) {
+    it(title, () => {
+      expect(judged(raw())).toMatchObject({ resolved: resolved(), within_roots: within });
     });
-  });
-
-  it('rejects a symlink inside the root that points outside', () => {
-    expect(judged(path.join(root, 'link-out'))).toMatchObject({
-      resolved: path.join(outside, 'secret.txt'),
-      within_roots: false,
-    });
-  });
-
-  it('rejects a new file below a symlinked directory that points outside', () => {
-    expect(judged(path.join(root, 'linkdir-out', 'new.txt'))).toMatchObject({
-      resolved: path.join(outside, 'dir', 'new.txt'),
-      within_roots: false,
-    });
-  });
-
-  it('applies .. that stays inside the root', () => {
-    expect(judged(`${root}/sub/../inside.txt`)).toMatchObject({
-      resolved: path.join(root, 'inside.txt'),
-      within_roots: true,
-    });
-  });
-
-  it('rejects .. traversal out of the root', () => {
-    expect(judged(`${root}/sub/../../outside/secret.txt`)).toMatchObject({
-      resolved: path.join(outside, 'secret.txt'),
-      within_roots: false,
-    });
-  });
+  }
 
   it('reads a relative path against the root', () => {
     expect(judged('sub/../inside.txt')).toMatchObject({
       resolved: path.join(root, 'inside.txt'),
       within_roots: true,
       root,
-    });
-  });
-
-  it('rejects a relative path that climbs out of the root', () => {
-    expect(judged('../outside/secret.txt')).toMatchObject({
-      resolved: path.join(outside, 'secret.txt'),
-      within_roots: false,
     });
   });
 
@@ -122,20 +155,6 @@ describe('resolvePath', () => {
     });
   });
 
-  it('treats ~user as a relative name, as server-filesystem does', () => {
-    expect(judged('~bob/x')).toMatchObject({
-      resolved: path.join(root, '~bob', 'x'),
-      within_roots: true,
-    });
-  });
-
-  it('accepts a file:// URI inside the root', () => {
-    expect(judged(pathToFileURL(path.join(root, 'inside.txt')).href)).toMatchObject({
-      resolved: path.join(root, 'inside.txt'),
-      within_roots: true,
-    });
-  });
-
   it('rejects a file:// URI outside the root, including percent-encoded traversal', () => {
     expect(judged(pathToFileURL(path.join(outside, 'secret.txt')).href)).toMatchObject({
       within_roots: false,
@@ -155,31 +174,10 @@ describe('resolvePath', () => {
     expect(judged('file://remote-host/etc/passwd').resolved).toBeUndefined();
   });
 
-  it('accepts a target that does not exist yet inside the root', () => {
-    expect(judged(path.join(root, 'new', 'deeper.txt'))).toMatchObject({
-      resolved: path.join(root, 'new', 'deeper.txt'),
-      within_roots: true,
-    });
-  });
-
-  it('rejects a target that does not exist yet outside the root', () => {
-    expect(judged(path.join(outside, 'new.txt'))).toMatchObject({
-      resolved: path.join(outside, 'new.txt'),
-      within_roots: false,
-    });
-  });
-
   it('refuses a dangling symlink, which a write would follow out of the root', () => {
     const result = judged(path.join(root, 'dangling'));
     expect(result.within_roots).toBe(false);
     expect(result.resolved).toBeUndefined();
-  });
-
-  it('follows a Unicode-equivalent name to where it really points', () => {
-    expect(judged(path.join(root, 'caf\u00e9', 'new.txt'))).toMatchObject({
-      resolved: path.join(outside, 'dir', 'new.txt'),
-      within_roots: false,
-    });
   });
 
   it('refuses a NUL byte as unresolvable', () => {
