@@ -80,6 +80,13 @@ const toolCall = (id: number) => ({
   params: { name: 'echo', arguments: { text: `call ${id}` } },
 });
 
+/** Sends tool call `id` and resolves with its answer. */
+function call(session: Session, id: number): Promise<Record<string, unknown>> {
+  const answered = session.reply(id);
+  session.send(toolCall(id));
+  return answered;
+}
+
 function decisions(log: string): DecisionRecord[] {
   return readRecords(log).filter((r): r is DecisionRecord => r.type === 'decision');
 }
@@ -99,9 +106,9 @@ describe('write-ahead through the shim', () => {
     const session = startSession(join(here, 'fixtures/audit-peeking-server.mjs'));
     await initialise(session);
     for (const id of [1, 2, 3]) {
-      const answered = session.reply(id);
-      session.send(toolCall(id));
-      expect((await answered)['result']).toEqual({ content: [{ type: 'text', text: 'recorded' }] });
+      expect((await call(session, id))['result']).toEqual({
+        content: [{ type: 'text', text: 'recorded' }],
+      });
     }
     session.shim.stdin.end();
     await session.exited;
@@ -114,9 +121,7 @@ describe('write-ahead through the shim', () => {
   it('keeps the record of a call the child crashed on, and closes the log', async () => {
     const session = startSession('crash-mid-request-server.mjs');
     await initialise(session);
-    const answered = session.reply(1);
-    session.send(toolCall(1));
-    expect((await answered)['error']).toBeDefined();
+    expect((await call(session, 1))['error']).toBeDefined();
     expect((await session.exited)[0]).toBe(3);
     expect(calledIds(session.log)).toEqual([1]);
     const fault = readRecords(session.log).find((r): r is FaultRecord => r.type === 'fault');
@@ -139,9 +144,7 @@ describe('write-ahead through the shim', () => {
     async (signal) => {
       const session = startSession('echo-server.mjs');
       await initialise(session);
-      const answered = session.reply(1);
-      session.send(toolCall(1));
-      await answered;
+      await call(session, 1);
       session.shim.kill(signal);
       await session.exited;
       expect(calledIds(session.log)).toEqual([1]);
@@ -153,9 +156,7 @@ describe('write-ahead through the shim', () => {
   it('has the record of a call in the log as soon as its answer reaches the client, even if the shim is then SIGKILLed', async () => {
     const session = startSession('echo-server.mjs');
     await initialise(session);
-    const answered = session.reply(1);
-    session.send(toolCall(1));
-    await answered;
+    await call(session, 1);
     session.shim.kill('SIGKILL');
     await session.exited;
     expect(calledIds(session.log)).toEqual([1]);
