@@ -25,13 +25,15 @@ const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only]
   --strict          exit 1 when a budget fails
   --baselines-only  run without the shim (dist/cli/main.js not built yet)`;
 
+class UsageError extends Error {}
+
 function parseArguments(argv) {
   const unknown = argv.find((arg) => arg.startsWith('-') && !FLAGS.includes(arg));
-  if (unknown !== undefined) throw new Error(`Unknown option \`${unknown}\`.\n${USAGE}`);
+  if (unknown !== undefined) throw new UsageError(`Unknown option \`${unknown}\`.\n${USAGE}`);
   const names = argv.filter((arg) => !arg.startsWith('-'));
   const bad = names.find((candidate) => !SCENARIOS.includes(candidate));
   if (bad !== undefined)
-    throw new Error(`Expected a scenario among ${SCENARIOS.join(', ')}, got \`${bad}\`.`);
+    throw new UsageError(`Expected a scenario among ${SCENARIOS.join(', ')}, got \`${bad}\`.`);
   return {
     help: argv.includes('--help'),
     quick: argv.includes('--quick'),
@@ -145,5 +147,5 @@ function withoutSamples(scenario) {
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 });
