@@ -84,8 +84,8 @@ beforeAll(async () => {
     name: 'echo',
     arguments: { message: VISIBLE.VISIBLE_SETTING },
   });
-  // A client that pastes a secret into its arguments: the canary policy denies it, and the
-  // record must still not show the value.
+  // A client that pastes a secret into its arguments: the policy sees only the marker (the canary
+  // policy would deny the value), the server gets the call, and the echo back is redacted.
   echoedSecret = await shim.request('tools/call', {
     name: 'echo',
     arguments: { message: `please echo ${SECRETS.MY_SECRET_KEY}` },
@@ -142,9 +142,9 @@ describe('secrets through the shim with server-everything get-env', () => {
     expect(Object.keys(getEnv?.input?.environment ?? {})).toEqual(['names']);
   });
 
-  it('shows the canary policy does see a secret value that the client itself sends (control)', () => {
+  it('keeps a secret value the client itself sends out of the policy input: the canary policy allows it', () => {
     const pasted = decisions.filter((d) => describeDecision(d) === 'tools/call echo').at(-1);
-    expect(pasted).toMatchObject({ action: 'denied', result: { reasons: ['canary_in_input'] } });
+    expect(pasted).toMatchObject({ action: 'forwarded', result: { allow: true } });
     expect(pasted?.input?.arguments['message']).toBe('please echo [redacted:MY_SECRET_KEY]');
     expect(JSON.stringify(echoedSecret)).not.toContain(SECRETS.MY_SECRET_KEY);
   });
