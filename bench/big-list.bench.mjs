@@ -3,7 +3,7 @@
  * listed tool (`operation.listing = true`) and drops what it does not allow,
  * so this is the cost of filtering, per list and per tool.
  */
-import { compareToBaselines } from './lib/baselines.mjs';
+import { compareStat } from './lib/baselines.mjs';
 import { formatMicros, formatMillis, formatRatio } from './lib/format.mjs';
 import { buildPaths, echoServer } from './lib/paths.mjs';
 import { interleave, withPaths } from './lib/run-paths.mjs';
@@ -42,12 +42,8 @@ export async function run({ quick, auditFile }) {
   const stats = Object.fromEntries(
     paths.map((path) => [path.id, summarise(results[path.id].map((result) => result.ms))]),
   );
-  const p50 = compareToBaselines(
-    Object.fromEntries(paths.map((path) => [path.id, stats[path.id].p50])),
-  );
-  const p95 = compareToBaselines(
-    Object.fromEntries(paths.map((path) => [path.id, stats[path.id].p95])),
-  );
+  const p50 = compareStat(paths, stats, 'p50');
+  const p95 = compareStat(paths, stats, 'p95');
   return {
     name,
     title,

@@ -1,5 +1,5 @@
 /** Cold start: from spawn to the first `initialize` response, a fresh process per sample. */
-import { compareToBaselines } from './lib/baselines.mjs';
+import { compareStat } from './lib/baselines.mjs';
 import { checkBudget } from './lib/budgets.mjs';
 import { formatMillis, formatRatio } from './lib/format.mjs';
 import { buildPaths, echoServer } from './lib/paths.mjs';
@@ -31,12 +31,8 @@ export async function run({ quick, auditFile }) {
   await interleave(items, 1, (item) => coldStart(item.path)); // fills the OS page cache
   const samples = await interleave(items, rounds, (item) => coldStart(item.path));
   const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
-  const p50 = compareToBaselines(
-    Object.fromEntries(paths.map((path) => [path.id, stats[path.id].p50])),
-  );
-  const p95 = compareToBaselines(
-    Object.fromEntries(paths.map((path) => [path.id, stats[path.id].p95])),
-  );
+  const p50 = compareStat(paths, stats, 'p50');
+  const p95 = compareStat(paths, stats, 'p95');
   return {
     name,
     title,

@@ -1,5 +1,5 @@
 /** Round trip: sequential tools/call latency per path after warm-up; the added latency is what a hop costs. */
-import { compareToBaselines } from './lib/baselines.mjs';
+import { compareStat } from './lib/baselines.mjs';
 import { checkBudget } from './lib/budgets.mjs';
 import { formatMicros, formatRatio } from './lib/format.mjs';
 import { buildPaths, echoServer } from './lib/paths.mjs';
@@ -29,9 +29,7 @@ export async function run({ quick, auditFile }) {
     return interleave(running, rounds, timedEcho, block, settle);
   });
   const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
-  const compare = (key) =>
-    compareToBaselines(Object.fromEntries(paths.map((path) => [path.id, stats[path.id][key]])));
-  const [p50, p95, p99] = [compare('p50'), compare('p95'), compare('p99')];
+  const [p50, p95, p99] = ['p50', 'p95', 'p99'].map((key) => compareStat(paths, stats, key));
   const shimP50 = stats.shim?.p50;
   const auditP50 = stats['shim-audit']?.p50;
   return {

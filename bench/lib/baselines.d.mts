@@ -8,3 +8,8 @@ export interface BaselineComparison {
 export function compareToBaselines(
   byPath: Record<string, number | undefined>,
 ): Record<string, BaselineComparison>;
+export function compareStat(
+  paths: readonly { id: string }[],
+  stats: Record<string, Record<string, number | undefined>>,
+  key: string,
+): Record<string, BaselineComparison>;

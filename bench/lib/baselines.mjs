@@ -26,3 +26,10 @@ export function compareToBaselines(byPath) {
     }),
   );
 }
+
+/** One statistic (`p50`, `p95`…) of every path's summary, compared to the baselines. */
+export function compareStat(paths, stats, key) {
+  return compareToBaselines(
+    Object.fromEntries(paths.map((path) => [path.id, stats[path.id][key]])),
+  );
+}
