@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { DEFAULT_ENTRYPOINT } from '../config/config.js';
 import type { PolicyInput } from '../input/policy-input.js';
 import type { Decision, PolicyEngine, PolicyRevision } from '../policy/decision.js';
@@ -12,6 +11,7 @@ import {
   type PolicyStamp,
 } from './audit-record.js';
 import { ChainWriter } from './chain-writer.js';
+import { type ChainPosition, decisionLine, decisionPrefix, recordLine } from './record-text.js';
 
 export type { AuditAction } from './audit-record.js';
 
@@ -56,8 +56,6 @@ export interface AuditorOptions {
   readonly entrypoint?: string;
 }
 
-const LEVELS = { start: 10, decision: 20, fault: 30, end: 40 } as const;
-
 /** Fault details can quote a frame; keep records small. */
 const MAX_DETAIL = 1024;
 
@@ -66,25 +64,12 @@ const NOOP_AUDITOR: Auditor = Object.freeze({ record() {}, fault() {}, close() {
 export function createAuditor(opts: AuditorOptions): Auditor {
   if (opts.file === undefined && !opts.stderr) return NOOP_AUDITOR;
   const writer = new ChainWriter(opts.file, opts.stderr, opts.secrets);
-  // Custom levels give each record type a fixed `"type"` prefix at no per-record cost.
-  const logger = pino(
-    {
-      base: null,
-      customLevels: LEVELS,
-      useOnlyCustomLevels: true,
-      level: 'start',
-      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-      formatters: { level: (label: string) => ({ type: label }) },
-    },
-    writer,
-  );
   const { policy, labels } = opts;
   const path = opts.entrypoint ?? DEFAULT_ENTRYPOINT;
-  const chain = () => ({ seq: writer.nextSeq, prev_hash: writer.prevHash });
+  const chain = (): ChainPosition => ({ seq: writer.nextSeq, prev_hash: writer.prevHash });
   let stampedRevision = policy.revision;
-  // Fields shared by every decision are serialised once, as pino child bindings.
-  const decisionLogger = () => logger.child({ path, labels, policy: policyStamp(stampedRevision) });
-  let decisions = decisionLogger();
+  // Fields shared by every decision are serialised once per policy revision.
+  let prefix = decisionPrefix(path, labels, policyStamp(stampedRevision));
   let records = 0;
   let dropped = 0;
   let unwritten = 0;
@@ -96,14 +81,15 @@ export function createAuditor(opts: AuditorOptions): Auditor {
 
   // A previous session that did not end cleanly (crash or truncation) stays visible to `verify`.
   const unclean = writer.previousType !== undefined && writer.previousType !== 'end';
-  logger.start({
-    ...chain(),
-    format: AUDIT_FORMAT,
-    labels,
-    policy: { ...policyStamp(stampedRevision), source: stampedRevision.source },
-    pid: process.pid,
-    ...(unclean ? { after_unclean_end: true } : {}),
-  });
+  writer.append(
+    recordLine('start', chain(), {
+      format: AUDIT_FORMAT,
+      labels,
+      policy: { ...policyStamp(stampedRevision), source: stampedRevision.source },
+      pid: process.pid,
+      ...(unclean ? { after_unclean_end: true } : {}),
+    }),
+  );
 
   return {
     record(event) {
@@ -115,7 +101,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       }
       if (policy.revision !== stampedRevision) {
         stampedRevision = policy.revision;
-        decisions = decisionLogger();
+        prefix = decisionPrefix(path, labels, policyStamp(stampedRevision));
       }
       const rules = policy.maskRules(event.input);
       let input: unknown = event.input;
@@ -130,15 +116,16 @@ export function createAuditor(opts: AuditorOptions): Auditor {
           ...(outcome.masked.length > 0 ? { masked: outcome.masked } : {}),
         };
       }
-      decisions.decision({
-        ...chain(),
-        decision_id: randomUUID(),
-        action: event.action,
-        input: input ?? null,
-        result: result ?? null,
-        ...mask,
-        metrics: { timer_rego_query_eval_ns: Math.round(event.evalMicros * 1000) },
-      });
+      writer.append(
+        decisionLine(prefix, chain(), {
+          decisionId: randomUUID(),
+          action: event.action,
+          input,
+          result,
+          ...mask,
+          evalNanos: Math.round(event.evalMicros * 1000),
+        }),
+      );
       records += 1;
     },
     fault(event) {
@@ -146,7 +133,16 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       const detail =
         event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail;
       try {
-        logger.fault({ ...chain(), decision_id: randomUUID(), ...event, detail, labels });
+        writer.append(
+          recordLine('fault', chain(), {
+            decision_id: randomUUID(),
+            direction: event.direction,
+            fault: event.fault,
+            detail,
+            action: event.action,
+            labels,
+          }),
+        );
         records += 1;
       } catch {
         unwritten += 1;
@@ -156,7 +152,13 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       if (closed) return;
       closed = true;
       try {
-        logger.end({ ...chain(), records, dropped, ...(unwritten > 0 ? { unwritten } : {}) });
+        writer.append(
+          recordLine('end', chain(), {
+            records,
+            dropped,
+            ...(unwritten > 0 ? { unwritten } : {}),
+          }),
+        );
       } finally {
         writer.close();
       }

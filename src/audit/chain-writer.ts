@@ -5,8 +5,8 @@ import { readLastLine } from './read-last-line.js';
 import { WriterLock } from './writer-lock.js';
 
 /**
- * The pino destination of the audit log. Each line is scrubbed of secrets, handed to the OS
- * with a synchronous write (write-ahead: it is in the file before `write` returns), and hashed
+ * Appends records to the audit log. Each line is scrubbed of secrets, handed to the OS with
+ * one synchronous write (write-ahead: it is in the file before `append` returns), and hashed
  * so the next record can carry `prev_hash`. One writer per file: two processes appending to
  * the same log would interleave and break the chain.
  */
@@ -57,12 +57,13 @@ export class ChainWriter {
     return this.lastHash;
   }
 
-  /** Called by pino with one serialised record ending in a newline. */
-  write(chunk: string): void {
-    const line = this.secrets.size === 0 ? chunk : this.secrets.scrub(chunk);
-    if (this.fd !== undefined) this.writeAll(line);
-    if (this.toStderr) process.stderr.write(line);
-    this.unhashed = line.endsWith('\n') ? line.slice(0, -1) : line;
+  /** Writes one record (its JSON text, without the newline); throws when it cannot. */
+  append(record: string): void {
+    // Scrubbed before it is written and hashed, so `verify` holds on what is in the file.
+    const line = this.secrets.size === 0 ? record : this.secrets.scrub(record);
+    if (this.fd !== undefined) this.writeAll(`${line}\n`);
+    if (this.toStderr) process.stderr.write(`${line}\n`);
+    this.unhashed = line;
     this.nextSeq += 1;
     // The record is durable already; its hash is only needed by the next one, so compute it
     // off the message's critical path when the loop is idle.
