@@ -241,6 +241,7 @@ denials contains deny(
 	concat("", ["Principal ", quote(principal_id), " may not use server ", quote(server_id), "."]),
 	concat("", ["principal ", quote(principal_id), " (tiers ", concat(",", principal_tiers), ") has no tier entry for server ", quote(server_id)]),
 ) if {
+	data.tiers
 	tiering_enabled
 	input.direction == "to_server"
 	input.message.kind in {"request", "notification"}
@@ -252,6 +253,7 @@ denials contains deny(
 	concat("", ["Method ", quote(method), " is disabled by policy."]),
 	concat("", ["method ", quote(method), " matches disabled_methods"]),
 ) if {
+	data.disabled_methods
 	count(disabled_methods) > 0
 	not listing
 	not method in discovery_methods
@@ -264,6 +266,7 @@ denials contains deny(
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
 	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
 ) if {
+	data.tiers
 	tiering_enabled
 	some type, kind in kind_of
 	targets(type)
@@ -276,6 +279,7 @@ denials contains deny(
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
 	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
 ) if {
+	data.tiers
 	tiering_enabled
 	some type, kind in kind_of
 	targets(type)
@@ -288,6 +292,7 @@ denials contains deny(
 	concat("", ["Tool ", quote(op_name), " may modify data and principal ", quote(principal_id), " has read-only access."]),
 	concat("", ["tool ", quote(op_name), " lacks readOnlyHint: true (destructiveHint: ", json.marshal(object.get(input.operation, ["annotations", "destructiveHint"], null)), ") and a matching tier entry is read_only"]),
 ) if {
+	data.tiers
 	tiering_enabled
 	targets("tool")
 	some e in tier_entries
@@ -301,6 +306,7 @@ denials contains deny(
 	concat("", ["Tool ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
 	concat("", ["tool ", quote(op_name), " is not in allowed_tools for ", quote(principal_id)]),
 ) if {
+	data.allowed_tools
 	count(allowed_tools) > 0
 	targets("tool")
 	not tool_in_allow_list
@@ -318,6 +324,7 @@ denials contains deny(
 	concat("", ["Tool ", quote(op_name), " requires a scope principal ", quote(principal_id), " does not have."]),
 	concat("", ["tool ", quote(op_name), " not granted by scopes ", quote(object.get(input.principal.attributes, scope_attribute, "")), " (attribute ", quote(scope_attribute), ")"]),
 ) if {
+	data.scope_tools
 	count(scope_tools) > 0
 	targets("tool")
 	not tool_in_scopes
@@ -345,6 +352,7 @@ denials contains deny(
 	concat("", ["approval required: tool ", quote(op_name), " is high-risk and needs human approval."]),
 	concat("", ["tool ", quote(op_name), " requires approval; input.approval.granted is not true"]),
 ) if {
+	data.approval
 	count(approval) > 0
 	targets("tool")
 	not listing
@@ -371,6 +379,7 @@ denials contains deny(
 	object.get(rule, "message", concat("", ["Tool ", quote(op_name), " with these arguments requires role ", concat(" or ", [quote(r) | some r in rule.require_any_role]), "."])),
 	concat("", [argument_rule_label(i, rule), ": principal ", quote(principal_id), " lacks roles ", json.marshal(rule.require_any_role)]),
 ) if {
+	data.argument_rules
 	count(argument_rules) > 0
 	targets("tool")
 	not listing
@@ -385,6 +394,7 @@ denials contains deny(
 	object.get(rule, "message", concat("", ["approval required: tool ", quote(op_name), " with these arguments needs human approval."])),
 	concat("", [argument_rule_label(i, rule), ": requires approval; input.approval.granted is not true"]),
 ) if {
+	data.argument_rules
 	count(argument_rules) > 0
 	targets("tool")
 	not listing
@@ -399,6 +409,7 @@ denials contains deny(
 	object.get(rule, "message", concat("", ["Tool ", quote(op_name), " is not permitted with these arguments."])),
 	concat("", [argument_rule_label(i, rule), ": deny"]),
 ) if {
+	data.argument_rules
 	count(argument_rules) > 0
 	targets("tool")
 	not listing
@@ -413,6 +424,7 @@ denials contains deny(
 	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
 	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside roots ", json.marshal(input.roots)]),
 ) if {
+	input.paths != []
 	count(input.roots) > 0
 	not listing
 	some p in input.paths
@@ -425,6 +437,7 @@ denials contains deny(
 	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
 	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside data.roots ", json.marshal(data_roots)]),
 ) if {
+	data.roots
 	count(data_roots) > 0
 	not listing
 	some p in input.paths
@@ -452,7 +465,7 @@ denials contains deny(
 	"Sampling requests from this server are not allowed by policy.",
 	concat("", ["sampling from server ", quote(server_id), " is not enabled (data.sampling.allow / data.sampling.servers)"]),
 ) if {
-	op_type == "sampling"
+	input.operation.type == "sampling"
 	input.direction == "to_client"
 	not sampling_allowed
 }
@@ -470,7 +483,7 @@ denials contains deny(
 	"Elicitation requests asking for secrets (passwords, tokens, keys) are not allowed.",
 	concat("", ["elicitation form field ", quote(field), " looks like a secret (pattern ", quote(pattern), ")"]),
 ) if {
-	op_type == "elicitation"
+	input.operation.type == "elicitation"
 	input.direction == "to_client"
 	object.get(input.operation, ["details", "mode"], "form") == "form"
 	some field in elicitation_field_texts
@@ -488,7 +501,7 @@ denials contains deny(
 	"Elicitation requests from this server are not allowed by policy.",
 	concat("", ["data.elicitation.allow is false for server ", quote(server_id)]),
 ) if {
-	op_type == "elicitation"
+	input.operation.type == "elicitation"
 	input.direction == "to_client"
 	data.elicitation.allow == false
 }
@@ -519,25 +532,57 @@ object_of_string_lists(x) if {
 	}
 }
 
-data_errors contains "data.tiers must be an object" if not is_object(tiers)
+# Each check reads its data key directly: an absent key is valid (its default is), and
+# the absent case must cost next to nothing, as it is checked on every evaluation.
+data_errors contains "data.tiers must be an object" if {
+	x := data.tiers
+	not is_object(x)
+}
 
-data_errors contains "data.trust_tiers must be an object of string lists" if not object_of_string_lists(trust_tiers)
+data_errors contains "data.trust_tiers must be an object of string lists" if {
+	x := data.trust_tiers
+	not object_of_string_lists(x)
+}
 
-data_errors contains "data.allowed_tools must be an object of string lists" if not object_of_string_lists(allowed_tools)
+data_errors contains "data.allowed_tools must be an object of string lists" if {
+	x := data.allowed_tools
+	not object_of_string_lists(x)
+}
 
-data_errors contains "data.scope_tools must be an object of string lists" if not object_of_string_lists(scope_tools)
+data_errors contains "data.scope_tools must be an object of string lists" if {
+	x := data.scope_tools
+	not object_of_string_lists(x)
+}
 
-data_errors contains "data.approval must be an object" if not is_object(approval)
+data_errors contains "data.approval must be an object" if {
+	x := data.approval
+	not is_object(x)
+}
 
-data_errors contains "data.argument_rules must be a list of objects" if not list_of_objects(argument_rules)
+data_errors contains "data.argument_rules must be a list of objects" if {
+	x := data.argument_rules
+	not list_of_objects(x)
+}
 
-data_errors contains "data.disabled_methods must be a list of strings" if not string_list(disabled_methods)
+data_errors contains "data.disabled_methods must be a list of strings" if {
+	x := data.disabled_methods
+	not string_list(x)
+}
 
-data_errors contains "data.roots must be a list of strings" if not string_list(data_roots)
+data_errors contains "data.roots must be a list of strings" if {
+	x := data.roots
+	not string_list(x)
+}
 
-data_errors contains "data.sampling must be an object" if not is_object(sampling_config)
+data_errors contains "data.sampling must be an object" if {
+	x := data.sampling
+	not is_object(x)
+}
 
-data_errors contains "data.elicitation must be an object" if not is_object(elicitation_config)
+data_errors contains "data.elicitation must be an object" if {
+	x := data.elicitation
+	not is_object(x)
+}
 
 list_of_objects(x) if {
 	is_array(x)
@@ -555,7 +600,7 @@ default elicitation_config := {}
 elicitation_config := data.elicitation
 
 data_errors contains concat("", ["data.tiers.", tier, " must be an object with a servers object"]) if {
-	some tier, value in tiers
+	some tier, value in data.tiers
 	not valid_tier(value)
 }
 
@@ -565,28 +610,28 @@ valid_tier(t) if {
 }
 
 data_errors contains concat("", ["data.tiers.", tier, ".servers.", pattern, " must be an object or false"]) if {
-	some tier, t in tiers
+	some tier, t in data.tiers
 	some pattern, entry in object.get(t, "servers", {})
 	not is_object(entry)
 	entry != false
 }
 
 data_errors contains concat("", ["data.tiers.", tier, ".servers.", pattern, ".", key, " must be a list of strings"]) if {
-	some tier, t in tiers
+	some tier, t in data.tiers
 	some pattern, entry in object.get(t, "servers", {})
 	is_object(entry)
 	some key in ["tools", "deny_tools", "resources", "deny_resources", "prompts", "deny_prompts"]
 	not string_list(object.get(entry, key, []))
 }
 
-data_errors contains concat("", ["data.approval.", key, " must be a list of strings"]) if {
-	is_object(approval)
-	some key in ["tools"]
-	not string_list(object.get(approval, key, []))
+data_errors contains "data.approval.tools must be a list of strings" if {
+	x := data.approval
+	is_object(x)
+	not string_list(object.get(x, "tools", []))
 }
 
 data_errors contains concat("", ["data.argument_rules[", format_int(i, 10), "] has a non-list require_any_role or non-object when/when_in"]) if {
-	some i, rule in argument_rules
+	some i, rule in data.argument_rules
 	is_object(rule)
 	not valid_argument_rule(rule)
 }
@@ -601,29 +646,38 @@ valid_argument_rule(rule) if {
 }
 
 data_errors contains "data.elicitation.secret_field_patterns must be a list of strings" if {
-	not string_list(secret_field_patterns)
+	x := data.elicitation.secret_field_patterns
+	not string_list(x)
 }
 
 data_errors contains "data.sampling.servers must be a list of strings" if {
-	is_object(sampling_config)
-	not string_list(object.get(sampling_config, "servers", []))
+	x := data.sampling
+	is_object(x)
+	not string_list(object.get(x, "servers", []))
 }
 
 # ---------------------------------------------------------------- decision
 
 reasons := sort({d.reason | some d in denials})
 
-obligations := object.union(
-	{"method_disabled": true | some d in denials; d.reason == "method_disabled"},
-	{"approval_required": true | some d in denials; d.reason == "approval_required"},
-)
+# Reasons the shim acts on beyond denying (docs/policy-data.md, "Decision").
+obligation_reason("method_disabled")
 
+obligation_reason("approval_required")
+
+obligations := {reason: true |
+	some d in denials
+	reason := d.reason
+	obligation_reason(reason)
+}
+
+# The hot path: no denial means no obligation either, so the allow is a constant.
 decision := {
 	"allow": true,
 	"reasons": [],
 	"message": "",
 	"internal_message": "allowed",
-	"obligations": obligations,
+	"obligations": {},
 } if {
 	count(denials) == 0
 }

@@ -47,3 +47,32 @@ test_well_typed_data_is_not_invalid if {
 		with data.approval as {"tools": ["deploy"]}
 		with data.sampling as {"servers": ["x"]}
 }
+
+test_an_allow_is_exactly_the_allow_decision if {
+	d := mcp.decision with input as base
+	d == {"allow": true, "reasons": [], "message": "", "internal_message": "allowed", "obligations": {}}
+}
+
+test_a_deny_without_obligations_has_none if {
+	d := mcp.decision with input as with_patch({"version": 2})
+	d.obligations == {}
+}
+
+test_a_deny_carries_every_obligation if {
+	d := mcp.decision with input as base
+		with data.disabled_methods as ["tools/call"]
+		with data.approval as {"tools": ["echo"]}
+	d.reasons == ["approval_required", "method_disabled"]
+	d.obligations == {"approval_required": true, "method_disabled": true}
+}
+
+test_empty_data_keys_switch_nothing_on if {
+	allowed(mcp.decision) with input as base
+		with data.tiers as {}
+		with data.disabled_methods as []
+		with data.allowed_tools as {}
+		with data.scope_tools as {}
+		with data.approval as {}
+		with data.argument_rules as []
+		with data.roots as []
+}

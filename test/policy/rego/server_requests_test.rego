@@ -80,3 +80,7 @@ test_elicitation_can_be_switched_off if {
 	denied(mcp.decision, "elicitation_not_allowed") with input as elicitation({"mode": "form", "fields": ["name"]})
 		with data.elicitation as {"allow": false}
 }
+
+test_roots_without_paths_allow if {
+	allowed(mcp.decision) with input as with_patch({"roots": ["/work"], "paths": []})
+}
