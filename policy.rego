@@ -6,7 +6,10 @@
 # documented in docs/policy-data.md; the input schema in docs/policy-input.md.
 #
 # Structure: `denials` collects one object per violated rule; the decision allows
-# exactly when there is none. Deny always wins.
+# exactly when there is none. Deny always wins. Rules that need a data key are in
+# `data_denials`, skipped as a whole when no data key is present (see data_configured).
+# Performance (every message is judged): each rule body starts with its cheapest failing
+# test, usually a raw data key lookup, so an allowed decision costs a few lookups.
 package mcp
 
 # ---------------------------------------------------------------- data (with defaults)
@@ -236,7 +239,7 @@ denials contains deny(
 	not input.version == 1
 }
 
-denials contains deny(
+data_denials contains deny(
 	"principal_not_permitted",
 	concat("", ["Principal ", quote(principal_id), " may not use server ", quote(server_id), "."]),
 	concat("", ["principal ", quote(principal_id), " (tiers ", concat(",", principal_tiers), ") has no tier entry for server ", quote(server_id)]),
@@ -248,7 +251,7 @@ denials contains deny(
 	not principal_permitted
 }
 
-denials contains deny(
+data_denials contains deny(
 	"method_disabled",
 	concat("", ["Method ", quote(method), " is disabled by policy."]),
 	concat("", ["method ", quote(method), " matches disabled_methods"]),
@@ -261,7 +264,7 @@ denials contains deny(
 	name_match(pattern, method)
 }
 
-denials contains deny(
+data_denials contains deny(
 	"tier_item_not_permitted",
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
 	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
@@ -274,7 +277,7 @@ denials contains deny(
 	not item_allowed_by_tier(kind)
 }
 
-denials contains deny(
+data_denials contains deny(
 	"tier_item_denied",
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
 	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
@@ -287,7 +290,7 @@ denials contains deny(
 }
 
 # Read-only tiers: only tools the server annotates readOnlyHint: true (so destructive ones never).
-denials contains deny(
+data_denials contains deny(
 	"read_only_tier",
 	concat("", ["Tool ", quote(op_name), " may modify data and principal ", quote(principal_id), " has read-only access."]),
 	concat("", ["tool ", quote(op_name), " lacks readOnlyHint: true (destructiveHint: ", json.marshal(object.get(input.operation, ["annotations", "destructiveHint"], null)), ") and a matching tier entry is read_only"]),
@@ -301,7 +304,7 @@ denials contains deny(
 }
 
 # Dapr pattern: principal → tool allow-list; "*" applies to every principal.
-denials contains deny(
+data_denials contains deny(
 	"tool_not_in_allow_list",
 	concat("", ["Tool ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
 	concat("", ["tool ", quote(op_name), " is not in allowed_tools for ", quote(principal_id)]),
@@ -319,7 +322,7 @@ tool_in_allow_list if {
 }
 
 # Maverics pattern: tool access by scope carried in a principal attribute (space-separated).
-denials contains deny(
+data_denials contains deny(
 	"tool_not_in_scopes",
 	concat("", ["Tool ", quote(op_name), " requires a scope principal ", quote(principal_id), " does not have."]),
 	concat("", ["tool ", quote(op_name), " not granted by scopes ", quote(object.get(input.principal.attributes, scope_attribute, "")), " (attribute ", quote(scope_attribute), ")"]),
@@ -347,7 +350,7 @@ approval_needed if {
 	input.operation.annotations.destructiveHint == true
 }
 
-denials contains deny(
+data_denials contains deny(
 	"approval_required",
 	concat("", ["approval required: tool ", quote(op_name), " is high-risk and needs human approval."]),
 	concat("", ["tool ", quote(op_name), " requires approval; input.approval.granted is not true"]),
@@ -374,7 +377,7 @@ argument_rule_matches(rule) if {
 
 argument_rule_label(i, rule) := object.get(rule, "name", concat("", ["argument_rules[", format_int(i, 10), "]"]))
 
-denials contains deny(
+data_denials contains deny(
 	"argument_rule_role",
 	object.get(rule, "message", concat("", ["Tool ", quote(op_name), " with these arguments requires role ", concat(" or ", [quote(r) | some r in rule.require_any_role]), "."])),
 	concat("", [argument_rule_label(i, rule), ": principal ", quote(principal_id), " lacks roles ", json.marshal(rule.require_any_role)]),
@@ -389,7 +392,7 @@ denials contains deny(
 	not has_role(rule.require_any_role)
 }
 
-denials contains deny(
+data_denials contains deny(
 	"approval_required",
 	object.get(rule, "message", concat("", ["approval required: tool ", quote(op_name), " with these arguments needs human approval."])),
 	concat("", [argument_rule_label(i, rule), ": requires approval; input.approval.granted is not true"]),
@@ -404,7 +407,7 @@ denials contains deny(
 	not approval_granted
 }
 
-denials contains deny(
+data_denials contains deny(
 	"argument_rule_denied",
 	object.get(rule, "message", concat("", ["Tool ", quote(op_name), " is not permitted with these arguments."])),
 	concat("", [argument_rule_label(i, rule), ": deny"]),
@@ -432,7 +435,7 @@ denials contains deny(
 	[reason, noun] := path_labels
 }
 
-denials contains deny(
+data_denials contains deny(
 	reason,
 	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
 	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside data.roots ", json.marshal(data_roots)]),
@@ -510,13 +513,41 @@ denials contains deny(
 
 # A mistyped data key must not switch a control off (a string where a list of denials belongs
 # would otherwise match nothing): every decision is denied until the data is fixed.
-denials contains deny(
+data_denials contains deny(
 	"invalid_data",
 	"Request denied: the policy data is invalid.",
 	concat("; ", sort(data_errors)),
 ) if {
 	count(data_errors) > 0
 }
+
+# Rules that need a data key (invalid_data included) live in `data_denials`, evaluated only when
+# some data key is present: with no data, the usual case, they cost one lookup per key.
+# `_ =` rather than a truth test: a key set to false or null is present (and invalid).
+denials contains d if {
+	data_configured
+	some d in data_denials
+}
+
+data_configured if _ = data.tiers
+
+data_configured if _ = data.trust_tiers
+
+data_configured if _ = data.allowed_tools
+
+data_configured if _ = data.scope_tools
+
+data_configured if _ = data.approval
+
+data_configured if _ = data.argument_rules
+
+data_configured if _ = data.disabled_methods
+
+data_configured if _ = data.roots
+
+data_configured if _ = data.sampling
+
+data_configured if _ = data.elicitation
 
 string_list(x) if {
 	is_array(x)
@@ -680,14 +711,10 @@ decision := {
 	"obligations": {},
 } if {
 	count(denials) == 0
-}
-
-decision := {
+} else := {
 	"allow": false,
 	"reasons": reasons,
 	"message": concat(" ", sort({d.message | some d in denials})),
 	"internal_message": concat("; ", sort({d.internal | some d in denials})),
 	"obligations": obligations,
-} if {
-	count(denials) > 0
 }

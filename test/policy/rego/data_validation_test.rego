@@ -88,3 +88,15 @@ test_invalid_data_keeps_the_other_denials if {
 	d := mcp.decision with input as with_patch({"version": 2}) with data.roots as 1
 	d.reasons == ["invalid_data", "unsupported_input_version"]
 }
+
+test_invalid_data_keeps_the_data_driven_denials if {
+	d := mcp.decision with input as base with data.disabled_methods as ["tools/call"] with data.roots as 1
+	d.reasons == ["invalid_data", "method_disabled"]
+}
+
+test_keys_that_configure_no_control_alone_allow if {
+	allowed(mcp.decision) with input as base
+		with data.default_tier as "dev"
+		with data.scope_attribute as "scp"
+		with data.log as {"drop_methods": ["ping"]}
+}
