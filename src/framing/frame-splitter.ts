@@ -17,6 +17,21 @@ export interface OversizeFrame {
 
 export type Frame = LineFrame | OversizeFrame;
 
+/**
+ * One complete frame as bytes, not decoded: its content is `source[start, end)`. Nothing is copied
+ * for a frame within one read chunk; a frame that spanned chunks gets a buffer of its own.
+ */
+export interface BytesFrame {
+  readonly kind: 'bytes';
+  readonly source: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** `source[end]` is a `\n`: `source[start, end + 1)` is the frame as it is written out. */
+  readonly newlineFollows: boolean;
+}
+
+export type RawFrame = BytesFrame | OversizeFrame;
+
 export interface FrameLimits {
   /** A frame whose content (without `\n` and a trailing `\r`) exceeds this many bytes is rejected. */
   readonly maxFrameBytes: number;
@@ -31,6 +46,7 @@ const CR = 0x0d;
  * Splits a byte stream into frames at `\n`. Splitting bytes (not strings) is safe because 0x0A never
  * occurs inside a multi-byte UTF-8 sequence; each complete frame is decoded once, so characters split
  * between chunks come out whole. Bytes are copied only when a frame spans chunks.
+ * `pushBytes` yields frames undecoded, for callers that can forward bytes as they came.
  */
 export class FrameSplitter {
   readonly #max: number;
@@ -50,8 +66,22 @@ export class FrameSplitter {
     return this.#partBytes;
   }
 
-  /** Appends the frames completed by `chunk` to `out`. */
+  /** Appends the frames completed by `chunk` to `out`, decoded. */
   push(chunk: Buffer, out: Frame[]): void {
+    const raw: RawFrame[] = [];
+    this.pushBytes(chunk, raw);
+    decodeInto(raw, out);
+  }
+
+  /** Flushes an unterminated last frame at end of stream. */
+  end(out: Frame[]): void {
+    const raw: RawFrame[] = [];
+    this.endBytes(raw);
+    decodeInto(raw, out);
+  }
+
+  /** Appends the frames completed by `chunk` to `out`, as bytes. */
+  pushBytes(chunk: Buffer, out: RawFrame[]): void {
     let start = 0;
     let newline = chunk.indexOf(LF);
     while (newline !== -1) {
@@ -62,14 +92,14 @@ export class FrameSplitter {
     if (start < chunk.length) this.#holdPartial(chunk, start);
   }
 
-  /** Flushes an unterminated last frame at end of stream. */
-  end(out: Frame[]): void {
+  /** Flushes an unterminated last frame at end of stream, as bytes. */
+  endBytes(out: RawFrame[]): void {
     if (this.#oversizeHead !== undefined || this.#partBytes > 0) {
       this.#completeFrame(Buffer.alloc(0), 0, 0, out);
     }
   }
 
-  #completeFrame(chunk: Buffer, start: number, end: number, out: Frame[]): void {
+  #completeFrame(chunk: Buffer, start: number, end: number, out: RawFrame[]): void {
     if (this.#oversizeHead !== undefined) {
       out.push(this.#takeOversize(end - start));
       return;
@@ -84,7 +114,7 @@ export class FrameSplitter {
     let frame = chunk;
     if (this.#partBytes > 0) {
       this.#parts.push(chunk.subarray(start, end));
-      frame = Buffer.concat(this.#parts, total);
+      frame = joinWithNewline(this.#parts, total);
       start = 0;
       end = total;
       this.#parts = [];
@@ -95,7 +125,10 @@ export class FrameSplitter {
       this.#startDiscarding(frame.subarray(start, end));
       out.push(this.#takeOversize(0));
     } else if (contentEnd > start) {
-      out.push({ kind: 'line', text: frame.toString('utf8', start, contentEnd) });
+      // A joined frame is ours to change: its "\r" (if any) becomes the "\n" that ends it.
+      if (frame !== chunk) frame[contentEnd] = LF;
+      const newlineFollows = frame[contentEnd] === LF;
+      out.push({ kind: 'bytes', source: frame, start, end: contentEnd, newlineFollows });
     }
   }
 
@@ -129,6 +162,25 @@ export class FrameSplitter {
     this.#oversizeHead = undefined;
     this.#oversizeBytes = 0;
     return { kind: 'oversize', bytes, head };
+  }
+}
+
+/** One buffer of `pieces` and a trailing byte for a `\n`, so the frame can be written out whole. */
+function joinWithNewline(pieces: readonly Buffer[], total: number): Buffer {
+  const joined = Buffer.allocUnsafe(total + 1);
+  let filled = 0;
+  for (const piece of pieces) filled += piece.copy(joined, filled);
+  joined[total] = LF;
+  return joined;
+}
+
+function decodeInto(frames: readonly RawFrame[], out: Frame[]): void {
+  for (const frame of frames) {
+    out.push(
+      frame.kind === 'bytes'
+        ? { kind: 'line', text: frame.source.toString('utf8', frame.start, frame.end) }
+        : frame,
+    );
   }
 }
 

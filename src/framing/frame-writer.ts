@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 
+const LF = 0x0a;
+
 /** The destination closed or failed (EPIPE from a dead child, a client that went away). */
 export class DestinationClosedError extends Error {
   override readonly name = 'DestinationClosedError';
@@ -55,6 +57,18 @@ export class FrameWriter {
     }
     if (this.isClosed) return false;
     return this.#destination.write(text + '\n');
+  }
+
+  /**
+   * Writes bytes that are already whole frames, each ending in `\n` (as read, never decoded).
+   * False means: `await drain()` before the next write.
+   */
+  writeBytes(bytes: Buffer): boolean {
+    if (bytes.length === 0 || bytes[bytes.length - 1] !== LF) {
+      throw new RangeError('Frame bytes must end with a newline.');
+    }
+    if (this.isClosed) return false;
+    return this.#destination.write(bytes);
   }
 
   /** Resolves once the destination has room; rejects with DestinationClosedError once it is closed. */
