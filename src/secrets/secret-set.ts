@@ -10,6 +10,11 @@ export interface SecretSet {
   readonly names: readonly string[];
   /** True when any secret value (raw or JSON-escaped) occurs in `text`. */
   contains(text: string): boolean;
+  /**
+   * True when any secret value may occur in `bytes`, valid UTF-8 (false means `contains` is false
+   * for their decoding). Lets a frame be checked without decoding it.
+   */
+  containsBytes(bytes: Buffer): boolean;
   /** `text` with every occurrence replaced by `[redacted:NAME]`. */
   scrub(text: string): string;
 }
@@ -70,12 +75,20 @@ export function secretSetFrom(byValue: ReadonlyMap<string, string>): SecretSet {
   replacements.sort((a, b) => b.form.length - a.form.length);
   const names = Object.freeze([...new Set(byValue.values())].sort());
   const forms = replacements.map((r) => r.form);
+  const formBytes = forms.map((form) => Buffer.from(form, 'utf8'));
+  // A form with a lone surrogate has no UTF-8 spelling: only the decoded text can be searched.
+  const bytesUnsure = formBytes.some((bytes, k) => bytes.toString('utf8') !== forms[k]);
 
   return Object.freeze({
     size: byValue.size,
     names,
     contains(text: string): boolean {
       for (const form of forms) if (text.includes(form)) return true;
+      return false;
+    },
+    containsBytes(bytes: Buffer): boolean {
+      if (bytesUnsure) return true;
+      for (const form of formBytes) if (bytes.includes(form)) return true;
       return false;
     },
     scrub(text: string): string {
