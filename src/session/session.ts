@@ -98,6 +98,11 @@ export class Session implements SessionView {
     this.toServer.set(idKey(id), request);
   }
 
+  /** The pending client request a server response answers, left pending (see settleToServer). */
+  peekToServer(id: JsonRpcId): PendingRequest | undefined {
+    return this.toServer.get(idKey(id));
+  }
+
   /** Removes and returns the pending client request a server response answers. */
   settleToServer(id: JsonRpcId): PendingRequest | undefined {
     const key = idKey(id);
