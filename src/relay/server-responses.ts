@@ -1,5 +1,6 @@
+import type { ScannedMessage } from '../messages/classify-scan.js';
 import type { ClassifiedMessage } from '../messages/json-rpc.js';
-import { filterListResult } from './filter-list.js';
+import { filterListResult, LIST_ITEMS } from './filter-list.js';
 import { judgeInputRequests } from './input-requests.js';
 import { absorbCatalogPage } from './refresh-catalog.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
@@ -47,4 +48,27 @@ export function handleServerResponse(
   const filtered = filterListResult(context, pending, result);
   if (filtered === undefined) return { toClient: UNCHANGED };
   return { toClient: { jsonrpc: '2.0', id: message.id, result: filtered } };
+}
+
+/**
+ * For a response read by scanning only: true when handleServerResponse would forward it unchanged
+ * having done nothing but settle its id. Then it settles the id; otherwise it changes nothing and
+ * the frame takes the slow path.
+ */
+export function settleUnjudgedResponse(
+  context: RelayContext,
+  message: Extract<ScannedMessage, { kind: 'response' | 'error' }>,
+): boolean {
+  if (message.id === null) return false;
+  const pending = context.session.peekToServer(message.id);
+  if (pending === undefined || pending.internal === true) return false;
+  if (message.kind === 'response') {
+    const { method } = pending;
+    // Results the session observes, lists the policy filters, input requests it judges.
+    if (method === 'initialize' || method === 'server/discover') return false;
+    if (LIST_ITEMS[method] !== undefined) return false;
+    if (message.resultType === 'input_required') return false;
+  }
+  context.session.settleToServer(message.id);
+  return true;
 }

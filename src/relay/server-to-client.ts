@@ -1,19 +1,93 @@
+import type { BytesFrame, RawFrame } from '../framing/line-reader.js';
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
+import { classifyScan } from '../messages/classify-scan.js';
 import { findDuplicateKey } from '../messages/find-duplicate-key.js';
 import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
 import { parseFrame, recoverId } from '../messages/parse-frame.js';
+import { scanFrame } from '../messages/scan-frame.js';
 import { denyServerRequest } from './deny-reply.js';
 import { judge } from './judge.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
 import { catalogRefreshRequest } from './refresh-catalog.js';
-import { handleServerResponse } from './server-responses.js';
+import { handleServerResponse, settleUnjudgedResponse } from './server-responses.js';
 
 /** What one server message becomes: text for the client (undefined: drop) and/or a reply to the server. */
 interface Outcome {
   readonly toClient?: unknown;
   readonly reply?: string;
+}
+
+/** Where frames the server wrote go to the client as they were read. */
+export interface ByteSink {
+  /** Whole frames, each ending in `\n`. Resolves once the sink can take more. */
+  send(bytes: Buffer): Promise<void> | undefined;
+}
+
+const LIST_CHANGED = 'notifications/tools/list_changed';
+
+/**
+ * Server → client: the frames of one read chunk, in order. Frames that need no judgement (see
+ * passesUnjudged) are forwarded as their original bytes, consecutive ones as one slice of the
+ * chunk; every other frame takes the slow path, relayServerLine.
+ */
+export async function relayServerFrames(
+  context: RelayContext,
+  frames: readonly RawFrame[],
+  bytesToClient: ByteSink,
+): Promise<void> {
+  let run: { source: Buffer; start: number; end: number } | undefined;
+  for (const frame of frames) {
+    try {
+      if (frame.kind === 'bytes' && frame.newlineFollows && passesUnjudged(context, frame)) {
+        if (run?.source === frame.source && run.end === frame.start) {
+          run.end = frame.end + 1;
+          continue;
+        }
+        if (run) await bytesToClient.send(run.source.subarray(run.start, run.end));
+        run = { source: frame.source, start: frame.start, end: frame.end + 1 };
+        continue;
+      }
+      // The run goes first: frames reach the client in the order the server wrote them.
+      if (run) await bytesToClient.send(run.source.subarray(run.start, run.end));
+      run = undefined;
+      if (frame.kind === 'bytes') {
+        await relayServerLine(context, frame.source.toString('utf8', frame.start, frame.end));
+      } else {
+        await refuseOversizeServerFrame(context, frame.bytes, frame.head);
+      }
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      context.auditor.fault({
+        direction: 'to_client',
+        fault: 'internal_error',
+        detail,
+        action: 'dropped',
+      });
+      context.logger.error({ err: error }, 'failed to relay a server frame; dropped it');
+    }
+  }
+  if (run) await bytesToClient.send(run.source.subarray(run.start, run.end));
+}
+
+/**
+ * True when relayServerLine would forward the frame's text unchanged with no judgement: a
+ * notification (but a catalog change), or an answer whose pending request needs nothing more
+ * (then its id is settled here). Anything the scanner is unsure of goes to the slow path.
+ */
+function passesUnjudged(context: RelayContext, frame: BytesFrame): boolean {
+  const scan = scanFrame(frame.source, frame.start, frame.end);
+  if (scan === undefined) return false;
+  const message = classifyScan(scan);
+  if (message.kind === 'other') return false;
+  if (message.kind === 'notification' && message.method === LIST_CHANGED) return false;
+  // Before settling: a frame carrying a secret is scrubbed and audited by the slow path.
+  const { secrets } = context;
+  if (secrets.size > 0 && secrets.containsBytes(frame.source.subarray(frame.start, frame.end))) {
+    return false;
+  }
+  return message.kind === 'notification' || settleUnjudgedResponse(context, message);
 }
 
 /** Server → client: one line from the child's stdout. */
@@ -115,7 +189,7 @@ function handleServerMessage(
       });
       return {};
     case 'notification':
-      if (message.method === 'notifications/tools/list_changed') {
+      if (message.method === LIST_CHANGED) {
         return { toClient: UNCHANGED, reply: catalogRefreshRequest(context) };
       }
       return { toClient: UNCHANGED };

@@ -1,12 +1,12 @@
 import type { Readable, Writable } from 'node:stream';
 import { FrameWriter } from '../framing/frame-writer.js';
-import { readFrames } from '../framing/line-reader.js';
+import { readFrameBatches, readFrames } from '../framing/line-reader.js';
 import { errorReply } from '../messages/build-replies.js';
 import { ErrorCodes } from '../messages/json-rpc.js';
 import { topLevelId } from '../messages/parse-frame.js';
 import { refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
 import type { LineSink, RelayContext } from './relay-context.js';
-import { refuseOversizeServerFrame, relayServerLine } from './server-to-client.js';
+import { relayServerFrames, type ByteSink } from './server-to-client.js';
 
 export interface RelayEnds {
   readonly clientIn: Readable;
@@ -31,6 +31,15 @@ function sinkFor(writer: FrameWriter): LineSink {
     send(line) {
       if (writer.write(line)) return undefined;
       // A closed destination drops the line: the caller's pending bookkeeping answers for it.
+      return writer.drain().catch(() => undefined);
+    },
+  };
+}
+
+function byteSinkFor(writer: FrameWriter): ByteSink {
+  return {
+    send(bytes) {
+      if (writer.writeBytes(bytes)) return undefined;
       return writer.drain().catch(() => undefined);
     },
   };
@@ -81,20 +90,9 @@ export function startRelay(
   });
 
   const serverClosed = (async () => {
-    for await (const frame of readFrames(ends.serverOut, limits)) {
-      try {
-        if (frame.kind === 'line') await relayServerLine(context, frame.text);
-        else await refuseOversizeServerFrame(context, frame.bytes, frame.head);
-      } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        context.auditor.fault({
-          direction: 'to_client',
-          fault: 'internal_error',
-          detail,
-          action: 'dropped',
-        });
-        context.logger.error({ err: error }, 'failed to relay a server frame; dropped it');
-      }
+    const bytesToClient = byteSinkFor(clientWriter);
+    for await (const frames of readFrameBatches(ends.serverOut, limits)) {
+      await relayServerFrames(context, frames, bytesToClient);
     }
   })().catch((error: unknown) => {
     context.logger.error({ err: error }, 'reading from the server failed');
