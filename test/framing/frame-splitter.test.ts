@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameSplitter, type Frame } from '../../src/framing/frame-splitter.js';
+import { FrameSplitter, type Frame, type RawFrame } from '../../src/framing/frame-splitter.js';
 
 describe('FrameSplitter', () => {
   it('never holds more than the limit (plus one byte) while skipping an oversize frame', () => {
@@ -49,5 +49,30 @@ describe('FrameSplitter', () => {
     expect(() => new FrameSplitter({ maxFrameBytes: -1 })).toThrow(
       'Expected `maxFrameBytes` to be a positive integer, got `-1`.',
     );
+  });
+
+  it('gives a frame within one chunk as a view of that chunk, its newline right after it', () => {
+    const splitter = new FrameSplitter({ maxFrameBytes: 64 });
+    const frames: RawFrame[] = [];
+    const chunk = Buffer.from('{"a":1}\n{"b":2}\r\n{"c"');
+    splitter.pushBytes(chunk, frames);
+    expect(frames).toEqual([
+      { kind: 'bytes', source: chunk, start: 0, end: 7, newlineFollows: true },
+      { kind: 'bytes', source: chunk, start: 8, end: 15, newlineFollows: false },
+    ]);
+  });
+
+  it('joins a frame that spans chunks into a buffer of its own ending in a newline, CRLF or not', () => {
+    const splitter = new FrameSplitter({ maxFrameBytes: 64 });
+    const frames: RawFrame[] = [];
+    for (const part of ['{"a"', ':1}\r', '\n{"b"', ':2}', '\n{"c":', '3}'])
+      splitter.pushBytes(Buffer.from(part), frames);
+    splitter.endBytes(frames);
+    const written = frames.map((frame) =>
+      frame.kind === 'bytes' && frame.newlineFollows
+        ? frame.source.toString('utf8', frame.start, frame.end + 1)
+        : '?',
+    );
+    expect(written).toEqual(['{"a":1}\n', '{"b":2}\n', '{"c":3}\n']);
   });
 });

@@ -99,4 +99,16 @@ describe('FrameWriter', () => {
     expect(writer.write('{}')).toBe(false);
     await expect(writer.drain()).rejects.toThrow('The destination stream is closed.');
   });
+
+  it('writes frame bytes as they are, and refuses bytes that do not end a frame', async () => {
+    const { sink, received } = slowSink();
+    const writer = new FrameWriter(sink);
+    const frames = Buffer.from('{"a":"é"}\n{"b":2}\n');
+    if (!writer.writeBytes(frames)) await writer.drain();
+    expect(() => writer.writeBytes(Buffer.from('{"c":3}'))).toThrow(
+      'Frame bytes must end with a newline.',
+    );
+    await writer.end();
+    expect(Buffer.concat(received)).toEqual(frames);
+  });
 });

@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { readFrames, type Frame } from '../../src/framing/line-reader.js';
+import {
+  readFrameBatches,
+  readFrames,
+  type Frame,
+  type RawFrame,
+} from '../../src/framing/line-reader.js';
 import { randomInt, seededRandom } from './seeded-random.js';
 
 async function collect(chunks: (Buffer | string)[], maxFrameBytes = 1024): Promise<Frame[]> {
@@ -160,5 +165,65 @@ describe('readFrames', () => {
     // Socket and stream buffers hold well under a few thousand such lines; without backpressure the
     // child would be hundreds of thousands of lines ahead.
     expect(lead).toBeLessThan(20_000);
+  });
+
+  it('yields the frames of each chunk undecoded, as batches, the same frames as readFrames', async () => {
+    const random = seededRandom(0xba7c);
+    for (let round = 0; round < 100; round++) {
+      const parts: string[] = [];
+      for (let n = randomInt(random, 12); n >= 0; n--) {
+        let text = '';
+        for (let len = randomInt(random, 30); len > 0; len--)
+          text += ALPHABET[randomInt(random, ALPHABET.length)] ?? '';
+        parts.push(text + (random() < 0.3 ? '\r\n' : '\n'));
+      }
+      const bytes = Buffer.from(parts.join(''));
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + randomInt(random, 40);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const batches: RawFrame[][] = [];
+      for await (const batch of readFrameBatches(Readable.from(chunks), { maxFrameBytes: 48 }))
+        batches.push(batch);
+      expect(batches.every((batch) => batch.length > 0)).toBe(true);
+      const decoded = batches
+        .flat()
+        .map((frame) =>
+          frame.kind === 'bytes'
+            ? { kind: 'line', text: frame.source.toString('utf8', frame.start, frame.end) }
+            : frame,
+        );
+      expect(decoded, `round ${round}`).toEqual(await collect(chunks, 48));
+      for (const frame of batches.flat()) {
+        if (frame.kind !== 'bytes') continue;
+        // Where a newline follows, the frame can be written out as one slice.
+        const next = frame.source[frame.end];
+        expect(frame.newlineFollows, `round ${round}`).toBe(next === 0x0a);
+      }
+    }
+  });
+
+  it('reads a synthetic source only as fast as a slow consumer takes batches', async () => {
+    const chunk = Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'.repeat(32));
+    let produced = 0;
+    const source = new Readable({
+      read() {
+        produced += chunk.length;
+        this.push(chunk);
+      },
+    });
+    let consumed = 0;
+    let lead = 0;
+    for await (const batch of readFrameBatches(source, { maxFrameBytes: 1024 })) {
+      for (const frame of batch)
+        if (frame.kind === 'bytes') consumed += frame.end - frame.start + 1;
+      await sleep(0);
+      lead = Math.max(lead, produced - consumed);
+      if (consumed >= 4 * 1024 * 1024) break;
+    }
+    expect(produced).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(lead).toBeLessThan(64 * 1024);
   });
 });

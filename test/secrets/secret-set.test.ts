@@ -135,3 +135,28 @@ describe('SecretSet.scrub', () => {
     expect(JSON.parse(out)).toEqual({ a: '[redacted:WEIRD_KEY]' });
   });
 });
+
+describe('SecretSet.containsBytes', () => {
+  it('finds every form of a secret in a frame’s bytes exactly when contains finds it in the text', () => {
+    const set = collect({ API_KEY: 'sk-live-1234567890', SECRET_PHRASE: 'größer/geheim"nis' });
+    const lines = [
+      '{"text":"sk-live-1234567890"}',
+      '{"text":"sk-live-123456789"}',
+      JSON.stringify({ text: 'größer/geheim"nis' }),
+      '{"text": "gr\\u00f6\\u00dfer\\/geheim\\"nis"}',
+      JSON.stringify({ text: JSON.stringify({ p: 'größer/geheim"nis' }) }),
+      '{"text":"größer/geheim nis"}',
+      '{"jsonrpc":"2.0","method":"notifications/message"}',
+    ];
+    for (const line of lines) {
+      expect(set.containsBytes(Buffer.from(line)), line).toBe(set.contains(line));
+    }
+    expect(lines.filter((line) => set.contains(line)).length).toBeGreaterThan(2);
+  });
+
+  it('is unsure (true) for any bytes when a secret has no UTF-8 spelling', () => {
+    const set = collect({ API_TOKEN: 'abc\ud800defgh' });
+    expect(set.containsBytes(Buffer.from('{"a":1}'))).toBe(true);
+    expect(collect({}).containsBytes(Buffer.from('{"a":1}'))).toBe(false);
+  });
+});
