@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import type { PolicyInput } from '../input/policy-input.js';
 import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
-import { HOST_BUILTINS } from './host-builtins.js';
 import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
 import {
   ERASE_INPUT,
@@ -10,38 +8,15 @@ import {
   normaliseDrop,
   normaliseMaskRules,
 } from './normalise-decision.js';
+import { PolicyInstance, type CompiledPolicy } from './policy-instance.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 
-/** The part of the OPA Wasm SDK's LoadedPolicy the engine uses (its own typings need the DOM lib). */
-interface LoadedPolicy {
-  readonly entrypoints: Record<string, number>;
-  evaluate(input: unknown, entrypoint: number): unknown;
-  setData(data: ArrayBuffer): void;
-}
+export { WASM_MEMORY_PAGES } from './policy-instance.js';
 
-/** A compiled `WebAssembly.Module` (opaque here). */
-type CompiledPolicy = object;
-
-interface OpaWasmSdk {
-  loadPolicySync(
-    module: CompiledPolicy,
-    memory: { initial: number; maximum: number },
-    builtins: Readonly<Record<string, (...args: unknown[]) => unknown>>,
-  ): LoadedPolicy;
-}
-
-// The ESM entry of the SDK exports only the async loader; the CommonJS one also has the sync one.
-const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as OpaWasmSdk;
 // Node has the WebAssembly global at run time; the ES2022 lib does not declare it.
 const wasmApi = (
   globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledPolicy> } }
 ).WebAssembly;
-
-/**
- * Wasm linear memory, in 64 KiB pages. The maximum bounds what one evaluation (input, data and
- * intermediate values) may use: a runaway policy fails closed instead of exhausting the process.
- */
-export const WASM_MEMORY_PAGES = { initial: 5, maximum: 1024 } as const;
 
 export interface WasmEngineOptions {
   readonly wasm: Uint8Array;
@@ -54,7 +29,7 @@ export interface WasmEngineOptions {
 export class WasmEngine implements PolicyEngine {
   readonly revision: PolicyRevision;
   readonly entrypoints: readonly string[];
-  private policy: LoadedPolicy;
+  private policy: PolicyInstance;
   private stale = false;
   private readonly entrypointId: number;
   private readonly maskId: number | undefined;
@@ -112,7 +87,7 @@ export class WasmEngine implements PolicyEngine {
   }
 
   evaluate(input: PolicyInput): Decision {
-    const resultSet = this.run(input, this.entrypointId);
+    const resultSet = this.run(this.entrypointId, input);
     if (resultSet instanceof EvaluationFailure)
       return failClosed(`policy evaluation failed: ${resultSet.text}`);
     return normaliseDecision(resultSet, this.entrypoint);
@@ -121,14 +96,14 @@ export class WasmEngine implements PolicyEngine {
   maskRules(input: PolicyInput): readonly MaskRule[] {
     if (this.maskId === undefined) return [];
     // As in OPA, the mask policy sees the decision-log event: the policy input is `input.input`.
-    const resultSet = this.run({ input }, this.maskId);
+    const resultSet = this.run(this.maskId, { input }, true);
     // A mask policy that fails must not let the input be logged unmasked.
     return resultSet instanceof EvaluationFailure ? ERASE_INPUT : normaliseMaskRules(resultSet);
   }
 
   shouldDrop(input: PolicyInput): boolean {
     if (this.dropId === undefined) return false;
-    const resultSet = this.run({ input }, this.dropId);
+    const resultSet = this.run(this.dropId, { input }, true);
     return resultSet instanceof EvaluationFailure ? false : normaliseDrop(resultSet);
   }
 
@@ -136,13 +111,16 @@ export class WasmEngine implements PolicyEngine {
     // Nothing to release explicitly: the instance and its memory go with the last reference.
   }
 
-  private run(input: unknown, entrypointId: number): unknown {
+  /** `whole`: parse all of the input (the log entrypoints' `{input}` wrapper shares nothing cached). */
+  private run(entrypointId: number, input: object, whole = false): unknown {
     try {
       if (this.stale) {
         this.policy = this.instantiate();
         this.stale = false;
       }
-      return this.policy.evaluate(input, entrypointId);
+      return whole
+        ? this.policy.evaluateWhole(entrypointId, input)
+        : this.policy.evaluate(entrypointId, input);
     } catch (thrown) {
       // An abort can leave the instance mid-evaluation (and its memory grown to the maximum):
       // start the next evaluation on a fresh instance.
@@ -151,10 +129,8 @@ export class WasmEngine implements PolicyEngine {
     }
   }
 
-  private instantiate(): LoadedPolicy {
-    const policy = opaWasm.loadPolicySync(this.module, { ...WASM_MEMORY_PAGES }, HOST_BUILTINS);
-    policy.setData(this.dataJson);
-    return policy;
+  private instantiate(): PolicyInstance {
+    return new PolicyInstance(this.module, this.dataJson);
   }
 }
 

@@ -1,0 +1,216 @@
+import { frozenJson } from './frozen-json.js';
+import type { OpaAbi } from './wasm-abi.js';
+
+/**
+ * Input paths whose values the input builder reuses across messages (deeply frozen), most
+ * stable first: a change rebuilds that path's slot and every slot after it. Paths have one or
+ * two keys; `session.counts` is left out because it changes with every judged message.
+ */
+export const CACHED_PATHS: readonly (readonly [string] | readonly [string, string])[] = [
+  ['transport'],
+  ['mode'],
+  ['approval'],
+  ['principal'],
+  ['roots'],
+  ['environment'],
+  ['server'],
+  ['client'],
+  ['session', 'id'],
+  ['session', 'started_at'],
+  ['session', 'era'],
+  ['session', 'recent'],
+];
+
+interface Slot {
+  readonly path: readonly string[];
+  /** The value last seen at the path; `text` its JSON when cached. */
+  value: unknown;
+  text: string | undefined;
+  /** The parsed path and value; 0 when the value is serialised per evaluation instead. */
+  pathAddr: number;
+  valueAddr: number;
+  /** Heap pointer after this slot's allocations. */
+  end: number;
+}
+
+const UNSEEN = Symbol('unseen');
+
+/**
+ * Keeps the Wasm values of the cached paths in a heap region between the data and the
+ * per-evaluation heap. Per evaluation only the rest of the input is serialised and parsed; the
+ * cached values are linked into the parsed input. A deeply frozen value cannot change, so a
+ * slot stays valid while the same object, or one with the same JSON, is passed; any other value
+ * is serialised every time. A changed slot is rebuilt in place with the slots after it, so the
+ * region never holds more than the current values.
+ */
+export class InputRegion {
+  private readonly slots: Slot[];
+  /** Slot index by top-level key, and by member name for two-key paths. */
+  private readonly topIndex = new Map<string, number>();
+  private readonly memberIndex = new Map<string, Map<string, number>>();
+  /** Top-level keys whose whole value is linked in. */
+  private readonly wholeKeys = new Set<string>();
+  /** Top-level keys some of whose members are linked in: the member names. */
+  private readonly cachedMembers = new Map<string, Set<string>>();
+
+  /** `base`: the heap pointer after the data, where the region starts. */
+  constructor(
+    private readonly abi: OpaAbi,
+    private readonly base: number,
+    paths: readonly (readonly string[])[] = CACHED_PATHS,
+  ) {
+    this.slots = paths.map((path) => ({
+      path,
+      value: UNSEEN,
+      text: undefined,
+      pathAddr: 0,
+      valueAddr: 0,
+      end: base,
+    }));
+    this.slots.forEach(({ path: [key, member] }, index) => {
+      if (key === undefined) return;
+      if (member === undefined) {
+        this.topIndex.set(key, index);
+      } else {
+        const members = this.memberIndex.get(key) ?? new Map<string, number>();
+        members.set(member, index);
+        this.memberIndex.set(key, members);
+      }
+    });
+  }
+
+  /** Parses a plain-object `input` into the heap after the region (resetting that heap). */
+  load(input: object): number {
+    const values = this.valuesOf(input);
+    this.refresh(values);
+    const { abi, slots } = this;
+    abi.heapPtr = this.end();
+    const addr = abi.parseJson(JSON.stringify(this.uncached(input)));
+    for (const slot of slots) {
+      if (slot.valueAddr !== 0) abi.addPath(addr, slot.pathAddr, slot.valueAddr);
+    }
+    return addr;
+  }
+
+  /** Parses a whole value into the heap after the region, caching nothing; 0 for no input. */
+  loadWhole(value: unknown): number {
+    this.abi.heapPtr = this.end();
+    const json = JSON.stringify(value) as string | undefined;
+    return json === undefined ? 0 : this.abi.parseJson(json);
+  }
+
+  private end(): number {
+    return this.slots.at(-1)?.end ?? this.base;
+  }
+
+  /**
+   * The value at each slot's path, as JSON.stringify would see it: own enumerable properties
+   * only, members only of plain objects (an array's extra properties are not serialised).
+   */
+  private valuesOf(input: object): unknown[] {
+    const values = new Array<unknown>(this.slots.length).fill(undefined);
+    const record = input as Record<string, unknown>;
+    for (const key of Object.keys(input)) {
+      const index = this.topIndex.get(key);
+      if (index !== undefined) values[index] = record[key];
+      const members = this.memberIndex.get(key);
+      const value = record[key];
+      if (members === undefined || !isPlainObject(value)) continue;
+      for (const member of Object.keys(value)) {
+        const memberIndex = members.get(member);
+        if (memberIndex !== undefined)
+          values[memberIndex] = (value as Record<string, unknown>)[member];
+      }
+    }
+    return values;
+  }
+
+  /** Finds the first slot whose value changed and rebuilds from there. */
+  private refresh(values: readonly unknown[]): void {
+    const { slots } = this;
+    for (let index = 0; index < slots.length; index++) {
+      const slot = slots[index];
+      const value = values[index];
+      if (slot === undefined || value === slot.value) continue;
+      if (slot.value !== UNSEEN && this.stillValid(slot, value)) {
+        slot.value = value;
+        continue;
+      }
+      this.rebuild(index, values);
+      return;
+    }
+  }
+
+  /** A new value with the same JSON needs no new Wasm value; nor does one serialised per evaluation. */
+  private stillValid(slot: Slot, value: unknown): boolean {
+    const text = value === undefined ? undefined : frozenJson(value);
+    return slot.valueAddr === 0 ? text === undefined : text === slot.text;
+  }
+
+  private rebuild(from: number, values: readonly unknown[]): void {
+    const { abi, slots } = this;
+    abi.heapPtr = slots[from - 1]?.end ?? this.base;
+    for (let index = from; index < slots.length; index++) {
+      const slot = slots[index];
+      if (slot === undefined) break;
+      slot.value = values[index];
+      slot.text = slot.value === undefined ? undefined : frozenJson(slot.value);
+      if (slot.text === undefined) {
+        slot.pathAddr = 0;
+        slot.valueAddr = 0;
+      } else {
+        slot.pathAddr = abi.parseJson(JSON.stringify(slot.path));
+        slot.valueAddr = abi.parseJson(slot.text);
+      }
+      slot.end = abi.heapPtr;
+    }
+    this.indexCachedKeys();
+  }
+
+  private indexCachedKeys(): void {
+    this.wholeKeys.clear();
+    this.cachedMembers.clear();
+    for (const { path, valueAddr } of this.slots) {
+      const [key, member] = path;
+      if (valueAddr === 0 || key === undefined) continue;
+      if (member === undefined) {
+        this.wholeKeys.add(key);
+      } else {
+        const members = this.cachedMembers.get(key) ?? new Set<string>();
+        members.add(member);
+        this.cachedMembers.set(key, members);
+      }
+    }
+  }
+
+  /** The input without the values linked in from the region (one object: one JSON.stringify). */
+  private uncached(input: object): Record<string, unknown> {
+    const own: Record<string, unknown> = {};
+    const record = input as Record<string, unknown>;
+    for (const key of Object.keys(input)) {
+      if (this.wholeKeys.has(key)) continue;
+      const members = this.cachedMembers.get(key);
+      // Members are cached only while the value is a plain object (see valuesOf).
+      own[key] = members === undefined ? record[key] : without(record[key] as object, members);
+    }
+    return own;
+  }
+}
+
+function without(object: object, skip: ReadonlySet<string>): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  const record = object as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (!skip.has(key)) rest[key] = record[key];
+  }
+  return rest;
+}
+
+export function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return (
+    (prototype === Object.prototype || prototype === null) &&
+    !Object.prototype.hasOwnProperty.call(value, 'toJSON')
+  );
+}
