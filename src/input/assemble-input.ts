@@ -19,7 +19,26 @@ export interface MessageHead {
   readonly id: JsonRpcId | undefined;
 }
 
-/** Puts the message-specific parts together with the precomputed and session parts. */
+/** Approval is not implemented in schema v1: always this (frozen) object. */
+const NOT_GRANTED: PolicyInput['approval'] = Object.freeze({ granted: false });
+
+const environments = new WeakMap<InputContext, PolicyInput['environment']>();
+
+/** One frozen `environment` per context, so the policy engine can keep it parsed. */
+function environmentOf(context: InputContext): PolicyInput['environment'] {
+  let environment = environments.get(context);
+  if (environment === undefined) {
+    environment = Object.freeze({ names: Object.freeze([...context.environmentNames]) });
+    environments.set(context, environment);
+  }
+  return environment;
+}
+
+/**
+ * Puts the message-specific parts together with the precomputed and session parts. The parts
+ * that do not depend on the message are the same deeply frozen objects from one input to the
+ * next (until they change): the policy engine reuses their parsed form.
+ */
 export function assembleInput(
   head: MessageHead,
   operation: Operation,
@@ -45,8 +64,8 @@ export function assembleInput(
     server: parts.server,
     transport: 'stdio',
     session: parts.session,
-    approval: { granted: false },
-    environment: { names: context.environmentNames },
+    approval: NOT_GRANTED,
+    environment: environmentOf(context),
     roots: context.roots,
     mode: context.mode,
   };

@@ -1,6 +1,7 @@
 import type { SessionView } from '../session/session.js';
+import { frozenCopy, sameJson } from './frozen-copy.js';
 import type { InputContext } from './input-context.js';
-import type { PolicyInput } from './policy-input.js';
+import type { PolicyInput, RecentOperation } from './policy-input.js';
 
 /** The parts of the input that depend on the session, not on the message. */
 export type SessionParts = Pick<PolicyInput, 'client' | 'server' | 'session'>;
@@ -14,14 +15,15 @@ interface Cached {
 const cache = new WeakMap<SessionView, Cached>();
 
 /**
- * Snapshots the session for one input. Cached until the session changes, so a
- * 1,000-item list filter does not copy the counts a thousand times.
+ * Snapshots the session for one input, deeply frozen. Cached until the session changes, so a
+ * 1,000-item list filter does not copy the counts a thousand times; `client` and `server` stay
+ * the same objects until what they show changes, so the policy engine can keep them parsed.
  */
 export function projectSession(session: SessionView, context: InputContext): SessionParts {
   const stamp = stampOf(session);
   const cached = cache.get(session);
   if (cached?.context === context && sameStamp(cached.stamp, stamp)) return cached.parts;
-  const parts = build(session, context);
+  const parts = build(session, context, cached?.context === context ? cached.parts : undefined);
   cache.set(session, { context, stamp, parts });
   return parts;
 }
@@ -47,7 +49,11 @@ function sameStamp(left: readonly unknown[], right: readonly unknown[]): boolean
   return left.length === right.length && left.every((value, index) => value === right[index]);
 }
 
-function build(session: SessionView, context: InputContext): SessionParts {
+function build(
+  session: SessionView,
+  context: InputContext,
+  previous: SessionParts | undefined,
+): SessionParts {
   const client: PolicyInput['client'] = {
     self_declared: true,
     ...(session.clientInfo === undefined ? {} : { info: session.clientInfo }),
@@ -61,15 +67,34 @@ function build(session: SessionView, context: InputContext): SessionParts {
     command: context.server.command,
     ...(session.serverInfo === undefined ? {} : { info: session.serverInfo }),
   };
-  return {
-    client,
-    server,
-    session: {
+  return Object.freeze({
+    // A modern-era client resends its info with every request: equal info keeps the old object.
+    client:
+      previous !== undefined && sameJson(previous.client, client)
+        ? previous.client
+        : frozenCopy(client),
+    server:
+      previous !== undefined && sameJson(previous.server, server)
+        ? previous.server
+        : frozenCopy(server),
+    session: Object.freeze({
       id: session.id,
       started_at: session.startedAt,
       era: session.era,
-      counts: { ...session.counts },
-      recent: session.recent.slice(),
-    },
-  };
+      counts: Object.freeze({ ...session.counts }),
+      recent: Object.freeze(session.recent.map(frozenEntry)),
+    }),
+  });
+}
+
+const frozenEntries = new WeakMap<RecentOperation, RecentOperation>();
+
+/** Entries stay in the window for ten operations: freeze (a copy of) each once. */
+function frozenEntry(entry: RecentOperation): RecentOperation {
+  let frozen = frozenEntries.get(entry);
+  if (frozen === undefined) {
+    frozen = Object.isFrozen(entry) ? entry : Object.freeze({ ...entry });
+    frozenEntries.set(entry, frozen);
+  }
+  return frozen;
 }
