@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { type DataDocument, isPlainObject, mergeData } from './merge-data.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 
 /** Parses one `--data` file: `.json` as JSON, `.yaml`/`.yml` as YAML, anything else JSON first, then YAML. */
-export function parseDataFile(text: string, path: string): DataDocument {
+export async function parseDataFile(text: string, path: string): Promise<DataDocument> {
   const extension = extname(path).toLowerCase();
   let value: unknown;
   try {
     if (extension === '.json') value = JSON.parse(text);
-    else if (extension === '.yaml' || extension === '.yml') value = parseYaml(text);
-    else value = parseJsonOrYaml(text);
+    else if (extension === '.yaml' || extension === '.yml') value = await parseYaml(text);
+    else value = await parseJsonOrYaml(text);
   } catch (thrown) {
     throw new PolicyLoadError(
       `Cannot parse \`--data\` file \`${path}\`: ${thrownText(thrown)}. Fix the file (JSON or YAML).`,
@@ -27,12 +26,18 @@ export function parseDataFile(text: string, path: string): DataDocument {
   return value;
 }
 
-function parseJsonOrYaml(text: string): unknown {
+async function parseJsonOrYaml(text: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
     return parseYaml(text);
   }
+}
+
+/** The YAML parser is loaded only for YAML data: most runs have none, and it is a large module. */
+async function parseYaml(text: string): Promise<unknown> {
+  const yaml = await import('yaml');
+  return yaml.parse(text) as unknown;
 }
 
 /** Reads and deep-merges the `--data` files in order: later files win on conflicting keys. */
@@ -47,7 +52,7 @@ export async function loadData(paths: readonly string[]): Promise<DataDocument> 
         `Cannot read \`--data\` file \`${path}\`: ${thrownText(thrown)}. Check the path.`,
       );
     }
-    merged = mergeData(merged, parseDataFile(text, path));
+    merged = mergeData(merged, await parseDataFile(text, path));
   }
   return merged;
 }
