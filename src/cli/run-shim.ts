@@ -8,12 +8,9 @@ import { relayStderr } from '../child/relay-stderr.js';
 import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
 import { shimVersion } from '../config/shim-version.js';
-import { createInputContext } from '../input/input-context.js';
 import { createLogger } from '../logging/create-logger.js';
 import { createPolicyEngine } from '../policy/create-policy-engine.js';
-import { startRelay } from '../relay/start-relay.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
-import { Session } from '../session/session.js';
 
 export interface ShimIo {
   readonly stdin: Readable;
@@ -73,15 +70,21 @@ export async function runShim(
 
   const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });
   let server: ServerProcess;
+  const starting = startServer({
+    command: config.command,
+    args: config.args,
+    env: childEnv,
+    shutdownGraceMs: config.shutdownGraceMs,
+    // With secrets to hide, the server's stderr is scrubbed line by line; otherwise inherited.
+    stderr: secrets.size > 0 ? 'pipe' : 'inherit',
+  });
+  // The relay is loaded while the server boots (the spawn call above has been made): nothing in
+  // it decides whether the server may start, and the client's first line waits on our stdin.
+  const relayModules = loadRelayModules();
+  // Awaited below; this only keeps a failure from going unhandled when the spawn fails first.
+  relayModules.catch(() => undefined);
   try {
-    server = await startServer({
-      command: config.command,
-      args: config.args,
-      env: childEnv,
-      shutdownGraceMs: config.shutdownGraceMs,
-      // With secrets to hide, the server's stderr is scrubbed line by line; otherwise inherited.
-      stderr: secrets.size > 0 ? 'pipe' : 'inherit',
-    });
+    server = await starting;
   } catch (error) {
     const message =
       error instanceof ServerSpawnError
@@ -98,6 +101,7 @@ export async function runShim(
     policy.close();
     return EXIT_SPAWN_FAILED;
   }
+  const { startRelay, Session, createInputContext } = await relayModules;
   if (server.stderr !== undefined)
     relayStderr(server.stderr, io.stderr, (line) => secrets.scrub(line));
   logger.info(
@@ -145,6 +149,19 @@ export async function runShim(
   await relay.finish();
   logger.info({ exit }, 'server exited');
   return exitCodeOf(exit);
+}
+
+async function loadRelayModules() {
+  const [relay, session, input] = await Promise.all([
+    import('../relay/start-relay.js'),
+    import('../session/session.js'),
+    import('../input/input-context.js'),
+  ]);
+  return {
+    startRelay: relay.startRelay,
+    Session: session.Session,
+    createInputContext: input.createInputContext,
+  };
 }
 
 function describeExit(exit: ServerExit): string {
