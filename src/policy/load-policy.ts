@@ -14,8 +14,11 @@ export interface LoadedPolicySource {
   readonly revision: PolicyRevision;
 }
 
-/** Resolved next to this module: src/policy/embedded in development, dist/policy/embedded when built. */
-export const EMBEDDED_POLICY_URL = new URL('./embedded/policy.wasm', import.meta.url);
+/**
+ * src/policy/embedded in development, dist/policy/embedded when built. Spelt from the parent
+ * directory so that the bundled bin (dist/bin/, one level below dist/ too) finds the same file.
+ */
+export const EMBEDDED_POLICY_URL = new URL('../policy/embedded/policy.wasm', import.meta.url);
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const SHIM = `${REPO}dist/cli/main.js`;
+/** The package's bin: the same CLI bundled into dist/bin/ (see scripts/bundle.mjs). */
+export const BIN = `${REPO}dist/bin/mcp-opa-shim.mjs`;
 export const FIXTURES = `${REPO}test/fixtures`;
 export const OPA_DIR = `${process.env.XDG_CACHE_HOME ?? `${process.env.HOME ?? ''}/.cache`}/mcp-opa-shim/opa-v1.22.2`;
 
@@ -27,9 +29,9 @@ export class ShimProcess {
 
   constructor(
     args: readonly string[],
-    options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+    options: { env?: Record<string, string | undefined>; cwd?: string; main?: string } = {},
   ) {
-    this.child = spawn(process.execPath, [SHIM, ...args], {
+    this.child = spawn(process.execPath, [options.main ?? SHIM, ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`, ...options.env },
     });

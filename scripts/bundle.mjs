@@ -1,0 +1,136 @@
+// `npm run build`, after tsc: bundles dist/cli/main.js into dist/bin/shim.cjs, installs the bin
+// (dist/bin/mcp-opa-shim.mjs) and writes the bundle's V8 code cache from one warm-up session.
+// One file and a code cache start the shim several times faster than dist/ (issue 5's budget).
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const binDir = join(root, 'dist/bin');
+const WARM_UP_TIMEOUT_MS = 60_000;
+
+/**
+ * The policy engine loads the OPA SDK with `createRequire(import.meta.url)(…)` (the SDK's ESM
+ * entry lacks the sync loader), which esbuild cannot follow: a plain `require` lets it bundle
+ * the SDK instead of resolving it from node_modules at every start.
+ */
+const SDK_REQUIRE = /createRequire\(import\.meta\.url\)\((['"]@open-policy-agent\/opa-wasm['"])\)/;
+const bundleOpaSdk = {
+  name: 'bundle-opa-sdk',
+  setup(builder) {
+    builder.onLoad({ filter: /[/\\]dist[/\\]policy[/\\][^/\\]+\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!SDK_REQUIRE.test(text)) return undefined;
+      return {
+        contents: text.replace(SDK_REQUIRE, 'require($1)'),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+async function bundle() {
+  mkdirSync(binDir, { recursive: true });
+  const result = await build({
+    entryPoints: [join(root, 'dist/cli/main.js')],
+    outfile: join(binDir, 'shim.cjs'),
+    bundle: true,
+    platform: 'node',
+    // CommonJS, because Node 20 can use a code cache only for a script (vm.Script), not a module.
+    format: 'cjs',
+    target: 'node20',
+    // A parameter of the wrapper in bundle-loader.mjs: the bundle's own file URL. Modules
+    // resolve their assets from it, so dist/bin/ must stay one level below the package's dist/.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    plugins: [bundleOpaSdk],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  // The shim never needs the MCP SDK at run time; pulling it in would cost every start.
+  const sdk = inputs.filter((input) => input.includes('@modelcontextprotocol/'));
+  if (sdk.length > 0) throw new Error(`The bundle must not contain the MCP SDK: ${sdk.join(', ')}`);
+  // Still works (loaded from node_modules at run time), but every start pays for it.
+  if (!inputs.some((input) => input.includes('@open-policy-agent/opa-wasm/')))
+    console.warn('bundle: the OPA SDK is not in the bundle: check how src/policy loads it.');
+  copyFileSync(join(root, 'scripts/bundle-loader.mjs'), join(binDir, 'bundle-loader.mjs'));
+  copyFileSync(join(root, 'scripts/bundle-bin.mjs'), join(binDir, 'mcp-opa-shim.mjs'));
+  chmodSync(join(binDir, 'mcp-opa-shim.mjs'), 0o755);
+}
+
+/** A server that answers every request at once: enough for one session through the shim. */
+const WARM_UP_SERVER = `
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  const m = JSON.parse(line);
+  if (m.id === undefined) return;
+  const result = m.method === 'initialize'
+    ? { protocolVersion: m.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'warm-up', version: '1.0.0' } }
+    : m.method === 'tools/list'
+      ? { tools: [{ name: 'echo', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } }] }
+      : { content: [{ type: 'text', text: 'warm' }] };
+  process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: m.id, result }) + '\\n');
+});`;
+
+const WARM_UP_REQUESTS = [
+  {
+    method: 'initialize',
+    params: {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'warm-up', version: '1.0.0' },
+    },
+  },
+  { method: 'tools/list', params: {} },
+  { method: 'tools/call', params: { name: 'echo', arguments: { text: 'warm' } } },
+];
+
+/** One session through the bundled shim (with an audit log), which then writes the code cache. */
+async function writeCodeCache() {
+  const work = mkdtempSync(join(tmpdir(), 'mcp-opa-shim-warm-up-'));
+  const shimArgs = [
+    '--audit-log',
+    join(work, 'audit.jsonl'),
+    '--',
+    process.execPath,
+    '-e',
+    WARM_UP_SERVER,
+  ];
+  const child = spawn(process.execPath, [join(root, 'scripts/write-code-cache.mjs'), ...shimArgs], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), WARM_UP_TIMEOUT_MS);
+  // Requests go one at a time, each after the previous answer, as a client would send them.
+  let answered = 0;
+  const sendNext = () => {
+    const request = WARM_UP_REQUESTS[answered];
+    if (request === undefined) child.stdin.end();
+    else child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: answered + 1, ...request })}\n`);
+  };
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (JSON.parse(line).id !== answered + 1) return;
+    answered += 1;
+    if (answered === 1)
+      child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+    sendNext();
+  });
+  sendNext();
+  const code = await exited;
+  clearTimeout(timer);
+  rmSync(work, { recursive: true, force: true });
+  if (code !== 0 || answered < WARM_UP_REQUESTS.length)
+    throw new Error(`The warm-up session through dist/bin failed (exit ${code}):\n${stderr}`);
+}
+
+await bundle();
+await writeCodeCache();
+const { compileBundle } = await import('../dist/bin/bundle-loader.mjs');
+if (compileBundle().script.cachedDataRejected !== false)
+  throw new Error('V8 rejected the code cache it has just written.');
