@@ -62,6 +62,10 @@ op_name := object.get(input.operation, "name", "")
 
 method := object.get(input.message, "method", "")
 
+# Booleans used under `not` get a false default: the Wasm runtime memoises only defined rule
+# values, so an undefined one would be recomputed at every use.
+default listing := false
+
 listing if input.operation.listing == true
 
 principal_id := input.principal.id
@@ -69,23 +73,34 @@ principal_id := input.principal.id
 server_id := input.server.id
 
 # Lifecycle and discovery: never judged by item rules, never disabled by data.
-discovery_methods := {
-	"initialize",
-	"notifications/initialized",
-	"server/discover",
-	"ping",
-	"tools/list",
-	"prompts/list",
-	"resources/list",
-	"resources/templates/list",
-	"notifications/cancelled",
-	"notifications/progress",
-	"notifications/roots/list_changed",
-}
+# (A function of constants: cheaper in Wasm than building and searching a set per evaluation.)
+discovery_method("initialize")
+
+discovery_method("notifications/initialized")
+
+discovery_method("server/discover")
+
+discovery_method("ping")
+
+discovery_method("tools/list")
+
+discovery_method("prompts/list")
+
+discovery_method("resources/list")
+
+discovery_method("resources/templates/list")
+
+discovery_method("notifications/cancelled")
+
+discovery_method("notifications/progress")
+
+discovery_method("notifications/roots/list_changed")
+
+default discovery := false
 
 discovery if {
 	not listing
-	method in discovery_methods
+	discovery_method(method)
 }
 
 # An item the policy judges by name: a call/read/get, or a list entry (`listing`).
@@ -103,6 +118,8 @@ targets(type) if {
 }
 
 # ---------------------------------------------------------------- trust tiers
+
+default tiering_enabled := false
 
 tiering_enabled if count(tiers) > 0
 
@@ -143,6 +160,8 @@ server_denied_by_tier if {
 	rules == false
 	name_match(pattern, server_id)
 }
+
+default principal_permitted := false
 
 principal_permitted if not tiering_enabled
 
@@ -200,10 +219,15 @@ name_match(pattern, name) if {
 	glob.match(pattern, no_delimiters, name)
 }
 
-glob_meta(s) if {
-	some c in ["*", "?", "[", "{", "\\"]
-	contains(s, c)
-}
+glob_meta(s) if contains(s, "*")
+
+glob_meta(s) if contains(s, "?")
+
+glob_meta(s) if contains(s, "[")
+
+glob_meta(s) if contains(s, "{")
+
+glob_meta(s) if contains(s, "\\")
 
 item_match("resources", pattern, name) := glob.match(pattern, uri_delimiters, name)
 
@@ -259,7 +283,7 @@ data_denials contains deny(
 	data.disabled_methods
 	count(disabled_methods) > 0
 	not listing
-	not method in discovery_methods
+	not discovery_method(method)
 	some pattern in disabled_methods
 	name_match(pattern, method)
 }
@@ -271,8 +295,8 @@ data_denials contains deny(
 ) if {
 	data.tiers
 	tiering_enabled
-	some type, kind in kind_of
-	targets(type)
+	kind := kind_of[target_type]
+	not discovery
 	principal_permitted
 	not item_allowed_by_tier(kind)
 }
@@ -284,8 +308,8 @@ data_denials contains deny(
 ) if {
 	data.tiers
 	tiering_enabled
-	some type, kind in kind_of
-	targets(type)
+	kind := kind_of[target_type]
+	not discovery
 	item_denied_by_tier(kind)
 }
 
@@ -651,9 +675,22 @@ data_errors contains concat("", ["data.tiers.", tier, ".servers.", pattern, ".",
 	some tier, t in data.tiers
 	some pattern, entry in object.get(t, "servers", {})
 	is_object(entry)
-	some key in ["tools", "deny_tools", "resources", "deny_resources", "prompts", "deny_prompts"]
-	not string_list(object.get(entry, key, []))
+	some key, list in entry
+	entry_list_key(key)
+	not string_list(list)
 }
+
+entry_list_key("tools")
+
+entry_list_key("deny_tools")
+
+entry_list_key("resources")
+
+entry_list_key("deny_resources")
+
+entry_list_key("prompts")
+
+entry_list_key("deny_prompts")
 
 data_errors contains "data.approval.tools must be a list of strings" if {
 	x := data.approval

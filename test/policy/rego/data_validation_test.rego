@@ -100,3 +100,17 @@ test_keys_that_configure_no_control_alone_allow if {
 		with data.scope_attribute as "scp"
 		with data.log as {"drop_methods": ["ping"]}
 }
+
+test_every_list_key_of_a_tier_entry_is_validated if {
+	every key in ["tools", "deny_tools", "resources", "deny_resources", "prompts", "deny_prompts"] {
+		invalid(mcp.decision, concat("", ["data.tiers.dev.servers.*.", key, " must be a list of strings"])) with input as base
+			with data.tiers as {"dev": {"servers": {"*": {key: "x"}}}}
+			with data.trust_tiers as {"dev": ["alice"]}
+	}
+}
+
+test_other_keys_of_a_tier_entry_are_not_validated if {
+	allowed(mcp.decision) with input as base
+		with data.tiers as {"dev": {"servers": {"*": {"note": "x", "tools": ["echo"]}}}}
+		with data.trust_tiers as {"dev": ["alice"]}
+}

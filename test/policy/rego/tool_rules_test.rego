@@ -127,3 +127,23 @@ test_name_match_agrees_with_glob_match if {
 default matches(_, _) := false
 
 matches(pattern, name) if mcp.name_match(pattern, name)
+
+discovery_methods := [
+	"initialize", "notifications/initialized", "server/discover", "ping", "tools/list", "prompts/list",
+	"resources/list", "resources/templates/list", "notifications/cancelled", "notifications/progress",
+	"notifications/roots/list_changed",
+]
+
+test_no_discovery_method_can_be_disabled if {
+	every m in discovery_methods {
+		allowed(mcp.decision) with input as with_patch({"message": {"kind": "request", "method": m, "id": 0}, "operation": {"type": "lifecycle", "name": m, "listing": false}})
+			with data.disabled_methods as ["*"]
+	}
+}
+
+test_methods_like_discovery_ones_can_be_disabled if {
+	every m in ["initialized", "tools/list/x", "notifications/*"] {
+		denied(mcp.decision, "method_disabled") with input as with_patch({"message": {"kind": "request", "method": m, "id": 0}, "operation": {"type": "other", "name": m, "listing": false}})
+			with data.disabled_methods as ["*"]
+	}
+}
