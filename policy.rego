@@ -750,6 +750,18 @@ decision := {
 	count(denials) == 0
 } else := {
 	"allow": false,
+	"reasons": [d.reason],
+	"message": d.message,
+	"internal_message": d.internal,
+	"obligations": {r: true | r := d.reason; obligation_reason(r)},
+} if {
+	# One denial (the usual deny): the same decision without sorting and joining sets. A message
+	# that is not a string (argument_rules[].message) takes the general path, where concat fails.
+	count(denials) == 1
+	some d in denials
+	is_string(d.message)
+} else := {
+	"allow": false,
 	"reasons": reasons,
 	"message": concat(" ", sort({d.message | some d in denials})),
 	"internal_message": concat("; ", sort({d.internal | some d in denials})),

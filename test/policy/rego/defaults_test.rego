@@ -76,3 +76,20 @@ test_empty_data_keys_switch_nothing_on if {
 		with data.argument_rules as []
 		with data.roots as []
 }
+
+test_a_single_denial_is_the_whole_decision if {
+	d := mcp.decision with input as base with data.argument_rules as [{"deny": true, "message": "No."}]
+	d == {"allow": false, "reasons": ["argument_rule_denied"], "message": "No.", "internal_message": "argument_rules[0]: deny", "obligations": {}}
+}
+
+test_two_denials_are_sorted_and_joined if {
+	d := mcp.decision with input as with_patch({"version": 2}) with data.argument_rules as [{"deny": true, "message": "No."}]
+	d.reasons == ["argument_rule_denied", "unsupported_input_version"]
+	d.message == "No. Request denied by policy."
+	d.internal_message == "argument_rules[0]: deny; policy input version 2 is not 1"
+}
+
+# A message that is not a string cannot be joined: the decision is undefined and the shim fails closed.
+test_a_non_string_rule_message_fails_closed if {
+	not mcp.decision with input as base with data.argument_rules as [{"deny": true, "message": 5}]
+}
