@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { objectJson, partJson } from '../../src/audit/part-json.js';
 import { toolCall } from './helpers/inputs.js';
 
@@ -9,6 +9,10 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('objectJson', () => {
   it('writes the same text as JSON.stringify for a policy input', () => {
@@ -27,22 +31,57 @@ describe('objectJson', () => {
 
   it('serialises a deeply frozen part once, however often it recurs', () => {
     let reads = 0;
+    // Counts every look at the part's members; the proxy keeps the frozen target's answers.
+    const environment = new Proxy(deepFreeze({ names: ['HOME'] }), {
+      getOwnPropertyDescriptor(target, key) {
+        reads += 1;
+        return Reflect.getOwnPropertyDescriptor(target, key);
+      },
+    });
+    const input = { ...toolCall('read_text_file', {}, []), environment };
+    const next = { ...input, message: { kind: 'request' } };
+    const first = objectJson(input);
+    const afterFirst = reads;
+    const second = objectJson(next);
+    // The second time, only the frozenness check looks at it; its members are not read again.
+    expect(reads - afterFirst).toBeLessThan(afterFirst);
+    expect(first).toBe(JSON.stringify(input));
+    expect(second).toBe(JSON.stringify(next));
+  });
+
+  it('writes a rebuilt session whose recent entries are frozen and reused as JSON.stringify does', () => {
+    const entries = [1, 2, 3].map((n) =>
+      deepFreeze({ type: 'tool', name: `t${String(n)}`, allow: n !== 2 }),
+    );
+    const base = toolCall('read_text_file', {}, []);
+    for (const recent of [entries.slice(0, 2), entries.slice(1), [...entries, undefined]]) {
+      const input = {
+        ...base,
+        session: { ...base.session, counts: { tool: 3 }, recent: deepFreeze(recent) },
+      };
+      expect(objectJson(input)).toBe(JSON.stringify(input));
+    }
+  });
+
+  it('writes frozen arrays with holes, odd items and extra properties as JSON.stringify does', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [1, , 3, undefined, () => 0, Symbol('s'), 'x'];
+    const extra = Object.assign(['a'], { note: 'not serialised' });
+    const value = deepFreeze({ sparse, extra, symbolKey: { [Symbol('k')]: 1, kept: true } });
+    const input = { ...toolCall('read_text_file', {}, []), environment: value };
+    expect(objectJson(input)).toBe(JSON.stringify(input));
+    expect(objectJson(input)).toBe(JSON.stringify(input));
+  });
+
+  it('never caches a frozen part with a getter, which may answer differently each time', () => {
+    let name = 'HOME';
     const environment = Object.freeze(
-      Object.defineProperty({}, 'names', {
-        enumerable: true,
-        get: () => {
-          reads += 1;
-          return Object.freeze(['HOME']);
-        },
-      }),
+      Object.defineProperty({}, 'names', { enumerable: true, get: () => Object.freeze([name]) }),
     );
     const input = { ...toolCall('read_text_file', {}, []), environment };
     expect(objectJson(input)).toContain('"environment":{"names":["HOME"]}');
-    expect(objectJson({ ...input, message: { kind: 'request' } })).toContain(
-      '"environment":{"names":["HOME"]}',
-    );
-    // JSON.stringify once, the frozenness check once: never again.
-    expect(reads).toBe(2);
+    name = 'PATH';
+    expect(objectJson(input)).toContain('"environment":{"names":["PATH"]}');
   });
 
   it('never serves stale text for a part that is frozen only on the surface', () => {
