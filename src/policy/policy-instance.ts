@@ -64,6 +64,11 @@ export class PolicyInstance {
     return this.run(entrypoint, input, false);
   }
 
+  /** The end of the Wasm heap after the last evaluation (for tests and diagnostics). */
+  heapUsed(): number {
+    return this.abi?.heapPtr ?? 0;
+  }
+
   private run(entrypoint: number, input: unknown, cached: boolean): unknown {
     const { abi, region } = this;
     // A module without the exports this needs: the SDK's own path (it parses the whole input).
