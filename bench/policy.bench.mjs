@@ -1,7 +1,8 @@
 /**
  * Policy alone: in-process evaluation of the default (embedded Wasm) policy on
- * typical inputs, timed one call at a time; `opa bench` (Go, topdown) on the
- * same policy.rego and inputs for reference.
+ * typical inputs, built by the shim's own input builder as the relay builds
+ * them and timed one call at a time; `opa bench` (Go, topdown) on the same
+ * policy.rego and inputs for reference.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { POLICY_INPUTS } from './fixtures/policy-inputs.mjs';
+import { policyInputStreams } from './fixtures/policy-inputs.mjs';
 import { checkBudget } from './lib/budgets.mjs';
 import { formatMicros } from './lib/format.mjs';
 import { ROOT } from './lib/paths.mjs';
@@ -19,7 +20,8 @@ import process from 'node:process';
 export const name = 'policy';
 export const title = 'Policy alone';
 
-const ENGINE_MODULE = join(ROOT, 'dist', 'policy', 'create-policy-engine.js');
+const DIST = join(ROOT, 'dist');
+const ENGINE_MODULE = join(DIST, 'policy', 'create-policy-engine.js');
 const OPA = join(homedir(), '.cache', 'mcp-opa-shim', 'opa-v1.22.2', 'opa');
 const POLICY_REGO = join(ROOT, 'policy.rego');
 
@@ -34,9 +36,25 @@ async function loadEngine() {
   });
 }
 
-function timeEvaluations(engine, input, iterations) {
+/** The input builder from dist/, as the shim runs it. */
+async function loadBuilder() {
+  const load = (path) => import(pathToFileURL(join(DIST, ...path.split('/'))).href);
+  const [build, context, session] = await Promise.all([
+    load('input/build-input.js'),
+    load('input/input-context.js'),
+    load('session/session.js'),
+  ]);
+  return { ...build, ...context, ...session };
+}
+
+/**
+ * Builds each input untimed, then times `evaluate` alone; a judged input is recorded in the
+ * session before the next one is built, so counts and recent operations move as in the shim.
+ */
+function timeEvaluations(engine, stream, iterations, first) {
   const samples = new Float64Array(iterations);
   for (let index = 0; index < iterations; index++) {
+    const input = stream.next(first + index);
     const started = process.hrtime.bigint();
     const decision = engine.evaluate(input);
     samples[index] = Number(process.hrtime.bigint() - started) / 1000;
@@ -44,6 +62,8 @@ function timeEvaluations(engine, input, iterations) {
       throw new Error(
         `Expected the default policy to allow a typical input, got ${JSON.stringify(decision)}`,
       );
+    if (stream.judged)
+      stream.session.recordOperation(input.operation.type, input.operation.name, decision.allow);
   }
   return summarise(samples);
 }
@@ -86,26 +106,25 @@ async function opaBench(input, tmpDir, label) {
 
 export async function run({ quick, tmpDir }) {
   const iterations = quick ? 500 : 50_000;
-  const inputs = quick ? POLICY_INPUTS.slice(0, 1) : POLICY_INPUTS;
   const engine = await loadEngine();
+  const streams = engine === undefined ? [] : policyInputStreams(await loadBuilder());
+  const selected = quick ? streams.slice(0, 1) : streams;
   const rows = [];
   const p50s = [];
   try {
-    for (const { label, input } of inputs) {
-      let wasm;
-      if (engine !== undefined) {
-        timeEvaluations(engine, input, Math.ceil(iterations / 10)); // warm-up: JIT and Wasm tiering
-        wasm = timeEvaluations(engine, input, iterations);
-        p50s.push(wasm.p50);
-      }
-      const opa = await opaBench(input, tmpDir, label);
+    for (const stream of selected) {
+      const sample = stream.next(0);
+      timeEvaluations(engine, stream, Math.ceil(iterations / 10), 1); // warm-up: JIT and Wasm tiering
+      const wasm = timeEvaluations(engine, stream, iterations, iterations);
+      p50s.push(wasm.p50);
+      const opa = await opaBench(sample, tmpDir, stream.label);
       rows.push([
-        label,
-        `${JSON.stringify(input).length} B`,
-        formatMicros(wasm?.p50),
-        formatMicros(wasm?.p95),
-        formatMicros(wasm?.p99),
-        formatMicros(wasm?.mean),
+        stream.label,
+        `${JSON.stringify(sample).length} B`,
+        formatMicros(wasm.p50),
+        formatMicros(wasm.p95),
+        formatMicros(wasm.p99),
+        formatMicros(wasm.mean),
         opa.error ?? formatMicros(opa.median),
         opa.error ?? formatMicros(opa.perOp),
       ]);
@@ -117,9 +136,12 @@ export async function run({ quick, tmpDir }) {
     name,
     title,
     about:
-      'In-process `PolicyEngine.evaluate` of the embedded default policy (`policy.rego` compiled to Wasm, no `--data`) through `dist/policy/create-policy-engine.js`, one timed call at a time after warm-up; every decision is checked to be an allow. For reference, `opa bench --data policy.rego --input <input> data.mcp.decision` evaluates the same Rego in OPA’s Go interpreter. There is no relay here, so there are no ratios to the baselines.',
+      'In-process `PolicyEngine.evaluate` of the embedded default policy (`policy.rego` compiled to Wasm, no `--data`) through `dist/policy/create-policy-engine.js`, one timed call at a time after warm-up; every decision is checked to be an allow. ' +
+      'Each input is built (untimed) by the shim’s own input builder from `dist/` for a real session, as the relay builds it: a fresh message, operation, arguments and session snapshot every time, and every judged message is recorded in the session before the next input is built, so the operation counts change with every call. ' +
+      'The engine keeps the parts of the input that do not depend on the message (principal, client, server, environment, roots, mode, approval, the session’s id, start and era) parsed in Wasm memory while the builder passes the same frozen objects, and the recent-operations window while its contents are unchanged: in a run of calls to one tool (`tools/call`) the window stays the same, in `tools/call, mixed tools` every call changes it, which is the cost of an agent switching tools on every call. ' +
+      'For reference, `opa bench --data policy.rego --input <input> data.mcp.decision` evaluates the same Rego on the first input of each row in OPA’s Go interpreter. There is no relay here, so there are no ratios to the baselines.',
     command: `node bench/run.mjs ${name}`,
-    settings: `${iterations} evaluations per input; ${inputs.length} typical input(s) from bench/fixtures/policy-inputs.mjs.`,
+    settings: `${iterations} evaluations per input; ${selected.length} typical input stream(s) from bench/fixtures/policy-inputs.mjs.`,
     tables: [
       {
         columns: [
@@ -144,7 +166,7 @@ export async function run({ quick, tmpDir }) {
     ],
     notes:
       engine === undefined
-        ? ['dist/policy/create-policy-engine.js was not built: only `opa bench` ran.']
+        ? ['dist/ was not built: run `npm run build` first; nothing was measured.']
         : [],
   };
 }
