@@ -196,25 +196,27 @@ uri_delimiters := ["/"]
 
 # name_match(pattern, name): the glob `pattern` matches `name`. glob.match compiles its pattern
 # on every call (several µs in Wasm), so the common shapes — "*", a literal, "prefix*" — are
-# decided with plain string builtins first; the bodies are mutually exclusive.
+# decided with plain string builtins first. A pattern without glob characters is a literal:
+# it stops after one comparison and the glob_meta test.
+name_match(pattern, pattern)
+
 name_match("*", _)
 
 name_match(pattern, name) if {
-	pattern != "*"
-	pattern == name
+	pattern != name
+	glob_meta(pattern)
+	glob_name_match(pattern, name)
 }
 
-name_match(pattern, name) if {
-	pattern != "*"
-	pattern != name
+# `pattern` holds a glob character; the bodies are mutually exclusive.
+glob_name_match(pattern, name) if {
 	endswith(pattern, "*")
 	prefix := trim_suffix(pattern, "*")
 	not glob_meta(prefix)
 	startswith(name, prefix)
 }
 
-name_match(pattern, name) if {
-	pattern != name
+glob_name_match(pattern, name) if {
 	glob_meta(trim_suffix(pattern, "*"))
 	glob.match(pattern, no_delimiters, name)
 }
@@ -232,6 +234,11 @@ glob_meta(s) if contains(s, "\\")
 item_match("resources", pattern, name) := glob.match(pattern, uri_delimiters, name)
 
 item_match(kind, pattern, name) := name_match(pattern, name) if kind != "resources"
+
+# Messages a client sends: requests and notifications (not responses).
+sent_kind("request")
+
+sent_kind("notification")
 
 deny(reason, message, internal) := {"reason": reason, "message": message, "internal": internal}
 
@@ -271,7 +278,7 @@ data_denials contains deny(
 	data.tiers
 	tiering_enabled
 	input.direction == "to_server"
-	input.message.kind in {"request", "notification"}
+	sent_kind(input.message.kind)
 	not principal_permitted
 }
 
