@@ -3,9 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PolicySource } from '../config/config.js';
 import type { PolicyRevision } from './decision.js';
-import { compileRego } from './compile-rego.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
-import { readBundle } from './read-bundle.js';
 
 /** The compiled policy, bundle data (if any), and where it came from. */
 export interface LoadedPolicySource {
@@ -57,6 +55,8 @@ export async function loadPolicySource(
     }
     case 'bundle': {
       const file = await readPolicyFile(source.path, 'bundle');
+      // Bundle and Rego support load only when used: most runs take the embedded policy.
+      const { readBundle } = await import('./read-bundle.js');
       const bundle = readBundle(file, source.path);
       return {
         wasm: bundle.wasm,
@@ -70,6 +70,7 @@ export async function loadPolicySource(
     }
     case 'rego': {
       const rego = await readPolicyFile(source.path, 'Rego file');
+      const { compileRego } = await import('./compile-rego.js');
       const wasm = await compileRego(source.path, entrypoint);
       return { wasm, revision: { sha256: sha256Hex(rego), source: source.path } };
     }
