@@ -273,7 +273,7 @@ denials contains deny(
 data_denials contains deny(
 	"principal_not_permitted",
 	concat("", ["Principal ", quote(principal_id), " may not use server ", quote(server_id), "."]),
-	concat("", ["principal ", quote(principal_id), " (tiers ", concat(",", principal_tiers), ") has no tier entry for server ", quote(server_id)]),
+	concat("", ["principal ", quote(principal_id), " (tiers ", concat(",", sort(principal_tiers)), ") has no tier entry for server ", quote(server_id)]),
 ) if {
 	data.tiers
 	tiering_enabled
@@ -298,7 +298,7 @@ data_denials contains deny(
 data_denials contains deny(
 	"tier_item_not_permitted",
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
-	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
+	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", sort(principal_tiers)), " on server ", quote(server_id)]),
 ) if {
 	data.tiers
 	tiering_enabled
@@ -311,7 +311,7 @@ data_denials contains deny(
 data_denials contains deny(
 	"tier_item_denied",
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
-	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", principal_tiers), " on server ", quote(server_id)]),
+	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", sort(principal_tiers)), " on server ", quote(server_id)]),
 ) if {
 	data.tiers
 	tiering_enabled
