@@ -29,13 +29,13 @@ function validId(id: ScannedValue | undefined): JsonRpcId | null {
 /** Mirrors classifyMessage rule for rule; a frame with repeated keys is always `other`. */
 export function classifyScan(scan: ScannedFrame): ScannedMessage {
   if (scan.type !== 'object' || scan.duplicateKey) return OTHER;
-  if (scan.jsonrpc?.value !== '2.0') return OTHER;
+  if (scan.jsonrpc?.isString('2.0') !== true) return OTHER;
   const id = validId(scan.id);
   if (scan.method !== undefined) {
-    if (typeof scan.method.value !== 'string') return OTHER;
+    if (scan.method.type !== 'string') return OTHER;
     if (scan.params !== undefined && scan.params.type !== 'object') return OTHER;
     if (scan.id !== undefined) return OTHER;
-    return { kind: 'notification', method: scan.method.value };
+    return { kind: 'notification', method: scan.method.value as string };
   }
   if (scan.error !== undefined) {
     if (
@@ -49,12 +49,8 @@ export function classifyScan(scan: ScannedFrame): ScannedMessage {
   }
   if (scan.result !== undefined) {
     if (id === null || scan.result.type !== 'object') return OTHER;
-    const resultType = scan.resultType?.value;
-    return {
-      kind: 'response',
-      id,
-      resultType: typeof resultType === 'string' ? resultType : undefined,
-    };
+    const resultType = scan.resultType?.type === 'string' ? scan.resultType.value : undefined;
+    return { kind: 'response', id, resultType: resultType as string | undefined };
   }
   return OTHER;
 }

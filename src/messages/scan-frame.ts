@@ -1,48 +1,50 @@
 import { isUtf8 } from 'node:buffer';
+import {
+  asciiEquals,
+  decodeString,
+  sameBytes,
+  ScannedValue,
+  type JsonType,
+} from './scanned-value.js';
 
-export type JsonType = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
-
-/** A member's type, and its value when it is a string or a number (as JSON.parse reads it). */
-export interface ScannedValue {
-  readonly type: JsonType;
-  readonly value?: string | number;
-}
+export { ScannedValue, type JsonType } from './scanned-value.js';
 
 /** What the relay needs to know about a frame, read from its bytes without building objects. */
 export interface ScannedFrame {
   readonly type: JsonType;
   /** A key repeats in the top-level object or in its `result` or `error` object. */
   readonly duplicateKey: boolean;
-  readonly jsonrpc?: ScannedValue;
-  readonly method?: ScannedValue;
-  readonly id?: ScannedValue;
-  readonly params?: ScannedValue;
-  readonly result?: ScannedValue;
-  readonly error?: ScannedValue;
+  readonly jsonrpc: ScannedValue | undefined;
+  readonly method: ScannedValue | undefined;
+  readonly id: ScannedValue | undefined;
+  readonly params: ScannedValue | undefined;
+  readonly result: ScannedValue | undefined;
+  readonly error: ScannedValue | undefined;
   /** `result.resultType`. */
-  readonly resultType?: ScannedValue;
-  readonly errorCode?: ScannedValue;
-  readonly errorMessage?: ScannedValue;
+  readonly resultType: ScannedValue | undefined;
+  readonly errorCode: ScannedValue | undefined;
+  readonly errorMessage: ScannedValue | undefined;
 }
 
 type Field = Exclude<keyof ScannedFrame, 'type' | 'duplicateKey'>;
+type Names = readonly (readonly [string, Field])[];
 
-// Objects whose keys are tracked, by depth-1 member name; the rest are only validated.
-const TOP_FIELDS: Readonly<Record<string, Field>> = {
-  jsonrpc: 'jsonrpc',
-  method: 'method',
-  id: 'id',
-  params: 'params',
-  result: 'result',
-  error: 'error',
-};
-const RESULT_FIELDS: Readonly<Record<string, Field>> = { resultType: 'resultType' };
-const ERROR_FIELDS: Readonly<Record<string, Field>> = {
-  code: 'errorCode',
-  message: 'errorMessage',
-};
-/** Values decoded for a field; others keep only their type (an error message can be large). */
-const DECODED = new Set<Field>(['jsonrpc', 'method', 'id', 'resultType', 'errorCode']);
+// Objects whose keys are tracked, and the members the relay reads from them.
+const TOP_FIELDS: Names = [
+  ['jsonrpc', 'jsonrpc'],
+  ['method', 'method'],
+  ['id', 'id'],
+  ['params', 'params'],
+  ['result', 'result'],
+  ['error', 'error'],
+];
+const RESULT_FIELDS: Names = [['resultType', 'resultType']];
+const ERROR_FIELDS: Names = [
+  ['code', 'errorCode'],
+  ['message', 'errorMessage'],
+];
+/** Keys compared as bytes up to this many per object; then (or after an escaped key) as strings. */
+const MAX_KEY_RANGES = 16;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -65,11 +67,13 @@ const SIMPLE_ESCAPES = new Set(Buffer.from('"\\/bfnrt'));
 
 class NotJson extends Error {}
 
-/** One object being read whose keys matter: their spellings, and which fields they fill. */
+/** One object being read whose keys matter: the keys seen, and which fields they fill. */
 interface TrackedObject {
-  readonly fields: Readonly<Record<string, Field>>;
-  /** A set, not a list: a hostile frame may hold a million top-level keys. */
-  readonly keys: Set<string>;
+  readonly names: Names;
+  /** Unescaped keys seen, as [start, end) pairs (quotes included). */
+  readonly ranges: number[];
+  /** Decoded keys seen, once a key had escapes or there were many: a hostile frame may hold millions. */
+  keys: Set<string> | undefined;
 }
 
 /**
@@ -78,9 +82,10 @@ interface TrackedObject {
  * valid UTF-8 (then decoding would replace characters, and only the slow path knows the result).
  */
 export function scanFrame(bytes: Buffer, start = 0, end = bytes.length): ScannedFrame | undefined {
-  if (!isUtf8(bytes.subarray(start, end))) return undefined;
+  const frame = bytes.subarray(start, end);
+  if (!isUtf8(frame)) return undefined;
   try {
-    return new Scanner(bytes.subarray(start, end)).scan();
+    return new Scanner(frame).scan();
   } catch (error) {
     if (error instanceof NotJson) return undefined;
     throw error;
@@ -93,6 +98,15 @@ class Scanner {
   readonly #out: { -readonly [K in keyof ScannedFrame]: ScannedFrame[K] } = {
     type: 'null',
     duplicateKey: false,
+    jsonrpc: undefined,
+    method: undefined,
+    id: undefined,
+    params: undefined,
+    result: undefined,
+    error: undefined,
+    resultType: undefined,
+    errorCode: undefined,
+    errorMessage: undefined,
   };
   /** Stack of open containers: a TrackedObject, `true` for other objects, `false` for arrays. */
   readonly #stack: (TrackedObject | boolean)[] = [];
@@ -160,7 +174,8 @@ class Scanner {
       const type = this.#typeAt();
       const start = this.#i;
       if (type === 'object' || type === 'array') {
-        if (field !== undefined) this.#out[field] = { type };
+        if (field !== undefined)
+          this.#out[field] = new ScannedValue(this.#b, type, start, start, false);
         this.#i++;
         this.#skipSpace();
         const isObject = type === 'object';
@@ -173,25 +188,15 @@ class Scanner {
         if (open !== false) this.#key(open);
         continue;
       }
-      if (type === 'string') {
-        const escaped = this.#string();
-        if (field !== undefined) {
-          this.#out[field] = DECODED.has(field)
-            ? { type, value: this.#decode(start, this.#i, escaped) }
-            : { type };
-        }
-      } else if (type === 'number') {
-        this.#number();
-        if (field !== undefined) {
-          this.#out[field] = DECODED.has(field)
-            ? { type, value: Number(this.#b.toString('latin1', start, this.#i)) }
-            : { type };
-        }
-      } else {
+      let escaped = false;
+      if (type === 'string') escaped = this.#string();
+      else if (type === 'number') this.#number();
+      else {
         const c = this.#at();
         this.#literal(c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL);
-        if (field !== undefined) this.#out[field] = { type };
       }
+      if (field !== undefined)
+        this.#out[field] = new ScannedValue(this.#b, type, start, this.#i, escaped);
       return;
     }
   }
@@ -199,9 +204,11 @@ class Scanner {
   /** An object opened where the relay cares about its keys: the top level, `result`, `error`. */
   #tracked(field: Field | undefined): TrackedObject | true {
     const depth = this.#stack.length;
-    if (depth === 0) return { fields: TOP_FIELDS, keys: new Set() };
-    if (depth === 1 && field === 'result') return { fields: RESULT_FIELDS, keys: new Set() };
-    if (depth === 1 && field === 'error') return { fields: ERROR_FIELDS, keys: new Set() };
+    if (depth === 0) return { names: TOP_FIELDS, ranges: [], keys: undefined };
+    if (depth === 1 && field === 'result')
+      return { names: RESULT_FIELDS, ranges: [], keys: undefined };
+    if (depth === 1 && field === 'error')
+      return { names: ERROR_FIELDS, ranges: [], keys: undefined };
     return true;
   }
 
@@ -211,10 +218,9 @@ class Scanner {
     const start = this.#i;
     const escaped = this.#string();
     if (open !== true) {
-      const key = this.#decode(start, this.#i, escaped);
-      if (open.keys.has(key)) this.#out.duplicateKey = true;
-      open.keys.add(key);
-      this.#field = Object.hasOwn(open.fields, key) ? open.fields[key] : undefined;
+      const end = this.#i;
+      if (isDuplicate(this.#b, open, start, end, escaped)) this.#out.duplicateKey = true;
+      this.#field = fieldNamed(this.#b, open.names, start, end, escaped);
     }
     this.#skipSpace();
     if (this.#at() !== COLON) throw new NotJson();
@@ -246,12 +252,6 @@ class Scanner {
     }
     this.#i = i + 1;
     return escaped;
-  }
-
-  /** The string between quotes at [start, end), as JSON.parse reads it. */
-  #decode(start: number, end: number, escaped: boolean): string {
-    if (escaped) return JSON.parse(this.#b.toString('utf8', start, end)) as string;
-    return this.#b.toString('utf8', start + 1, end - 1);
   }
 
   #number(): void {
@@ -290,6 +290,51 @@ class Scanner {
     }
     this.#i += word.length;
   }
+}
+
+/** Notes the key at `bytes[start, end)` in `open`; true when `open` already had it. */
+function isDuplicate(
+  bytes: Buffer,
+  open: TrackedObject,
+  start: number,
+  end: number,
+  escaped: boolean,
+): boolean {
+  const { ranges } = open;
+  if (open.keys === undefined && !escaped && ranges.length < 2 * MAX_KEY_RANGES) {
+    for (let k = 0; k < ranges.length; k += 2) {
+      if (sameBytes(bytes, ranges[k] ?? 0, ranges[k + 1] ?? 0, start, end)) return true;
+    }
+    ranges.push(start, end);
+    return false;
+  }
+  // Escapes can spell one key two ways ("id" and "\u0069d"): compare decoded keys from here on.
+  if (open.keys === undefined) {
+    open.keys = new Set();
+    for (let k = 0; k < ranges.length; k += 2) {
+      open.keys.add(decodeString(bytes, ranges[k] ?? 0, ranges[k + 1] ?? 0, false));
+    }
+  }
+  const key = decodeString(bytes, start, end, escaped);
+  if (open.keys.has(key)) return true;
+  open.keys.add(key);
+  return false;
+}
+
+/** The field a key names in a tracked object, if any. */
+function fieldNamed(
+  bytes: Buffer,
+  names: Names,
+  start: number,
+  end: number,
+  escaped: boolean,
+): Field | undefined {
+  const key = escaped ? decodeString(bytes, start, end, true) : undefined;
+  for (const [name, field] of names) {
+    if (key === undefined ? asciiEquals(bytes, start + 1, end - 1, name) : key === name)
+      return field;
+  }
+  return undefined;
 }
 
 function isDigit(c: number): boolean {
