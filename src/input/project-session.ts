@@ -82,9 +82,19 @@ function build(
       started_at: session.startedAt,
       era: session.era,
       counts: Object.freeze({ ...session.counts }),
-      recent: Object.freeze(session.recent.map(frozenEntry)),
+      recent: recentOf(session.recent, previous?.session.recent),
     }),
   });
+}
+
+/** The window as frozen entries; the previous array when the entries are equal (a run of one tool). */
+function recentOf(
+  recent: readonly RecentOperation[],
+  previous: readonly RecentOperation[] | undefined,
+): readonly RecentOperation[] {
+  const entries = recent.map(frozenEntry);
+  const same = previous !== undefined && sameJson(entries, previous);
+  return same ? previous : Object.freeze(entries);
 }
 
 const frozenEntries = new WeakMap<RecentOperation, RecentOperation>();

@@ -38,6 +38,24 @@ describe('projectSession', () => {
     expect(changed.client.info).toEqual({ name: 'test-client', version: '2.0.0' });
   });
 
+  it('keeps the recent-operations array while a run of one tool leaves it unchanged, and replaces it when it changes', () => {
+    const context = testContext();
+    const session = initializedSession();
+    for (let call = 0; call < 10; call++) session.recordOperation('tool', 'read_text_file', true);
+    const full = projectSession(session, context);
+    session.recordOperation('tool', 'read_text_file', true);
+    const same = projectSession(session, context);
+    session.recordOperation('tool', 'read_text_file', false);
+    const changed = projectSession(session, context);
+    expect(same.session.recent).toBe(full.session.recent);
+    expect(changed.session.recent).not.toBe(full.session.recent);
+    expect(changed.session.recent.at(-1)).toEqual({
+      type: 'tool',
+      name: 'read_text_file',
+      allow: false,
+    });
+  });
+
   it('copies the session’s objects rather than freezing them', () => {
     const session = initializedSession();
     projectSession(session, testContext());
