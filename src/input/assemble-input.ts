@@ -1,6 +1,7 @@
 import type { JsonRpcId } from '../messages/json-rpc.js';
 import type { SessionView } from '../session/session.js';
 import type { InputContext } from './input-context.js';
+import { internOperation } from './intern-operation.js';
 import {
   POLICY_INPUT_VERSION,
   type Direction,
@@ -55,7 +56,7 @@ export function assembleInput(
       head.id === undefined
         ? { kind: head.kind, method: head.method }
         : { kind: head.kind, method: head.method, id: head.id },
-    operation,
+    operation: internOperation(operation),
     arguments: projected.value,
     ...(projected.omitted.length > 0 ? { arguments_omitted: projected.omitted } : {}),
     paths,

@@ -4,7 +4,8 @@ import type { OpaAbi } from './wasm-abi.js';
 /**
  * Input paths whose values the input builder reuses across messages (deeply frozen), most
  * stable first: a change rebuilds that path's slot and every slot after it. Paths have one or
- * two keys; `session.counts` is left out because it changes with every judged message.
+ * two keys, and none is a prefix of another (linking a member into a cached value would change
+ * it); `session.counts` is left out because it changes with every judged message.
  */
 export const CACHED_PATHS: readonly (readonly [string] | readonly [string, string])[] = [
   ['transport'],
@@ -19,6 +20,8 @@ export const CACHED_PATHS: readonly (readonly [string] | readonly [string, strin
   ['session', 'started_at'],
   ['session', 'era'],
   ['session', 'recent'],
+  // Last: it changes from one tool to the next, and from one list item to the next.
+  ['operation'],
 ];
 
 interface Slot {
