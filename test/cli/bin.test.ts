@@ -155,7 +155,6 @@ describe('the bundled bin', () => {
       expect.arrayContaining([
         'package.json',
         'dist/bin/mcp-opa-shim.mjs',
-        'dist/bin/bundle-loader.mjs',
         'dist/bin/shim.cjs',
         'dist/bin/shim.v8-cache',
         'dist/policy/embedded/policy.wasm',
