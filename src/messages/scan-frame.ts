@@ -1,18 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import {
-  asciiEquals,
-  decodeString,
-  sameBytes,
-  ScannedValue,
-  type JsonType,
-} from './scanned-value.js';
+import { skipLiteral, skipNumber, skipSpace, skipString, stringHadEscapes } from './json-tokens.js';
+import { decodeString, ScannedValue, type JsonType } from './scanned-value.js';
 
 export { ScannedValue, type JsonType } from './scanned-value.js';
 
 /** What the relay needs to know about a frame, read from its bytes without building objects. */
 export interface ScannedFrame {
   readonly type: JsonType;
-  /** A key repeats in the top-level object or in its `result` or `error` object. */
+  /** A member the relay reads repeats: in the top-level object, or in its `result` or `error`. */
   readonly duplicateKey: boolean;
   readonly jsonrpc: ScannedValue | undefined;
   readonly method: ScannedValue | undefined;
@@ -27,75 +22,62 @@ export interface ScannedFrame {
 }
 
 type Field = Exclude<keyof ScannedFrame, 'type' | 'duplicateKey'>;
-type Names = readonly (readonly [string, Field])[];
+/** Tracked member names by `(byte length with quotes) << 8 | first letter`, then compared whole. */
+type Names = ReadonlyMap<
+  number,
+  { readonly bytes: Buffer; readonly name: string; readonly field: Field }
+>;
 
-// Objects whose keys are tracked, and the members the relay reads from them.
-const TOP_FIELDS: Names = [
+function names(entries: readonly (readonly [string, Field])[]): Names {
+  const table = new Map<number, { bytes: Buffer; name: string; field: Field }>();
+  for (const [name, field] of entries) {
+    const bytes = Buffer.from(`"${name}"`);
+    const slot = (bytes.length << 8) | (bytes[1] ?? 0);
+    if (table.has(slot)) throw new Error(`Two tracked names share a slot: ${name}`);
+    table.set(slot, { bytes, name, field });
+  }
+  return table;
+}
+
+// Objects whose keys are tracked, and the members the relay reads from them. A repeated key is
+// noted only among these: other members do not change what the relay decides, and the frame is
+// forwarded byte for byte either way (as the slow path forwards it).
+const TOP_FIELDS = names([
   ['jsonrpc', 'jsonrpc'],
   ['method', 'method'],
   ['id', 'id'],
   ['params', 'params'],
   ['result', 'result'],
   ['error', 'error'],
-];
-const RESULT_FIELDS: Names = [['resultType', 'resultType']];
-const ERROR_FIELDS: Names = [
+]);
+const RESULT_FIELDS = names([['resultType', 'resultType']]);
+const ERROR_FIELDS = names([
   ['code', 'errorCode'],
   ['message', 'errorMessage'],
-];
-/** Keys compared as bytes up to this many per object; then (or after an escaped key) as strings. */
-const MAX_KEY_RANGES = 16;
+]);
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
-/** Characters allowed after a backslash, besides `u`. */
-const SIMPLE_ESCAPES = new Set(Buffer.from('"\\/bfnrt'));
-
-class NotJson extends Error {}
-
-/** One object being read whose keys matter: the keys seen, and which fields they fill. */
-interface TrackedObject {
-  readonly names: Names;
-  /** Unescaped keys seen, as [start, end) pairs (quotes included). */
-  readonly ranges: number[];
-  /** Decoded keys seen, once a key had escapes or there were many: a hostile frame may hold millions. */
-  keys: Set<string> | undefined;
-}
+// Open containers on the stack.
+const ARRAY = 0;
+const OBJECT = 1;
+const TRACKED_OBJECT = 2;
 
 /**
  * Reads one frame (`bytes[start, end)`) with the full RFC 8259 grammar, as JSON.parse would read
  * its UTF-8 decoding. Returns undefined when JSON.parse would refuse it, or when the bytes are not
  * valid UTF-8 (then decoding would replace characters, and only the slow path knows the result).
+ * `checkedUtf8`: the caller already knows the range is valid UTF-8 (checked a whole chunk at once).
  */
-export function scanFrame(bytes: Buffer, start = 0, end = bytes.length): ScannedFrame | undefined {
-  const frame = bytes.subarray(start, end);
-  if (!isUtf8(frame)) return undefined;
-  try {
-    return new Scanner(frame).scan();
-  } catch (error) {
-    if (error instanceof NotJson) return undefined;
-    throw error;
-  }
-}
-
-class Scanner {
-  readonly #b: Buffer;
-  #i = 0;
-  readonly #out: { -readonly [K in keyof ScannedFrame]: ScannedFrame[K] } = {
+export function scanFrame(
+  bytes: Buffer,
+  start = 0,
+  end = bytes.length,
+  checkedUtf8 = false,
+): ScannedFrame | undefined {
+  if (!checkedUtf8 && !isUtf8(bytes.subarray(start, end))) return undefined;
+  const out: { -readonly [K in keyof ScannedFrame]: ScannedFrame[K] } = {
     type: 'null',
     duplicateKey: false,
     jsonrpc: undefined,
@@ -108,220 +90,136 @@ class Scanner {
     errorCode: undefined,
     errorMessage: undefined,
   };
-  /** Stack of open containers: a TrackedObject, `true` for other objects, `false` for arrays. */
-  readonly #stack: (TrackedObject | boolean)[] = [];
-  /** The field the next value fills, set after a tracked key. */
-  #field: Field | undefined;
+  const b = bytes;
+  const stack: number[] = [];
+  // Tracked objects sit at depth 1 (the top level) and 2 (its `result` or `error`).
+  let inner = TOP_FIELDS;
+  let i = skipSpace(b, start, end);
+  out.type = typeAt(b, i, end);
+  /** The field the next value fills (set after a tracked key). */
+  let field: Field | undefined;
 
-  constructor(bytes: Buffer) {
-    this.#b = bytes;
-  }
-
-  scan(): ScannedFrame {
-    this.#skipSpace();
-    this.#out.type = this.#typeAt();
-    for (;;) {
-      this.#value();
-      // Close containers, or move to the next member, until a value is expected again.
-      for (;;) {
-        this.#skipSpace();
-        const open = this.#stack[this.#stack.length - 1];
-        if (open === undefined) {
-          if (this.#i !== this.#b.length) throw new NotJson();
-          return this.#out;
+  for (;;) {
+    // A value at `i`: a scalar, or a container, opened and read up to its first value.
+    const type = typeAt(b, i, end);
+    const valueStart = i;
+    const valueField = field;
+    field = undefined;
+    if (type === 'object' || type === 'array') {
+      if (valueField !== undefined) out[valueField] = new ScannedValue(b, type, i, i, false);
+      const close = type === 'object' ? 0x7d : 0x5d;
+      i = skipSpace(b, i + 1, end);
+      if (i < end && b[i] === close) {
+        i++;
+      } else {
+        let open = ARRAY;
+        if (type === 'object') {
+          const names = trackedNames(stack.length, valueField);
+          open = names === undefined ? OBJECT : TRACKED_OBJECT;
+          if (names !== undefined && names !== TOP_FIELDS) inner = names;
         }
-        const c = this.#at();
-        if (c === COMMA) {
-          this.#i++;
-          this.#skipSpace();
-          if (open !== false) this.#key(open);
-          break;
+        stack.push(open);
+        if (open !== ARRAY) {
+          i = readKey(
+            b,
+            i,
+            end,
+            open === TRACKED_OBJECT ? (stack.length === 1 ? TOP_FIELDS : inner) : undefined,
+            out,
+          );
+          if (i < 0) return undefined;
+          field = keyField;
         }
-        if (c !== (open === false ? CLOSE_ARRAY : CLOSE_OBJECT)) throw new NotJson();
-        this.#i++;
-        this.#stack.pop();
-      }
-    }
-  }
-
-  #at(): number {
-    return this.#b[this.#i] ?? -1;
-  }
-
-  #skipSpace(): void {
-    for (;;) {
-      const c = this.#at();
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
-      this.#i++;
-    }
-  }
-
-  #typeAt(): JsonType {
-    const c = this.#at();
-    if (c === OPEN_OBJECT) return 'object';
-    if (c === OPEN_ARRAY) return 'array';
-    if (c === QUOTE) return 'string';
-    if (c === 0x74 || c === 0x66) return 'boolean';
-    if (c === 0x6e) return 'null';
-    return 'number';
-  }
-
-  /** Reads a scalar, or opens a container and reads up to its first value. */
-  #value(): void {
-    for (;;) {
-      const field = this.#field;
-      this.#field = undefined;
-      const type = this.#typeAt();
-      const start = this.#i;
-      if (type === 'object' || type === 'array') {
-        if (field !== undefined)
-          this.#out[field] = new ScannedValue(this.#b, type, start, start, false);
-        this.#i++;
-        this.#skipSpace();
-        const isObject = type === 'object';
-        if (this.#at() === (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-          this.#i++;
-          return;
-        }
-        const open = isObject ? this.#tracked(field) : false;
-        this.#stack.push(open);
-        if (open !== false) this.#key(open);
         continue;
       }
+    } else {
       let escaped = false;
-      if (type === 'string') escaped = this.#string();
-      else if (type === 'number') this.#number();
-      else {
-        const c = this.#at();
-        this.#literal(c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL);
-      }
-      if (field !== undefined)
-        this.#out[field] = new ScannedValue(this.#b, type, start, this.#i, escaped);
-      return;
-    }
-  }
-
-  /** An object opened where the relay cares about its keys: the top level, `result`, `error`. */
-  #tracked(field: Field | undefined): TrackedObject | true {
-    const depth = this.#stack.length;
-    if (depth === 0) return { names: TOP_FIELDS, ranges: [], keys: undefined };
-    if (depth === 1 && field === 'result')
-      return { names: RESULT_FIELDS, ranges: [], keys: undefined };
-    if (depth === 1 && field === 'error')
-      return { names: ERROR_FIELDS, ranges: [], keys: undefined };
-    return true;
-  }
-
-  /** Reads `"key"` and `:`; for tracked objects notes duplicates and the field it names. */
-  #key(open: TrackedObject | true): void {
-    if (this.#at() !== QUOTE) throw new NotJson();
-    const start = this.#i;
-    const escaped = this.#string();
-    if (open !== true) {
-      const end = this.#i;
-      if (isDuplicate(this.#b, open, start, end, escaped)) this.#out.duplicateKey = true;
-      this.#field = fieldNamed(this.#b, open.names, start, end, escaped);
-    }
-    this.#skipSpace();
-    if (this.#at() !== COLON) throw new NotJson();
-    this.#i++;
-    this.#skipSpace();
-  }
-
-  /** Skips a string from its opening quote; true when it holds escapes. */
-  #string(): boolean {
-    const b = this.#b;
-    let i = this.#i + 1;
-    let escaped = false;
-    for (;;) {
-      let c = b[i] ?? -1;
-      // Validated UTF-8, so bytes >= 0x80 are parts of characters, all allowed in strings.
-      while (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) c = b[++i] ?? -1;
-      if (c === QUOTE) break;
-      if (c !== BACKSLASH) throw new NotJson();
-      escaped = true;
-      const next = b[i + 1] ?? -1;
-      if (SIMPLE_ESCAPES.has(next)) {
-        i += 2;
-      } else if (next === 0x75) {
-        for (let k = i + 2; k < i + 6; k++) if (!isHex(b[k] ?? -1)) throw new NotJson();
-        i += 6;
+      if (type === 'string') {
+        i = skipString(b, i, end);
+        escaped = stringHadEscapes;
+      } else if (type === 'number') {
+        i = skipNumber(b, i, end);
       } else {
-        throw new NotJson();
+        i = skipLiteral(b, i, end, type === 'null' ? NULL : b[i] === 0x74 ? TRUE : FALSE);
+      }
+      if (i < 0) return undefined;
+      if (valueField !== undefined) {
+        out[valueField] = new ScannedValue(b, type, valueStart, i, escaped);
       }
     }
-    this.#i = i + 1;
-    return escaped;
-  }
-
-  #number(): void {
-    if (this.#at() === MINUS) this.#i++;
-    const first = this.#at();
-    if (first === ZERO) this.#i++;
-    else if (first > ZERO && first <= NINE) this.#digits();
-    else throw new NotJson();
-    if (this.#at() === DOT) {
-      this.#i++;
-      this.#digits();
+    // After a value: close containers, or move past a comma to the next value.
+    for (;;) {
+      i = skipSpace(b, i, end);
+      const open = stack[stack.length - 1];
+      if (open === undefined) return i === end ? out : undefined;
+      if (i >= end) return undefined;
+      const c = b[i];
+      if (c === 0x2c) {
+        if (open !== ARRAY) {
+          const object =
+            open === TRACKED_OBJECT ? (stack.length === 1 ? TOP_FIELDS : inner) : undefined;
+          i = readKey(b, skipSpace(b, i + 1, end), end, object, out);
+          if (i < 0) return undefined;
+          field = keyField;
+        } else {
+          i = skipSpace(b, i + 1, end);
+        }
+        break;
+      }
+      if (c !== (open === ARRAY ? 0x5d : 0x7d)) return undefined;
+      i++;
+      stack.pop();
     }
-    const e = this.#at();
-    if (e === 0x65 || e === 0x45) {
-      this.#i++;
-      const sign = this.#at();
-      if (sign === PLUS || sign === MINUS) this.#i++;
-      this.#digits();
-    }
-  }
-
-  /** One or more digits. */
-  #digits(): void {
-    const start = this.#i;
-    while (isDigit(this.#at())) this.#i++;
-    if (this.#i === start) throw new NotJson();
-  }
-
-  #literal(word: Buffer): void {
-    const i = this.#i;
-    if (
-      this.#b.length - i < word.length ||
-      this.#b.compare(word, 0, word.length, i, i + word.length) !== 0
-    ) {
-      throw new NotJson();
-    }
-    this.#i += word.length;
   }
 }
 
-/** Notes the key at `bytes[start, end)` in `open`; true when `open` already had it. */
-function isDuplicate(
-  bytes: Buffer,
-  open: TrackedObject,
-  start: number,
+/** Set by readKey: the field the key names in its tracked object, if any. */
+let keyField: Field | undefined;
+
+/**
+ * Reads `"key"`, `:` and the space after; returns the index of the value, or -1. In a tracked
+ * object, sets keyField, and notes in `out` a field read before.
+ */
+function readKey(
+  b: Buffer,
+  i: number,
   end: number,
-  escaped: boolean,
-): boolean {
-  const { ranges } = open;
-  if (open.keys === undefined && !escaped && ranges.length < 2 * MAX_KEY_RANGES) {
-    for (let k = 0; k < ranges.length; k += 2) {
-      if (sameBytes(bytes, ranges[k] ?? 0, ranges[k + 1] ?? 0, start, end)) return true;
-    }
-    ranges.push(start, end);
-    return false;
+  tracked: Names | undefined,
+  out: Pick<ScannedFrame, Field> & { duplicateKey: boolean },
+): number {
+  keyField = undefined;
+  if (i >= end || b[i] !== 0x22) return -1;
+  const keyStart = i;
+  i = skipString(b, i, end);
+  if (i < 0) return -1;
+  if (tracked !== undefined) {
+    keyField = fieldNamed(b, tracked, keyStart, i, stringHadEscapes);
+    if (keyField !== undefined && out[keyField] !== undefined) out.duplicateKey = true;
   }
-  // Escapes can spell one key two ways ("id" and "\u0069d"): compare decoded keys from here on.
-  if (open.keys === undefined) {
-    open.keys = new Set();
-    for (let k = 0; k < ranges.length; k += 2) {
-      open.keys.add(decodeString(bytes, ranges[k] ?? 0, ranges[k + 1] ?? 0, false));
-    }
-  }
-  const key = decodeString(bytes, start, end, escaped);
-  if (open.keys.has(key)) return true;
-  open.keys.add(key);
-  return false;
+  i = skipSpace(b, i, end);
+  if (i >= end || b[i] !== 0x3a) return -1;
+  return skipSpace(b, i + 1, end);
 }
 
-/** The field a key names in a tracked object, if any. */
+function typeAt(b: Buffer, i: number, end: number): JsonType {
+  const c = i < end ? b[i] : -1;
+  if (c === 0x7b) return 'object';
+  if (c === 0x5b) return 'array';
+  if (c === 0x22) return 'string';
+  if (c === 0x74 || c === 0x66) return 'boolean';
+  if (c === 0x6e) return 'null';
+  return 'number';
+}
+
+/** The names to track in an object opened at `depth` as the value of `field`, if any. */
+function trackedNames(depth: number, field: Field | undefined): Names | undefined {
+  if (depth === 0) return TOP_FIELDS;
+  if (depth === 1 && field === 'result') return RESULT_FIELDS;
+  if (depth === 1 && field === 'error') return ERROR_FIELDS;
+  return undefined;
+}
+
+/** The field a key (`bytes[start, end)`, quotes included) names in a tracked object, if any. */
 function fieldNamed(
   bytes: Buffer,
   names: Names,
@@ -329,18 +227,15 @@ function fieldNamed(
   end: number,
   escaped: boolean,
 ): Field | undefined {
-  const key = escaped ? decodeString(bytes, start, end, true) : undefined;
-  for (const [name, field] of names) {
-    if (key === undefined ? asciiEquals(bytes, start + 1, end - 1, name) : key === name)
-      return field;
+  if (escaped) {
+    // Escapes can spell a name another way ("\u0069d" is "id").
+    const key = decodeString(bytes, start, end, true);
+    for (const entry of names.values()) if (entry.name === key) return entry.field;
+    return undefined;
   }
-  return undefined;
-}
-
-function isDigit(c: number): boolean {
-  return c >= ZERO && c <= NINE;
-}
-
-function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+  const entry = names.get(((end - start) << 8) | (bytes[start + 1] ?? 0));
+  if (entry === undefined) return undefined;
+  const name = entry.bytes;
+  for (let k = 2; k < name.length; k++) if (bytes[start + k] !== name[k]) return undefined;
+  return entry.field;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { BytesFrame, RawFrame } from '../framing/line-reader.js';
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
@@ -38,9 +39,14 @@ export async function relayServerFrames(
   bytesToClient: ByteSink,
 ): Promise<void> {
   let run: { source: Buffer; start: number; end: number } | undefined;
+  const utf8 = utf8Sources(frames);
   for (const frame of frames) {
     try {
-      if (frame.kind === 'bytes' && frame.newlineFollows && passesUnjudged(context, frame)) {
+      if (
+        frame.kind === 'bytes' &&
+        frame.newlineFollows &&
+        passesUnjudged(context, frame, utf8.has(frame.source))
+      ) {
         if (run?.source === frame.source && run.end === frame.start) {
           run.end = frame.end + 1;
           continue;
@@ -72,12 +78,32 @@ export async function relayServerFrames(
 }
 
 /**
+ * The buffers whose frames are all valid UTF-8, checked once per buffer rather than per frame:
+ * a range from a frame's start to a later frame's end is valid exactly when every frame in it is
+ * (what lies between is "\n" or "\r", which are never part of a multi-byte character).
+ */
+function utf8Sources(frames: readonly RawFrame[]): Set<Buffer> {
+  const ranges = new Map<Buffer, { start: number; end: number }>();
+  for (const frame of frames) {
+    if (frame.kind !== 'bytes') continue;
+    const range = ranges.get(frame.source);
+    if (range === undefined) ranges.set(frame.source, { start: frame.start, end: frame.end });
+    else range.end = frame.end;
+  }
+  const valid = new Set<Buffer>();
+  for (const [source, { start, end }] of ranges) {
+    if (isUtf8(source.subarray(start, end))) valid.add(source);
+  }
+  return valid;
+}
+
+/**
  * True when relayServerLine would forward the frame's text unchanged with no judgement: a
  * notification (but a catalog change), or an answer whose pending request needs nothing more
  * (then its id is settled here). Anything the scanner is unsure of goes to the slow path.
  */
-function passesUnjudged(context: RelayContext, frame: BytesFrame): boolean {
-  const scan = scanFrame(frame.source, frame.start, frame.end);
+function passesUnjudged(context: RelayContext, frame: BytesFrame, checkedUtf8: boolean): boolean {
+  const scan = scanFrame(frame.source, frame.start, frame.end, checkedUtf8);
   if (scan === undefined) return false;
   const message = classifyScan(scan);
   if (message.kind === 'other') return false;

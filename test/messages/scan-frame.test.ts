@@ -206,19 +206,21 @@ describe('scanFrame', () => {
     });
   });
 
-  it('reports repeated keys at the top level and in result, but a request stays undecided', () => {
+  it('reports repeated members the relay reads, in the top level, result and error', () => {
     expect(agree('{"jsonrpc":"2.0","id":1,"\\u0069d":2,"result":{}}')?.duplicateKey).toBe(true);
     const inResult = agree('{"jsonrpc":"2.0","id":1,"result":{"resultType":1,"resultType":2}}');
     expect(inResult?.duplicateKey).toBe(true);
     expect(inResult && classifyScan(inResult)).toEqual({ kind: 'other' });
     expect(agree('{"jsonrpc":"2.0","id":1,"result":{"a":1,"b":2}}')?.duplicateKey).toBe(false);
-    // Past 16 keys, and after an escaped key, keys are compared decoded.
+    // Members the relay reads, however spelled; other members repeat harmlessly (forwarded as is).
     const many = Array.from({ length: 20 }, (_, k) => `"k${k}":${k}`).join(',');
-    expect(agree(`{${many}}`)?.duplicateKey).toBe(false);
-    expect(agree(`{${many},"k3":0}`)?.duplicateKey).toBe(true);
-    expect(agree(`{"k3":0,${many}}`)?.duplicateKey).toBe(true);
-    expect(agree('{"a":1,"\\u0062":2,"c":3}')?.duplicateKey).toBe(false);
-    expect(agree('{"a":1,"\\u0062":2,"b":3}')?.duplicateKey).toBe(true);
+    expect(agree(`{${many},"id":1,"result":{}}`)?.duplicateKey).toBe(false);
+    expect(agree(`{${many},"id":1,"result":{},"k3":0}`)?.duplicateKey).toBe(false);
+    expect(agree(`{"id":1,${many},"\\u0069d":2,"result":{}}`)?.duplicateKey).toBe(true);
+    expect(agree('{"error":{"code":1,"message":"a","\\u0063ode":2}}')?.duplicateKey).toBe(true);
+    expect(agree('{"result":{"resultType":"a"},"error":{"resultType":"b"}}')?.duplicateKey).toBe(
+      false,
+    );
   });
 
   it('sends bytes that are not valid UTF-8 to the slow path', () => {
@@ -239,7 +241,12 @@ describe('scanFrame', () => {
       '{"jsonrpc":"2.0","id":-12.5e3,"result":{"resultType":"complete","a":[true,false,null,{"b":"\\u00e9\\n"}],"c":"日"}}';
     const bytes = Buffer.from(text);
     for (let cut = 0; cut <= bytes.length; cut++) {
-      expectAgreement(bytes.subarray(0, cut), `cut ${cut}`);
+      const alone = expectAgreement(bytes.subarray(0, cut), `cut ${cut}`);
+      // Within the whole buffer, the bytes after `cut` must not be read.
+      expect(scanFrame(bytes, 0, cut) === undefined, `range cut ${cut}`).toBe(alone === undefined);
+      expect(scanFrame(bytes, 0, cut, true) === undefined, `range cut ${cut}`).toBe(
+        alone === undefined,
+      );
       for (const extra of [' ', '}', ']', ',', '0', 'x', '"'])
         expectAgreement(
           Buffer.concat([bytes.subarray(0, cut), Buffer.from(extra)]),
