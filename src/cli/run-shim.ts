@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import { createAuditor } from '../audit/auditor.js';
 import { buildChildEnv } from '../child/build-child-env.js';
 import { exitCodeOf, type ServerExit } from '../child/exit-code.js';
@@ -8,8 +9,8 @@ import { relayStderr } from '../child/relay-stderr.js';
 import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
 import { shimVersion } from '../config/shim-version.js';
-import { createLogger } from '../logging/create-logger.js';
-import { createPolicyEngine } from '../policy/create-policy-engine.js';
+import { createLogger, openLogDestination } from '../logging/create-logger.js';
+import { createPolicyEngine, type PolicyLogger } from '../policy/create-policy-engine.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 
 export interface ShimIo {
@@ -37,11 +38,14 @@ export async function runShim(
     secretEnv: config.secretEnv,
     namePatterns: config.secretNamePatterns,
   });
-  const logger = createLogger({ level: config.logLevel, file: config.logFile, secrets });
+  // Opened now, so that a `--log-file` that cannot be opened still fails before anything runs.
+  const logDestination = openLogDestination(config.logFile, secrets);
+  let loggerReady: Promise<Logger> | undefined;
+  const getLogger = () => (loggerReady ??= createLogger(config.logLevel, logDestination));
 
   let policy;
   try {
-    policy = await createPolicyEngine(config, logger);
+    policy = await createPolicyEngine(config, laterLogger(getLogger));
   } catch (error) {
     // Fail closed before anything runs: no policy, no server.
     io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -81,8 +85,9 @@ export async function runShim(
   // The relay is loaded while the server boots (the spawn call above has been made): nothing in
   // it decides whether the server may start, and the client's first line waits on our stdin.
   const relayModules = loadRelayModules();
+  const logging = getLogger();
   // Awaited below; this only keeps a failure from going unhandled when the spawn fails first.
-  relayModules.catch(() => undefined);
+  Promise.all([relayModules, logging]).catch(() => undefined);
   try {
     server = await starting;
   } catch (error) {
@@ -101,7 +106,10 @@ export async function runShim(
     policy.close();
     return EXIT_SPAWN_FAILED;
   }
-  const { startRelay, Session, createInputContext } = await relayModules;
+  const [{ startRelay, Session, createInputContext }, logger] = await Promise.all([
+    relayModules,
+    logging,
+  ]);
   if (server.stderr !== undefined)
     relayStderr(server.stderr, io.stderr, (line) => secrets.scrub(line));
   logger.info(
@@ -161,6 +169,25 @@ async function loadRelayModules() {
     startRelay: relay.startRelay,
     Session: session.Session,
     createInputContext: input.createInputContext,
+  };
+}
+
+/**
+ * Policy reloads are logged through the shim's logger, which loads after the spawn; a reload
+ * reported before then (rare) loads it early. No line is lost.
+ */
+function laterLogger(getLogger: () => Promise<Logger>): PolicyLogger {
+  return {
+    info(details, message) {
+      void getLogger().then((logger) => {
+        logger.info(details, message);
+      });
+    },
+    warn(details, message) {
+      void getLogger().then((logger) => {
+        logger.warn(details, message);
+      });
+    },
   };
 }
 
