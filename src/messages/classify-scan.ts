@@ -7,7 +7,8 @@ import type { ScannedFrame, ScannedValue } from './scan-frame.js';
  * batches, repeated keys): the slow path decides those.
  */
 export type ScannedMessage =
-  | { readonly kind: 'notification'; readonly method: string }
+  /** `method` stays undecoded: most notifications are forwarded without reading it whole. */
+  | { readonly kind: 'notification'; readonly method: ScannedValue }
   | {
       readonly kind: 'response';
       readonly id: JsonRpcId;
@@ -35,7 +36,7 @@ export function classifyScan(scan: ScannedFrame): ScannedMessage {
     if (scan.method.type !== 'string') return OTHER;
     if (scan.params !== undefined && scan.params.type !== 'object') return OTHER;
     if (scan.id !== undefined) return OTHER;
-    return { kind: 'notification', method: scan.method.value as string };
+    return { kind: 'notification', method: scan.method };
   }
   if (scan.error !== undefined) {
     if (

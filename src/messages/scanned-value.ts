@@ -25,8 +25,7 @@ export class ScannedValue {
     if (this.type === 'string') {
       return decodeString(this.#bytes, this.#start, this.#end, this.#escaped);
     }
-    if (this.type === 'number')
-      return Number(this.#bytes.toString('latin1', this.#start, this.#end));
+    if (this.type === 'number') return readNumber(this.#bytes, this.#start, this.#end);
     return undefined;
   }
 
@@ -36,6 +35,24 @@ export class ScannedValue {
     if (this.#escaped) return this.value === ascii;
     return asciiEquals(this.#bytes, this.#start + 1, this.#end - 1, ascii);
   }
+}
+
+/** A JSON number token: short integers (most ids) without building a string. */
+function readNumber(bytes: Buffer, start: number, end: number): number {
+  const negative = bytes[start] === 0x2d;
+  const from = negative ? start + 1 : start;
+  // Up to 15 digits is exact in a double, as JSON.parse reads it; -0 stays -0.
+  if (end - from <= 15) {
+    let value = 0;
+    let k = from;
+    for (; k < end; k++) {
+      const digit = (bytes[k] ?? 0) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (k === end) return negative ? -value : value;
+  }
+  return Number(bytes.toString('latin1', start, end));
 }
 
 /** The JSON string literal at `bytes[start, end)` (quotes included), as JSON.parse reads it. */
@@ -50,18 +67,5 @@ export function asciiEquals(bytes: Buffer, start: number, end: number, ascii: st
   for (let k = 0; k < ascii.length; k++) {
     if (bytes[start + k] !== ascii.charCodeAt(k)) return false;
   }
-  return true;
-}
-
-/** Two ranges of `bytes` hold the same bytes. */
-export function sameBytes(
-  bytes: Buffer,
-  a: number,
-  aEnd: number,
-  b: number,
-  bEnd: number,
-): boolean {
-  if (aEnd - a !== bEnd - b) return false;
-  for (let k = 0; k < aEnd - a; k++) if (bytes[a + k] !== bytes[b + k]) return false;
   return true;
 }

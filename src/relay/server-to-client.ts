@@ -107,7 +107,7 @@ function passesUnjudged(context: RelayContext, frame: BytesFrame, checkedUtf8: b
   if (scan === undefined) return false;
   const message = classifyScan(scan);
   if (message.kind === 'other') return false;
-  if (message.kind === 'notification' && message.method === LIST_CHANGED) return false;
+  if (message.kind === 'notification' && message.method.isString(LIST_CHANGED)) return false;
   // Before settling: a frame carrying a secret is scrubbed and audited by the slow path.
   const { secrets } = context;
   if (secrets.size > 0 && secrets.containsBytes(frame.source.subarray(frame.start, frame.end))) {

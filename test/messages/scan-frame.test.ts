@@ -80,7 +80,7 @@ function expectAgreement(bytes: Buffer, label: string): ScannedFrame | undefined
   } else {
     expect(fast.kind, label).toBe(message.kind);
     if (fast.kind === 'notification' && message.kind === 'notification')
-      expect(fast.method).toBe(message.method);
+      expect(fast.method.value).toBe(message.method);
     if (fast.kind !== 'notification' && fast.kind !== 'other' && 'id' in message)
       expect(Object.is(fast.id, message.id), `${label}: id`).toBe(true);
     if (fast.kind === 'response' && message.kind === 'response') {
