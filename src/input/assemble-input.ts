@@ -1,7 +1,6 @@
 import type { JsonRpcId } from '../messages/json-rpc.js';
 import type { SessionView } from '../session/session.js';
 import type { InputContext } from './input-context.js';
-import { internOperation } from './intern-operation.js';
 import {
   POLICY_INPUT_VERSION,
   type Direction,
@@ -56,7 +55,7 @@ export function assembleInput(
       head.id === undefined
         ? { kind: head.kind, method: head.method }
         : { kind: head.kind, method: head.method, id: head.id },
-    operation: internOperation(operation),
+    operation,
     arguments: projected.value,
     ...(projected.omitted.length > 0 ? { arguments_omitted: projected.omitted } : {}),
     paths,

@@ -1,7 +1,7 @@
 import type { SessionView } from '../session/session.js';
 import { frozenCopy, sameJson } from './frozen-copy.js';
 import type { InputContext } from './input-context.js';
-import type { PolicyInput, RecentOperation } from './policy-input.js';
+import type { OperationType, PolicyInput, RecentOperation } from './policy-input.js';
 
 /** The parts of the input that depend on the session, not on the message. */
 export type SessionParts = Pick<PolicyInput, 'client' | 'server' | 'session'>;
@@ -15,15 +15,28 @@ interface Cached {
 const cache = new WeakMap<SessionView, Cached>();
 
 /**
- * Snapshots the session for one input, deeply frozen. Cached until the session changes, so a
- * 1,000-item list filter does not copy the counts a thousand times; `client` and `server` stay
- * the same objects until what they show changes, so the policy engine can keep them parsed.
+ * Snapshots the session for one input. Cached until the session changes, so a
+ * 1,000-item list filter does not copy the counts a thousand times; `client`, `server` and the
+ * recent-operations window stay the same objects until what they show changes, so the policy
+ * engine can keep them parsed.
  */
 export function projectSession(session: SessionView, context: InputContext): SessionParts {
   const stamp = stampOf(session);
   const cached = cache.get(session);
   if (cached?.context === context && sameStamp(cached.stamp, stamp)) return cached.parts;
-  const parts = build(session, context, cached?.context === context ? cached.parts : undefined);
+  const previous = cached?.context === context ? cached : undefined;
+  const peersUnchanged = previous !== undefined && sameStamp(previous.stamp, stamp, PEERS);
+  // `session` itself is serialised per evaluation: only the values the engine caches are frozen.
+  const parts: SessionParts = {
+    ...(peersUnchanged ? peersOf(previous.parts) : peers(session, context, previous?.parts)),
+    session: {
+      id: session.id,
+      started_at: session.startedAt,
+      era: session.era,
+      counts: { ...session.counts },
+      recent: recentOf(session.recent, previous?.parts.session.recent),
+    },
+  };
   cache.set(session, { context, stamp, parts });
   return parts;
 }
@@ -34,26 +47,35 @@ export function projectSession(session: SessionView, context: InputContext): Ses
  */
 function stampOf(session: SessionView): unknown[] {
   return [
-    session.id,
-    session.era,
     session.protocolVersion,
     session.clientInfo,
     session.clientCapabilities,
     session.serverInfo,
+    session.id,
+    session.era,
     session.recent.length,
     session.recent.at(-1),
   ];
 }
 
-function sameStamp(left: readonly unknown[], right: readonly unknown[]): boolean {
-  return left.length === right.length && left.every((value, index) => value === right[index]);
+/** The stamp entries `client` and `server` are projected from. */
+const PEERS = 4;
+
+function sameStamp(left: readonly unknown[], right: readonly unknown[], length = left.length) {
+  if (left.length !== right.length) return false;
+  for (let index = 0; index < length; index++) if (left[index] !== right[index]) return false;
+  return true;
 }
 
-function build(
+function peersOf(parts: SessionParts): Pick<SessionParts, 'client' | 'server'> {
+  return { client: parts.client, server: parts.server };
+}
+
+function peers(
   session: SessionView,
   context: InputContext,
   previous: SessionParts | undefined,
-): SessionParts {
+): Pick<SessionParts, 'client' | 'server'> {
   const client: PolicyInput['client'] = {
     self_declared: true,
     ...(session.clientInfo === undefined ? {} : { info: session.clientInfo }),
@@ -67,8 +89,8 @@ function build(
     command: context.server.command,
     ...(session.serverInfo === undefined ? {} : { info: session.serverInfo }),
   };
-  return Object.freeze({
-    // A modern-era client resends its info with every request: equal info keeps the old object.
+  // A modern-era client resends its info with every request: equal info keeps the old object.
+  return {
     client:
       previous !== undefined && sameJson(previous.client, client)
         ? previous.client
@@ -77,34 +99,45 @@ function build(
       previous !== undefined && sameJson(previous.server, server)
         ? previous.server
         : frozenCopy(server),
-    session: Object.freeze({
-      id: session.id,
-      started_at: session.startedAt,
-      era: session.era,
-      counts: Object.freeze({ ...session.counts }),
-      recent: recentOf(session.recent, previous?.session.recent),
-    }),
-  });
+  };
 }
 
-/** The window as frozen entries; the previous array when the entries are equal (a run of one tool). */
+/** The window as interned entries; the previous array when they are the same (a run of one tool). */
 function recentOf(
   recent: readonly RecentOperation[],
   previous: readonly RecentOperation[] | undefined,
 ): readonly RecentOperation[] {
-  const entries = recent.map(frozenEntry);
-  const same = previous !== undefined && sameJson(entries, previous);
+  const entries = recent.map(internEntry);
+  const same =
+    previous?.length === entries.length &&
+    entries.every((entry, index) => entry === previous[index]);
   return same ? previous : Object.freeze(entries);
 }
 
-const frozenEntries = new WeakMap<RecentOperation, RecentOperation>();
+/** A server listing endless distinct tools cannot grow the table beyond this many names. */
+const ENTRY_LIMIT = 1024;
+let entries = new Map<OperationType, Map<string | undefined, [RecentOperation, RecentOperation]>>();
+let entryCount = 0;
 
-/** Entries stay in the window for ten operations: freeze (a copy of) each once. */
-function frozenEntry(entry: RecentOperation): RecentOperation {
-  let frozen = frozenEntries.get(entry);
-  if (frozen === undefined) {
-    frozen = Object.isFrozen(entry) ? entry : Object.freeze({ ...entry });
-    frozenEntries.set(entry, frozen);
+/** One frozen entry per distinct `{type, name?, allow}` (the only fields an entry has). */
+function internEntry({ type, name, allow }: RecentOperation): RecentOperation {
+  let byName = entries.get(type);
+  if (byName === undefined) {
+    byName = new Map();
+    entries.set(type, byName);
   }
-  return frozen;
+  let pair = byName.get(name);
+  if (pair === undefined) {
+    if (entryCount >= ENTRY_LIMIT) {
+      entries = new Map();
+      entryCount = 0;
+      return internEntry(name === undefined ? { type, allow } : { type, name, allow });
+    }
+    const make = (value: boolean): RecentOperation =>
+      Object.freeze(name === undefined ? { type, allow: value } : { type, name, allow: value });
+    pair = [make(false), make(true)];
+    byName.set(name, pair);
+    entryCount++;
+  }
+  return pair[allow ? 1 : 0];
 }

@@ -24,8 +24,15 @@ export const CACHED_PATHS: readonly (readonly [string] | readonly [string, strin
   ['operation'],
 ];
 
+/**
+ * Built afresh for every message, so compared by JSON text (serialised every time anyway):
+ * a call to the same tool as the previous one reuses the parsed value.
+ */
+const COMPARED_BY_TEXT = new Set(['operation']);
+
 interface Slot {
   readonly path: readonly string[];
+  readonly byText: boolean;
   /** The value last seen at the path; `text` its JSON when cached. */
   value: unknown;
   text: string | undefined;
@@ -64,6 +71,7 @@ export class InputRegion {
   ) {
     this.slots = paths.map((path) => ({
       path,
+      byText: path.length === 1 && COMPARED_BY_TEXT.has(path[0] ?? ''),
       value: UNSEEN,
       text: undefined,
       pathAddr: 0,
@@ -134,7 +142,7 @@ export class InputRegion {
     for (let index = 0; index < slots.length; index++) {
       const slot = slots[index];
       const value = values[index];
-      if (slot === undefined || value === slot.value) continue;
+      if (slot === undefined || (value === slot.value && !slot.byText)) continue;
       if (slot.value !== UNSEEN && this.stillValid(slot, value)) {
         slot.value = value;
         continue;
@@ -146,7 +154,7 @@ export class InputRegion {
 
   /** A new value with the same JSON needs no new Wasm value; nor does one serialised per evaluation. */
   private stillValid(slot: Slot, value: unknown): boolean {
-    const text = value === undefined ? undefined : frozenJson(value);
+    const text = textOf(slot, value);
     return slot.valueAddr === 0 ? text === undefined : text === slot.text;
   }
 
@@ -157,7 +165,7 @@ export class InputRegion {
       const slot = slots[index];
       if (slot === undefined) break;
       slot.value = values[index];
-      slot.text = slot.value === undefined ? undefined : frozenJson(slot.value);
+      slot.text = textOf(slot, slot.value);
       if (slot.text === undefined) {
         slot.pathAddr = 0;
         slot.valueAddr = 0;
@@ -198,6 +206,12 @@ export class InputRegion {
     }
     return own;
   }
+}
+
+/** The JSON a slot caches for `value`, or undefined when the value is serialised per evaluation. */
+function textOf(slot: Slot, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return slot.byText ? JSON.stringify(value) : frozenJson(value);
 }
 
 function without(object: object, skip: ReadonlySet<string>): Record<string, unknown> {
