@@ -175,13 +175,14 @@ function joinWithNewline(pieces: readonly Buffer[], total: number): Buffer {
 }
 
 function decodeInto(frames: readonly RawFrame[], out: Frame[]): void {
-  for (const frame of frames) {
-    out.push(
-      frame.kind === 'bytes'
-        ? { kind: 'line', text: frame.source.toString('utf8', frame.start, frame.end) }
-        : frame,
-    );
-  }
+  for (const frame of frames) out.push(decodeFrame(frame));
+}
+
+/** The frame as text (UTF-8 decoded once); oversize frames as they are. */
+export function decodeFrame(frame: RawFrame): Frame {
+  return frame.kind === 'bytes'
+    ? { kind: 'line', text: frame.source.toString('utf8', frame.start, frame.end) }
+    : frame;
 }
 
 /** Copies the first `limit` bytes of `pieces`, so the large chunks they came from can be collected. */

@@ -24,6 +24,7 @@ export class DestinationClosedError extends Error {
 export class FrameWriter {
   readonly #destination: Writable;
   #isClosed = false;
+  #corked = false;
   #error: Error | undefined;
   #resolveClosed!: (error: Error | undefined) => void;
   /** Resolves (never rejects) when the destination closes; with the error if it failed. */
@@ -71,8 +72,27 @@ export class FrameWriter {
     return this.#destination.write(bytes);
   }
 
+  /**
+   * Holds the frames written from now on until `uncork()`, so the frames of one read chunk leave in
+   * one system call (and wake the reader once). Waiting in `drain()` or `end()` releases the hold:
+   * a corked destination never drains.
+   */
+  cork(): void {
+    if (this.#corked || this.isClosed) return;
+    this.#corked = true;
+    this.#destination.cork();
+  }
+
+  /** Writes out what `cork()` held. */
+  uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#destination.uncork();
+  }
+
   /** Resolves once the destination has room; rejects with DestinationClosedError once it is closed. */
   drain(): Promise<void> {
+    this.uncork();
     if (this.isClosed) {
       return Promise.reject(new DestinationClosedError(this.#error));
     }
@@ -99,6 +119,7 @@ export class FrameWriter {
 
   /** Ends the destination after queued frames; resolves when it finished or closed, never rejects. */
   end(): Promise<void> {
+    this.uncork();
     if (this.#isClosed) return Promise.resolve();
     if (!this.#destination.writableEnded) this.#destination.end();
     return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { FrameWriter } from '../framing/frame-writer.js';
-import { readFrameBatches, readFrames } from '../framing/line-reader.js';
+import { decodeFrame, type Frame } from '../framing/frame-splitter.js';
+import { readFrameBatches } from '../framing/line-reader.js';
 import { errorReply } from '../messages/build-replies.js';
 import { ErrorCodes } from '../messages/json-rpc.js';
 import { topLevelId } from '../messages/parse-frame.js';
@@ -60,28 +61,13 @@ export function startRelay(
   const limits = { maxFrameBytes: context.maxFrameBytes };
 
   const clientClosed = (async () => {
-    for await (const frame of readFrames(ends.clientIn, limits)) {
+    for await (const frames of readFrameBatches(ends.clientIn, limits)) {
+      // The requests of one read chunk reach the server in one write.
+      serverWriter.cork();
       try {
-        if (frame.kind === 'line') await relayClientLine(context, frame.text);
-        else await refuseOversizeClientFrame(context, frame.bytes, frame.head);
-      } catch (error) {
-        // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
-        const detail = error instanceof Error ? error.message : String(error);
-        context.auditor.fault({
-          direction: 'to_server',
-          fault: 'internal_error',
-          detail,
-          action: 'denied',
-        });
-        context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
-        const id = frame.kind === 'line' ? topLevelId(frame.text) : null;
-        await context.toClient.send(
-          errorReply(
-            id,
-            ErrorCodes.internalError,
-            'Internal error: the shim could not judge this message, so it was not forwarded.',
-          ),
-        );
+        for (const raw of frames) await relayClientFrame(context, decodeFrame(raw));
+      } finally {
+        serverWriter.uncork();
       }
     }
   })().catch((error: unknown) => {
@@ -92,7 +78,12 @@ export function startRelay(
   const serverClosed = (async () => {
     const bytesToClient = byteSinkFor(clientWriter);
     for await (const frames of readFrameBatches(ends.serverOut, limits)) {
-      await relayServerFrames(context, frames, bytesToClient);
+      clientWriter.cork();
+      try {
+        await relayServerFrames(context, frames, bytesToClient);
+      } finally {
+        clientWriter.uncork();
+      }
     }
   })().catch((error: unknown) => {
     context.logger.error({ err: error }, 'reading from the server failed');
@@ -111,4 +102,30 @@ export function startRelay(
       await clientWriter.end();
     },
   };
+}
+
+/** One client frame; a failure never stops the relay. */
+async function relayClientFrame(context: RelayContext, frame: Frame): Promise<void> {
+  try {
+    if (frame.kind === 'line') await relayClientLine(context, frame.text);
+    else await refuseOversizeClientFrame(context, frame.bytes, frame.head);
+  } catch (error) {
+    // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
+    const detail = error instanceof Error ? error.message : String(error);
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: 'internal_error',
+      detail,
+      action: 'denied',
+    });
+    context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
+    const id = frame.kind === 'line' ? topLevelId(frame.text) : null;
+    await context.toClient.send(
+      errorReply(
+        id,
+        ErrorCodes.internalError,
+        'Internal error: the shim could not judge this message, so it was not forwarded.',
+      ),
+    );
+  }
 }

@@ -112,3 +112,44 @@ describe('FrameWriter', () => {
     expect(Buffer.concat(received)).toEqual(frames);
   });
 });
+
+describe('FrameWriter.cork', () => {
+  it('holds frames until uncork and then hands them over in one write', async () => {
+    const batches: number[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        batches.push(1);
+        callback();
+      },
+      writev(chunks, callback) {
+        batches.push(chunks.length);
+        callback();
+      },
+    });
+    const writer = new FrameWriter(sink);
+    writer.cork();
+    writer.write('{"a":1}');
+    writer.write('{"a":2}');
+    writer.writeBytes(Buffer.from('{"a":3}\n'));
+    expect(batches).toEqual([]);
+    writer.uncork();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([3]);
+  });
+
+  it('releases the cork when the caller waits for room, so a full destination still drains', async () => {
+    const received: string[] = [];
+    const sink = new Writable({
+      highWaterMark: 8,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk.toString());
+        setImmediate(callback);
+      },
+    });
+    const writer = new FrameWriter(sink);
+    writer.cork();
+    expect(writer.write('{"long":"enough to pass the mark"}')).toBe(false);
+    await writer.drain();
+    expect(received.join('')).toBe('{"long":"enough to pass the mark"}\n');
+  });
+});
