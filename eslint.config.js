@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'coverage/**', 'examples/**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.scratch/**', 'coverage/**', 'examples/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -23,7 +23,7 @@ const FLAGS = ['--quick', '--strict', '--baselines-only', '--help'];
 const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only] [${SCENARIOS.join('|')}...]
   --quick           a few iterations per scenario, to check the harness (CI); no timing is judged
   --strict          exit 1 when a budget fails
-  --baselines-only  run without the shim (dist/cli/main.js not built yet)`;
+  --baselines-only  run without the shim (dist/bin/mcp-opa-shim.mjs not built yet)`;
 
 class UsageError extends Error {}
 
@@ -48,7 +48,7 @@ async function main() {
   if (options.help) return console.log(USAGE);
   if (!shimBuilt() && !options.baselinesOnly) {
     throw new Error(
-      'Expected the built shim at dist/cli/main.js, found none. Run `npm run build` first, or pass `--baselines-only`.',
+      'Expected the built shim at dist/bin/mcp-opa-shim.mjs, found none. Run `npm run build` first, or pass `--baselines-only`.',
     );
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

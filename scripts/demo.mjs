@@ -9,7 +9,15 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const server = `${repo}node_modules/@modelcontextprotocol/server-everything/dist/index.js`;
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [`${repo}dist/cli/main.js`, '--log-level', 'warn', '--', process.execPath, server, 'stdio'],
+  args: [
+    `${repo}dist/bin/mcp-opa-shim.mjs`,
+    '--log-level',
+    'warn',
+    '--',
+    process.execPath,
+    server,
+    'stdio',
+  ],
   stderr: 'inherit',
 });
 const client = new Client({ name: 'mcp-opa-shim-demo', version: '1.0.0' });

@@ -26,7 +26,8 @@ export interface PolicyRevision {
 }
 
 /** OPA `system.log.mask` result: erase pointers or `{op, path, value}` patches. */
-export type MaskRule = string | { readonly op: 'remove' | 'upsert'; readonly path: string; readonly value?: unknown };
+export type MaskRule =
+  string | { readonly op: 'remove' | 'upsert'; readonly path: string; readonly value?: unknown };
 
 export interface PolicyEngine {
   /** Never throws: failures come back as a deny with `error` set. */

@@ -8,7 +8,10 @@ import { REPO, SHIM } from '../helpers/shim-process.js';
 const readme = readFileSync(`${REPO}README.md`, 'utf8');
 
 function runEval(args: string[]): { allow: boolean; reasons: string[] } {
-  const out = execFileSync(process.execPath, [SHIM, 'eval', ...args], { cwd: REPO, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [SHIM, 'eval', ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as { allow: boolean; reasons: string[] };
 }
 
@@ -18,7 +21,12 @@ describe('README', () => {
     expect(yaml).toBeDefined();
     const file = join(mkdtempSync(join(tmpdir(), 'readme-')), 'tiers.yaml');
     writeFileSync(file, yaml ?? '');
-    const decision = runEval(['--data', file, '--input', 'examples/deploy-approval/input-prod-developer.json']);
+    const decision = runEval([
+      '--data',
+      file,
+      '--input',
+      'examples/deploy-approval/input-prod-developer.json',
+    ]);
     expect(decision.reasons).not.toContain('invalid_data');
     expect(decision.reasons).toContain('argument_rule_role');
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const SHIM = `${REPO}dist/cli/main.js`;
+export const SHIM = `${REPO}dist/bin/mcp-opa-shim.mjs`;
 /** The package's bin: the same CLI bundled into dist/bin/ (see scripts/bundle.mjs). */
 export const BIN = `${REPO}dist/bin/mcp-opa-shim.mjs`;
 export const FIXTURES = `${REPO}test/fixtures`;

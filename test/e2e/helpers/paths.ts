@@ -23,7 +23,8 @@ export const opaDir = join(homedir(), '.cache/mcp-opa-shim/opa-v1.22.2');
  * The built shim. `MCP_E2E_SHIM_MAIN` points the suite at another build of
  * the same CLI (for example a release candidate); it never skips the shim half.
  */
-export const shimMain = process.env['MCP_E2E_SHIM_MAIN'] ?? join(repoRoot, 'dist/cli/main.js');
+export const shimMain =
+  process.env['MCP_E2E_SHIM_MAIN'] ?? join(repoRoot, 'dist/bin/mcp-opa-shim.mjs');
 
 export function assertShimBuilt(): void {
   if (!existsSync(shimMain)) {
