@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { FrameWriter } from '../framing/frame-writer.js';
 import { decodeFrame, type Frame } from '../framing/frame-splitter.js';
-import { readFrameBatches } from '../framing/line-reader.js';
+import { pumpFrames } from '../framing/pump-frames.js';
 import { errorReply } from '../messages/build-replies.js';
 import { ErrorCodes } from '../messages/json-rpc.js';
 import { topLevelId } from '../messages/parse-frame.js';
@@ -60,32 +60,28 @@ export function startRelay(
   };
   const limits = { maxFrameBytes: context.maxFrameBytes };
 
-  const clientClosed = (async () => {
-    for await (const frames of readFrameBatches(ends.clientIn, limits)) {
-      // The requests of one read chunk reach the server in one write.
-      serverWriter.cork();
-      try {
-        for (const raw of frames) await relayClientFrame(context, decodeFrame(raw));
-      } finally {
-        serverWriter.uncork();
-      }
+  const clientClosed = pumpFrames(ends.clientIn, limits, async (frames) => {
+    // The requests of one read chunk reach the server in one write.
+    serverWriter.cork();
+    try {
+      for (const raw of frames) await relayClientFrame(context, decodeFrame(raw));
+    } finally {
+      serverWriter.uncork();
     }
-  })().catch((error: unknown) => {
+  }).catch((error: unknown) => {
     // A broken client pipe ends the session like EOF does.
     context.logger.error({ err: error }, 'reading from the client failed');
   });
 
-  const serverClosed = (async () => {
-    const bytesToClient = byteSinkFor(clientWriter);
-    for await (const frames of readFrameBatches(ends.serverOut, limits)) {
-      clientWriter.cork();
-      try {
-        await relayServerFrames(context, frames, bytesToClient);
-      } finally {
-        clientWriter.uncork();
-      }
+  const bytesToClient = byteSinkFor(clientWriter);
+  const serverClosed = pumpFrames(ends.serverOut, limits, async (frames) => {
+    clientWriter.cork();
+    try {
+      await relayServerFrames(context, frames, bytesToClient);
+    } finally {
+      clientWriter.uncork();
     }
-  })().catch((error: unknown) => {
+  }).catch((error: unknown) => {
     context.logger.error({ err: error }, 'reading from the server failed');
   });
 

@@ -8,6 +8,7 @@ import {
   type Frame,
   type RawFrame,
 } from '../../src/framing/line-reader.js';
+import { pumpFrames } from '../../src/framing/pump-frames.js';
 import { randomInt, seededRandom } from './seeded-random.js';
 
 async function collect(chunks: (Buffer | string)[], maxFrameBytes = 1024): Promise<Frame[]> {
@@ -225,5 +226,76 @@ describe('readFrames', () => {
     }
     expect(produced).toBeGreaterThanOrEqual(4 * 1024 * 1024);
     expect(lead).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('pumpFrames', () => {
+  const pumpAll = async (source: Readable, maxFrameBytes: number): Promise<RawFrame[][]> => {
+    const batches: RawFrame[][] = [];
+    await pumpFrames(source, { maxFrameBytes }, (frames) => {
+      batches.push(frames);
+      return undefined;
+    });
+    return batches;
+  };
+
+  it('hands over the same frames as readFrameBatches, in order, including the unterminated last one', async () => {
+    const random = seededRandom(0x9a3f);
+    for (let round = 0; round < 100; round++) {
+      let text = '';
+      for (let n = randomInt(random, 12); n >= 0; n--) {
+        for (let len = randomInt(random, 30); len > 0; len--)
+          text += ALPHABET[randomInt(random, ALPHABET.length)] ?? '';
+        text += random() < 0.3 ? '\r\n' : '\n';
+      }
+      text += random() < 0.5 ? 'tail' : '';
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + randomInt(random, 40);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const expected: RawFrame[][] = [];
+      for await (const batch of readFrameBatches(Readable.from(chunks), { maxFrameBytes: 48 }))
+        expected.push(batch);
+      const decode = (batches: RawFrame[][]) =>
+        batches
+          .flat()
+          .map((f) => (f.kind === 'bytes' ? f.source.toString('utf8', f.start, f.end) : f));
+      expect(decode(await pumpAll(Readable.from(chunks), 48)), `round ${round}`).toEqual(
+        decode(expected),
+      );
+    }
+  });
+
+  it('reads a synthetic source only as fast as a slow handler takes batches', async () => {
+    const chunk = Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'.repeat(32));
+    let produced = 0;
+    let consumed = 0;
+    let lead = 0;
+    const source = new Readable({
+      read() {
+        produced += chunk.length;
+        this.push(consumed >= 4 * 1024 * 1024 ? null : chunk);
+      },
+    });
+    await pumpFrames(source, { maxFrameBytes: 1024 }, async (frames) => {
+      for (const frame of frames)
+        if (frame.kind === 'bytes') consumed += frame.end - frame.start + 1;
+      await sleep(0);
+      lead = Math.max(lead, produced - consumed);
+    });
+    expect(consumed).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    // Stream buffer (16 KiB high-water mark) plus the chunks in hand: never megabytes.
+    expect(lead).toBeLessThan(64 * 1024);
+  });
+
+  it('rejects and destroys the source when a handler fails', async () => {
+    const source = Readable.from(['{"a":1}\n', '{"a":2}\n']);
+    await expect(
+      pumpFrames(source, { maxFrameBytes: 64 }, () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
+    expect(source.destroyed).toBe(true);
   });
 });
