@@ -20,6 +20,26 @@ async function collect(chunks: (Buffer | string)[], maxFrameBytes = 1024): Promi
 
 const texts = (frames: Frame[]) => frames.map((f) => (f.kind === 'line' ? f.text : `<${f.kind}>`));
 
+/** The same 1 KiB chunk of frames until `done()`, counting the bytes handed to the stream. */
+function endlessSource(done: () => boolean = () => false): {
+  source: Readable;
+  produced: () => number;
+} {
+  const chunk = Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'.repeat(32));
+  let produced = 0;
+  const source = new Readable({
+    read() {
+      if (done()) {
+        this.push(null);
+        return;
+      }
+      produced += chunk.length;
+      this.push(chunk);
+    },
+  });
+  return { source, produced: () => produced };
+}
+
 // Characters of 1 to 4 UTF-8 bytes, so random cuts land inside multi-byte sequences.
 const ALPHABET = ['a', '{', '"', ' ', 'é', 'ß', '日', '本', '😀', '𝄞', '\\', ':'];
 
@@ -116,23 +136,16 @@ describe('readFrames', () => {
   });
 
   it('reads a synthetic source only as fast as a slow consumer takes frames', async () => {
-    const chunk = Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'.repeat(32));
-    let produced = 0;
-    const source = new Readable({
-      read() {
-        produced += chunk.length;
-        this.push(chunk);
-      },
-    });
+    const { source, produced } = endlessSource();
     let consumed = 0;
     let lead = 0;
     for await (const frame of readFrames(source, { maxFrameBytes: 1024 })) {
       if (frame.kind === 'line') consumed += Buffer.byteLength(frame.text) + 1;
       if (consumed % 4096 === 0) await sleep(0);
-      lead = Math.max(lead, produced - consumed);
+      lead = Math.max(lead, produced() - consumed);
       if (consumed >= 4 * 1024 * 1024) break;
     }
-    expect(produced).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(produced()).toBeGreaterThanOrEqual(4 * 1024 * 1024);
     // Stream buffer (16 KiB high-water mark) plus the chunk in hand: never megabytes.
     expect(lead).toBeLessThan(64 * 1024);
   });
@@ -207,24 +220,17 @@ describe('readFrames', () => {
   });
 
   it('reads a synthetic source only as fast as a slow consumer takes batches', async () => {
-    const chunk = Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'.repeat(32));
-    let produced = 0;
-    const source = new Readable({
-      read() {
-        produced += chunk.length;
-        this.push(chunk);
-      },
-    });
+    const { source, produced } = endlessSource();
     let consumed = 0;
     let lead = 0;
     for await (const batch of readFrameBatches(source, { maxFrameBytes: 1024 })) {
       for (const frame of batch)
         if (frame.kind === 'bytes') consumed += frame.end - frame.start + 1;
       await sleep(0);
-      lead = Math.max(lead, produced - consumed);
+      lead = Math.max(lead, produced() - consumed);
       if (consumed >= 4 * 1024 * 1024) break;
     }
-    expect(produced).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(produced()).toBeGreaterThanOrEqual(4 * 1024 * 1024);
     expect(lead).toBeLessThan(64 * 1024);
   });
 });
@@ -270,21 +276,14 @@ describe('pumpFrames', () => {
   });
 
   it('reads a synthetic source only as fast as a slow handler takes batches', async () => {
-    const chunk = Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'.repeat(32));
-    let produced = 0;
     let consumed = 0;
     let lead = 0;
-    const source = new Readable({
-      read() {
-        produced += chunk.length;
-        this.push(consumed >= 4 * 1024 * 1024 ? null : chunk);
-      },
-    });
+    const { source, produced } = endlessSource(() => consumed >= 4 * 1024 * 1024);
     await pumpFrames(source, { maxFrameBytes: 1024 }, async (frames) => {
       for (const frame of frames)
         if (frame.kind === 'bytes') consumed += frame.end - frame.start + 1;
       await sleep(0);
-      lead = Math.max(lead, produced - consumed);
+      lead = Math.max(lead, produced() - consumed);
     });
     expect(consumed).toBeGreaterThanOrEqual(4 * 1024 * 1024);
     // Stream buffer (16 KiB high-water mark) plus the chunks in hand: never megabytes.
