@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { FrameSplitter, type Frame, type FrameLimits, type RawFrame } from './frame-splitter.js';
+import { FrameSplitter, type Frame, type FrameLimits } from './frame-splitter.js';
 
 export type {
   BytesFrame,
@@ -30,23 +30,4 @@ export async function* readFrames(
   }
   splitter.end(frames);
   yield* frames;
-}
-
-/**
- * Like readFrames, but undecoded and one array per read chunk: a caller that forwards bytes can
- * write a run of frames from one chunk as one slice. Backpressure is the same as readFrames'.
- */
-export async function* readFrameBatches(
-  source: Readable,
-  limits: FrameLimits,
-): AsyncGenerator<RawFrame[], void, undefined> {
-  const splitter = new FrameSplitter(limits);
-  for await (const chunk of source as AsyncIterable<Buffer | string>) {
-    const frames: RawFrame[] = [];
-    splitter.pushBytes(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, frames);
-    if (frames.length > 0) yield frames;
-  }
-  const last: RawFrame[] = [];
-  splitter.endBytes(last);
-  if (last.length > 0) yield last;
 }

@@ -9,7 +9,7 @@ export type BatchHandler = (frames: RawFrame[]) => Promise<void> | undefined;
  * Resolves at end of stream (after the unterminated last frame, if any); rejects on a stream error
  * or when `handle` fails, and then destroys the source.
  *
- * Why not `for await` (readFrameBatches): async iteration costs several microtask hops and a
+ * Why not `for await` (readFrames): async iteration costs several microtask hops and a
  * promise per chunk on both pipes of every round trip (measured: about 5 µs more added latency
  * per request). Here a batch is handled in the 'data' callback itself. Backpressure is the same:
  * a chunk that arrives while a handler's promise is still pending (a congested writer: promises

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { BytesFrame, RawFrame } from '../framing/line-reader.js';
+import type { BytesFrame, RawFrame } from '../framing/frame-splitter.js';
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';

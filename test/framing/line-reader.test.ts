@@ -2,12 +2,8 @@ import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  readFrameBatches,
-  readFrames,
-  type Frame,
-  type RawFrame,
-} from '../../src/framing/line-reader.js';
+import { decodeFrame } from '../../src/framing/frame-splitter.js';
+import { readFrames, type Frame, type RawFrame } from '../../src/framing/line-reader.js';
 import { pumpFrames } from '../../src/framing/pump-frames.js';
 import { randomInt, seededRandom } from './seeded-random.js';
 
@@ -16,6 +12,15 @@ async function collect(chunks: (Buffer | string)[], maxFrameBytes = 1024): Promi
   for await (const frame of readFrames(Readable.from(chunks), { maxFrameBytes }))
     frames.push(frame);
   return frames;
+}
+
+async function pumpAll(source: Readable, maxFrameBytes: number): Promise<RawFrame[][]> {
+  const batches: RawFrame[][] = [];
+  await pumpFrames(source, { maxFrameBytes }, (frames) => {
+    batches.push(frames);
+    return undefined;
+  });
+  return batches;
 }
 
 const texts = (frames: Frame[]) => frames.map((f) => (f.kind === 'line' ? f.text : `<${f.kind}>`));
@@ -181,7 +186,7 @@ describe('readFrames', () => {
     expect(lead).toBeLessThan(20_000);
   });
 
-  it('yields the frames of each chunk undecoded, as batches, the same frames as readFrames', async () => {
+  it('pumpFrames hands over each chunk’s frames undecoded, the same frames as readFrames', async () => {
     const random = seededRandom(0xba7c);
     for (let round = 0; round < 100; round++) {
       const parts: string[] = [];
@@ -198,9 +203,7 @@ describe('readFrames', () => {
         chunks.push(bytes.subarray(at, at + size));
         at += size;
       }
-      const batches: RawFrame[][] = [];
-      for await (const batch of readFrameBatches(Readable.from(chunks), { maxFrameBytes: 48 }))
-        batches.push(batch);
+      const batches = await pumpAll(Readable.from(chunks), 48);
       expect(batches.every((batch) => batch.length > 0)).toBe(true);
       const decoded = batches
         .flat()
@@ -218,34 +221,10 @@ describe('readFrames', () => {
       }
     }
   });
-
-  it('reads a synthetic source only as fast as a slow consumer takes batches', async () => {
-    const { source, produced } = endlessSource();
-    let consumed = 0;
-    let lead = 0;
-    for await (const batch of readFrameBatches(source, { maxFrameBytes: 1024 })) {
-      for (const frame of batch)
-        if (frame.kind === 'bytes') consumed += frame.end - frame.start + 1;
-      await sleep(0);
-      lead = Math.max(lead, produced() - consumed);
-      if (consumed >= 4 * 1024 * 1024) break;
-    }
-    expect(produced()).toBeGreaterThanOrEqual(4 * 1024 * 1024);
-    expect(lead).toBeLessThan(64 * 1024);
-  });
 });
 
 describe('pumpFrames', () => {
-  const pumpAll = async (source: Readable, maxFrameBytes: number): Promise<RawFrame[][]> => {
-    const batches: RawFrame[][] = [];
-    await pumpFrames(source, { maxFrameBytes }, (frames) => {
-      batches.push(frames);
-      return undefined;
-    });
-    return batches;
-  };
-
-  it('hands over the same frames as readFrameBatches, in order, including the unterminated last one', async () => {
+  it('hands over the same frames as readFrames, in order, including the unterminated last one', async () => {
     const random = seededRandom(0x9a3f);
     for (let round = 0; round < 100; round++) {
       let text = '';
@@ -257,21 +236,13 @@ describe('pumpFrames', () => {
       text += random() < 0.5 ? 'tail' : '';
       const bytes = Buffer.from(text);
       const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const size = 1 + randomInt(random, 40);
         chunks.push(bytes.subarray(at, at + size));
         at += size;
       }
-      const expected: RawFrame[][] = [];
-      for await (const batch of readFrameBatches(Readable.from(chunks), { maxFrameBytes: 48 }))
-        expected.push(batch);
-      const decode = (batches: RawFrame[][]) =>
-        batches
-          .flat()
-          .map((f) => (f.kind === 'bytes' ? f.source.toString('utf8', f.start, f.end) : f));
-      expect(decode(await pumpAll(Readable.from(chunks), 48)), `round ${round}`).toEqual(
-        decode(expected),
-      );
+      const decoded = (await pumpAll(Readable.from(chunks), 48)).flat().map(decodeFrame);
+      expect(decoded, `round ${round}`).toEqual(await collect(chunks, 48));
     }
   });
 
