@@ -19,16 +19,22 @@ export const CACHED_PATHS: readonly (readonly [string] | readonly [string, strin
   ['session', 'id'],
   ['session', 'started_at'],
   ['session', 'era'],
-  ['session', 'recent'],
-  // Last: it changes from one tool to the next, and from one list item to the next.
+  // It changes from one tool to the next, and from one list item to the next, but it keeps the
+  // values it has seen (compared by JSON text), so it grows only when a new one comes.
   ['operation'],
+  // Last: while an agent switches tools, it changes with every call.
+  ['session', 'recent'],
 ];
 
 /**
- * Built afresh for every message, so compared by JSON text (serialised every time anyway):
- * a call to the same tool as the previous one reuses the parsed value.
+ * Built afresh for every message, so compared by JSON text (serialised every time anyway). Such a
+ * slot keeps every distinct value it has parsed, up to the limits below, so an agent switching
+ * between its tools, or a client listing the same catalog again, reuses them.
  */
 const COMPARED_BY_TEXT = new Set(['operation']);
+
+/** What a by-text slot may keep before it starts over: values, and Wasm heap bytes. */
+export const BY_TEXT_LIMITS = { values: 4096, bytes: 8 * 1024 * 1024 } as const;
 
 interface Slot {
   readonly path: readonly string[];
@@ -39,6 +45,10 @@ interface Slot {
   /** The parsed path and value; 0 when the value is serialised per evaluation instead. */
   pathAddr: number;
   valueAddr: number;
+  /** By-text slots: every value parsed since the slot was rebuilt, by JSON text. */
+  readonly parsed: Map<string, number> | undefined;
+  /** Heap pointer where the slot's allocations start. */
+  start: number;
   /** Heap pointer after this slot's allocations. */
   end: number;
 }
@@ -51,7 +61,8 @@ const UNSEEN = Symbol('unseen');
  * cached values are linked into the parsed input. A deeply frozen value cannot change, so a
  * slot stays valid while the same object, or one with the same JSON, is passed; any other value
  * is serialised every time. A changed slot is rebuilt in place with the slots after it, so the
- * region never holds more than the current values.
+ * region holds only the current values, except in the last slot: compared by JSON text, it keeps
+ * the values it has seen (within BY_TEXT_LIMITS, then it starts over).
  */
 export class InputRegion {
   private readonly slots: Slot[];
@@ -69,15 +80,21 @@ export class InputRegion {
     private readonly base: number,
     paths: readonly (readonly string[])[] = CACHED_PATHS,
   ) {
-    this.slots = paths.map((path) => ({
-      path,
-      byText: path.length === 1 && COMPARED_BY_TEXT.has(path[0] ?? ''),
-      value: UNSEEN,
-      text: undefined,
-      pathAddr: 0,
-      valueAddr: 0,
-      end: base,
-    }));
+    this.slots = paths.map((path) => {
+      const byText = path.length === 1 && COMPARED_BY_TEXT.has(path[0] ?? '');
+      return {
+        path,
+        byText,
+        value: UNSEEN,
+        text: undefined,
+        pathAddr: 0,
+        valueAddr: 0,
+        parsed: byText ? new Map<string, number>() : undefined,
+        start: base,
+        end: base,
+      };
+    });
+
     this.slots.forEach(({ path: [key, member] }, index) => {
       if (key === undefined) return;
       if (member === undefined) {
@@ -147,7 +164,10 @@ export class InputRegion {
         slot.value = value;
         continue;
       }
-      this.rebuild(index, values);
+      const switched = slot.value === UNSEEN ? 'rebuild' : this.switchParsed(slot, value);
+      if (switched === 'kept') continue;
+      // A value parsed after the slot's others took the heap of the slots after it.
+      this.rebuild(switched === 'grown' ? index + 1 : index, values);
       return;
     }
   }
@@ -158,20 +178,50 @@ export class InputRegion {
     return slot.valueAddr === 0 ? text === undefined : text === slot.text;
   }
 
+  /**
+   * A by-text slot points at its new value when it parsed it before (`kept`), or parses it after
+   * its others while the limits allow (`grown`: the slots after it must be rebuilt). Otherwise
+   * the slot itself must be rebuilt, which starts its values over.
+   */
+  private switchParsed(slot: Slot, value: unknown): 'kept' | 'grown' | 'rebuild' {
+    const { parsed } = slot;
+    if (parsed === undefined || slot.valueAddr === 0) return 'rebuild';
+    const text = textOf(slot, value);
+    if (text === undefined) return 'rebuild';
+    let valueAddr = parsed.get(text);
+    let grown = false;
+    if (valueAddr === undefined) {
+      if (parsed.size >= BY_TEXT_LIMITS.values || slot.end - slot.start >= BY_TEXT_LIMITS.bytes)
+        return 'rebuild';
+      this.abi.heapPtr = slot.end;
+      valueAddr = this.abi.parseJson(text);
+      slot.end = this.abi.heapPtr;
+      parsed.set(text, valueAddr);
+      grown = true;
+    }
+    slot.value = value;
+    slot.text = text;
+    slot.valueAddr = valueAddr;
+    return grown ? 'grown' : 'kept';
+  }
+
   private rebuild(from: number, values: readonly unknown[]): void {
     const { abi, slots } = this;
     abi.heapPtr = slots[from - 1]?.end ?? this.base;
     for (let index = from; index < slots.length; index++) {
       const slot = slots[index];
       if (slot === undefined) break;
+      slot.start = abi.heapPtr;
       slot.value = values[index];
       slot.text = textOf(slot, slot.value);
+      slot.parsed?.clear();
       if (slot.text === undefined) {
         slot.pathAddr = 0;
         slot.valueAddr = 0;
       } else {
         slot.pathAddr = abi.parseJson(JSON.stringify(slot.path));
         slot.valueAddr = abi.parseJson(slot.text);
+        slot.parsed?.set(slot.text, slot.valueAddr);
       }
       slot.end = abi.heapPtr;
     }
