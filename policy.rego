@@ -265,10 +265,16 @@ noun_of := {"tool": "Tool", "resource": "Resource", "prompt": "Prompt"}
 denials contains deny(
 	"unsupported_input_version",
 	"Request denied by policy.",
-	concat("", ["policy input version ", json.marshal(object.get(input, "version", null)), " is not 1"]),
+	concat("", ["policy input version ", json.marshal(input_version), " is not 1"]),
 ) if {
 	not input.version == 1
 }
+
+# Read as `input.version`, never as the whole `input`: the engine then passes the policy only
+# the input keys its rules name (scripts/input-keys.mjs).
+default input_version := null
+
+input_version := input.version
 
 data_denials contains deny(
 	"principal_not_permitted",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the default policy: formatting, compilation, `opa test`, and that the shipped Wasm
-# (src/policy/embedded/policy.wasm) is exactly what policy.rego compiles to.
+# (src/policy/embedded/policy.wasm) is exactly what policy.rego compiles to, with the input keys it
+# reads (input-keys.json).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,10 @@ if ! cmp -s "$work/a.wasm" "$work/b.wasm"; then
 fi
 if ! cmp -s "$work/a.wasm" src/policy/embedded/policy.wasm; then
   echo "check-policy: src/policy/embedded/policy.wasm is stale; run \`npm run policy:build\` and commit it" >&2
+  exit 1
+fi
+if ! cmp -s "$work/input-keys.json" src/policy/embedded/input-keys.json; then
+  echo "check-policy: src/policy/embedded/input-keys.json is stale; run \`npm run policy:build\` and commit it" >&2
   exit 1
 fi
 echo "check-policy: ok" >&2

@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const assets = [['src/policy/embedded/policy.wasm', 'dist/policy/embedded/policy.wasm']];
+const assets = [
+  ['src/policy/embedded/policy.wasm', 'dist/policy/embedded/policy.wasm'],
+  ['src/policy/embedded/input-keys.json', 'dist/policy/embedded/input-keys.json'],
+];
 
 for (const [from, to] of assets) {
   mkdirSync(dirname(join(root, to)), { recursive: true });

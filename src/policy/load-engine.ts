@@ -17,5 +17,6 @@ export async function loadEngine(config: PolicyConfig): Promise<WasmEngine> {
     data,
     entrypoint: config.entrypoint,
     revision: source.revision,
+    inputKeys: source.inputKeys,
   });
 }

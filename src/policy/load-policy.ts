@@ -4,12 +4,15 @@ import { fileURLToPath } from 'node:url';
 import type { PolicySource } from '../config/config.js';
 import type { PolicyRevision } from './decision.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import { parseInputKeys, type InputKeys } from './project-input.js';
 
 /** The compiled policy, bundle data (if any), and where it came from. */
 export interface LoadedPolicySource {
   readonly wasm: Uint8Array;
   readonly bundleData?: Readonly<Record<string, unknown>>;
   readonly revision: PolicyRevision;
+  /** The only input keys the policy reads, when its build recorded them (the embedded one). */
+  readonly inputKeys?: InputKeys;
 }
 
 /**
@@ -17,6 +20,11 @@ export interface LoadedPolicySource {
  * directory so that the bundled bin (dist/bin/, one level below dist/ too) finds the same file.
  */
 export const EMBEDDED_POLICY_URL = new URL('../policy/embedded/policy.wasm', import.meta.url);
+/** Written with it by scripts/build-policy.sh; checked against policy.rego by CI. */
+export const EMBEDDED_INPUT_KEYS_URL = new URL(
+  '../policy/embedded/input-keys.json',
+  import.meta.url,
+);
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -39,15 +47,24 @@ export async function loadPolicySource(
   switch (source.kind) {
     case 'embedded': {
       const path = fileURLToPath(EMBEDDED_POLICY_URL);
+      const keysPath = fileURLToPath(EMBEDDED_INPUT_KEYS_URL);
       let wasm: Buffer;
+      let inputKeys: InputKeys;
       try {
-        wasm = await readFile(path);
+        [wasm, inputKeys] = await Promise.all([
+          readFile(path),
+          readFile(keysPath, 'utf8').then(parseInputKeys),
+        ]);
       } catch (thrown) {
         throw new PolicyLoadError(
-          `The embedded policy is missing at ${path} (${thrownText(thrown)}): reinstall the package or run \`npm run build\`.`,
+          `The embedded policy is missing or damaged at ${path} or ${keysPath} (${thrownText(thrown)}): reinstall the package or run \`npm run build\`.`,
         );
       }
-      return { wasm, revision: { sha256: sha256Hex(wasm), source: 'embedded' } };
+      return {
+        wasm,
+        revision: { sha256: sha256Hex(wasm), source: 'embedded' },
+        ...(inputKeys === undefined ? {} : { inputKeys }),
+      };
     }
     case 'wasm': {
       const wasm = await readPolicyFile(source.path, 'Wasm file');

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { HOST_BUILTINS } from './host-builtins.js';
 import { InputRegion, isPlainObject } from './input-region.js';
+import { projectInput, type InputKeys } from './project-input.js';
 import { OpaAbi, type WasmMemory } from './wasm-abi.js';
 
 /** A compiled `WebAssembly.Module` (opaque here). */
@@ -45,7 +46,12 @@ export class PolicyInstance {
   private readonly abi: OpaAbi | undefined;
   private readonly region: InputRegion | undefined;
 
-  constructor(module: CompiledPolicy, dataJson: ArrayBuffer) {
+  /** `inputKeys`: the only input keys the policy reads (see project-input.ts), when known. */
+  constructor(
+    module: CompiledPolicy,
+    dataJson: ArrayBuffer,
+    private readonly inputKeys?: InputKeys,
+  ) {
     this.policy = opaWasm.loadPolicySync(module, { ...WASM_MEMORY_PAGES }, HOST_BUILTINS);
     this.policy.setData(dataJson);
     this.entrypoints = this.policy.entrypoints;
@@ -73,7 +79,12 @@ export class PolicyInstance {
     const { abi, region } = this;
     // A module without the exports this needs: the SDK's own path (it parses the whole input).
     if (abi === undefined || region === undefined) return this.policy.evaluate(input, entrypoint);
-    const addr = cached ? region.load(input as object) : region.loadWhole(input);
+    const { inputKeys } = this;
+    const addr = !cached
+      ? region.loadWhole(input)
+      : region.load(
+          inputKeys === undefined ? (input as object) : projectInput(input as object, inputKeys),
+        );
     return abi.evaluate(entrypoint, this.policy.dataAddr, addr);
   }
 }

@@ -10,6 +10,7 @@ import {
 } from './normalise-decision.js';
 import { PolicyInstance, type CompiledPolicy } from './policy-instance.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import type { InputKeys } from './project-input.js';
 
 export { WASM_MEMORY_PAGES } from './policy-instance.js';
 
@@ -23,6 +24,8 @@ export interface WasmEngineOptions {
   readonly data: unknown;
   readonly entrypoint: string;
   readonly revision: PolicyRevision;
+  /** The only input keys the policy reads, when known: evaluations pass it just those. */
+  readonly inputKeys?: InputKeys;
 }
 
 /** One compiled policy plus its data. Evaluation is synchronous; instances are not re-entrant. */
@@ -42,6 +45,7 @@ export class WasmEngine implements PolicyEngine {
     private readonly entrypoint: string,
     revision: PolicyRevision,
     logRulesInert: boolean,
+    private readonly inputKeys: InputKeys,
   ) {
     this.revision = revision;
     this.policy = this.instantiate();
@@ -77,6 +81,7 @@ export class WasmEngine implements PolicyEngine {
         options.entrypoint,
         options.revision,
         embeddedLogRulesInert(options),
+        options.inputKeys,
       );
     } catch (thrown) {
       if (thrown instanceof PolicyLoadError) throw thrown;
@@ -130,7 +135,7 @@ export class WasmEngine implements PolicyEngine {
   }
 
   private instantiate(): PolicyInstance {
-    return new PolicyInstance(this.module, this.dataJson);
+    return new PolicyInstance(this.module, this.dataJson, this.inputKeys);
   }
 }
 

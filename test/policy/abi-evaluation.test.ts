@@ -3,7 +3,10 @@ import { buildListingInput, buildMessageInput } from '../../src/input/build-inpu
 import { frozenCopy } from '../../src/input/frozen-copy.js';
 import { createInputContext } from '../../src/input/input-context.js';
 import type { PolicyInput } from '../../src/input/policy-input.js';
-import type { CompiledPolicy, PolicyInstance } from '../../src/policy/policy-instance.js';
+import { readFileSync } from 'node:fs';
+import { EMBEDDED_INPUT_KEYS_URL } from '../../src/policy/load-policy.js';
+import { PolicyInstance, type CompiledPolicy } from '../../src/policy/policy-instance.js';
+import { parseInputKeys } from '../../src/policy/project-input.js';
 import { Session } from '../../src/session/session.js';
 import { loadCases } from './conformance-cases.js';
 import {
@@ -77,6 +80,34 @@ describe('evaluation through the OPA Wasm ABI', () => {
         expect(canonicalJson(abi.evaluate(id, frozenCopy(c.input))), c.note).toBe(want);
       }
     }
+  });
+
+  it('gives the SDK’s result set on the whole input when passing only the keys the embedded policy reads', () => {
+    const keys = parseInputKeys(readFileSync(EMBEDDED_INPUT_KEYS_URL, 'utf8'));
+    expect(keys?.size).toBeGreaterThan(0);
+    const inputs = [...loadCases(), ...benchInputs(30).map((input) => ({ input, data: {} }))];
+    let compared = 0;
+    for (const data of new Set(inputs.map((c) => JSON.stringify(c.data)))) {
+      const json = new TextEncoder().encode(data).slice().buffer;
+      const projected = new PolicyInstance(embedded, json, keys);
+      const sdk = sdkPolicy(embedded, JSON.parse(data));
+      const id = entrypoint(projected, 'mcp/decision');
+      for (const c of inputs.filter((each) => JSON.stringify(each.data) === data)) {
+        expect(canonicalJson(projected.evaluate(id, c.input as object))).toBe(
+          canonicalJson(sdk.evaluate(c.input, id)),
+        );
+        compared++;
+      }
+    }
+    expect(compared).toBe(inputs.length);
+  });
+
+  it('passes a policy only the input keys it reads, when they are known', () => {
+    const data = new TextEncoder().encode('{}').slice().buffer;
+    const policy = new PolicyInstance(echo, data, new Set(['operation', 'version']));
+    const [input] = benchInputs(1);
+    if (input === undefined) throw new Error('no bench input');
+    expect(seen(policy, input)).toBe(meant({ operation: input.operation, version: input.version }));
   });
 
   it('gives the SDK’s result set for the benchmark’s inputs, built as the relay builds them', () => {
