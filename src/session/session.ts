@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
-import { idKey } from '../messages/json-rpc.js';
 import type { OperationType, RecentOperation } from '../input/policy-input.js';
+import { PendingTable } from './pending-table.js';
 import { ToolCatalog } from './tool-catalog.js';
 
 export type Era = 'unknown' | 'legacy' | 'modern';
@@ -47,13 +47,13 @@ export class Session implements SessionView {
   readonly catalog = new ToolCatalog();
 
   /** Client requests forwarded to the server, awaiting its response. */
-  private readonly toServer = new Map<string, PendingRequest>();
+  private readonly toServer = new PendingTable<PendingRequest>();
   /** Server requests forwarded to the client, awaiting the client's response. */
-  private readonly toClient = new Map<string, PendingRequest>();
+  private readonly toClient = new PendingTable<PendingRequest>();
   /** Forwarded client requests the client cancelled. */
-  private readonly cancelled = new Set<string>();
+  private readonly cancelled = new Set<JsonRpcId>();
   /** Client request ids the shim answered itself; their cancellations are dropped. */
-  private readonly deniedIds = new Set<string>();
+  private readonly deniedIds = new Set<JsonRpcId>();
   /** Modern era: methods of the server's embedded input requests, by key, to judge the answers. */
   private readonly inputRequests = new Map<string, string>();
 
@@ -95,45 +95,38 @@ export class Session implements SessionView {
   }
 
   forwardedToServer(id: JsonRpcId, request: PendingRequest): void {
-    this.toServer.set(idKey(id), request);
+    this.toServer.set(id, request);
   }
 
   /** The pending client request a server response answers, left pending (see settleToServer). */
   peekToServer(id: JsonRpcId): PendingRequest | undefined {
-    return this.toServer.get(idKey(id));
+    return this.toServer.get(id);
   }
 
   /** Removes and returns the pending client request a server response answers. */
   settleToServer(id: JsonRpcId): PendingRequest | undefined {
-    const key = idKey(id);
-    const pending = this.toServer.get(key);
-    this.toServer.delete(key);
-    this.cancelled.delete(key);
-    return pending;
+    this.cancelled.delete(id);
+    return this.toServer.take(id);
   }
 
   /** Pending client requests (not the shim's own) not cancelled: the ones still owed an answer. */
   pendingToServerIds(): JsonRpcId[] {
     return [...this.toServer.entries()]
-      .filter(([key, pending]) => pending.internal !== true && !this.cancelled.has(key))
-      .map(([key]) => key)
-      .map((key) => (key.startsWith('n') ? Number(key.slice(1)) : key.slice(1)));
+      .filter(([id, pending]) => pending.internal !== true && !this.cancelled.has(id))
+      .map(([id]) => id);
   }
 
   /** The client cancelled a forwarded request: it expects no answer (a late one is still relayed). */
   cancelledByClient(id: JsonRpcId): void {
-    if (this.toServer.has(idKey(id))) this.cancelled.add(idKey(id));
+    if (this.toServer.has(id)) this.cancelled.add(id);
   }
 
   forwardedToClient(id: JsonRpcId, request: PendingRequest): void {
-    this.toClient.set(idKey(id), request);
+    this.toClient.set(id, request);
   }
 
   settleToClient(id: JsonRpcId): PendingRequest | undefined {
-    const key = idKey(id);
-    const pending = this.toClient.get(key);
-    this.toClient.delete(key);
-    return pending;
+    return this.toClient.take(id);
   }
 
   embeddedInputRequest(key: string, method: string): void {
@@ -145,11 +138,11 @@ export class Session implements SessionView {
   }
 
   deniedByShim(id: JsonRpcId): void {
-    this.deniedIds.add(idKey(id));
+    this.deniedIds.add(id);
   }
 
   wasDenied(id: JsonRpcId): boolean {
-    return this.deniedIds.has(idKey(id));
+    return this.deniedIds.has(id);
   }
 
   recordOperation(type: OperationType, name: string | undefined, allow: boolean): void {

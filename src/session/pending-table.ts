@@ -1,0 +1,50 @@
+import type { JsonRpcId } from '../messages/json-rpc.js';
+
+/**
+ * A table renews its Map after this many insertions. Small enough that the Map dies before it
+ * lives through two scavenges (about 100 messages at V8's smallest young generation), large
+ * enough that the copy (the entries still pending) costs little per insertion.
+ */
+export const RENEW_AFTER = 64;
+
+/**
+ * Requests awaiting an answer, by JSON-RPC id (a Map tells `1` from `"1"`), in insertion order.
+ *
+ * Why renewed: once a Map has lived long enough to reach V8's old generation, every table it
+ * grows, shrinks or rehashes into is allocated there too, and each table it leaves behind still
+ * holds the requests it held (params and all), keeping them alive through every scavenge until the
+ * next full collection. With a request and its answer per message, that was most of what the shim
+ * promoted (issue 5: the RSS saw-tooth). A fresh Map every RENEW_AFTER insertions stays young,
+ * and so do its tables.
+ */
+export class PendingTable<V> {
+  #entries = new Map<JsonRpcId, V>();
+  #insertions = 0;
+
+  set(id: JsonRpcId, value: V): void {
+    if (++this.#insertions >= RENEW_AFTER) {
+      this.#entries = new Map(this.#entries);
+      this.#insertions = 0;
+    }
+    this.#entries.set(id, value);
+  }
+
+  get(id: JsonRpcId): V | undefined {
+    return this.#entries.get(id);
+  }
+
+  has(id: JsonRpcId): boolean {
+    return this.#entries.has(id);
+  }
+
+  /** Removes and returns the entry. */
+  take(id: JsonRpcId): V | undefined {
+    const value = this.#entries.get(id);
+    this.#entries.delete(id);
+    return value;
+  }
+
+  entries(): IterableIterator<[JsonRpcId, V]> {
+    return this.#entries.entries();
+  }
+}
