@@ -1,9 +1,9 @@
 import type { JsonRpcId } from '../messages/json-rpc.js';
 
 /**
- * A table renews its Map after this many insertions. Small enough that the Map dies before it
- * lives through two scavenges (about 100 messages at V8's smallest young generation), large
- * enough that the copy (the entries still pending) costs little per insertion.
+ * A table renews its Map after this many insertions, or after as many as it holds when that is
+ * more (so the copy costs at most one insertion per insertion). Small enough that the Map dies
+ * before it lives through two scavenges (about 100 messages at V8's smallest young generation).
  */
 export const RENEW_AFTER = 64;
 
@@ -22,7 +22,7 @@ export class PendingTable<V> {
   #insertions = 0;
 
   set(id: JsonRpcId, value: V): void {
-    if (++this.#insertions >= RENEW_AFTER) {
+    if (++this.#insertions >= Math.max(RENEW_AFTER, this.#entries.size)) {
       this.#entries = new Map(this.#entries);
       this.#insertions = 0;
     }

@@ -29,6 +29,17 @@ describe('PendingTable', () => {
     expect([...table.entries()]).toEqual(expected);
   });
 
+  it('keeps more pending entries than one renewal period, in insertion order', () => {
+    const table = new PendingTable<number>();
+    const pending = RENEW_AFTER * 4;
+    for (let index = 0; index < pending; index++) table.set(index, index);
+    for (let index = 0; index < pending; index += 2) expect(table.take(index)).toBe(index);
+    for (let index = pending; index < pending + RENEW_AFTER; index++) table.set(index, index);
+    const odd = Array.from({ length: pending / 2 }, (_, half) => half * 2 + 1);
+    const added = Array.from({ length: RENEW_AFTER }, (_, offset) => pending + offset);
+    expect([...table.entries()].map(([id]) => id)).toEqual([...odd, ...added]);
+  });
+
   it('answers nothing for an id it never held or already gave back', () => {
     const table = new PendingTable<string>();
     table.set(7, 'seven');
