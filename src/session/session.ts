@@ -52,9 +52,9 @@ export class Session implements SessionView {
   private readonly toClient = new PendingTable<PendingRequest>();
   /** Forwarded client requests the client cancelled. */
   private readonly cancelled = new Set<JsonRpcId>();
-  /** Client request ids the shim answered itself; their cancellations are dropped. */
+  /** Client request ids the shim answered itself (the last REMEMBERED); their cancellations are dropped. */
   private readonly deniedIds = new Set<JsonRpcId>();
-  /** Modern era: methods of the server's embedded input requests, by key, to judge the answers. */
+  /** Modern era: methods of the server's embedded input requests (the last REMEMBERED), by key. */
   private readonly inputRequests = new Map<string, string>();
 
   /** Legacy handshake: the client's `initialize` request. */
@@ -130,7 +130,9 @@ export class Session implements SessionView {
   }
 
   embeddedInputRequest(key: string, method: string): void {
+    this.inputRequests.delete(key);
     this.inputRequests.set(key, method);
+    forgetOldest(this.inputRequests);
   }
 
   inputRequestMethod(key: string): string | undefined {
@@ -138,7 +140,9 @@ export class Session implements SessionView {
   }
 
   deniedByShim(id: JsonRpcId): void {
+    this.deniedIds.delete(id);
     this.deniedIds.add(id);
+    forgetOldest(this.deniedIds);
   }
 
   wasDenied(id: JsonRpcId): boolean {
@@ -158,4 +162,17 @@ function asObject(value: unknown): JsonObject | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as JsonObject)
     : undefined;
+}
+
+/**
+ * How many denied ids and input-request keys a session remembers: a long session must not grow
+ * without bound. A client cancels or answers within moments; an older id is forgotten (its
+ * cancellation then reaches the server, which ignores an id it never saw).
+ */
+export const REMEMBERED = 1024;
+
+function forgetOldest(entries: Set<unknown> | Map<unknown, unknown>): void {
+  if (entries.size <= REMEMBERED) return;
+  const oldest = entries.keys().next();
+  if (oldest.done !== true) entries.delete(oldest.value);
 }
