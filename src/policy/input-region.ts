@@ -61,8 +61,9 @@ const UNSEEN = Symbol('unseen');
  * cached values are linked into the parsed input. A deeply frozen value cannot change, so a
  * slot stays valid while the same object, or one with the same JSON, is passed; any other value
  * is serialised every time. A changed slot is rebuilt in place with the slots after it, so the
- * region holds only the current values, except in the last slot: compared by JSON text, it keeps
- * the values it has seen (within BY_TEXT_LIMITS, then it starts over).
+ * region holds only the current values, except in a slot compared by JSON text (`operation`): it
+ * keeps the values it has seen (within BY_TEXT_LIMITS, then it starts over), and a new one is
+ * parsed after them, rebuilding only the slots after it.
  */
 export class InputRegion {
   private readonly slots: Slot[];
