@@ -27,7 +27,7 @@ export function foldText(raw: string): string {
     .replace(ACRONYM_END, '$1_$2')
     .replace(LETTER_DIGIT, '$1_$2')
     .toLowerCase()
-    .replace(/ß/gu, 'ss')
+    .replace(/\u00df/gu, 'ss')
     .replace(SOFT_SEPARATOR, '$1_')
     .replace(HARD_SEPARATOR, ' ')
     .replace(/ ?_[ _]*/gu, (run) => (run.includes(' ') ? ' ' : '_'))
@@ -41,7 +41,7 @@ const CAMEL = /(\p{Ll})(\p{Lu})/gu;
 const ACRONYM_END = /(\p{Lu})(\p{Lu}\p{Ll})/gu;
 const LETTER_DIGIT = /(\p{L})(\p{N})/gu;
 /** Punctuation inside a word: a part boundary, not a word boundary. */
-const SOFT_SEPARATOR = /([\p{L}\p{N}])[_\-.'’·]+(?=[\p{L}\p{N}])/gu;
+const SOFT_SEPARATOR = /([\p{L}\p{N}])[_\-.'\u2019\u00b7]+(?=[\p{L}\p{N}])/gu;
 const HARD_SEPARATOR = /[^\p{L}\p{N}_]+/gu;
 
 let table: Map<number, string> | undefined;
