@@ -5,6 +5,7 @@ describe('foldText', () => {
   it.each([
     ['Cyrillic lookalikes', 'p\u0430ssword', 'password'],
     ['Greek lookalikes, an uppercase iota read as I', '\u03a1\u0399\u039d', 'pin'],
+    ['Latin small capitals, which confusables.txt leaves out', '\u1d18\u026a\u0274', 'pin'],
     ['fullwidth forms', '\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24', 'password'],
     ['mathematical bold letters', '\u{1d429}\u{1d41a}\u{1d42c}\u{1d42c}', 'pass'],
     ['a zero-width space', 'pass\u200bword', 'password'],
