@@ -7,6 +7,8 @@ const MAX_RAW_CHARS = 16 * 1024;
 const MAX_FOLDED_CHARS = 4096;
 /** Distinct schema texts passed to the policy. */
 const MAX_TEXTS = 256;
+/** All folded texts together, message included: the input stays small whatever the server sends. */
+const MAX_TOTAL_CHARS = 16 * 1024;
 /** A requested schema is flat in the spec; a deeper or larger one is not walked whole. */
 const MAX_DEPTH = 16;
 const MAX_NODES = 4096;
@@ -30,8 +32,9 @@ export function foldElicitation(
   params: JsonObject | undefined,
   mode: 'form' | 'url',
 ): FoldedElicitation {
-  const state = { truncated: false, nodes: 0 };
+  const state = { truncated: false, nodes: 0, chars: 0 };
   const folded_message = fold(params?.message, state) ?? '';
+  state.chars = folded_message.length;
   if (mode === 'url') return { folded_message, folded_truncated: state.truncated };
   const texts = new Set<string>();
   walk(params?.requestedSchema, 0, undefined, texts, state);
@@ -41,6 +44,7 @@ export function foldElicitation(
 interface WalkState {
   truncated: boolean;
   nodes: number;
+  chars: number;
 }
 
 function walk(
@@ -71,10 +75,11 @@ function walk(
 function add(raw: string, texts: Set<string>, state: WalkState): void {
   const text = fold(raw, state);
   if (text === undefined || text === '' || texts.has(text)) return;
-  if (texts.size >= MAX_TEXTS) {
+  if (texts.size >= MAX_TEXTS || state.chars + text.length > MAX_TOTAL_CHARS) {
     state.truncated = true;
     return;
   }
+  state.chars += text.length;
   texts.add(text);
 }
 

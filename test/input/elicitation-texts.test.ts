@@ -83,6 +83,19 @@ describe('foldElicitation', () => {
     expect(folded.folded_truncated).toBe(true);
   });
 
+  it('says so when the texts together are longer than are passed', () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [
+        `field${String(i)}`,
+        { description: `${'x'.repeat(4000)} ${String(i)}` },
+      ]),
+    );
+    const folded = foldElicitation({ message: 'm', requestedSchema: { properties } }, 'form');
+    const total = (folded.folded_texts ?? []).reduce((sum, text) => sum + text.length, 1);
+    expect(total).toBeLessThanOrEqual(16 * 1024);
+    expect(folded.folded_truncated).toBe(true);
+  });
+
   it('says so when the schema is nested deeper than is walked', () => {
     let schema: Record<string, unknown> = { title: 'password' };
     for (let i = 0; i < 20; i += 1) schema = { items: schema };
