@@ -566,18 +566,26 @@ denials contains deny(
 
 elicitation_secret_hits contains {"where": where, "text": shown(text), "kind": "pattern", "pattern": pattern} if {
 	some [where, text] in elicitation_folded_texts
-	some pattern in secret_field_patterns
-	some form in pattern_forms(pattern)
 	some spelling in [replace(text, "_", ""), replace(text, "_", " ")]
+	some [form, pattern] in secret_pattern_forms
 	contains(spelling, form)
 }
 
 elicitation_secret_hits contains {"where": where, "text": shown(text), "kind": "word", "pattern": word} if {
 	some [where, text] in elicitation_folded_texts
-	some word in secret_words
 	some spelling in [replace(text, "_", " "), replace(text, "_", "")]
-	contains(concat("", [" ", spelling, " "]), concat("", [" ", soft_spaced(word), " "]))
+	padded := concat("", [" ", spelling, " "])
+	some [form, word] in secret_word_forms
+	contains(padded, form)
 }
+
+# Folded once per evaluation, not once per text: a form may carry hundreds of texts.
+secret_pattern_forms := {[form, pattern] |
+	some pattern in secret_field_patterns
+	some form in pattern_forms(pattern)
+}
+
+secret_word_forms := {[concat("", [" ", soft_spaced(word), " "]), word] | some word in secret_words}
 
 elicitation_folded_texts contains ["message", text] if {
 	elicitation_checks_message
