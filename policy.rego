@@ -556,7 +556,7 @@ elicitation_field_texts contains text(field) if {
 # and words match in the same form: lowercase, word parts joined (patterns) or split (words).
 denials contains deny(
 	"elicitation_secret_field",
-	"Elicitation requests asking for secrets (passwords, PINs, one-time codes, keys) are not allowed.",
+	"Elicitation requests asking for secrets (passwords, tokens, keys) are not allowed.",
 	concat("", ["elicitation ", hit.where, " text ", quote(hit.text), " looks like a secret (", hit.kind, " ", quote(hit.pattern), ")"]),
 ) if {
 	input.operation.type == "elicitation"
