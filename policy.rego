@@ -50,9 +50,24 @@ default data_roots := []
 
 data_roots := data.roots
 
-default secret_field_patterns := ["password", "passwd", "passphrase", "secret", "token", "key", "credential", "private"]
+# Matched as substrings of a folded text, its word parts joined (`passWord`, `pass_word` →
+# `password`) or split (`one-time code` → `one time code`); a phrase also matches written as one
+# word (`seedPhrase`). Long enough to be specific.
+default secret_field_patterns := [
+	"password", "passwd", "passphrase", "passcode", "secret", "token", "key", "credential", "private",
+	"pin code", "pin number", "one time code", "one time pin", "security code", "verification code",
+	"auth code", "authentication code", "mfa code", "2fa code", "otp code", "recovery code",
+	"backup code", "recovery phrase", "seed phrase", "mnemonic", "card number", "credit card",
+	"debit card", "card verification", "social security",
+]
 
 secret_field_patterns := data.elicitation.secret_field_patterns
+
+# Too short to be a substring (`spinner`, `opinion`, `shipping`): matched as whole words, word
+# parts (`user_pin`, `PIN code`, `2FA`) or a word whose parts are joined (`PiN`, `o.t.p`).
+default secret_words := ["pin", "pins", "otp", "totp", "hotp", "cvv", "cvv2", "cvc", "cvc2", "csc", "2fa", "mfa", "tfa", "ssn", "pwd", "pw"]
+
+secret_words := data.elicitation.secret_words
 
 # ---------------------------------------------------------------- input shortcuts
 
@@ -536,6 +551,82 @@ elicitation_field_texts contains text(field) if {
 	some field in object.get(input.operation, ["details", key], [])
 }
 
+# The folded texts (docs/policy-input.md, `details.folded_*`): the message and every string of the
+# requested schema, with lookalike letters, zero-width characters and accents folded away. Patterns
+# and words match in the same form: lowercase, word parts joined (patterns) or split (words).
+denials contains deny(
+	"elicitation_secret_field",
+	"Elicitation requests asking for secrets (passwords, tokens, keys) are not allowed.",
+	concat("", ["elicitation ", hit.where, " text ", quote(hit.text), " looks like a secret (", hit.kind, " ", quote(hit.pattern), ")"]),
+) if {
+	input.operation.type == "elicitation"
+	input.direction == "to_client"
+	some hit in elicitation_secret_hits
+}
+
+elicitation_secret_hits contains {"where": where, "text": shown(text), "kind": "pattern", "pattern": pattern} if {
+	some [where, text] in elicitation_folded_texts
+	some spelling in [replace(text, "_", ""), replace(text, "_", " ")]
+	some [form, pattern] in secret_pattern_forms
+	contains(spelling, form)
+}
+
+elicitation_secret_hits contains {"where": where, "text": shown(text), "kind": "word", "pattern": word} if {
+	some [where, text] in elicitation_folded_texts
+	some spelling in [replace(text, "_", " "), replace(text, "_", "")]
+	padded := concat("", [" ", spelling, " "])
+	some [form, word] in secret_word_forms
+	contains(padded, form)
+}
+
+# Folded once per evaluation, not once per text: a form may carry hundreds of texts.
+secret_pattern_forms := {[form, pattern] |
+	some pattern in secret_field_patterns
+	some form in pattern_forms(pattern)
+}
+
+secret_word_forms := {[concat("", [" ", soft_spaced(word), " "]), word] | some word in secret_words}
+
+elicitation_folded_texts contains ["message", text] if {
+	elicitation_checks_message
+	text := input.operation.details.folded_message
+}
+
+elicitation_folded_texts contains ["form", text] if {
+	elicitation_form
+	some text in input.operation.details.folded_texts
+}
+
+default elicitation_form := false
+
+elicitation_form if object.get(input.operation, ["details", "mode"], "form") == "form"
+
+elicitation_checks_message if elicitation_form
+
+# URL mode is where the spec sends secrets (the user types them into the page, not the client), so
+# its message is checked only when data asks for it.
+elicitation_checks_message if data.elicitation.check_url_message == true
+
+# `api key` matches `an api key` and `apiKey`; `api_key` and `api-key` mean the same.
+pattern_forms(pattern) := {spaced, replace(spaced, " ", "")} if spaced := soft_spaced(pattern)
+
+soft_spaced(s) := strings.replace_n({"_": " ", "-": " ", ".": " "}, lower(s))
+
+# The client sees the message, the audit log the internal reason: a long text is shown cut.
+shown(text) := substring(text, 0, 80)
+
+# A text cut by the input builder may hide a secret request past the cut: unknown means deny.
+denials contains deny(
+	"elicitation_text_unchecked",
+	"Elicitation request denied: its text is too long for the shim to check for requests for secrets.",
+	"elicitation texts were cut by the input builder (operation.details.folded_truncated)",
+) if {
+	input.operation.type == "elicitation"
+	input.direction == "to_client"
+	input.operation.details.folded_truncated == true
+	elicitation_checks_message
+}
+
 denials contains deny(
 	"elicitation_not_allowed",
 	"Elicitation requests from this server are not allowed by policy.",
@@ -729,6 +820,25 @@ valid_argument_rule(rule) if {
 data_errors contains "data.elicitation.secret_field_patterns must be a list of strings" if {
 	x := data.elicitation.secret_field_patterns
 	not string_list(x)
+}
+
+data_errors contains "data.elicitation.secret_words must be a list of strings" if {
+	x := data.elicitation.secret_words
+	not string_list(x)
+}
+
+# Texts are folded to ASCII where they look like it (docs/policy-input.md); a pattern in another
+# form would silently never match.
+data_errors contains concat("", ["data.elicitation.", key, " entry ", quote(entry), " must be ASCII letters and digits, optionally separated by single spaces, `_`, `-` or `.`"]) if {
+	some key in ["secret_field_patterns", "secret_words"]
+	some entry in object.get(elicitation_config, key, [])
+	is_string(entry)
+	not regex.match(`^[a-z0-9]+([ _.-][a-z0-9]+)*$`, lower(entry))
+}
+
+data_errors contains "data.elicitation.check_url_message must be a boolean" if {
+	x := data.elicitation.check_url_message
+	not is_boolean(x)
 }
 
 data_errors contains "data.sampling.servers must be a list of strings" if {

@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { foldElicitation } from './elicitation-texts.js';
 
 /** Short strings only: a schema title is evidence, an essay is not. */
 const MAX_TEXT = 256;
@@ -37,11 +38,12 @@ export function samplingDetails(params: JsonObject | undefined): Details {
 
 /**
  * `elicitation/create`: the mode, the requested field names with their short
- * labels (so a policy can spot "password" or "API key"), or the URL's host.
+ * labels (so a policy can spot "password" or "API key"), or the URL's host;
+ * and the folded texts the secret heuristics match (elicitation-texts.ts).
  */
 export function elicitationDetails(params: JsonObject | undefined): Details {
   const mode = params?.mode === 'url' ? 'url' : 'form';
-  const details: Details = { mode };
+  const details: Details = { mode, ...foldElicitation(params, mode) };
   if (mode === 'url') {
     const host = urlHost(params?.url);
     if (host !== undefined) details.url_host = host;

@@ -43,7 +43,11 @@ export interface Operation {
   readonly annotations?: ToolAnnotations;
   /** sha256 (hex) of the tool description as listed. */
   readonly description_sha256?: string;
-  /** For sampling/elicitation: a small projection (mode, requested field names…). */
+  /**
+   * For sampling/elicitation: a small projection (mode, requested field names…). Elicitation
+   * requests also carry `folded_message`, `folded_texts` (form mode) and `folded_truncated`:
+   * the texts the user is shown, folded for matching (elicitation-texts.ts; added in version 1).
+   */
   readonly details?: Readonly<Record<string, unknown>>;
 }
 

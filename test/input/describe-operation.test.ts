@@ -207,6 +207,9 @@ describe('elicitation details', () => {
       fields: ['user', 'pw'],
       field_labels: ['User name', 'Password Your password'],
       required: ['user', 'pw'],
+      folded_message: 'sign in',
+      folded_texts: ['object', 'user', 'string', 'user name', 'pw', 'password', 'your password'],
+      folded_truncated: false,
     });
   });
 
@@ -227,6 +230,9 @@ describe('elicitation details', () => {
       fields: ['color'],
       field_labels: [''],
       required: [],
+      folded_message: 'pick',
+      folded_texts: ['object', 'color', 'string', 'red'],
+      folded_truncated: false,
     });
   });
 
@@ -241,13 +247,18 @@ describe('elicitation details', () => {
       },
       'to_client',
     );
-    expect(operation.details).toEqual({ mode: 'url', url_host: 'auth.example.com:8443' });
+    expect(operation.details).toEqual({
+      mode: 'url',
+      url_host: 'auth.example.com:8443',
+      folded_message: 'authorise',
+      folded_truncated: false,
+    });
   });
 
   it('gives no host for a URL that does not parse', () => {
     expect(
       operationOf('elicitation/create', { mode: 'url', url: 'not a url' }, 'to_client').details,
-    ).toEqual({ mode: 'url' });
+    ).toEqual({ mode: 'url', folded_message: '', folded_truncated: false });
   });
 });
 

@@ -57,8 +57,24 @@ describe('Server-to-client requests, with a v1 SDK client through the shim', () 
     expect(resultText(result)).toContain('Canned sample from the e2e client.');
   });
 
-  it("forwards server-everything's harmless elicitation form to the client", async () => {
+  it("declines server-everything's demo form by default: a field's description mentions a PIN", async () => {
+    // "Your favorite integer (do not give us your phone number, pin, or other sensitive info)":
+    // a heuristic cannot tell a warning from a request, so the word denies.
     const session = await everything();
+    const result = await session.client.callTool('trigger-elicitation-request', {});
+    expect(resultText(result)).toContain('User declined to provide the requested information.');
+    expect(methodsHandled(session)).not.toContain('elicitation/create');
+    const record = session
+      .auditDecisions()
+      .find((r) => r.input?.message.method === 'elicitation/create');
+    expect(record).toMatchObject({
+      action: 'denied',
+      result: { reasons: ['elicitation_secret_field'] },
+    });
+  });
+
+  it("forwards server-everything's demo form to the client when data's secret_words leave out pin", async () => {
+    const session = await everything({ elicitation: { secret_words: ['otp', '2fa', 'cvv'] } });
     const result = await session.client.callTool('trigger-elicitation-request', {});
     expect(methodsHandled(session)).toContain('elicitation/create');
     expect(resultText(result)).toContain('Ada Lovelace');
