@@ -13,9 +13,10 @@ export interface SecretSet {
   /** True when any secret value occurs in `text`, raw or spelled with escapes. Throws as `scrub`. */
   contains(text: string): boolean;
   /**
-   * True when any secret value may occur in `bytes`, valid UTF-8 (false means `contains` is false
-   * for their decoding). Lets a frame be checked without decoding it: bytes with an escape that
-   * could spell a secret (`\u`, `\/`) are "may occur".
+   * `contains` for a frame's bytes, valid UTF-8, without decoding a frame that cannot hide a
+   * secret: only bytes with an escape that could spell one (`\u`, `\/`; any escape when a value
+   * has a character JSON escapes) are decoded and searched. True also when a value has no UTF-8
+   * spelling (a lone surrogate), which only the decoded text can show. Throws as `scrub`.
    */
   containsBytes(bytes: Buffer): boolean;
   /**
@@ -94,9 +95,9 @@ export function secretSetFrom(byValue: ReadonlyMap<string, string>): SecretSet {
     names,
     contains: (text: string): boolean => finder.spans(text, 0, true).length > 0,
     containsBytes(bytes: Buffer): boolean {
-      if (bytesUnsure || finder.bytesMayHide(bytes)) return true;
+      if (bytesUnsure) return true;
       for (const value of valueBytes) if (bytes.includes(value)) return true;
-      return false;
+      return finder.bytesMayHide(bytes) && finder.spans(bytes.toString('utf8'), 0, true).length > 0;
     },
     scrub,
     scrubJson: (text: string): string => scrubJson(text, scrub),

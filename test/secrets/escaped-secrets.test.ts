@@ -160,21 +160,27 @@ describe('a secret spelled with any JSON escape of any of its characters', () =>
   });
 });
 
-describe('frames that cannot hide a secret', () => {
-  it('are cleared at the byte level when they have no escape that spells a plain character', () => {
+describe('frames checked at the byte level', () => {
+  it('are searched raw when they have no escape that spells a plain character', () => {
     const plain = secretSetFrom(new Map([['ghp_abcdefghij', 'GITHUB_TOKEN']]));
     for (const frame of ['{"a":"b"}', '{"a":"x\\"y\\\\z\\n"}', '{"a":"ghp_abcdefghi"}']) {
       expect(plain.containsBytes(Buffer.from(frame)), frame).toBe(false);
       expect(plain.scrub(frame)).toBe(frame);
     }
-    expect(plain.containsBytes(Buffer.from('{"a":"\\u00e9"}'))).toBe(true);
-    expect(plain.containsBytes(Buffer.from('{"a":"x\\/y"}'))).toBe(true);
+  });
+
+  it('are decoded when an escape could spell a secret, and clear when none does', () => {
+    const plain = secretSetFrom(new Map([['ghp_abcdefghij', 'GITHUB_TOKEN']]));
+    expect(plain.containsBytes(Buffer.from('{"a":"\\u00e9 ghp\\/abcdefghij"}'))).toBe(false);
+    expect(plain.containsBytes(Buffer.from('{"a":"\\u00e9 ghp\\u005fabcdefghij"}'))).toBe(true);
+    expect(plain.containsBytes(Buffer.from('{"a":"\\u0067hp_abcdefghij"}'))).toBe(true);
   });
 
   it('are decoded whenever they have an escape, when a secret has a character JSON escapes', () => {
     const quoted = secretSetFrom(new Map([['pa"ssword', 'DB_PASSWORD']]));
-    expect(quoted.containsBytes(Buffer.from('{"a":"x\\ny"}'))).toBe(true);
-    expect(quoted.containsBytes(Buffer.from('{"a":"xy"}'))).toBe(false);
+    expect(quoted.containsBytes(Buffer.from('{"a":"pa\\"ssword"}'))).toBe(true);
+    expect(quoted.containsBytes(Buffer.from('{"a":"pa\\u0022ssword"}'))).toBe(true);
+    expect(quoted.containsBytes(Buffer.from('{"a":"x\\ny"}'))).toBe(false);
   });
 });
 
