@@ -7,35 +7,43 @@
  * same reading serves text that is not JSON (a stderr line, a truncated frame).
  */
 
-const SHORT_ESCAPES = new Map([
-  ['"', '"'],
-  ['\\', '\\'],
-  ['/', '/'],
-  ['b', '\b'],
-  ['f', '\f'],
-  ['n', '\n'],
-  ['r', '\r'],
-  ['t', '\t'],
+/** What the character after a backslash decodes to, by its code (`u` handled apart). */
+const SHORT_ESCAPES = new Map<number, string>([
+  [0x22, '"'],
+  [0x5c, '\\'],
+  [0x2f, '/'],
+  [0x62, '\b'],
+  [0x66, '\f'],
+  [0x6e, '\n'],
+  [0x72, '\r'],
+  [0x74, '\t'],
 ]);
 
-const HEX4 = /^[0-9A-Fa-f]{4}$/;
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
 
 /** The escape starting at `source[i]` (a backslash): what it decodes to and its length. */
 function escapeAt(source: string, i: number): { decoded: string; width: number } | undefined {
-  const next = source[i + 1];
-  if (next === 'u') {
-    const hex = source.slice(i + 2, i + 6);
-    return HEX4.test(hex)
-      ? { decoded: String.fromCharCode(Number.parseInt(hex, 16)), width: 6 }
-      : undefined;
+  const next = source.charCodeAt(i + 1);
+  if (next !== 0x75) {
+    const decoded = SHORT_ESCAPES.get(next);
+    return decoded === undefined ? undefined : { decoded, width: 2 };
   }
-  const decoded = next === undefined ? undefined : SHORT_ESCAPES.get(next);
-  return decoded === undefined ? undefined : { decoded, width: 2 };
+  let unit = 0;
+  for (let k = i + 2; k < i + 6; k++) {
+    const digit = hexValue(source.charCodeAt(k));
+    if (digit < 0) return undefined;
+    unit = unit * 16 + digit;
+  }
+  return { decoded: String.fromCharCode(unit), width: 6 };
 }
 
 /** `source` with one level of escapes decoded (the same string when it has none). */
 export function decodeEscapes(source: string): string {
-  let text = '';
+  const parts: string[] = [];
   let plainFrom = 0;
   let i = source.indexOf('\\');
   while (i !== -1) {
@@ -44,11 +52,14 @@ export function decodeEscapes(source: string): string {
       i = source.indexOf('\\', i + 1);
       continue;
     }
-    text += source.slice(plainFrom, i) + escape.decoded;
+    if (i > plainFrom) parts.push(source.slice(plainFrom, i));
+    parts.push(escape.decoded);
     plainFrom = i + escape.width;
     i = source.indexOf('\\', plainFrom);
   }
-  return plainFrom === 0 ? source : text + source.slice(plainFrom);
+  if (plainFrom === 0) return source;
+  parts.push(source.slice(plainFrom));
+  return parts.join('');
 }
 
 /**
