@@ -23,6 +23,13 @@ export interface SecretSet {
    * `text` with every occurrence replaced by `[redacted:NAME]`, including the escapes that spell
    * it. Throws TooDeeplyEscapedError when the text is escaped too deeply to clear: the caller
    * withholds it.
+   *
+   * A frame is changed in place, not re-serialised from its parsed value: re-serialising would
+   * change number spelling (`1.0` becomes `1`, `1e2` becomes `100`, an integer id beyond 2^53
+   * loses precision), drop all but the last of duplicate keys, and rewrite whitespace and the
+   * server's other escapes. In place, the client's JSON.parse yields the same value as
+   * re-serialising the decoded value with the secret replaced (keys included), since a marker
+   * is plain ASCII and every occurrence lies within one string.
    */
   scrub(text: string): string;
   /**
