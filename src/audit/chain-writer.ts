@@ -59,8 +59,9 @@ export class ChainWriter {
 
   /** Writes one record (its JSON text, without the newline); throws when it cannot. */
   append(record: string): void {
-    // Scrubbed before it is written and hashed, so `verify` holds on what is in the file.
-    const line = this.secrets.size === 0 ? record : this.secrets.scrub(record);
+    // Scrubbed before it is written and hashed, so `verify` holds on what is in the file; a
+    // secret spelled with JSON escapes (`\u0067hp_…`) is found in its decoded form.
+    const line = this.secrets.size === 0 ? record : this.secrets.scrubJson(record);
     if (this.fd !== undefined) this.writeAll(`${line}\n`);
     if (this.toStderr) process.stderr.write(`${line}\n`);
     this.unhashed = line;

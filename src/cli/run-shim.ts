@@ -111,7 +111,7 @@ export async function runShim(
     logging,
   ]);
   if (server.stderr !== undefined)
-    relayStderr(server.stderr, io.stderr, (line) => secrets.scrub(line));
+    relayStderr(server.stderr, io.stderr, (line) => scrubStderrLine(secrets, line));
   logger.info(
     { serverPid: server.pid, command: config.command, policy: policy.revision },
     'server started',
@@ -197,6 +197,18 @@ function describeExit(exit: ServerExit): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Server stderr is free text, but servers often log JSON, so it is read as JSON escapes would be
+ * read (`\u0067hp_…` counts as the secret). A line escaped too deeply to clear is withheld, said so.
+ */
+function scrubStderrLine(secrets: SecretSet, line: string): string {
+  try {
+    return secrets.scrub(line);
+  } catch (error) {
+    return `mcp-opa-shim: withheld a server stderr line: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 /** The server command line enters the policy input: a credential passed as an argument must not. */

@@ -16,7 +16,8 @@ export function openLogDestination(file: string | undefined, secrets: SecretSet)
   const fd = file === undefined ? 2 : openSync(file, 'a');
   return {
     write(line: string): void {
-      writeSync(fd, secrets.size > 0 ? secrets.scrub(line) : line);
+      // pino writes JSON lines: a secret in a logged value is found however it is escaped.
+      writeSync(fd, secrets.size > 0 ? secrets.scrubJson(line) : line);
     },
   };
 }

@@ -39,17 +39,33 @@ export function judgeListing(context: RelayContext, input: PolicyInput): Decisio
 }
 
 /**
- * The peers control the operation, arguments and paths: a secret value they carry (a model
- * pasting a token into a tool argument) is replaced by its marker before the policy sees it.
+ * The peers control the operation, arguments and paths, the message's method and id, what the
+ * client and server say about themselves and the roots: a secret value they carry (a model
+ * pasting a token into a tool argument, escaped or not) is replaced by its marker before the
+ * policy sees it. The rest of the input comes from the configuration and the shim.
  */
 function withoutSecrets(context: RelayContext, input: PolicyInput): PolicyInput {
   if (context.secrets.size === 0) return input;
-  const peerText = JSON.stringify([input.operation, input.arguments, input.paths]);
+  const { operation, arguments: args, paths, message, client, server, roots } = input;
+  const peerText = JSON.stringify([operation, args, paths, message, client, server, roots]);
   if (!context.secrets.contains(peerText)) return input;
-  const [operation, args, paths] = JSON.parse(context.secrets.scrub(peerText)) as [
+  const scrubbed = JSON.parse(context.secrets.scrub(peerText)) as [
     PolicyInput['operation'],
     PolicyInput['arguments'],
     PolicyInput['paths'],
+    PolicyInput['message'],
+    PolicyInput['client'],
+    PolicyInput['server'],
+    PolicyInput['roots'],
   ];
-  return { ...input, operation, arguments: args, paths };
+  return {
+    ...input,
+    operation: scrubbed[0],
+    arguments: scrubbed[1],
+    paths: scrubbed[2],
+    message: scrubbed[3],
+    client: scrubbed[4],
+    server: scrubbed[5],
+    roots: scrubbed[6],
+  };
 }

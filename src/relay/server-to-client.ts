@@ -128,7 +128,8 @@ export async function relayServerLine(context: RelayContext, text: string): Prom
       action: 'dropped',
     });
     context.logger.warn(
-      { detail: parsed.detail, head: text.slice(0, 200) },
+      // Scrubbed whole, then cut: a cut could leave part of a secret the scrub would not see.
+      { detail: parsed.detail, head: context.secrets.scrub(text).slice(0, 200) },
       'dropped a server line that is not JSON',
     );
     return;

@@ -1,22 +1,42 @@
-import { secretForms } from './secret-forms.js';
+import { replaceSpans, SecretFinder, TooDeeplyEscapedError } from './find-secrets.js';
 
 /**
  * Secret values the shim must never show: not in the policy input, not in a log or audit
- * line, not in a message written to the client.
+ * line, not in a message written to the client. Every method matches the value however JSON
+ * escapes spell it (`\u0067hp_…`, `\/`, upper-case hex, surrogate pairs, JSON text inside a
+ * JSON string, up to MAX_ESCAPE_LEVELS levels): what a reader's JSON.parse would yield counts.
  */
 export interface SecretSet {
   readonly size: number;
   /** Names of the variables the secrets came from (never the values). */
   readonly names: readonly string[];
-  /** True when any secret value (raw or JSON-escaped) occurs in `text`. */
+  /** True when any secret value occurs in `text`, raw or spelled with escapes. Throws as `scrub`. */
   contains(text: string): boolean;
   /**
-   * True when any secret value may occur in `bytes`, valid UTF-8 (false means `contains` is false
-   * for their decoding). Lets a frame be checked without decoding it.
+   * `contains` for a frame's bytes, valid UTF-8, without decoding a frame that cannot hide a
+   * secret: only bytes with an escape that could spell one (`\u`, `\/`; any escape when a value
+   * has a character JSON escapes) are decoded and searched. True also when a value has no UTF-8
+   * spelling (a lone surrogate), which only the decoded text can show. Throws as `scrub`.
    */
   containsBytes(bytes: Buffer): boolean;
-  /** `text` with every occurrence replaced by `[redacted:NAME]`. */
+  /**
+   * `text` with every occurrence replaced by `[redacted:NAME]`, including the escapes that spell
+   * it. Throws TooDeeplyEscapedError when the text is escaped too deeply to clear: the caller
+   * withholds it.
+   *
+   * A frame is changed in place, not re-serialised from its parsed value: re-serialising would
+   * change number spelling (`1.0` becomes `1`, `1e2` becomes `100`, an integer id beyond 2^53
+   * loses precision), drop all but the last of duplicate keys, and rewrite whitespace and the
+   * server's other escapes. In place, the client's JSON.parse yields the same value as
+   * re-serialising the decoded value with the secret replaced (keys included), since a marker
+   * is plain ASCII and every occurrence lies within one string.
+   */
   scrub(text: string): string;
+  /**
+   * For JSON the shim writes itself (audit records, log lines): like `scrub`, but never throws;
+   * a string escaped too deeply to clear is replaced whole by `[redacted:too-deeply-escaped]`.
+   */
+  scrubJson(text: string): string;
 }
 
 /**
@@ -66,39 +86,62 @@ export function collectSecrets(opts: CollectSecretsOptions): SecretSet {
 
 /** Builds a set from value → variable name. Exported for callers that already hold values. */
 export function secretSetFrom(byValue: ReadonlyMap<string, string>): SecretSet {
-  const replacements: { form: string; marker: string }[] = [];
-  for (const [value, name] of byValue) {
-    const marker = `[redacted:${name.replace(/[^A-Za-z0-9_.-]/g, '_')}]`;
-    for (const form of secretForms(value)) replacements.push({ form, marker });
-  }
-  // Longest first: a secret that contains another is replaced whole.
-  replacements.sort((a, b) => b.form.length - a.form.length);
+  const secrets = [...byValue].map(([value, name]) => ({
+    value,
+    marker: `[redacted:${name.replace(/[^A-Za-z0-9_.-]/g, '_')}]`,
+  }));
   const names = Object.freeze([...new Set(byValue.values())].sort());
-  const forms = replacements.map((r) => r.form);
-  const formBytes = forms.map((form) => Buffer.from(form, 'utf8'));
-  // A form with a lone surrogate has no UTF-8 spelling: only the decoded text can be searched.
-  const bytesUnsure = formBytes.some((bytes, k) => bytes.toString('utf8') !== forms[k]);
+  const finder = new SecretFinder(secrets);
+  const valueBytes = secrets.map(({ value }) => Buffer.from(value, 'utf8'));
+  // A value with a lone surrogate has no UTF-8 spelling: only the decoded text can be searched.
+  const scrub = (text: string): string => replaceSpans(text, finder.spans(text, 0, false));
+  const bytesUnsure = valueBytes.some((bytes, k) => bytes.toString('utf8') !== secrets[k]?.value);
 
   return Object.freeze({
-    size: byValue.size,
+    size: secrets.length,
     names,
-    contains(text: string): boolean {
-      for (const form of forms) if (text.includes(form)) return true;
-      return false;
-    },
+    contains: (text: string): boolean => finder.spans(text, 0, true).length > 0,
     containsBytes(bytes: Buffer): boolean {
       if (bytesUnsure) return true;
-      for (const form of formBytes) if (bytes.includes(form)) return true;
-      return false;
+      for (const value of valueBytes) if (bytes.includes(value)) return true;
+      return finder.bytesMayHide(bytes) && finder.spans(bytes.toString('utf8'), 0, true).length > 0;
     },
-    scrub(text: string): string {
-      let out = text;
-      for (const { form, marker } of replacements) {
-        if (out.includes(form)) out = out.split(form).join(marker);
-      }
-      return out;
-    },
+    scrub,
+    scrubJson: (text: string): string => scrubJson(text, scrub),
   });
+}
+
+export const TOO_DEEP_MARKER = '[redacted:too-deeply-escaped]';
+
+function scrubJson(text: string, scrub: (text: string) => string): string {
+  try {
+    return scrub(text);
+  } catch (error) {
+    if (!(error instanceof TooDeeplyEscapedError)) throw error;
+  }
+  // Cleared string by string, so only the too-deep ones are lost (keys included).
+  const scrubString = (s: string): string => {
+    try {
+      return scrub(s);
+    } catch {
+      return TOO_DEEP_MARKER;
+    }
+  };
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return scrubString(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value !== 'object' || value === null) return value;
+    // fromEntries defines own properties: a `__proto__` key stays data, not a prototype.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [scrubString(key), walk(item)]),
+    );
+  };
+  const newline = text.endsWith('\n') ? '\n' : '';
+  try {
+    return JSON.stringify(walk(JSON.parse(text))) + newline;
+  } catch {
+    return JSON.stringify(TOO_DEEP_MARKER) + newline;
+  }
 }
 
 /** A set with no secrets: `scrub` returns its argument untouched. */
