@@ -20,7 +20,7 @@ export function parseFrame(text: string, strict: boolean): ParsedFrame {
     return {
       ok: false,
       fault: 'parse_error',
-      detail: error instanceof Error ? error.message : String(error),
+      detail: withoutQuotedText(error instanceof Error ? error.message : String(error)),
     };
   }
   if (strict && typeof value === 'object' && value !== null) {
@@ -34,6 +34,15 @@ export function parseFrame(text: string, strict: boolean): ParsedFrame {
     }
   }
   return { ok: true, value };
+}
+
+/**
+ * V8 quotes up to ten characters of the frame in some parse errors (`Unexpected token 'g',
+ * "{"a":ghp_se"... is not valid JSON`). Cut there, a secret is no longer whole, so no scrubber
+ * could recognise it in the audit or log line that carries the detail: drop the quotation.
+ */
+function withoutQuotedText(message: string): string {
+  return message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, ' is not valid JSON');
 }
 
 /** Best-effort id recovery from the head of a frame we could not parse (oversize, truncated). */

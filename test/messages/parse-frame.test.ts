@@ -15,6 +15,15 @@ describe('parseFrame', () => {
     if (!parsed.ok) expect(parsed.fault).toBe('parse_error');
   });
 
+  it('never quotes the frame in a parse error, so a cut secret cannot reach a log line', () => {
+    const parsed = parseFrame('{"token":ghp_abcdefghijklmnop}', true);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.detail).toBe("Unexpected token 'g' is not valid JSON");
+      expect(parsed.detail).not.toContain('ghp_');
+    }
+  });
+
   it('refuses duplicate keys in strict mode and allows them otherwise', () => {
     const text = '{"id":1,"id":2}';
     const strict = parseFrame(text, true);
