@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ShimConfig } from '../config/config.js';
 import { parsePointer } from './json-pointer.js';
+import { readServerLaunch } from './read-server-launch.js';
 import type { PolicyInput } from './policy-input.js';
 
 /** The parts of every policy input that are fixed for one shim run: built once, frozen. */
@@ -17,11 +18,20 @@ export interface InputContext {
   readonly pathPointers: readonly string[];
   readonly mode: 'enforce' | 'monitor';
   /**
-   * Directories a relative path argument may be read against: the roots, then
-   * every directory named on the server's command line (server-filesystem reads
-   * relative paths against its own allowed directories, which may be wider).
+   * Directories a relative path argument may be read against: the roots, every
+   * directory named on the server's command line (server-filesystem reads
+   * relative paths against its allowed directories, which may be wider) and the
+   * server's working directory (older server-filesystem versions and most other
+   * servers use it), or the `--path-base` directories instead of the working
+   * directory. Undefined when the command line hides them (a shell string the
+   * shim cannot read, a launcher that changes directory…): relative paths are
+   * then refused.
    */
-  readonly relativeBases?: readonly string[];
+  readonly relativeBases: readonly string[] | undefined;
+  /** Why `relativeBases` is undefined, for the logs. */
+  readonly relativeBasesUnknown?: string;
+  /** The server's working directory, when the command line shows nothing moves it. */
+  readonly serverCwd: string | undefined;
 }
 
 /** Throws, naming the option, when a root does not exist or a pointer is malformed. */
@@ -35,6 +45,15 @@ export function createInputContext(
     attributes: Object.freeze({ ...config.principal.attributes }),
   });
   const roots = [...new Set(config.roots.map(realRoot))];
+  const launch = readServerLaunch(config.command, config.args, childEnvNames);
+  const serverCwd = launch.readable ? process.cwd() : undefined;
+  const visible = launch.readable ? directoryArguments(launch.words) : [];
+  // A configured base replaces only what the shim would otherwise guess (the working directory).
+  const guessed = config.pathBases.length > 0 ? config.pathBases : bothForms(serverCwd);
+  const bases =
+    config.pathBases.length > 0 || launch.readable
+      ? Object.freeze([...new Set([...roots, ...guessed, ...visible])])
+      : undefined;
   return Object.freeze({
     principal,
     server: Object.freeze({
@@ -45,7 +64,9 @@ export function createInputContext(
     roots: Object.freeze(roots),
     pathPointers: Object.freeze(config.pathPointers.map(checkPointer)),
     mode: config.mode,
-    relativeBases: Object.freeze([...new Set([...roots, ...directoryArguments(config.args)])]),
+    relativeBases: bases,
+    ...(bases === undefined && !launch.readable ? { relativeBasesUnknown: launch.reason } : {}),
+    serverCwd,
   });
 }
 
@@ -53,19 +74,29 @@ function expandHome(raw: string): string {
   return raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
 }
 
-/** Command arguments that name existing directories, realpath'd (as server-filesystem treats them). */
-function directoryArguments(args: readonly string[]): string[] {
-  const directories: string[] = [];
-  for (const arg of args) {
-    if (arg === '' || arg.includes('\0') || arg.startsWith('-')) continue;
-    try {
-      const real = realpathSync.native(path.resolve(expandHome(arg)));
-      if (statSync(real).isDirectory()) directories.push(real);
-    } catch {
-      // Not a directory on this machine: not a place the server can read relative paths against.
-    }
+/**
+ * Command words that name existing directories, as written and realpath'd: server-filesystem
+ * tries the path as written first, so `..` in a relative path climbs from a symlink's parent.
+ * Option values count too (`--dir=/x`): an extra base only makes the check stricter.
+ */
+function directoryArguments(words: readonly string[]): string[] {
+  return words.flatMap((word) => {
+    const value = /^--?[^=]+=(.*)$/.exec(word)?.[1] ?? word;
+    return value === '' || value.includes('\0') ? [] : bothForms(path.resolve(expandHome(value)));
+  });
+}
+
+/** An existing directory as written and realpath'd; nothing when it is not one. */
+function bothForms(directory: string | undefined): string[] {
+  if (directory === undefined) return [];
+  try {
+    const real = realpathSync.native(directory);
+    if (!statSync(real).isDirectory()) return [];
+    return real === directory ? [real] : [directory, real];
+  } catch {
+    // Not a directory on this machine: not a place the server can read relative paths against.
+    return [];
   }
-  return directories;
 }
 
 function realRoot(rawRoot: string): string {

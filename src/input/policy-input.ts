@@ -54,6 +54,12 @@ export interface ResolvedPath {
   /** Absolute, realpath-resolved; undefined when it cannot be resolved. */
   readonly resolved?: string;
   readonly within_roots: boolean;
+  /**
+   * Set when the shim cannot tell where the server would resolve the path:
+   * `relative_base_unknown` for a relative path when the server's command line
+   * hides its directories (a shell or launcher) and no `--path-base` names them.
+   */
+  readonly outside_because?: 'relative_base_unknown';
   /** The configured root that contains it. */
   readonly root?: string;
 }

@@ -12,9 +12,10 @@ export interface ResolveOptions {
   readonly roots: readonly string[];
   /**
    * Directories a relative path may be read against. Every interpretation must
-   * fall inside the roots, or the path counts as outside.
+   * fall inside the roots, or the path counts as outside. Undefined or empty:
+   * the server's bases are unknown, so no relative path is within the roots.
    */
-  readonly bases: readonly string[];
+  readonly bases: readonly string[] | undefined;
   /**
    * Also read a `file:` URI as a literal relative name: server-filesystem's
    * tools do not decode URIs, so `file:///x` names `<base>/file:/x` there.
@@ -30,6 +31,8 @@ export interface ResolveOptions {
  */
 export function resolvePath(pointer: string, raw: string, options: ResolveOptions): ResolvedPath {
   const absolutes = toAbsolutes(raw, options);
+  if (absolutes === BASE_UNKNOWN)
+    return { pointer, raw, within_roots: false, outside_because: 'relative_base_unknown' };
   if (absolutes === undefined) return { pointer, raw, within_roots: false };
   let first: { resolved: string; root: string | undefined } | undefined;
   for (const absolute of absolutes) {
@@ -46,8 +49,16 @@ export function resolvePath(pointer: string, raw: string, options: ResolveOption
     : { pointer, raw, resolved: first.resolved, within_roots: true, root: first.root };
 }
 
-/** Lexically normalised absolute candidates, or undefined when the raw value is not a usable path. */
-function toAbsolutes(raw: string, options: ResolveOptions): string[] | undefined {
+const BASE_UNKNOWN = 'relative base unknown';
+
+/**
+ * Lexically normalised absolute candidates, undefined when the raw value is not a usable path,
+ * or BASE_UNKNOWN when it is relative and the server's bases are not known.
+ */
+function toAbsolutes(
+  raw: string,
+  options: ResolveOptions,
+): string[] | typeof BASE_UNKNOWN | undefined {
   if (raw === '' || raw.includes('\0')) return undefined;
   if (/^file:/i.test(raw)) {
     let local: string;
@@ -58,8 +69,9 @@ function toAbsolutes(raw: string, options: ResolveOptions): string[] | undefined
     }
     // Decoding may reveal %00; a decoded path is absolute, so this does not recurse further.
     const fromUri = toAbsolutes(local, options);
-    if (fromUri === undefined || options.literalUris !== true) return fromUri;
-    return [...fromUri, ...relativeTo(raw, options)];
+    if (!Array.isArray(fromUri) || options.literalUris !== true) return fromUri;
+    const literal = relativeTo(raw, options);
+    return literal === BASE_UNKNOWN ? literal : [...fromUri, ...literal];
   }
   // Only file: URIs name local files; anything else with a scheme is not a path we can judge.
   if (URI_SCHEME.test(raw) && !WINDOWS_DRIVE.test(raw)) return undefined;
@@ -71,8 +83,9 @@ function toAbsolutes(raw: string, options: ResolveOptions): string[] | undefined
   return relativeTo(expanded, options);
 }
 
-function relativeTo(relative: string, options: ResolveOptions): string[] {
-  const bases = options.bases.length > 0 ? options.bases : [process.cwd()];
+function relativeTo(relative: string, options: ResolveOptions): string[] | typeof BASE_UNKNOWN {
+  const bases = options.bases;
+  if (bases === undefined || bases.length === 0) return BASE_UNKNOWN;
   return bases.map((base) => path.resolve(base, relative));
 }
 

@@ -56,17 +56,63 @@ describe('createInputContext', () => {
     });
   });
 
-  it('reads relative paths against the server’s own directories as well as the roots', () => {
+  it('reads relative paths against the roots, the server’s directories and its working directory', () => {
     const root = path.join(base, 'real');
     const context = createInputContext(
       testConfig({ roots: [root], args: ['-y', '@modelcontextprotocol/server-filesystem', base] }),
       [],
     );
-    expect(context.relativeBases).toEqual([root, base]);
-    const confined = createInputContext(
-      testConfig({ roots: [root], args: ['server.js', root] }),
+    expect(context.relativeBases).toEqual([root, process.cwd(), base]);
+    expect(context.serverCwd).toBe(process.cwd());
+  });
+
+  it('keeps a symlinked directory argument as written as well as realpath’d (.. climbs from the link)', () => {
+    const root = path.join(base, 'real');
+    const context = createInputContext(
+      testConfig({ roots: [root], command: 'node', args: ['server.js', path.join(base, 'alias')] }),
       [],
     );
-    expect(confined.relativeBases).toEqual([root]);
+    expect(context.relativeBases).toEqual([root, process.cwd(), path.join(base, 'alias')]);
+  });
+
+  it('reads the directories inside an `sh -c` string', () => {
+    const root = path.join(base, 'real');
+    const context = createInputContext(
+      testConfig({ roots: [root], command: 'sh', args: ['-c', `exec node server.js '${base}'`] }),
+      [],
+    );
+    expect(context.relativeBases).toEqual([root, process.cwd(), base]);
+  });
+
+  it('knows no base when the command line hides them, and says why', () => {
+    const root = path.join(base, 'real');
+    const context = createInputContext(
+      testConfig({ roots: [root], command: 'sh', args: ['-c', `cd ${base} && exec node s.js .`] }),
+      [],
+    );
+    expect(context.relativeBases).toBeUndefined();
+    expect(context.serverCwd).toBeUndefined();
+    expect(context.relativeBasesUnknown).toMatch(/`&`/);
+  });
+
+  it('takes --path-base instead of the working directory, and with a hidden command line', () => {
+    const root = path.join(base, 'real');
+    const hidden = createInputContext(
+      testConfig({
+        roots: [root],
+        command: 'sh',
+        args: ['-c', `cd ${root} && exec node s.js .`],
+        pathBases: [root],
+      }),
+      [],
+    );
+    expect(hidden.relativeBases).toEqual([root]);
+    expect(hidden.serverCwd).toBeUndefined();
+    const visible = createInputContext(
+      testConfig({ roots: [root], command: 'node', args: ['s.js', base], pathBases: [root] }),
+      [],
+    );
+    // A visible directory still counts: the option cannot narrow what the server is seen to use.
+    expect(visible.relativeBases).toEqual([root, base]);
   });
 });
