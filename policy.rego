@@ -462,7 +462,7 @@ data_denials contains deny(
 denials contains deny(
 	reason,
 	path_message(noun, p),
-	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", object.get(p, "outside_because", "<unresolved>"))), ", outside roots ", json.marshal(input.roots)]),
+	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", object.get(p, "unresolved_because", "<unresolved>"))), ", outside roots ", json.marshal(input.roots)]),
 ) if {
 	input.paths != []
 	count(input.roots) > 0
@@ -475,7 +475,7 @@ denials contains deny(
 data_denials contains deny(
 	reason,
 	path_message(noun, p),
-	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", object.get(p, "outside_because", "<unresolved>"))), ", outside data.roots ", json.marshal(data_roots)]),
+	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", object.get(p, "unresolved_because", "<unresolved>"))), ", outside data.roots ", json.marshal(data_roots)]),
 ) if {
 	data.roots
 	count(data_roots) > 0
@@ -485,13 +485,20 @@ data_denials contains deny(
 	[reason, noun] := path_labels
 }
 
-# A relative path whose base the shim cannot establish says how to make it judgeable.
+# A relative path whose base the shim cannot establish (or that names several files) says how
+# to make it judgeable.
 path_message(noun, p) := concat("", [
 	noun, " ", quote(p.raw),
 	" is relative, and the shim cannot tell which directory the server resolves it against (the server is started through a shell or launcher whose command line hides it). ",
 	"Use an absolute path inside the allowed roots, or start the shim with `--path-base <dir>` naming the server's base directory.",
 ]) if {
-	p.outside_because == "relative_base_unknown"
+	p.unresolved_because == "relative_base_unknown"
+} else := concat("", [
+	noun, " ", quote(p.raw),
+	" is relative, and the server's base directories turn it into different files. ",
+	"Use an absolute path inside the allowed roots, or name the one base with `--path-base <dir>`.",
+]) if {
+	p.unresolved_because == "relative_base_ambiguous"
 } else := concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."])
 
 default path_labels := ["path_outside_roots", "Path"]

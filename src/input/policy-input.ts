@@ -55,11 +55,13 @@ export interface ResolvedPath {
   readonly resolved?: string;
   readonly within_roots: boolean;
   /**
-   * Set when the shim cannot tell where the server would resolve the path:
+   * Why `resolved` is missing although the path is well formed:
    * `relative_base_unknown` for a relative path when the server's command line
-   * hides its directories (a shell or launcher) and no `--path-base` names them.
+   * hides its directories (a shell or launcher) and no `--path-base` names them
+   * (never within the roots); `relative_base_ambiguous` when the server's bases
+   * turn it into different files (within the roots only if every one is).
    */
-  readonly outside_because?: 'relative_base_unknown';
+  readonly unresolved_because?: 'relative_base_unknown' | 'relative_base_ambiguous';
   /** The configured root that contains it. */
   readonly root?: string;
 }

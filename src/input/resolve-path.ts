@@ -32,21 +32,37 @@ export interface ResolveOptions {
 export function resolvePath(pointer: string, raw: string, options: ResolveOptions): ResolvedPath {
   const absolutes = toAbsolutes(raw, options);
   if (absolutes === BASE_UNKNOWN)
-    return { pointer, raw, within_roots: false, outside_because: 'relative_base_unknown' };
+    return { pointer, raw, within_roots: false, unresolved_because: 'relative_base_unknown' };
   if (absolutes === undefined) return { pointer, raw, within_roots: false };
-  let first: { resolved: string; root: string | undefined } | undefined;
+  const targets = new Map<string, string | undefined>();
   for (const absolute of absolutes) {
     const resolved = realPath(absolute);
     if (resolved === undefined) return { pointer, raw, within_roots: false };
     const root = containingRoot(resolved, options.roots);
     if (options.roots.length > 0 && root === undefined)
       return { pointer, raw, resolved, within_roots: false };
-    first ??= { resolved, root };
+    targets.set(resolved, root);
   }
+  const [first, ...others] = targets;
   if (first === undefined) return { pointer, raw, within_roots: false };
-  return first.root === undefined
-    ? { pointer, raw, resolved: first.resolved, within_roots: true }
-    : { pointer, raw, resolved: first.resolved, within_roots: true, root: first.root };
+  // Several bases give several files: every one is inside, but which the server acts on is not
+  // known, so no single `resolved` is claimed (a policy judging `resolved` must deny).
+  if (others.length > 0) {
+    const roots = new Set(targets.values());
+    const [root] = roots;
+    const common = roots.size === 1 && root !== undefined ? { root } : {};
+    return {
+      pointer,
+      raw,
+      within_roots: true,
+      ...common,
+      unresolved_because: 'relative_base_ambiguous',
+    };
+  }
+  const [resolved, root] = first;
+  return root === undefined
+    ? { pointer, raw, resolved, within_roots: true }
+    : { pointer, raw, resolved, within_roots: true, root };
 }
 
 const BASE_UNKNOWN = 'relative base unknown';
