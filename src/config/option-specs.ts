@@ -162,8 +162,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     valueName: '<dir>',
     group: 'File roots',
     repeatable: true,
-    summary: 'Directory the server reads relative paths against (needed behind sh -c, docker…)',
-    defaultText: 'the server’s working directory and command-line directories, when visible',
+    summary: 'Directory the server resolves relative paths against (e.g. behind sh -c)',
+    defaultText: 'its working directory, when its command line shows it',
   }),
   defineOption({
     name: 'log-level',
