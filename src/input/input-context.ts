@@ -32,6 +32,8 @@ export interface InputContext {
   readonly relativeBasesUnknown?: string;
   /** The server's working directory, when the command line shows nothing moves it. */
   readonly serverCwd: string | undefined;
+  /** What `~` means to the server (its HOME, or its account's home without one); undefined when not known. */
+  readonly serverHome: string | undefined;
 }
 
 /** Throws, naming the option, when a root does not exist or a pointer is malformed. */
@@ -45,13 +47,16 @@ export function createInputContext(
     attributes: Object.freeze({ ...config.principal.attributes }),
   });
   const roots = [...new Set(config.roots.map(realRoot))];
-  const launch = readServerLaunch(config.command, config.args, childEnvNames);
+  const home = serverHome(config, childEnvNames);
+  const launch = readServerLaunch(config.command, config.args, childEnvNames, home);
   const serverCwd = launch.readable ? process.cwd() : undefined;
-  const visible = launch.readable ? directoryArguments(launch.words) : [];
+  const found = launch.readable ? directoryArguments(launch.words, home) : [];
+  const visible = found === 'home unknown' ? [] : found;
+  const readable = launch.readable && found !== 'home unknown';
   // A configured base replaces only what the shim would otherwise guess (the working directory).
   const guessed = config.pathBases.length > 0 ? config.pathBases : bothForms(serverCwd);
   const bases =
-    config.pathBases.length > 0 || launch.readable
+    config.pathBases.length > 0 || readable
       ? Object.freeze([...new Set([...roots, ...guessed, ...visible])])
       : undefined;
   return Object.freeze({
@@ -65,13 +70,38 @@ export function createInputContext(
     pathPointers: Object.freeze(config.pathPointers.map(checkPointer)),
     mode: config.mode,
     relativeBases: bases,
-    ...(bases === undefined && !launch.readable ? { relativeBasesUnknown: launch.reason } : {}),
+    ...(bases === undefined
+      ? {
+          relativeBasesUnknown: launch.readable
+            ? 'a `~` directory argument, and the server’s home directory is not known'
+            : launch.reason,
+        }
+      : {}),
     serverCwd,
+    serverHome: home,
   });
 }
 
-function expandHome(raw: string): string {
-  return raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
+/**
+ * The child gets the HOME the shim received unless `--env-allow` leaves it out; then an
+ * `--env-file` HOME (not read here: unknown) or, with none, the account's home from the OS.
+ */
+function serverHome(config: ShimConfig, childEnvNames: readonly string[]): string | undefined {
+  const received = process.env.HOME;
+  const passes =
+    received !== undefined && (config.envAllow === undefined || config.envAllow.includes('HOME'));
+  if (passes) return received;
+  if (childEnvNames.includes('HOME')) return undefined;
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    return undefined;
+  }
+}
+
+function expandHome(raw: string, home: string | undefined): string | undefined {
+  if (raw !== '~' && !raw.startsWith('~/')) return raw;
+  return home === undefined ? undefined : path.join(home, raw.slice(1));
 }
 
 /**
@@ -79,11 +109,20 @@ function expandHome(raw: string): string {
  * tries the path as written first, so `..` in a relative path climbs from a symlink's parent.
  * Option values count too (`--dir=/x`): an extra base only makes the check stricter.
  */
-function directoryArguments(words: readonly string[]): string[] {
-  return words.flatMap((word) => {
+function directoryArguments(
+  words: readonly string[],
+  home: string | undefined,
+): string[] | 'home unknown' {
+  const directories: string[] = [];
+  for (const word of words) {
     const value = /^--?[^=]+=(.*)$/.exec(word)?.[1] ?? word;
-    return value === '' || value.includes('\0') ? [] : bothForms(path.resolve(expandHome(value)));
-  });
+    if (value === '' || value.includes('\0')) continue;
+    const expanded = expandHome(value, home);
+    // `~/dir` with the server's home unknown is a base we cannot see: all bases are unknown.
+    if (expanded === undefined) return 'home unknown';
+    directories.push(...bothForms(path.resolve(expanded)));
+  }
+  return directories;
 }
 
 /** An existing directory as written and realpath'd; nothing when it is not one. */
@@ -100,7 +139,7 @@ function bothForms(directory: string | undefined): string[] {
 }
 
 function realRoot(rawRoot: string): string {
-  const expanded = expandHome(rawRoot);
+  const expanded = expandHome(rawRoot, os.homedir()) ?? rawRoot;
   let real: string | undefined;
   try {
     real = realpathSync.native(path.resolve(expanded));

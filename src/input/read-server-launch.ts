@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { tokenizeShellCommand } from './tokenize-shell-command.js';
 
@@ -74,16 +75,23 @@ export function readServerLaunch(
   command: string,
   args: readonly string[],
   childEnvNames: readonly string[] = [],
+  home: string | undefined = os.homedir(),
 ): ServerLaunch {
   const words: string[] = [];
-  const reason = readWords([command, ...args], words, childEnvNames, 0);
+  const reason = readWords([command, ...args], words, { childEnvNames, home }, 0);
   return reason === undefined ? { readable: true, words } : { readable: false, reason };
+}
+
+interface Surroundings {
+  readonly childEnvNames: readonly string[];
+  /** The server's home directory (what `~` means to its shell), when known. */
+  readonly home: string | undefined;
 }
 
 function readWords(
   argv: readonly string[],
   words: string[],
-  childEnvNames: readonly string[],
+  around: Surroundings,
   depth: number,
 ): string | undefined {
   if (depth > MAX_NESTING) return 'shells nested too deeply';
@@ -91,9 +99,9 @@ function readWords(
     const word = argv[index] ?? '';
     const name = programName(word);
     if (SHELLS.has(name)) {
-      const startup = childEnvNames.find((env) => env === 'BASH_ENV' || env === 'ENV');
+      const startup = around.childEnvNames.find((env) => env === 'BASH_ENV' || env === 'ENV');
       if (startup !== undefined) return `\`${word}\` runs the file named by ${startup} first`;
-      return readShell(word, argv.slice(index + 1), words, childEnvNames, depth);
+      return readShell(word, argv.slice(index + 1), words, around, depth);
     }
     const refusal = refuseWord(word, name);
     if (refusal !== undefined) return refusal;
@@ -121,7 +129,7 @@ function readShell(
   shell: string,
   rest: readonly string[],
   words: string[],
-  childEnvNames: readonly string[],
+  around: Surroundings,
   depth: number,
 ): string | undefined {
   let commandString = false;
@@ -141,12 +149,12 @@ function readShell(
   if (!commandString) return `\`${shell}\` without \`-c\` runs a script the shim cannot read`;
   const script = rest[index];
   if (script === undefined) return `\`${shell} -c\` has no command string`;
-  const tokens = tokenizeShellCommand(script);
+  const tokens = tokenizeShellCommand(script, around.home);
   if (!tokens.ok) return `\`${shell} -c\` string: ${tokens.reason}`;
   const body = tokens.words[0] === 'exec' ? tokens.words.slice(1) : tokens.words;
   if (body[0]?.startsWith('-') === true) return '`exec` with options';
   // The words after the string become $0, $1…; the string cannot use them (no `$`), but count them.
-  return readWords([...body, ...rest.slice(index + 1)], words, childEnvNames, depth + 1);
+  return readWords([...body, ...rest.slice(index + 1)], words, around, depth + 1);
 }
 
 function programName(word: string): string {

@@ -21,6 +21,11 @@ export interface ResolveOptions {
    * tools do not decode URIs, so `file:///x` names `<base>/file:/x` there.
    */
   readonly literalUris?: boolean;
+  /**
+   * What `~` means to the server; absent: the shim's home. Present but undefined: the server's
+   * home is not known, so `~` and `~/…` are refused like a relative path with no base.
+   */
+  readonly home?: string | undefined;
 }
 
 /**
@@ -93,8 +98,12 @@ function toAbsolutes(
   if (URI_SCHEME.test(raw) && !WINDOWS_DRIVE.test(raw)) return undefined;
   // server-filesystem refuses these on POSIX; treat them as unresolvable rather than relative.
   if (process.platform !== 'win32' && WINDOWS_DRIVE.test(raw)) return undefined;
-  const expanded =
-    raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
+  let expanded = raw;
+  if (raw === '~' || raw.startsWith('~/')) {
+    const home = 'home' in options ? options.home : os.homedir();
+    if (home === undefined) return BASE_UNKNOWN;
+    expanded = path.join(home, raw.slice(1));
+  }
   if (path.isAbsolute(expanded)) return [path.resolve(expanded)];
   return relativeTo(expanded, options);
 }

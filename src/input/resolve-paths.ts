@@ -48,6 +48,7 @@ export function resolveArgumentPaths(
     roots: context.roots,
     bases: context.relativeBases,
     literalUris: true,
+    home: context.serverHome,
   };
   return found.map((hit) => resolvePath(hit.pointer, hit.value, options));
 }
@@ -83,7 +84,11 @@ const SUBSCRIPTIONS = ['notifications', 'resourceSubscriptions'] as const;
 export function resolveRootsAnswer(result: JsonObject, context: InputContext): ResolvedPath[] {
   if (!Array.isArray(result.roots)) return [];
   const cwd = context.serverCwd;
-  const options = { roots: context.roots, bases: cwd === undefined ? undefined : [cwd] };
+  const options = {
+    roots: context.roots,
+    bases: cwd === undefined ? undefined : [cwd],
+    home: context.serverHome,
+  };
   const resolved: ResolvedPath[] = [];
   (result.roots as unknown[]).forEach((root, index) => {
     const uri = isJsonObject(root) ? root.uri : undefined;

@@ -1,5 +1,3 @@
-import os from 'node:os';
-
 export type ShellWords =
   | { readonly ok: true; readonly words: readonly string[] }
   | { readonly ok: false; readonly reason: string };
@@ -13,9 +11,10 @@ const PLAIN = /[A-Za-z0-9_./:@%+=,\-\u0080-\uffff]/;
  * quotes and double quotes without `$`, `` ` `` or `\` are read. Anything the
  * shell would expand or sequence (variables, globs, `;`, `&&`, pipes, redirects,
  * subshells, braces, comments, escapes, `~user`) makes the string unreadable,
- * because the directories the server receives would then depend on it.
+ * because the directories the server receives would then depend on it. `~` is
+ * the server's home, so it is unreadable too when that is unknown.
  */
-export function tokenizeShellCommand(script: string): ShellWords {
+export function tokenizeShellCommand(script: string, home: string | undefined): ShellWords {
   const words: string[] = [];
   let word: string | undefined;
   let index = 0;
@@ -41,7 +40,8 @@ export function tokenizeShellCommand(script: string): ShellWords {
       const next = script.charAt(index + 1);
       if (next !== '' && next !== '/' && next !== ' ' && next !== '\t')
         return refuse('`~user`, which names another home directory');
-      word = os.homedir();
+      if (home === undefined) return refuse('`~`, and the server’s home directory is not known');
+      word = home;
       index++;
     } else if (PLAIN.test(char)) {
       word = (word ?? '') + char;

@@ -1,7 +1,9 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInputContext } from '../../src/input/input-context.js';
+import { resolveArgumentPaths } from '../../src/input/resolve-paths.js';
 import { tempDir, testConfig } from './helpers/input-fixtures.js';
 
 let base: string;
@@ -114,5 +116,32 @@ describe('createInputContext', () => {
     );
     // A visible directory still counts: the option cannot narrow what the server is seen to use.
     expect(visible.relativeBases).toEqual([root, base]);
+  });
+
+  it('knows the server’s home: the HOME it receives, or the account’s without one', () => {
+    expect(createInputContext(testConfig(), ['HOME']).serverHome).toBe(process.env.HOME);
+    expect(createInputContext(testConfig({ envAllow: ['PATH'] }), ['PATH']).serverHome).toBe(
+      os.userInfo().homedir,
+    );
+  });
+
+  it('does not know the server’s home when HOME comes from an --env-file, and then reads no ~ base', () => {
+    const root = path.join(base, 'real');
+    const context = createInputContext(
+      testConfig({ roots: [root], envAllow: ['PATH'], command: 'node', args: ['s.js', '~/wide'] }),
+      ['PATH', 'HOME'],
+    );
+    expect(context.serverHome).toBeUndefined();
+    expect(context.relativeBases).toBeUndefined();
+    expect(context.relativeBasesUnknown).toMatch(/home directory is not known/);
+    const paths = resolveArgumentPaths({ path: '~/notes.txt' }, context);
+    expect(paths).toEqual([
+      {
+        pointer: '/path',
+        raw: '~/notes.txt',
+        within_roots: false,
+        unresolved_because: 'relative_base_unknown',
+      },
+    ]);
   });
 });

@@ -130,10 +130,22 @@ describe('readServerLaunch: what it refuses (the bases are then unknown)', () =>
 
 describe('tokenizeShellCommand', () => {
   it('joins adjacent quoted and plain parts into one word', () => {
-    expect(tokenizeShellCommand(`a'b c'"d"e  f`)).toEqual({ ok: true, words: ['ab cde', 'f'] });
+    expect(tokenizeShellCommand(`a'b c'"d"e  f`, '/home/u')).toEqual({
+      ok: true,
+      words: ['ab cde', 'f'],
+    });
+  });
+
+  it('expands ~ to the server’s home, and refuses it when that is not known', () => {
+    expect(tokenizeShellCommand('ls ~/a', '/home/u')).toEqual({
+      ok: true,
+      words: ['ls', '/home/u/a'],
+    });
+    expect(tokenizeShellCommand('ls ~/a', undefined)).toMatchObject({ ok: false });
+    expect(tokenizeShellCommand("ls '~/a'", undefined)).toEqual({ ok: true, words: ['ls', '~/a'] });
   });
 
   it('refuses an empty string', () => {
-    expect(tokenizeShellCommand('   ')).toMatchObject({ ok: false });
+    expect(tokenizeShellCommand('   ', '/home/u')).toMatchObject({ ok: false });
   });
 });
