@@ -50,6 +50,9 @@ const OPAQUE_WRAPPERS = new Set([
 /** Options that run inline code or a command string the shim does not parse. */
 const INLINE_CODE = new Set(['-c', '-e', '--eval', '--call', '--print', '-S', '--split-string']);
 
+/** `env -i`, `env -`, `env -u NAME`, `--ignore-environment`, `--unset`: HOME may be gone. */
+const CLEARS_ENVIRONMENT = /^(-|-[0v]*[iu].*|--ignore-environment|--unset(=.*)?)$/;
+
 /** Runtimes whose `-p` evaluates code (for npx, `-p` names a package). */
 const EVALUATES_PRINT = new Set(['node', 'nodejs', 'bun']);
 
@@ -95,9 +98,13 @@ function readWords(
   depth: number,
 ): string | undefined {
   if (depth > MAX_NESTING) return 'shells nested too deeply';
+  let envOptions = false;
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index] ?? '';
     const name = programName(word);
+    if (envOptions && CLEARS_ENVIRONMENT.test(word))
+      return `\`env ${word}\` clears or unsets the server's environment, so its home is not known`;
+    envOptions = name === 'env' || (envOptions && /^-|^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
     if (SHELLS.has(name)) {
       const startup = around.childEnvNames.find((env) => env === 'BASH_ENV' || env === 'ENV');
       if (startup !== undefined) return `\`${word}\` runs the file named by ${startup} first`;

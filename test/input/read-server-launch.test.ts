@@ -39,6 +39,11 @@ describe('readServerLaunch: what it reads', () => {
       ['env', 'A=1', 'node', 's.js', '/a'],
     ],
     [
+      'a server option -u after env',
+      ['env', 'node', 's.js', '-u', '/a'],
+      ['env', 'node', 's.js', '-u', '/a'],
+    ],
+    [
       'sh -c with exec',
       ['sh', '-c', 'exec node /s/index.js /wide/dir'],
       ['node', '/s/index.js', '/wide/dir'],
@@ -99,6 +104,10 @@ describe('readServerLaunch: what it refuses (the bases are then unknown)', () =>
     ['env --chdir=', ['env', '--chdir=/wide', 'node', 's.js'], /working directory/],
     ['env -S', ['env', '-S', 'node s.js /a'], /inline code or a command string/],
     ['env HOME=', ['env', 'HOME=/wide', 'node', 's.js', '~/x'], /home directory/],
+    ['env -i', ['env', '-i', 'PATH=/bin', 'node', 's.js'], /clears or unsets/],
+    ['env -', ['env', '-', 'node', 's.js'], /clears or unsets/],
+    ['env -u HOME', ['env', 'A=1', '-u', 'HOME', 'node', 's.js'], /clears or unsets/],
+    ['env --unset=HOME', ['env', '--unset=HOME', 'node', 's.js'], /clears or unsets/],
     ['HOME= in a shell string', ['sh', '-c', 'HOME=/wide node s.js'], /home directory/],
     ['npx -c', ['npx', '-c', 'node s.js /a'], /command string/],
     ['npm --prefix', ['npm', '--prefix', '/wide', 'exec', 'pkg'], /working directory/],
