@@ -476,8 +476,8 @@ data_denials contains deny(
 # File roots: input.paths carries every resolved path argument (and each root of a roots answer).
 denials contains deny(
 	reason,
-	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
-	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside roots ", json.marshal(input.roots)]),
+	path_message(noun, p),
+	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", object.get(p, "unresolved_because", "<unresolved>"))), ", outside roots ", json.marshal(input.roots)]),
 ) if {
 	input.paths != []
 	count(input.roots) > 0
@@ -489,8 +489,8 @@ denials contains deny(
 
 data_denials contains deny(
 	reason,
-	concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."]),
-	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", "<unresolved>")), ", outside data.roots ", json.marshal(data_roots)]),
+	path_message(noun, p),
+	concat("", [lower(noun), " ", quote(p.raw), " at ", text(p.pointer), " resolves to ", quote(object.get(p, "resolved", object.get(p, "unresolved_because", "<unresolved>"))), ", outside data.roots ", json.marshal(data_roots)]),
 ) if {
 	data.roots
 	count(data_roots) > 0
@@ -499,6 +499,22 @@ data_denials contains deny(
 	not within_data_roots(p)
 	[reason, noun] := path_labels
 }
+
+# A relative path whose base the shim cannot establish (or that names several files) says how
+# to make it judgeable.
+path_message(noun, p) := concat("", [
+	noun, " ", quote(p.raw),
+	" is relative, and the shim cannot tell which directory the server resolves it against (the server is started through a shell or launcher whose command line hides it). ",
+	"Use an absolute path inside the allowed roots, or start the shim with `--path-base <dir>` naming the server's base directory.",
+]) if {
+	p.unresolved_because == "relative_base_unknown"
+} else := concat("", [
+	noun, " ", quote(p.raw),
+	" is relative, and the server's base directories turn it into different files. ",
+	"Use an absolute path inside the allowed roots, or name the one base with `--path-base <dir>`.",
+]) if {
+	p.unresolved_because == "relative_base_ambiguous"
+} else := concat("", [noun, " ", quote(p.raw), " is outside the allowed roots."])
 
 default path_labels := ["path_outside_roots", "Path"]
 

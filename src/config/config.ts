@@ -36,6 +36,12 @@ export interface ShimConfig extends PolicyConfig {
   readonly roots: readonly string[];
   /** Extra JSON pointers (RFC 6901) into tool arguments that hold file paths. */
   readonly pathPointers: readonly string[];
+  /**
+   * `--path-base`: directories the server reads relative paths against, as written and
+   * realpath'd. They replace the server's working directory as a guessed base, and name the
+   * bases when the command line hides them (a shell or launcher).
+   */
+  readonly pathBases: readonly string[];
   readonly mode: Mode;
   readonly auditLog: string | undefined;
   readonly auditStderr: boolean;

@@ -158,6 +158,14 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: 'JSON pointer (RFC 6901) to a path in tool arguments, e.g. /file',
   }),
   defineOption({
+    name: 'path-base',
+    valueName: '<dir>',
+    group: 'File roots',
+    repeatable: true,
+    summary: 'Directory the server resolves relative paths against (e.g. behind sh -c)',
+    defaultText: 'its working directory, when its command line shows it',
+  }),
+  defineOption({
     name: 'log-level',
     valueName: '<level>',
     group: 'Logging and audit',

@@ -1,6 +1,10 @@
 import type { PolicyConfig, ShimConfig } from './config.js';
 import { validateEnvironmentOptions } from './options/environment-options.js';
-import { validatePathPointers, validateRoots } from './options/file-root-options.js';
+import {
+  validatePathBases,
+  validatePathPointers,
+  validateRoots,
+} from './options/file-root-options.js';
 import { validatePrincipal, validateServerId } from './options/identity-options.js';
 import { validateLoggingOptions } from './options/logging-options.js';
 import { validatePolicyOptions } from './options/policy-options.js';
@@ -31,6 +35,7 @@ export function validateShimOptions(
     ...validateRuntimeOptions(options),
     roots: validateRoots(options, context),
     pathPointers: validatePathPointers(options),
+    pathBases: validatePathBases(options, context),
   };
   return deepFreeze(config);
 }

@@ -58,6 +58,14 @@ export interface ResolvedPath {
   /** Absolute, realpath-resolved; undefined when it cannot be resolved. */
   readonly resolved?: string;
   readonly within_roots: boolean;
+  /**
+   * Why `resolved` is missing although the path is well formed:
+   * `relative_base_unknown` for a relative path when the server's command line
+   * hides its directories (a shell or launcher) and no `--path-base` names them
+   * (never within the roots); `relative_base_ambiguous` when the server's bases
+   * turn it into different files (within the roots only if every one is).
+   */
+  readonly unresolved_because?: 'relative_base_unknown' | 'relative_base_ambiguous';
   /** The configured root that contains it. */
   readonly root?: string;
 }

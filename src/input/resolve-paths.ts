@@ -46,8 +46,9 @@ export function resolveArgumentPaths(
   // server-filesystem reads a relative path against its allowed directories: each is a plausible base.
   const options = {
     roots: context.roots,
-    bases: context.relativeBases ?? context.roots,
+    bases: context.relativeBases,
     literalUris: true,
+    home: context.serverHome,
   };
   return found.map((hit) => resolvePath(hit.pointer, hit.value, options));
 }
@@ -77,11 +78,17 @@ const SUBSCRIPTIONS = ['notifications', 'resourceSubscriptions'] as const;
 
 /**
  * A client's `roots/list` answer: each `/roots/N/uri`. server-filesystem reads a
- * non-URI root as a path relative to its working directory, which is ours.
+ * non-URI root as a path relative to its working directory: ours, unless the
+ * command line may move it (`sh -c 'cd …'`), when relative roots are refused.
  */
 export function resolveRootsAnswer(result: JsonObject, context: InputContext): ResolvedPath[] {
   if (!Array.isArray(result.roots)) return [];
-  const options = { roots: context.roots, bases: [process.cwd()] };
+  const cwd = context.serverCwd;
+  const options = {
+    roots: context.roots,
+    bases: cwd === undefined ? undefined : [cwd],
+    home: context.serverHome,
+  };
   const resolved: ResolvedPath[] = [];
   (result.roots as unknown[]).forEach((root, index) => {
     const uri = isJsonObject(root) ? root.uri : undefined;

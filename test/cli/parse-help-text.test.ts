@@ -33,6 +33,7 @@ describe('the help text', () => {
       'max-frame-bytes',
       'root',
       'path-pointer',
+      'path-base',
       'mode',
       'audit-log',
       'audit-stderr',

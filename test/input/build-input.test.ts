@@ -22,7 +22,11 @@ beforeAll(() => {
   mkdirSync(root);
   writeFileSync(path.join(root, 'notes.txt'), 'notes');
   writeFileSync(secret, 'secret');
-  context = testContext({ roots: [root], pathPointers: ['/options/target', '/files/*/file'] });
+  context = testContext({
+    roots: [root],
+    pathBases: [root],
+    pathPointers: ['/options/target', '/files/*/file'],
+  });
 });
 
 afterAll(() => {

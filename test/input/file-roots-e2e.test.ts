@@ -75,6 +75,9 @@ async function connect(serverDir: string, clientRoots?: readonly string[]): Prom
       serverDir,
     ],
     env,
+    // Started in the project, as Claude Code and Cursor start servers: the working directory is
+    // one of the bases the shim reads a relative path against.
+    cwd: root,
     stderr: 'pipe',
   });
   await client.connect(transport);

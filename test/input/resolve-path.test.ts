@@ -131,11 +131,87 @@ describe('resolvePath', () => {
   });
 
   it('accepts a relative path only when every base keeps it inside', () => {
-    expect(judged('inside.txt', [root, path.join(root, 'sub')])).toMatchObject({
+    expect(judged('inside.txt', [root, path.join(root, 'sub')])).toEqual({
+      pointer: '/path',
+      raw: 'inside.txt',
       within_roots: true,
-      resolved: path.join(root, 'inside.txt'),
+      root,
+      unresolved_because: 'relative_base_ambiguous',
     });
     expect(judged('outside/secret.txt', [root, base])).toMatchObject({ within_roots: false });
+  });
+
+  it('claims no single resolved file when the bases turn a relative path into several', () => {
+    const result = resolvePath('/path', 'inside.txt', {
+      roots: [],
+      bases: [root, path.join(root, 'sub')],
+    });
+    expect(result.resolved).toBeUndefined();
+    expect(result.unresolved_because).toBe('relative_base_ambiguous');
+    // Bases that agree (a directory as written and realpath'd) still name the file.
+    expect(judged('inside.txt', [root, root])).toMatchObject({
+      resolved: path.join(root, 'inside.txt'),
+    });
+  });
+
+  it('follows a base that is a symlink into a wider tree', () => {
+    expect(judged('x.txt', [root, path.join(root, 'linkdir-out')])).toMatchObject({
+      resolved: path.join(outside, 'dir', 'x.txt'),
+      within_roots: false,
+    });
+  });
+
+  describe('when the server’s bases are unknown', () => {
+    function unknown(raw: string) {
+      return resolvePath('/path', raw, { roots: [root], bases: undefined, literalUris: true });
+    }
+
+    it.each([
+      ['a plain name', 'secret.txt'],
+      ['a name below a directory', 'outdir/x'],
+      ['.', '.'],
+      ['./ and ..', './sub/../inside.txt'],
+      ['~user, which server-filesystem reads as a relative name', '~nobody/x'],
+      ['~ in the middle', 'a/~/b'],
+      ['backslashes (a literal name on POSIX)', '..\\outside\\secret.txt'],
+      ['a UNC-looking name', '\\\\host\\share'],
+      ['a relative file: URI, read literally by server-filesystem', 'file:secret.txt'],
+    ])('denies %s as relative_base_unknown', (_title, raw) => {
+      expect(unknown(raw)).toEqual({
+        pointer: '/path',
+        raw,
+        within_roots: false,
+        unresolved_because: 'relative_base_unknown',
+      });
+    });
+
+    it('still judges absolute paths, ~/ and file:/// URIs', () => {
+      process.env.HOME = root;
+      expect(unknown(path.join(root, 'inside.txt'))).toMatchObject({ within_roots: true });
+      expect(unknown('~/inside.txt')).toMatchObject({ within_roots: true });
+      expect(unknown(path.join(outside, 'secret.txt'))).toMatchObject({ within_roots: false });
+      // Decoded, the URI is inside; read literally (as server-filesystem's tools do) it is relative.
+      expect(unknown(pathToFileURL(path.join(root, 'inside.txt')).href)).toMatchObject({
+        within_roots: false,
+        unresolved_because: 'relative_base_unknown',
+      });
+    });
+
+    it('treats an empty list of bases as unknown, not as the shim’s working directory', () => {
+      expect(resolvePath('/path', 'inside.txt', { roots: [root], bases: [] })).toMatchObject({
+        within_roots: false,
+        unresolved_because: 'relative_base_unknown',
+      });
+    });
+
+    it('leaves empty and NUL paths unresolvable without a reason', () => {
+      expect(unknown('')).toEqual({ pointer: '/path', raw: '', within_roots: false });
+      expect(unknown('a\u0000b')).toEqual({
+        pointer: '/path',
+        raw: 'a\u0000b',
+        within_roots: false,
+      });
+    });
   });
 
   it('expands ~ and ~/ to the home directory', () => {

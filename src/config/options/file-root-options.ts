@@ -1,5 +1,12 @@
 import type { RawOptions, RawValue } from '../read-option-tokens.js';
-import { existingDirectory, invalid, many, unique, type OptionContext } from './value-checks.js';
+import {
+  absolutePath,
+  existingDirectory,
+  invalid,
+  many,
+  unique,
+  type OptionContext,
+} from './value-checks.js';
 
 /** `--root`: existing directories, absolute and realpath'd so symlinks cannot widen them later. */
 export function validateRoots(options: RawOptions, context: OptionContext): string[] {
@@ -23,4 +30,18 @@ function pathPointer(raw: RawValue): string {
     );
   }
   return raw.value;
+}
+
+/**
+ * `--path-base`: existing directories, each as written (absolute) and realpath'd, since the
+ * server applies `..` to the form it was given before following symlinks.
+ */
+export function validatePathBases(options: RawOptions, context: OptionContext): string[] {
+  return unique(
+    many(options, 'path-base').flatMap((raw) => {
+      const real = existingDirectory(raw, context);
+      const written = absolutePath(raw, context, 'an existing directory');
+      return written === real ? [real] : [written, real];
+    }),
+  );
 }

@@ -75,6 +75,9 @@ function context(root: string): InputContext {
       attributes: { team: 'platform', tier: 'developer' },
     },
     roots: [root],
+    // The examples read relative paths against the project, as `--path-base` says (the test's
+    // working directory, the server's other guessed base, is elsewhere).
+    pathBases: [root],
   });
   return createInputContext(config, ['GITHUB_TOKEN', 'HOME', 'LANG', 'PATH']);
 }

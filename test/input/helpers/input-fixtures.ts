@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<ShimConfig> = {}): ShimConfig {
     maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
     roots: [],
     pathPointers: [],
+    pathBases: [],
     mode: 'enforce',
     auditLog: undefined,
     auditStderr: false,

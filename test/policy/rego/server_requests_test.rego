@@ -14,6 +14,35 @@ test_path_outside_roots_is_denied if {
 	denied(mcp.decision, "path_outside_roots") with input as read_file(path("../s", "/srv/s", false), ["/srv/p"])
 }
 
+test_relative_path_with_unknown_base_is_denied_with_the_fix if {
+	p := {"pointer": "/path", "raw": "secret.txt", "within_roots": false, "unresolved_because": "relative_base_unknown"}
+	d := mcp.decision with input as read_file(p, ["/srv/p"])
+	d.allow == false
+	d.reasons == ["path_outside_roots"]
+	contains(d.message, "Path `secret.txt` is relative")
+	contains(d.message, "`--path-base <dir>`")
+	contains(d.internal_message, "relative_base_unknown")
+}
+
+test_relative_path_with_unknown_base_is_denied_under_data_roots if {
+	p := {"pointer": "/path", "raw": "a.txt", "within_roots": false, "unresolved_because": "relative_base_unknown"}
+	d := mcp.decision with input as read_file(p, []) with data.roots as ["/srv/p"]
+	d.allow == false
+	contains(d.message, "absolute path")
+}
+
+test_ambiguous_relative_path_is_denied_under_data_roots if {
+	p := {"pointer": "/path", "raw": "a.txt", "within_roots": true, "unresolved_because": "relative_base_ambiguous"}
+	d := mcp.decision with input as read_file(p, []) with data.roots as ["/srv/p"]
+	d.allow == false
+	contains(d.message, "turn it into different files")
+}
+
+test_ambiguous_relative_path_inside_every_root_is_allowed if {
+	p := {"pointer": "/path", "raw": "a.txt", "within_roots": true, "root": "/srv/p", "unresolved_because": "relative_base_ambiguous"}
+	allowed(mcp.decision) with input as read_file(p, ["/srv/p"])
+}
+
 test_paths_are_free_without_roots if {
 	allowed(mcp.decision) with input as read_file(path("/etc/hosts", "/etc/hosts", false), [])
 }
