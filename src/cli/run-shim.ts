@@ -126,7 +126,8 @@ export async function runShim(
       inputContext: createInputContext(withoutSecrets(config, secrets), Object.keys(childEnv)),
       logger,
       monitor: config.mode === 'monitor',
-      maxFrameBytes: config.maxFrameBytes,
+      maxFrameBytesToServer: config.maxFrameBytesToServer,
+      maxFrameBytesToClient: config.maxFrameBytesToClient,
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );
