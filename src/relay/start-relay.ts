@@ -21,8 +21,8 @@ export interface Relay {
   readonly clientClosed: Promise<void>;
   /** Resolves when the server closed its stdout. */
   readonly serverClosed: Promise<void>;
-  /** Answers every client request still waiting, e.g. after the server died. */
-  failPending(reason: string): Promise<void>;
+  /** Answers every client request still waiting, e.g. after the server died; resolves with their number. */
+  failPending(reason: string): Promise<number>;
   /** Flushes what is queued for the client. */
   finish(): Promise<void>;
 }
@@ -90,10 +90,13 @@ export function startRelay(
     clientClosed,
     serverClosed,
     async failPending(reason) {
+      let failed = 0;
       for (const id of context.session.pendingToServerIds()) {
         context.session.settleToServer(id);
+        failed += 1;
         await context.toClient.send(errorReply(id, ErrorCodes.internalError, reason));
       }
+      return failed;
     },
     async finish() {
       await clientWriter.end();
