@@ -7,7 +7,7 @@ import { classifyScan } from '../messages/classify-scan.js';
 import { findDuplicateKey } from '../messages/find-duplicate-key.js';
 import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
 import { parseFrame } from '../messages/parse-frame.js';
-import { recoverFrameId } from '../messages/recover-frame-id.js';
+import { recoverFrameIds } from '../messages/recover-frame-id.js';
 import { scanFrame } from '../messages/scan-frame.js';
 import { denyServerRequest } from './deny-reply.js';
 import { judge } from './judge.js';
@@ -148,7 +148,7 @@ export async function relayServerLine(context: RelayContext, text: string): Prom
   }
 }
 
-/** The server wrote a line too large to relay: drop it and fail the request it answered. */
+/** The server wrote a line too large to relay: drop it and fail the requests it answered. */
 export async function refuseOversizeServerFrame(
   context: RelayContext,
   { bytes, head, tail }: OversizeFrame,
@@ -164,8 +164,8 @@ export async function refuseOversizeServerFrame(
     action: 'dropped',
   });
   context.logger.warn({ bytes }, 'dropped an oversize server frame');
-  const id = recoverFrameId(head, tail);
-  if (id !== null && context.session.settleToServer(id) !== undefined) {
+  for (const id of recoverFrameIds(head, tail)) {
+    if (context.session.settleToServer(id) === undefined) continue;
     await context.toClient.send(
       errorReply(id, ErrorCodes.internalError, `Response dropped: ${detail}`),
     );

@@ -12,7 +12,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readLog } from '../audit-e2e/helpers/audit-files.js';
-import { OPA_DIR, REPO, SHIM } from '../helpers/shim-process.js';
+import {
+  FIXTURES,
+  OPA_DIR,
+  REPO,
+  SHIM,
+  ShimProcess,
+  nonProtocolLines,
+  recordingShim,
+} from '../helpers/shim-process.js';
 
 /**
  * The client → server frame limit, with a real v1 SDK client and the real server-filesystem, whose
@@ -124,5 +132,40 @@ describe('frames the server cannot take', () => {
     expect(readLog(log).filter((record) => record.type === 'fault')).toMatchObject([
       { fault: 'oversize_frame', direction: 'to_client', action: 'dropped' },
     ]);
+  });
+});
+
+describe('lines that never end', () => {
+  it('fails both requests when a server line that never ended swallows the next answer', async () => {
+    const shim = new ShimProcess(
+      ['--log-level', 'silent', '--', process.execPath, join(FIXTURES, 'huge-line-server.mjs')],
+      { env: { HUGE_BYTES: String(12 * 1024 * 1024), HUGE_UNTERMINATED: '1' } },
+    );
+    await shim.initialize();
+    const huge = shim.request('tools/call', { name: 'echo', arguments: {} });
+    // The server answers this ping on the same line, whose "\n" ends the huge one at last.
+    const ping = shim.request('ping');
+    for (const reply of await Promise.all([huge, ping])) {
+      expect(reply.error).toMatchObject({
+        code: -32603,
+        message: expect.stringContaining('exceeds --max-frame-bytes-to-client=10420224') as string,
+      });
+    }
+    expect((await shim.request('ping')).result).toEqual({});
+    expect((await shim.close()).code).toBe(0);
+    expect(nonProtocolLines(shim.stdoutLines)).toEqual([]);
+  });
+
+  it('refuses a client line over the limit that ends without a newline, by its id', async () => {
+    const { shim, recorded } = recordingShim(['--log-level', 'silent']);
+    await shim.initialize();
+    const params = { name: 'echo', arguments: { text: 'z'.repeat(11 * 1024 * 1024) } };
+    // SDK field order (id last) and no newline: the frame ends with the stream.
+    shim.sendRaw(JSON.stringify({ method: 'tools/call', params, jsonrpc: '2.0', id: 9 }));
+    const exit = await shim.close();
+    const refused = shim.stdoutLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(refused.at(-1)).toMatchObject({ id: 9, error: { code: -32600 } });
+    expect(recorded()).not.toContain('zzzz');
+    expect(exit.code).toBe(0);
   });
 });

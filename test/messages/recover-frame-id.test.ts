@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recoverFrameId } from '../../src/messages/recover-frame-id.js';
+import { recoverFrameId, recoverFrameIds } from '../../src/messages/recover-frame-id.js';
 
 describe('recoverFrameId', () => {
   it('takes the id an SDK program writes last, from the tail', () => {
@@ -16,5 +16,12 @@ describe('recoverFrameId', () => {
 
   it('ignores an "id" that ends a string rather than opens a top-level member', () => {
     expect(recoverFrameId('{"params":"', 'abc\\",\\"id\\":5}"}')).toBeNull();
+  });
+
+  it('gives both ids when a line that never ended swallowed the next message', () => {
+    const head = '{"jsonrpc":"2.0","id":2,"result":{"content":[{"type":"text","text":"xxxx';
+    expect(recoverFrameIds(head, 'xxxx{"jsonrpc":"2.0","id":3,"result":{}}')).toEqual([3, 2]);
+    expect(recoverFrameIds(head, 'xxxx"}]},"id":2}')).toEqual([2]);
+    expect(recoverFrameIds('{"x":"', 'xxxx')).toEqual([]);
   });
 });
