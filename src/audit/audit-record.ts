@@ -65,8 +65,19 @@ export interface FaultRecord extends ChainFields {
   readonly labels: AuditLabels;
 }
 
+/** How a shim session ended; see describeSessionEnding in src/child/session-ending.ts. */
+export interface SessionEnd {
+  /** `clean`: the client was done and the server stopped when asked. `fault` is also a fault record. */
+  readonly kind: 'clean' | 'signalled' | 'fault';
+  readonly detail: string;
+  /** The shim's own exit code. */
+  readonly exit_code: number;
+}
+
 export interface EndRecord extends ChainFields {
   readonly type: 'end';
+  /** Absent in logs written before it was recorded, and when the shim could not tell. */
+  readonly session_end?: SessionEnd;
   /** Records written in this session, start and end excluded. */
   readonly records: number;
   /** Decisions not written because `system.log.drop` said so. */

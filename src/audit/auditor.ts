@@ -9,11 +9,12 @@ import {
   type AuditAction,
   type AuditLabels,
   type PolicyStamp,
+  type SessionEnd,
 } from './audit-record.js';
 import { ChainWriter } from './chain-writer.js';
 import { type ChainPosition, decisionLine, decisionPrefix, recordLine } from './record-text.js';
 
-export type { AuditAction } from './audit-record.js';
+export type { AuditAction, SessionEnd } from './audit-record.js';
 
 export interface AuditEvent {
   readonly input: PolicyInput;
@@ -42,8 +43,8 @@ export interface Auditor {
    * `close()`) is counted as `unwritten` in the end record instead.
    */
   fault(event: FaultEvent): void;
-  /** Writes the closing `end` record. Idempotent. */
-  close(): void;
+  /** Writes the closing `end` record, with how the session ended when the caller knows. Idempotent. */
+  close(ending?: SessionEnd): void;
 }
 
 export interface AuditorOptions {
@@ -148,7 +149,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
         unwritten += 1;
       }
     },
-    close() {
+    close(ending) {
       if (closed) return;
       closed = true;
       try {
@@ -157,6 +158,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
             records,
             dropped,
             ...(unwritten > 0 ? { unwritten } : {}),
+            ...(ending === undefined ? {} : { session_end: ending }),
           }),
         );
       } finally {

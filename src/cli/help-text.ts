@@ -62,12 +62,14 @@ function optionLines(specs: readonly OptionSpec[]): string[] {
     }
     const name = `  --${spec.name}${spec.valueName === undefined ? '' : ` ${spec.valueName}`}`;
     const marker = spec.repeatable ? ' *' : '';
-    lines.push(`${(name + marker).padEnd(NAME_WIDTH)} ${spec.summary}`);
+    const indent = ' '.repeat(NAME_WIDTH + 1);
+    // A name too long for its column gets a line of its own, so every summary stays aligned.
+    if ((name + marker).length >= NAME_WIDTH) lines.push(name + marker, indent + spec.summary);
+    else lines.push(`${(name + marker).padEnd(NAME_WIDTH)} ${spec.summary}`);
     const details = [
       spec.fromEnv ? `env ${envNameOf(spec)}` : undefined,
       spec.defaultText === undefined ? undefined : `default: ${spec.defaultText}`,
     ].filter((detail) => detail !== undefined);
-    const indent = ' '.repeat(NAME_WIDTH + 1);
     const joined = `${indent}${details.join('; ')}`;
     if (joined.length <= MAX_WIDTH) lines.push(joined);
     else lines.push(...details.map((detail) => `${indent}${detail}`));

@@ -2,7 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { createAuditor } from '../audit/auditor.js';
 import { buildChildEnv } from '../child/build-child-env.js';
-import { exitCodeOf, type ServerExit } from '../child/exit-code.js';
+import { describeExit, describeSessionEnding } from '../child/session-ending.js';
+import type { ShutdownResult } from '../child/shutdown.js';
 import { forwardSignals } from '../child/forward-signals.js';
 import { ServerSpawnError } from '../child/spawn-error.js';
 import { relayStderr } from '../child/relay-stderr.js';
@@ -126,37 +127,79 @@ export async function runShim(
       inputContext: createInputContext(withoutSecrets(config, secrets), Object.keys(childEnv)),
       logger,
       monitor: config.mode === 'monitor',
-      maxFrameBytes: config.maxFrameBytes,
+      maxFrameBytesToServer: config.maxFrameBytesToServer,
+      maxFrameBytesToClient: config.maxFrameBytesToClient,
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );
+  // Set from callbacks; read once the server is gone.
+  const seen: {
+    forwardedSignal?: NodeJS.Signals;
+    clientClosed?: true;
+    stdoutClosedEarly?: true;
+  } = {};
+  let shuttingDown: Promise<ShutdownResult> | undefined;
+  const shutdown = () => (shuttingDown ??= server.shutdown());
   const stopForwarding = forwardSignals({
     kill(signal) {
+      seen.forwardedSignal ??= signal;
       const sent = server.kill(signal);
       // Make sure a server that ignores the signal still ends.
-      void server.shutdown();
+      void shutdown();
       return sent;
     },
   });
   // The client closed our stdin: it is done with the server.
-  void relay.clientClosed.then(() => server.shutdown());
+  void relay.clientClosed.then(() => {
+    seen.clientClosed = true;
+    void shutdown();
+  });
+  // A server that closes its stdout but keeps running can never answer again: stop it rather than
+  // leave the client waiting. Stdout usually closes just before the exit is reported; wait for it.
+  void relay.serverClosed.then(async () => {
+    await Promise.race([server.exited, delay(STDOUT_DRAIN_MS)]);
+    if (server.exit !== undefined || seen.clientClosed) return;
+    seen.stdoutClosedEarly = true;
+    logger.warn({ serverPid: server.pid }, 'the server closed its stdout but is still running');
+    void shutdown();
+  });
 
   const exit = await server.exited;
+  const clientClosedFirst = seen.clientClosed === true;
   await Promise.race([relay.serverClosed, delay(STDOUT_DRAIN_MS)]);
-  const pending = describeExit(exit);
-  auditor.fault({
-    direction: 'to_client',
-    fault: 'child_exit',
-    detail: pending,
-    action: 'forwarded',
+  const stage = shuttingDown === undefined ? undefined : (await shuttingDown).stage;
+  const status = describeExit(exit);
+  const stdoutClosedEarly = seen.stdoutClosedEarly === true;
+  const unanswered = await relay.failPending(
+    stdoutClosedEarly
+      ? `The server closed its output and then ${status} before answering this request.`
+      : `The server ${status} before answering this request.`,
+  );
+  const ending = describeSessionEnding({
+    exit,
+    stage,
+    clientClosedFirst,
+    forwardedSignal: seen.forwardedSignal,
+    stdoutClosedEarly,
+    unanswered,
   });
-  await relay.failPending(`The server exited (${pending}) before answering this request.`);
+  if (ending.kind === 'fault') {
+    auditor.fault({
+      direction: 'to_client',
+      fault: 'child_exit',
+      detail: ending.detail,
+      action: 'dropped',
+    });
+  }
+  if (ending.kind !== 'clean') {
+    io.stderr.write(`mcp-opa-shim: ${ending.detail}; exiting with ${ending.exitCode}.\n`);
+  }
   stopForwarding();
-  auditor.close();
+  auditor.close({ kind: ending.kind, detail: ending.detail, exit_code: ending.exitCode });
   policy.close();
   await relay.finish();
-  logger.info({ exit }, 'server exited');
-  return exitCodeOf(exit);
+  logger.info({ exit, ending: ending.kind }, 'server exited');
+  return ending.exitCode;
 }
 
 async function loadRelayModules() {
@@ -189,10 +232,6 @@ function laterLogger(getLogger: () => Promise<Logger>): PolicyLogger {
       });
     },
   };
-}
-
-function describeExit(exit: ServerExit): string {
-  return exit.signal === null ? `exit code ${String(exit.code)}` : `killed by ${exit.signal}`;
 }
 
 function delay(ms: number): Promise<void> {

@@ -32,7 +32,10 @@ export interface ShimConfig extends PolicyConfig {
   readonly serverId: string;
   readonly logLevel: LogLevel;
   readonly logFile: string | undefined;
-  readonly maxFrameBytes: number;
+  /** Largest frame the client may send: larger ones are answered with an error, never forwarded. */
+  readonly maxFrameBytesToServer: number;
+  /** Largest frame the server may send: larger ones are dropped and their request failed. */
+  readonly maxFrameBytesToClient: number;
   readonly roots: readonly string[];
   /** Extra JSON pointers (RFC 6901) into tool arguments that hold file paths. */
   readonly pathPointers: readonly string[];
@@ -53,7 +56,22 @@ export interface ShimConfig extends PolicyConfig {
   readonly shutdownGraceMs: number;
 }
 
-export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/**
+ * The MCP TypeScript SDK's stdio transports (`ReadBuffer`, server and client, v1 and v2) fail
+ * the whole connection once the bytes they hold plus the chunk just read exceed
+ * `STDIO_DEFAULT_MAX_BUFFER_SIZE`, 10 MiB. They hold at most the unfinished frame, and a pipe read
+ * brings at most 64 KiB, so a frame of 10 MiB − 64 KiB (content, without its newline) is the
+ * largest one that never trips it however the pipe splits the stream.
+ */
+export const SDK_SAFE_FRAME_BYTES = 10 * 1024 * 1024 - 64 * 1024;
+/** Servers built on the SDK die on a larger frame (server-filesystem, -everything, -memory). */
+export const DEFAULT_MAX_FRAME_BYTES_TO_SERVER = SDK_SAFE_FRAME_BYTES;
+/**
+ * SDK clients (Claude Desktop, Claude Code, the Inspector) close the whole session on a larger
+ * frame; refusing it costs the one request instead, and bounds what an untrusted server makes the
+ * shim hold.
+ */
+export const DEFAULT_MAX_FRAME_BYTES_TO_CLIENT = SDK_SAFE_FRAME_BYTES;
 export const DEFAULT_ENTRYPOINT = 'mcp/decision';
 export const DEFAULT_SECRET_NAME_PATTERNS: readonly string[] = [
   'TOKEN',

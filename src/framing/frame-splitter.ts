@@ -13,6 +13,12 @@ export interface OversizeFrame {
   readonly bytes: number;
   /** The first bytes of the frame, decoded, so the relay can try to recover the JSON-RPC id. */
   readonly head: string;
+  /**
+   * The last bytes of the frame, decoded (a character cut at its start becomes U+FFFD): SDK
+   * programs write `id` last (`{"method":…,"params":…,"jsonrpc":"2.0","id":1}`), so for a large
+   * frame only the tail holds it.
+   */
+  readonly tail: string;
 }
 
 export type Frame = LineFrame | OversizeFrame;
@@ -38,6 +44,7 @@ export interface FrameLimits {
 }
 
 export const OVERSIZE_HEAD_BYTES = 256;
+export const OVERSIZE_TAIL_BYTES = 256;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -54,6 +61,8 @@ export class FrameSplitter {
   #partBytes = 0;
   /** Set while skipping the rest of an oversize frame; holds its first bytes. */
   #oversizeHead: Buffer | undefined;
+  /** The last bytes seen of the frame being skipped. */
+  #oversizeTail: Buffer = Buffer.alloc(0);
   #oversizeBytes = 0;
 
   constructor(limits: FrameLimits) {
@@ -101,6 +110,7 @@ export class FrameSplitter {
 
   #completeFrame(chunk: Buffer, start: number, end: number, out: RawFrame[]): void {
     if (this.#oversizeHead !== undefined) {
+      this.#oversizeTail = lastBytes([this.#oversizeTail, chunk.subarray(start, end)]);
       out.push(this.#takeOversize(end - start));
       return;
     }
@@ -136,6 +146,7 @@ export class FrameSplitter {
     const length = chunk.length - start;
     if (this.#oversizeHead !== undefined) {
       this.#oversizeBytes += length;
+      this.#oversizeTail = lastBytes([this.#oversizeTail, chunk.subarray(start)]);
       return;
     }
     this.#parts.push(chunk.subarray(start));
@@ -149,6 +160,7 @@ export class FrameSplitter {
     const pieces = [...this.#parts, tail];
     this.#oversizeBytes = this.#partBytes + tail.length;
     this.#oversizeHead = copyHead(pieces, OVERSIZE_HEAD_BYTES);
+    this.#oversizeTail = lastBytes(pieces);
     this.#parts = [];
     this.#partBytes = 0;
   }
@@ -159,9 +171,12 @@ export class FrameSplitter {
     let head = new StringDecoder('utf8').write(this.#oversizeHead ?? Buffer.alloc(0));
     // A head that holds the whole frame may end with the "\r" of a CRLF, which is not content.
     if (bytes <= OVERSIZE_HEAD_BYTES && head.endsWith('\r')) head = head.slice(0, -1);
+    let tail = this.#oversizeTail.toString('utf8');
+    if (tail.endsWith('\r')) tail = tail.slice(0, -1);
     this.#oversizeHead = undefined;
+    this.#oversizeTail = Buffer.alloc(0);
     this.#oversizeBytes = 0;
-    return { kind: 'oversize', bytes, head };
+    return { kind: 'oversize', bytes, head, tail };
   }
 }
 
@@ -199,6 +214,20 @@ function copyHead(pieces: readonly Buffer[], limit: number): Buffer {
     filled += piece.copy(head, filled, 0, Math.min(piece.length, head.length - filled));
   }
   return head;
+}
+
+/** A copy of the last OVERSIZE_TAIL_BYTES of `pieces`, so the chunks they came from can be collected. */
+function lastBytes(pieces: readonly Buffer[]): Buffer {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  const tail = Buffer.allocUnsafe(Math.min(OVERSIZE_TAIL_BYTES, total));
+  let missing = tail.length;
+  for (let i = pieces.length - 1; i >= 0 && missing > 0; i--) {
+    const piece = pieces[i] ?? Buffer.alloc(0);
+    const take = Math.min(missing, piece.length);
+    piece.copy(tail, missing - take, piece.length - take);
+    missing -= take;
+  }
+  return tail;
 }
 
 function assertPositiveInteger(raw: number): void {

@@ -24,6 +24,13 @@ export interface Summary {
   readonly by_decision: Counts;
   readonly by_action: Counts;
   readonly by_fault: Counts;
+  /**
+   * Sessions by how they ended (`clean`, `signalled`, `fault`), from their end records. A clean
+   * end writes no fault record, so it is never counted in `faults`. `not recorded`: an end record
+   * without `session_end` (written before the shim recorded it); such logs also hold a
+   * `child_exit` fault for every session, which stays counted: it cannot be told from a crash.
+   */
+  readonly by_session_end: Counts;
   readonly slowest: SlowEvaluation[];
 }
 
@@ -39,6 +46,7 @@ export class SummaryBuilder {
     by_decision: {} as Counts,
     by_action: {} as Counts,
     by_fault: {} as Counts,
+    by_session_end: {} as Counts,
     slowest: [] as SlowEvaluation[],
   };
 
@@ -58,6 +66,7 @@ export class SummaryBuilder {
         bump(s.by_server, record.labels.server_id);
         return;
       case 'end':
+        bump(s.by_session_end, record.session_end?.kind ?? 'not recorded');
         return;
       case 'decision': {
         s.decisions += 1;

@@ -7,7 +7,9 @@ import {
   type JsonObject,
   type JsonRpcId,
 } from '../messages/json-rpc.js';
-import { parseFrame, recoverId, topLevelId } from '../messages/parse-frame.js';
+import type { OversizeFrame } from '../framing/frame-splitter.js';
+import { parseFrame, topLevelId } from '../messages/parse-frame.js';
+import { recoverFrameId } from '../messages/recover-frame-id.js';
 import { denyClientRequest } from './deny-reply.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
@@ -57,10 +59,13 @@ export async function relayClientLine(context: RelayContext, text: string): Prom
 /** The client sent a frame too large to read: answer it without ever buffering it. */
 export async function refuseOversizeClientFrame(
   context: RelayContext,
-  bytes: number,
-  head: string,
+  { bytes, head, tail }: OversizeFrame,
 ): Promise<void> {
-  const detail = `frame of at least ${bytes} bytes exceeds --max-frame-bytes=${context.maxFrameBytes}`;
+  const limit = context.maxFrameBytesToServer;
+  const detail =
+    `frame of at least ${bytes} bytes exceeds --max-frame-bytes-to-server=${limit}, ` +
+    'the largest frame the server is known to read; it was not forwarded. ' +
+    'Send less per message, or raise the limit if the server reads larger frames.';
   context.auditor.fault({
     direction: 'to_server',
     fault: 'oversize_frame',
@@ -69,7 +74,7 @@ export async function refuseOversizeClientFrame(
   });
   context.logger.warn({ bytes }, 'refused an oversize client frame');
   await context.toClient.send(
-    errorReply(recoverId(head), ErrorCodes.invalidRequest, `Invalid Request: ${detail}`),
+    errorReply(recoverFrameId(head, tail), ErrorCodes.invalidRequest, `Invalid Request: ${detail}`),
   );
 }
 

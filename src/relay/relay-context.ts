@@ -19,7 +19,10 @@ export interface RelayContext {
   readonly inputContext: InputContext;
   readonly logger: Logger;
   readonly monitor: boolean;
-  readonly maxFrameBytes: number;
+  /** `--max-frame-bytes-to-server`: frames the client sends. */
+  readonly maxFrameBytesToServer: number;
+  /** `--max-frame-bytes-to-client`: frames the server sends. */
+  readonly maxFrameBytesToClient: number;
   readonly toClient: LineSink;
   readonly toServer: LineSink;
 }

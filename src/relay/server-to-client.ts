@@ -1,12 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import type { BytesFrame, RawFrame } from '../framing/frame-splitter.js';
+import type { BytesFrame, OversizeFrame, RawFrame } from '../framing/frame-splitter.js';
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
 import { classifyScan } from '../messages/classify-scan.js';
 import { findDuplicateKey } from '../messages/find-duplicate-key.js';
 import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
-import { parseFrame, recoverId } from '../messages/parse-frame.js';
+import { parseFrame } from '../messages/parse-frame.js';
+import { recoverFrameIds } from '../messages/recover-frame-id.js';
 import { scanFrame } from '../messages/scan-frame.js';
 import { denyServerRequest } from './deny-reply.js';
 import { judge } from './judge.js';
@@ -61,7 +62,7 @@ export async function relayServerFrames(
       if (frame.kind === 'bytes') {
         await relayServerLine(context, frame.source.toString('utf8', frame.start, frame.end));
       } else {
-        await refuseOversizeServerFrame(context, frame.bytes, frame.head);
+        await refuseOversizeServerFrame(context, frame);
       }
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
@@ -148,13 +149,15 @@ export async function relayServerLine(context: RelayContext, text: string): Prom
   }
 }
 
-/** The server wrote a line too large to relay: drop it and fail the request it answered. */
+/** The server wrote a line too large to relay: drop it and fail the requests it answered. */
 export async function refuseOversizeServerFrame(
   context: RelayContext,
-  bytes: number,
-  head: string,
+  { bytes, head, tail }: OversizeFrame,
 ): Promise<void> {
-  const detail = `server frame of at least ${bytes} bytes exceeds --max-frame-bytes=${context.maxFrameBytes}`;
+  const limit = context.maxFrameBytesToClient;
+  const detail =
+    `server frame of at least ${bytes} bytes exceeds --max-frame-bytes-to-client=${limit}; ` +
+    'raise the limit if the client reads larger frames';
   context.auditor.fault({
     direction: 'to_client',
     fault: 'oversize_frame',
@@ -162,8 +165,8 @@ export async function refuseOversizeServerFrame(
     action: 'dropped',
   });
   context.logger.warn({ bytes }, 'dropped an oversize server frame');
-  const id = recoverId(head);
-  if (id !== null && context.session.settleToServer(id) !== undefined) {
+  for (const id of recoverFrameIds(head, tail)) {
+    if (context.session.settleToServer(id) === undefined) continue;
     await context.toClient.send(
       errorReply(id, ErrorCodes.internalError, `Response dropped: ${detail}`),
     );

@@ -21,8 +21,8 @@ export interface Relay {
   readonly clientClosed: Promise<void>;
   /** Resolves when the server closed its stdout. */
   readonly serverClosed: Promise<void>;
-  /** Answers every client request still waiting, e.g. after the server died. */
-  failPending(reason: string): Promise<void>;
+  /** Answers every client request still waiting, e.g. after the server died; resolves with their number. */
+  failPending(reason: string): Promise<number>;
   /** Flushes what is queued for the client. */
   finish(): Promise<void>;
 }
@@ -58,9 +58,10 @@ export function startRelay(
     toClient: sinkFor(clientWriter),
     toServer: sinkFor(serverWriter),
   };
-  const limits = { maxFrameBytes: context.maxFrameBytes };
+  const toServerLimits = { maxFrameBytes: context.maxFrameBytesToServer };
+  const toClientLimits = { maxFrameBytes: context.maxFrameBytesToClient };
 
-  const clientClosed = pumpFrames(ends.clientIn, limits, async (frames) => {
+  const clientClosed = pumpFrames(ends.clientIn, toServerLimits, async (frames) => {
     // The requests of one read chunk reach the server in one write.
     serverWriter.cork();
     try {
@@ -74,7 +75,7 @@ export function startRelay(
   });
 
   const bytesToClient = byteSinkFor(clientWriter);
-  const serverClosed = pumpFrames(ends.serverOut, limits, async (frames) => {
+  const serverClosed = pumpFrames(ends.serverOut, toClientLimits, async (frames) => {
     clientWriter.cork();
     try {
       await relayServerFrames(context, frames, bytesToClient);
@@ -89,10 +90,13 @@ export function startRelay(
     clientClosed,
     serverClosed,
     async failPending(reason) {
+      let failed = 0;
       for (const id of context.session.pendingToServerIds()) {
         context.session.settleToServer(id);
+        failed += 1;
         await context.toClient.send(errorReply(id, ErrorCodes.internalError, reason));
       }
+      return failed;
     },
     async finish() {
       await clientWriter.end();
@@ -104,7 +108,7 @@ export function startRelay(
 async function relayClientFrame(context: RelayContext, frame: Frame): Promise<void> {
   try {
     if (frame.kind === 'line') await relayClientLine(context, frame.text);
-    else await refuseOversizeClientFrame(context, frame.bytes, frame.head);
+    else await refuseOversizeClientFrame(context, frame);
   } catch (error) {
     // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
     const detail = error instanceof Error ? error.message : String(error);

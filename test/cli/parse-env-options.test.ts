@@ -59,7 +59,8 @@ describe('environment variables', () => {
       logFile: join(ws.dir, 'logs/shim.log'),
       auditLog: join(ws.dir, 'logs/audit.jsonl'),
       auditStderr: true,
-      maxFrameBytes: 1024 * 1024,
+      maxFrameBytesToServer: 1024 * 1024,
+      maxFrameBytesToClient: 1024 * 1024,
       shutdownGraceMs: 50,
     });
     expect(config.secretNamePatterns).toContain('DSN');

@@ -31,6 +31,8 @@ describe('the help text', () => {
       'log-level',
       'log-file',
       'max-frame-bytes',
+      'max-frame-bytes-to-server',
+      'max-frame-bytes-to-client',
       'root',
       'path-pointer',
       'path-base',
@@ -49,7 +51,7 @@ describe('the help text', () => {
   it('shows the defaults that matter', () => {
     expect(text).toContain('default: mcp/decision');
     expect(text).toContain('default: enforce');
-    expect(text).toContain('default: 64MiB');
+    expect(text).toContain('default: 10176KiB (10MiB - 64KiB: what SDK servers can read)');
     expect(text).toContain('default: info');
   });
 

@@ -305,16 +305,61 @@ describe('logging and audit options', () => {
 });
 
 describe('limit options', () => {
-  it('defaults to 64 MiB frames and a 2000 ms grace', () => {
+  it('defaults each direction to the largest frame an SDK stdio transport reads (10 MiB - 64 KiB), and a 2000 ms grace', () => {
     const config = runConfig(ws, []);
-    expect([config.maxFrameBytes, config.shutdownGraceMs]).toEqual([64 * 1024 * 1024, 2000]);
+    expect([config.maxFrameBytesToServer, config.maxFrameBytesToClient]).toEqual([
+      10 * 1024 * 1024 - 64 * 1024,
+      10 * 1024 * 1024 - 64 * 1024,
+    ]);
+    expect(config.shutdownGraceMs).toBe(2000);
   });
 
-  it('accepts byte counts and binary size units', () => {
-    expect(runConfig(ws, ['--max-frame-bytes', '1048576']).maxFrameBytes).toBe(1048576);
-    expect(runConfig(ws, ['--max-frame-bytes', '16MiB']).maxFrameBytes).toBe(16 * 1024 * 1024);
-    expect(runConfig(ws, ['--max-frame-bytes=512k']).maxFrameBytes).toBe(512 * 1024);
-    expect(runConfig(ws, ['--max-frame-bytes', '512MiB']).maxFrameBytes).toBe(512 * 1024 * 1024);
+  it('accepts byte counts and binary size units; --max-frame-bytes sets both directions', () => {
+    const both = (argv: string[]) => {
+      const config = runConfig(ws, argv);
+      return [config.maxFrameBytesToServer, config.maxFrameBytesToClient];
+    };
+    expect(both(['--max-frame-bytes', '1048576'])).toEqual([1048576, 1048576]);
+    expect(both(['--max-frame-bytes', '16MiB'])).toEqual([16 * 1024 * 1024, 16 * 1024 * 1024]);
+    expect(both(['--max-frame-bytes=512k'])).toEqual([512 * 1024, 512 * 1024]);
+    expect(both(['--max-frame-bytes', '512MiB'])).toEqual([512 * 1024 * 1024, 512 * 1024 * 1024]);
+  });
+
+  it('lets a direction option override --max-frame-bytes for that direction only', () => {
+    const config = runConfig(ws, [
+      '--max-frame-bytes',
+      '1MiB',
+      '--max-frame-bytes-to-client',
+      '64MiB',
+    ]);
+    expect([config.maxFrameBytesToServer, config.maxFrameBytesToClient]).toEqual([
+      1024 * 1024,
+      64 * 1024 * 1024,
+    ]);
+    const fromEnv = runConfig(ws, [], { MCP_OPA_SHIM_MAX_FRAME_BYTES_TO_SERVER: '2MiB' });
+    expect([fromEnv.maxFrameBytesToServer, fromEnv.maxFrameBytesToClient]).toEqual([
+      2 * 1024 * 1024,
+      10 * 1024 * 1024 - 64 * 1024,
+    ]);
+  });
+
+  it('rejects a bad direction limit naming its option, and a bad --max-frame-bytes even when both directions override it', () => {
+    expect(optionError(ws, ['--max-frame-bytes-to-server', '0'])).toBe(
+      'Expected `--max-frame-bytes-to-server` to be a positive integer, got `0`. Give bytes, or a size like `64MiB` (units K/KiB, M/MiB, G/GiB).',
+    );
+    expect(optionError(ws, ['--max-frame-bytes-to-client', '1GiB'])).toBe(
+      'Expected `--max-frame-bytes-to-client` to be at most 512MiB (536870912 bytes), got `1GiB`.',
+    );
+    expect(
+      optionError(ws, [
+        '--max-frame-bytes',
+        '10MB',
+        '--max-frame-bytes-to-server',
+        '1MiB',
+        '--max-frame-bytes-to-client',
+        '1MiB',
+      ]),
+    ).toContain('Expected `--max-frame-bytes` to be a positive integer, got `10MB`.');
   });
 
   it('rejects a frame limit that is not a positive size', () => {

@@ -35,6 +35,23 @@ describe('FrameSplitter', () => {
     expect(frame.bytes).toBe(Buffer.byteLength(text));
   });
 
+  it('keeps the last 256 bytes of an oversize frame, where SDK programs write the id', () => {
+    const splitter = new FrameSplitter({ maxFrameBytes: 1024 });
+    const frames: Frame[] = [];
+    splitter.push(Buffer.from('{"method":"tools/call","params":{"text":"'), frames);
+    for (let i = 0; i < 50; i++) splitter.push(Buffer.alloc(1000, 'q'), frames);
+    splitter.push(Buffer.from('"},"jsonrpc":"2.0",'), frames);
+    splitter.push(Buffer.from('"id":41}\r\n{"id":"next"}\n'), frames);
+    const [frame, next] = frames;
+    if (frame?.kind !== 'oversize')
+      throw new Error(`expected an oversize frame, got ${frame?.kind}`);
+    // 256 bytes read, less the "\r" of the CRLF, which is not content.
+    const end = '"},"jsonrpc":"2.0","id":41}';
+    expect(frame.tail).toBe('q'.repeat(256 - 1 - end.length) + end);
+    expect(frame.head).toMatch(/^\{"method":"tools\/call"/);
+    expect(next).toEqual({ kind: 'line', text: '{"id":"next"}' });
+  });
+
   it('holds an incomplete frame under the limit until its newline arrives', () => {
     const splitter = new FrameSplitter({ maxFrameBytes: 64 });
     const frames: Frame[] = [];

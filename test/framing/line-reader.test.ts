@@ -64,7 +64,12 @@ describe('readFrames', () => {
         parts.push(text + (crlf ? '\r\n' : '\n'));
         const content = Buffer.byteLength(text);
         if (content > maxFrameBytes) {
-          expected.push({ kind: 'oversize', bytes: content + (crlf ? 1 : 0), head: text });
+          expected.push({
+            kind: 'oversize',
+            bytes: content + (crlf ? 1 : 0),
+            head: text,
+            tail: text,
+          });
         } else if (content > 0) {
           expected.push({ kind: 'line', text });
         }
@@ -107,7 +112,7 @@ describe('readFrames', () => {
     const frames = await collect(['x'.repeat(16) + '\n' + 'y'.repeat(17) + '\r\n'], 16);
     expect(frames).toEqual([
       { kind: 'line', text: 'x'.repeat(16) },
-      { kind: 'oversize', bytes: 18, head: 'y'.repeat(17) },
+      { kind: 'oversize', bytes: 18, head: 'y'.repeat(17), tail: 'y'.repeat(17) },
     ]);
   });
 
@@ -124,6 +129,7 @@ describe('readFrames', () => {
       '{"jsonrpc":"2.0","id":42,"params":"'.length + 100 * 1000 + '"}'.length,
     );
     expect(oversize?.kind === 'oversize' && oversize.head).toMatch(/^\{"jsonrpc":"2\.0","id":42,/);
+    expect(oversize?.kind === 'oversize' && oversize.tail).toBe('z'.repeat(254) + '"}');
   });
 
   it('reports an oversize frame that the stream ends in the middle of', async () => {

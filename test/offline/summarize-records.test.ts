@@ -1,18 +1,26 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAuditor } from '../../src/audit/auditor.js';
+import type { PolicyEngine } from '../../src/policy/decision.js';
+import { NO_SECRETS } from '../../src/secrets/secret-set.js';
 import { readAuditRecords } from '../../src/offline/read-audit-records.js';
 import { SummaryBuilder } from '../../src/offline/summarize-records.js';
 import { compileEngine } from '../audit/helpers/wasm-engine.js';
 import { recordSession } from './helpers/recorded-session.js';
 
 let log: string;
+let engine: PolicyEngine;
 
 beforeAll(async () => {
-  log = recordSession(await compileEngine(['baseline.rego', 'system-log.rego']));
+  engine = await compileEngine(['baseline.rego', 'system-log.rego']);
+  log = recordSession(engine);
 });
 
-async function summarise(top: number) {
+async function summarise(top: number, file = log) {
   const builder = new SummaryBuilder(top);
-  for await (const located of readAuditRecords([log])) builder.add(located);
+  for await (const located of readAuditRecords([file])) builder.add(located);
   return builder.build();
 }
 
@@ -42,5 +50,23 @@ describe('SummaryBuilder', () => {
       [38, 'alice', 'tools/call write_file'],
       [31, 'alice', 'tools/call read_text_file'],
     ]);
+  });
+
+  it('counts sessions by how they ended, and a clean end is not a fault', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'summary-ends-')), 'audit.jsonl');
+    const labels = { server_id: 'filesystem', principal: 'alice', version: '0.1.0' };
+    const open = () =>
+      createAuditor({ file, stderr: false, policy: engine, secrets: NO_SECRETS, labels });
+    for (let i = 0; i < 3; i++) {
+      open().close({ kind: 'clean', detail: 'the client closed the session', exit_code: 0 });
+    }
+    const crashed = open();
+    crashed.fault({ direction: 'to_client', fault: 'child_exit', detail: 'x', action: 'dropped' });
+    crashed.close({ kind: 'fault', detail: 'the server exited (exit code 3)', exit_code: 3 });
+    open().close();
+    const s = await summarise(3, file);
+    expect(s).toMatchObject({ sessions: 5, faults: 1 });
+    expect(s.by_fault).toEqual({ 'to_client child_exit': 1 });
+    expect(s.by_session_end).toEqual({ clean: 3, fault: 1, 'not recorded': 1 });
   });
 });

@@ -74,7 +74,9 @@ describe('faults', () => {
     });
     const refused = await shim.waitFor((m) => m.id === 77);
     expect(refused.error).toMatchObject({ code: -32600 });
-    expect((refused.error as { message: string }).message).toContain('--max-frame-bytes=2000');
+    expect((refused.error as { message: string }).message).toContain(
+      '--max-frame-bytes-to-server=2000',
+    );
     const after = await shim.request('tools/call', { name: 'echo', arguments: { text: 'small' } });
     expect(after.result).toMatchObject({ content: [{ text: 'small' }] });
     expect(recorded()).not.toContain('yyyy');

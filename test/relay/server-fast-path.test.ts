@@ -64,7 +64,8 @@ function relayFor(policy: PolicyEngine, observed: Observed): RelayContext {
     inputContext: testContext(),
     logger: pino({ level: 'silent' }),
     monitor: false,
-    maxFrameBytes: MAX_FRAME_BYTES,
+    maxFrameBytesToServer: MAX_FRAME_BYTES,
+    maxFrameBytesToClient: MAX_FRAME_BYTES,
     toClient: { send: (line) => void (observed.client += line + '\n') },
     toServer: { send: (line) => void (observed.server += line + '\n') },
   };
@@ -105,7 +106,7 @@ async function slowPath(policy: PolicyEngine, chunks: Buffer[]): Promise<Observe
   splitter.end(frames);
   for (const frame of frames) {
     if (frame.kind === 'line') await relayServerLine(context, frame.text);
-    else await refuseOversizeServerFrame(context, frame.bytes, frame.head);
+    else await refuseOversizeServerFrame(context, frame);
   }
   return observe(context, observed);
 }

@@ -1,10 +1,15 @@
-import { DEFAULT_MAX_FRAME_BYTES, type Mode } from '../config.js';
+import {
+  DEFAULT_MAX_FRAME_BYTES_TO_CLIENT,
+  DEFAULT_MAX_FRAME_BYTES_TO_SERVER,
+  type Mode,
+} from '../config.js';
 import type { RawOptions, RawValue } from '../read-option-tokens.js';
 import { invalid, single } from './value-checks.js';
 
 export interface RuntimeOptions {
   readonly mode: Mode;
-  readonly maxFrameBytes: number;
+  readonly maxFrameBytesToServer: number;
+  readonly maxFrameBytesToClient: number;
   readonly shutdownGraceMs: number;
 }
 
@@ -13,14 +18,24 @@ const MAX_SHUTDOWN_GRACE_MS = 600_000;
 /** A frame becomes one JS string; V8 caps strings at about 2^29 characters. */
 export const MAX_FRAME_BYTES_LIMIT = 512 * 1024 * 1024;
 
-/** `--mode`, `--max-frame-bytes`, `--shutdown-grace-ms`. */
+/**
+ * `--mode`, the frame limits, `--shutdown-grace-ms`. `--max-frame-bytes` sets both directions;
+ * `--max-frame-bytes-to-server` / `-to-client` override it for one direction.
+ */
 export function validateRuntimeOptions(options: RawOptions): RuntimeOptions {
   const rawMode = single(options, 'mode');
-  const rawFrame = single(options, 'max-frame-bytes');
+  const rawBoth = single(options, 'max-frame-bytes');
+  const rawToServer = single(options, 'max-frame-bytes-to-server') ?? rawBoth;
+  const rawToClient = single(options, 'max-frame-bytes-to-client') ?? rawBoth;
   const rawGrace = single(options, 'shutdown-grace-ms');
+  // Validated even when both directions override it: a bad value is an error, never ignored.
+  if (rawBoth !== undefined) frameBytes(rawBoth);
   return {
     mode: rawMode === undefined ? 'enforce' : mode(rawMode),
-    maxFrameBytes: rawFrame === undefined ? DEFAULT_MAX_FRAME_BYTES : frameBytes(rawFrame),
+    maxFrameBytesToServer:
+      rawToServer === undefined ? DEFAULT_MAX_FRAME_BYTES_TO_SERVER : frameBytes(rawToServer),
+    maxFrameBytesToClient:
+      rawToClient === undefined ? DEFAULT_MAX_FRAME_BYTES_TO_CLIENT : frameBytes(rawToClient),
     shutdownGraceMs: rawGrace === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : graceMs(rawGrace),
   };
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_ENTRYPOINT,
-  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_FRAME_BYTES_TO_CLIENT,
+  DEFAULT_MAX_FRAME_BYTES_TO_SERVER,
   DEFAULT_SECRET_NAME_PATTERNS,
   type ShimConfig,
 } from '../../../src/config/config.js';
@@ -25,7 +26,8 @@ export function testConfig(overrides: Partial<ShimConfig> = {}): ShimConfig {
     serverId: 'filesystem',
     logLevel: 'silent',
     logFile: undefined,
-    maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+    maxFrameBytesToServer: DEFAULT_MAX_FRAME_BYTES_TO_SERVER,
+    maxFrameBytesToClient: DEFAULT_MAX_FRAME_BYTES_TO_CLIENT,
     roots: [],
     pathPointers: [],
     pathBases: [],
