@@ -8,10 +8,14 @@ import {
   type JsonRpcId,
 } from '../messages/json-rpc.js';
 import { parseFrame, recoverId, topLevelId } from '../messages/parse-frame.js';
+import type { ClientLane, LaneItem } from './client-lane.js';
 import { denyClientRequest } from './deny-reply.js';
+import { refuseDuplicateId } from './duplicate-id.js';
+import { namespaceAccess } from './namespace-access.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse, type ClientOutcome } from './client-responses.js';
+import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
 
 type Outcome = ClientOutcome;
@@ -20,7 +24,11 @@ const DROP: Outcome = { forward: false };
 const PASS: Outcome = { forward: true };
 
 /** Client → server: one line from the client's stdin. */
-export async function relayClientLine(context: RelayContext, text: string): Promise<void> {
+export async function relayClientLine(
+  context: RelayContext,
+  lane: ClientLane,
+  text: string,
+): Promise<void> {
   const parsed = parseFrame(text, true);
   if (!parsed.ok) {
     context.auditor.fault({
@@ -42,16 +50,116 @@ export async function relayClientLine(context: RelayContext, text: string): Prom
     return;
   }
   if (Array.isArray(parsed.value)) {
-    await relayClientBatch(context, parsed.value as unknown[], text);
+    await relayClientBatch(context, lane, parsed.value as unknown[], text);
     return;
   }
-  const outcome = handleClientMessage(context, classifyMessage(parsed.value));
+  const route = routeClientMessage(
+    context,
+    lane,
+    classifyMessage(parsed.value),
+    parsed.value,
+    text,
+  );
+  if (route.kind === 'done') {
+    if (route.reply !== undefined) await context.toClient.send(route.reply);
+    return;
+  }
+  if (route.kind === 'now') await handleLaneItem(context, route.item);
+}
+
+/** Judges one message now (it was never held, or its barrier completed) and sends what follows. */
+export async function handleLaneItem(context: RelayContext, item: LaneItem): Promise<void> {
+  const outcome = handleClientMessage(context, item.message, item.access);
   if (outcome.reply !== undefined) await context.toClient.send(outcome.reply);
   if (outcome.forward) {
     await context.toServer.send(
-      outcome.rewritten === undefined ? text : JSON.stringify(outcome.rewritten),
+      outcome.rewritten === undefined
+        ? (item.text ?? JSON.stringify(item.value))
+        : JSON.stringify(outcome.rewritten),
     );
   }
+}
+
+type Route =
+  | { readonly kind: 'now'; readonly item: LaneItem }
+  | { readonly kind: 'held' }
+  /** Refused or dropped before judging; `reply` is the shim's answer, if any. */
+  | { readonly kind: 'done'; readonly reply?: string };
+
+/**
+ * Decides, before judging, whether a message goes now or waits in the lane. A request whose id
+ * is pending is refused here; a path-bearing request waits for the barriers before it (and a
+ * barrier for the paths before it); everything behind a held message waits too, so requests keep
+ * their order. The client's responses never wait: the server may need one to finish a barrier.
+ */
+function routeClientMessage(
+  context: RelayContext,
+  lane: ClientLane,
+  message: ClassifiedMessage,
+  value: unknown,
+  text: string | undefined,
+): Route {
+  const { session } = context;
+  const item = (access: NamespaceAccess): LaneItem => ({ message, value, text, access });
+  if (message.kind === 'request') {
+    const { id, method, params } = message;
+    if (session.isPendingToServer(id)) {
+      return { kind: 'done', reply: refuseDuplicateId(context, 'to_server', id, method) };
+    }
+    const access = namespaceAccess(method, params, session.catalog, context.inputContext);
+    if (lane.admitsNow(access)) return { kind: 'now', item: item(access) };
+    session.holdToServer(id, { method, params, access });
+    lane.hold(item(access), text?.length ?? JSON.stringify(value).length);
+    return { kind: 'held' };
+  }
+  if (message.kind === 'notification') {
+    const cancelled = cancelledRequestId(message);
+    if (cancelled !== undefined && session.isPendingToServer(cancelled)) {
+      return routeCancellation(context, lane, cancelled) ?? { kind: 'now', item: item('none') };
+    }
+    if (lane.holding) {
+      lane.hold(item('none'), text?.length ?? JSON.stringify(value).length);
+      return { kind: 'held' };
+    }
+  }
+  return { kind: 'now', item: item('none') };
+}
+
+/**
+ * A cancellation of a held request takes it out of the lane: it is never forwarded and, as
+ * the client asked, never answered. A cancellation of a forwarded barrier or path-bearing read is
+ * kept from the server: a server that honours it never answers, and only an answer tells the
+ * shim the request is done with the tree (the client ignores the late answer, as the spec says).
+ * Undefined: forward the cancellation as usual.
+ */
+function routeCancellation(
+  context: RelayContext,
+  lane: ClientLane,
+  id: JsonRpcId,
+): Route | undefined {
+  const { session } = context;
+  if (session.isHeldToServer(id) && lane.removeHeld(id)) {
+    const request = session.dropHeldToServer(id);
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: 'cancelled_while_held',
+      detail: `the client cancelled ${request?.method ?? 'a request'} id ${JSON.stringify(id)} while it waited behind a namespace barrier; it was never forwarded`,
+      action: 'dropped',
+    });
+    return { kind: 'done' };
+  }
+  const access = session.peekToServer(id)?.access;
+  if (access === 'read' || access === 'write') {
+    session.cancelledByClient(id);
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: 'cancellation_withheld',
+      detail: `the client cancelled id ${JSON.stringify(id)}, which touches the file namespace; the cancellation was not forwarded, so the server's answer still marks when it is done`,
+      action: 'dropped',
+    });
+    return { kind: 'done' };
+  }
+  return undefined;
 }
 
 /** The client sent a frame too large to read: answer it without ever buffering it. */
@@ -75,6 +183,7 @@ export async function refuseOversizeClientFrame(
 
 async function relayClientBatch(
   context: RelayContext,
+  lane: ClientLane,
   elements: unknown[],
   text: string,
 ): Promise<void> {
@@ -98,7 +207,14 @@ async function relayClientBatch(
   const replies: unknown[] = [];
   let changed = false;
   for (const element of elements) {
-    const outcome = handleClientMessage(context, classifyMessage(element));
+    // Each element is routed like a frame: one held behind a barrier is forwarded on its own later.
+    const route = routeClientMessage(context, lane, classifyMessage(element), element, undefined);
+    if (route.kind !== 'now') {
+      if (route.kind === 'done' && route.reply !== undefined) replies.push(JSON.parse(route.reply));
+      changed = true;
+      continue;
+    }
+    const outcome = handleClientMessage(context, route.item.message, route.item.access);
     if (outcome.reply !== undefined) replies.push(JSON.parse(outcome.reply));
     if (outcome.forward) forwarded.push(outcome.rewritten ?? element);
     if (!outcome.forward || outcome.rewritten !== undefined) changed = true;
@@ -109,7 +225,11 @@ async function relayClientBatch(
   await context.toServer.send(changed ? JSON.stringify(forwarded) : text);
 }
 
-function handleClientMessage(context: RelayContext, message: ClassifiedMessage): Outcome {
+function handleClientMessage(
+  context: RelayContext,
+  message: ClassifiedMessage,
+  access: NamespaceAccess,
+): Outcome {
   const { session } = context;
   switch (message.kind) {
     case 'invalid': {
@@ -129,7 +249,7 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
       };
     }
     case 'request':
-      return handleClientRequest(context, message);
+      return handleClientRequest(context, message, access);
     case 'notification': {
       const cancelled = cancelledRequestId(message);
       // The server never saw a request the shim denied; its cancellation would only confuse it.
@@ -151,9 +271,14 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
 function handleClientRequest(
   context: RelayContext,
   message: Extract<ClassifiedMessage, { kind: 'request' }>,
+  access: NamespaceAccess,
 ): Outcome {
   const { session } = context;
   const { id, method, params } = message;
+  // Routing refused a pending id already; this holds the line should a caller skip routing.
+  if (session.peekToServer(id) !== undefined) {
+    return { forward: false, reply: refuseDuplicateId(context, 'to_server', id, method) };
+  }
   if (method === 'initialize') session.observeInitialize(params);
   else session.observeRequestMeta(params);
   const verdict = judge(
@@ -170,7 +295,7 @@ function handleClientRequest(
     session.deniedByShim(id);
     return { forward: false, reply: denyClientRequest(context, id, method, params, denial) };
   }
-  session.forwardedToServer(id, { method, params });
+  session.forwardedToServer(id, { method, params, access });
   if (answers?.kind === 'rewrite') {
     return { forward: true, rewritten: { jsonrpc: '2.0', id, method, params: answers.params } };
   }
