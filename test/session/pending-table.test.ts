@@ -77,3 +77,14 @@ describe('Session pending requests', () => {
     expect(session.wasDenied('5')).toBe(false);
   });
 });
+
+describe('PendingTable.add', () => {
+  it('never replaces a pending entry', () => {
+    const table = new PendingTable<string>();
+    expect(table.add(7, 'tools/list')).toBe(true);
+    expect(table.add(7, 'ping')).toBe(false);
+    expect(table.get(7)).toBe('tools/list');
+    expect(table.take(7)).toBe('tools/list');
+    expect(table.add(7, 'ping')).toBe(true);
+  });
+});
