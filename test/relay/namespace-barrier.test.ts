@@ -169,4 +169,21 @@ describe('namespace barrier in the client → server pipeline', () => {
     await h.toServer.waitFor((m) => m.id === 100 + count - 1);
     expect(h.toServer.ids().slice(2)).toEqual(reads.map((r) => r.id));
   });
+
+  it('refuses a task-augmented call with paths: its answer would not say when it is done with the tree', async () => {
+    const root = fileRoot();
+    const h = await startHarness([root]);
+    const task = write(1, path.join(root, 'a.txt'));
+    (task.params as Record<string, unknown>).task = { ttl: 60000 };
+    h.client(task, {
+      ...call(2, 'echo', { text: 'no paths' }),
+      params: { name: 'echo', arguments: { text: 'x' }, task: { ttl: 1 } },
+    });
+    await h.toClient.waitFor((m) => m.id === 1);
+    await h.toServer.waitFor((m) => m.id === 2);
+    expect(h.toClient.flat.find((m) => m.id === 1)).toMatchObject({ error: { code: -32602 } });
+    expect(h.toServer.ids()).toEqual(['init', 2]);
+    expect(h.faults.map((f) => [f.fault, f.action])).toEqual([['task_on_paths', 'denied']]);
+    expect(h.actions.filter((a) => a.endsWith(':1'))).toEqual([]);
+  });
 });
