@@ -41,19 +41,41 @@ export function namespaceAccess(
 }
 
 const SUBSCRIPTIONS = ['notifications', 'resourceSubscriptions'] as const;
-const parsed = new Map<string, readonly string[]>();
+const FILESYSTEM_TOKENS = FILESYSTEM_POINTERS.map((pointer) => parsePointer(pointer) ?? []);
+const configuredTokens = new WeakMap<InputContext, readonly (readonly string[])[]>();
 
+/** Asked of every tool call: no allocation beyond the first call per configuration. */
 function hasArgumentPath(rawArguments: unknown, context: InputContext): boolean {
   if (!isJsonObject(rawArguments)) return false;
-  for (const pointer of [...FILESYSTEM_POINTERS, ...context.pathPointers]) {
-    let tokens = parsed.get(pointer);
-    if (tokens === undefined) {
-      tokens = parsePointer(pointer) ?? [];
-      parsed.set(pointer, tokens);
-    }
-    if (collectStrings(rawArguments, tokens).length > 0) return true;
+  let configured = configuredTokens.get(context);
+  if (configured === undefined) {
+    configured = context.pathPointers.map((pointer) => parsePointer(pointer) ?? []);
+    configuredTokens.set(context, configured);
   }
+  for (const tokens of FILESYSTEM_TOKENS) if (reachesString(rawArguments, tokens, 0)) return true;
+  for (const tokens of configured) if (reachesString(rawArguments, tokens, 0)) return true;
   return false;
+}
+
+/** True when collectStrings(node, tokens) would find at least one string (same walk, no list). */
+function reachesString(node: unknown, tokens: readonly string[], index: number): boolean {
+  if (index === tokens.length) {
+    return (
+      typeof node === 'string' ||
+      (Array.isArray(node) && node.some((item) => typeof item === 'string'))
+    );
+  }
+  if (typeof node !== 'object' || node === null) return false;
+  const token = tokens[index] ?? '';
+  if (token === '*') {
+    return Object.values(node).some((child: unknown) => reachesString(child, tokens, index + 1));
+  }
+  if (Array.isArray(node)) {
+    if (!/^(0|[1-9]\d*)$/.test(token)) return false;
+    return reachesString(node[Number(token)], tokens, index + 1);
+  }
+  if (!Object.hasOwn(node, token)) return false;
+  return reachesString((node as Record<string, unknown>)[token], tokens, index + 1);
 }
 
 function isFileUri(value: unknown): boolean {

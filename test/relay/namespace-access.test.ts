@@ -6,7 +6,10 @@ import { Session } from '../../src/session/session.js';
 import { tempDir, testContext } from '../input/helpers/input-fixtures.js';
 
 const root = tempDir('mcp-opa-shim-access-');
-const context = testContext({ roots: [root], pathPointers: ['/target/file'] });
+const context = testContext({
+  roots: [root],
+  pathPointers: ['/target/file', '/items/*/path', '/pair/1'],
+});
 const tool = (name: string, args: JsonObject): [string, JsonObject] => [
   'tools/call',
   { name, arguments: args },
@@ -22,6 +25,12 @@ const CASES: [string, JsonObject, string][] = [
   [...tool('some_unknown_tool', { path: 'relative/x' }), 'write'],
   [...tool('deploy', { target: { file: `${root}/a` } }), 'write'],
   [...tool('echo', { text: 'no paths here' }), 'none'],
+  [...tool('batch_edit', { items: [{ path: `${root}/a` }, { other: 1 }] }), 'write'],
+  [...tool('batch_edit', { items: [{ other: 1 }] }), 'none'],
+  [...tool('swap', { pair: ['x', `${root}/b`] }), 'write'],
+  [...tool('swap', { pair: ['x'] }), 'none'],
+  [...tool('write_file', { path: 42 }), 'none'],
+  [...tool('write_file', { paths: [1, `${root}/a`] }), 'write'],
   [...tool('create_entities', { entities: [{ name: 'x' }] }), 'none'],
   ['prompts/get', { name: 'p', arguments: { path: `${root}/a` } }, 'read'],
   ['resources/read', { uri: `file://${root}/a` }, 'read'],
