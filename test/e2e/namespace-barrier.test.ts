@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShimProcess } from '../helpers/shim-process.js';
+import { FIXTURES, ShimProcess } from '../helpers/shim-process.js';
 import { tempDir } from '../input/helpers/input-fixtures.js';
 import { assertShimBuilt, repoRoot, shimMain } from './helpers/paths.js';
 
@@ -170,5 +172,78 @@ describe('namespace barrier: a move pipelined with a call under its destination'
     );
     expect(JSON.stringify(first)).toContain('inside content');
     expect(JSON.stringify(second)).not.toContain('isError":true');
+  });
+});
+
+describe('namespace barrier with a real SDK client', () => {
+  it('a v1 client calling move_file and a read under its destination at once never gets the outside file', async () => {
+    const client = new Client({ name: 'barrier-e2e', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [
+          shimMain,
+          '--root',
+          root,
+          '--log-level',
+          'silent',
+          '--',
+          process.execPath,
+          FILESYSTEM,
+          base,
+        ],
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? base },
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const from = path.join(root, `sdk-p${String(round)}`);
+        const to = path.join(root, `sdk-q${String(round)}`);
+        mkdirSync(from);
+        symlinkSync(path.join(outside, 'secret.txt'), path.join(from, 'lnk'));
+        // Not awaited one by one: the SDK writes both requests before either is answered.
+        const [moved, read] = await Promise.all([
+          client.callTool({ name: 'move_file', arguments: { source: from, destination: to } }),
+          client.callTool({ name: 'read_text_file', arguments: { path: path.join(to, 'lnk') } }),
+        ]);
+        expect(moved.isError).not.toBe(true);
+        expect(read.isError).toBe(true);
+        expect(JSON.stringify(read)).not.toContain(SECRET);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('namespace barrier when the server dies', () => {
+  it('answers the request held behind the barrier with an error, and the shim exits with the server', async () => {
+    const dead = new ShimProcess(
+      [
+        '--root',
+        root,
+        '--log-level',
+        'silent',
+        '--',
+        process.execPath,
+        `${FIXTURES}/crash-mid-request-server.mjs`,
+      ],
+      { main: shimMain },
+    );
+    await dead.initialize();
+    // An unknown tool with a path is a barrier; the server exits on it without answering.
+    dead.sendRaw(
+      `${JSON.stringify(call(2, 'put', { path: path.join(root, 'x') }))}\n` +
+        `${JSON.stringify(call(3, 'read_text_file', { path: path.join(root, 'plain.txt') }))}\n`,
+    );
+    const [barrier, held] = await Promise.all([
+      dead.waitFor((m) => m.id === 2),
+      dead.waitFor((m) => m.id === 3),
+    ]);
+    expect(barrier.error).toMatchObject({ code: -32603 });
+    expect(held.error).toMatchObject({ code: -32603 });
+    expect((held.error as { message: string }).message).toMatch(/server exited/);
+    expect((await dead.exited).code).toBe(3);
   });
 });
