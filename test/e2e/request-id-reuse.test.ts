@@ -80,7 +80,10 @@ describe('request-id reuse', () => {
   );
 
   it('audits each refusal as denied, and never records the refused ping as forwarded', async () => {
-    await shim.request('ping');
+    // Its own id: the helper's next number is 7, whose earlier answers are already on stdout.
+    const done = shim.waitFor((m) => m.id === 'last' && 'result' in m);
+    shim.send({ jsonrpc: '2.0', id: 'last', method: 'ping' });
+    await done;
     const records = readFileSync(auditLog, 'utf8')
       .split('\n')
       .filter((line) => line.startsWith('{'))
