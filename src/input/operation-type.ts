@@ -40,3 +40,29 @@ export function operationType(method: string): OperationType {
 export function isItemList(method: string): boolean {
   return ITEM_LISTS.has(method);
 }
+
+/**
+ * server-filesystem's tools that only read (they declare `readOnlyHint: true`), known by name so
+ * that a session whose client never listed the tools still lets their paths through side by side.
+ */
+const READ_ONLY_TOOLS = new Set([
+  'read_file',
+  'read_text_file',
+  'read_media_file',
+  'read_multiple_files',
+  'list_directory',
+  'list_directory_with_sizes',
+  'directory_tree',
+  'search_files',
+  'get_file_info',
+  'list_allowed_directories',
+]);
+
+/**
+ * True only for a tool known not to change the file namespace: the server's own
+ * `readOnlyHint` (from the catalog) when it gave one, else the known read-only names above.
+ * Anything else may write, so its paths make it a barrier.
+ */
+export function isReadOnlyTool(name: string, readOnlyHint: boolean | undefined): boolean {
+  return readOnlyHint ?? READ_ONLY_TOOLS.has(name);
+}

@@ -1,20 +1,19 @@
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
-import {
-  ErrorCodes,
-  type ClassifiedMessage,
-  type JsonObject,
-  type JsonRpcId,
-} from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
 import type { OversizeFrame } from '../framing/frame-splitter.js';
 import { parseFrame, topLevelId } from '../messages/parse-frame.js';
 import { recoverFrameId } from '../messages/recover-frame-id.js';
+import type { ClientLane, LaneItem } from './client-lane.js';
 import { denyClientRequest } from './deny-reply.js';
+import { refuseDuplicateId } from './duplicate-id.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse, type ClientOutcome } from './client-responses.js';
+import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
+import { cancelledRequestId, routeClientMessage } from './route-client-message.js';
 
 type Outcome = ClientOutcome;
 
@@ -22,7 +21,11 @@ const DROP: Outcome = { forward: false };
 const PASS: Outcome = { forward: true };
 
 /** Client → server: one line from the client's stdin. */
-export async function relayClientLine(context: RelayContext, text: string): Promise<void> {
+export async function relayClientLine(
+  context: RelayContext,
+  lane: ClientLane,
+  text: string,
+): Promise<void> {
   const parsed = parseFrame(text, true);
   if (!parsed.ok) {
     context.auditor.fault({
@@ -44,14 +47,32 @@ export async function relayClientLine(context: RelayContext, text: string): Prom
     return;
   }
   if (Array.isArray(parsed.value)) {
-    await relayClientBatch(context, parsed.value as unknown[], text);
+    await relayClientBatch(context, lane, parsed.value as unknown[], text);
     return;
   }
-  const outcome = handleClientMessage(context, classifyMessage(parsed.value));
+  const route = routeClientMessage(
+    context,
+    lane,
+    classifyMessage(parsed.value),
+    parsed.value,
+    text,
+  );
+  if (route.kind === 'done') {
+    if (route.reply !== undefined) await context.toClient.send(route.reply);
+    return;
+  }
+  if (route.kind === 'now') await handleLaneItem(context, route.item);
+}
+
+/** Judges one message now (it was never held, or its barrier completed) and sends what follows. */
+export async function handleLaneItem(context: RelayContext, item: LaneItem): Promise<void> {
+  const outcome = handleClientMessage(context, item.message, item.access);
   if (outcome.reply !== undefined) await context.toClient.send(outcome.reply);
   if (outcome.forward) {
     await context.toServer.send(
-      outcome.rewritten === undefined ? text : JSON.stringify(outcome.rewritten),
+      outcome.rewritten === undefined
+        ? (item.text ?? JSON.stringify(item.value))
+        : JSON.stringify(outcome.rewritten),
     );
   }
 }
@@ -80,6 +101,7 @@ export async function refuseOversizeClientFrame(
 
 async function relayClientBatch(
   context: RelayContext,
+  lane: ClientLane,
   elements: unknown[],
   text: string,
 ): Promise<void> {
@@ -103,7 +125,14 @@ async function relayClientBatch(
   const replies: unknown[] = [];
   let changed = false;
   for (const element of elements) {
-    const outcome = handleClientMessage(context, classifyMessage(element));
+    // Each element is routed like a frame: one held behind a barrier is forwarded on its own later.
+    const route = routeClientMessage(context, lane, classifyMessage(element), element, undefined);
+    if (route.kind !== 'now') {
+      if (route.kind === 'done' && route.reply !== undefined) replies.push(JSON.parse(route.reply));
+      changed = true;
+      continue;
+    }
+    const outcome = handleClientMessage(context, route.item.message, route.item.access);
     if (outcome.reply !== undefined) replies.push(JSON.parse(outcome.reply));
     if (outcome.forward) forwarded.push(outcome.rewritten ?? element);
     if (!outcome.forward || outcome.rewritten !== undefined) changed = true;
@@ -114,7 +143,11 @@ async function relayClientBatch(
   await context.toServer.send(changed ? JSON.stringify(forwarded) : text);
 }
 
-function handleClientMessage(context: RelayContext, message: ClassifiedMessage): Outcome {
+function handleClientMessage(
+  context: RelayContext,
+  message: ClassifiedMessage,
+  access: NamespaceAccess,
+): Outcome {
   const { session } = context;
   switch (message.kind) {
     case 'invalid': {
@@ -134,7 +167,7 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
       };
     }
     case 'request':
-      return handleClientRequest(context, message);
+      return handleClientRequest(context, message, access);
     case 'notification': {
       const cancelled = cancelledRequestId(message);
       // The server never saw a request the shim denied; its cancellation would only confuse it.
@@ -156,9 +189,14 @@ function handleClientMessage(context: RelayContext, message: ClassifiedMessage):
 function handleClientRequest(
   context: RelayContext,
   message: Extract<ClassifiedMessage, { kind: 'request' }>,
+  access: NamespaceAccess,
 ): Outcome {
   const { session } = context;
   const { id, method, params } = message;
+  // Routing refused a pending id already; this holds the line should a caller skip routing.
+  if (session.peekToServer(id) !== undefined) {
+    return { forward: false, reply: refuseDuplicateId(context, 'to_server', id, method) };
+  }
   if (method === 'initialize') session.observeInitialize(params);
   else session.observeRequestMeta(params);
   const verdict = judge(
@@ -175,18 +213,9 @@ function handleClientRequest(
     session.deniedByShim(id);
     return { forward: false, reply: denyClientRequest(context, id, method, params, denial) };
   }
-  session.forwardedToServer(id, { method, params });
+  session.forwardedToServer(id, { method, params, access });
   if (answers?.kind === 'rewrite') {
     return { forward: true, rewritten: { jsonrpc: '2.0', id, method, params: answers.params } };
   }
   return PASS;
-}
-
-function cancelledRequestId(message: {
-  method: string;
-  params: JsonObject | undefined;
-}): JsonRpcId | undefined {
-  if (message.method !== 'notifications/cancelled') return undefined;
-  const requestId = message.params?.requestId;
-  return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
 }

@@ -1,8 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../messages/json-rpc.js';
 import { META_PROTOCOL_VERSION } from '../session/session.js';
 import type { RelayContext } from './relay-context.js';
 
 let sequence = 0;
+/**
+ * The shim's own ids carry a per-process random part, so a client cannot pick one in advance; the
+ * session refuses a second entry for a pending id anyway, so no id can be shared either way.
+ */
+const ID_PREFIX = `mcp-opa-shim:catalog:${randomBytes(9).toString('base64url')}:`;
 
 /**
  * The shim's own `tools/list` request, sent when the server says its tools changed, so that
@@ -11,13 +17,15 @@ let sequence = 0;
  */
 export function catalogRefreshRequest(context: RelayContext, cursor?: string): string {
   const { session } = context;
-  const id = `mcp-opa-shim:catalog:${++sequence}`;
   const params: JsonObject = {};
   if (cursor !== undefined) params.cursor = cursor;
   if (session.era === 'modern' && session.protocolVersion !== undefined) {
     params._meta = { [META_PROTOCOL_VERSION]: session.protocolVersion };
   }
-  session.forwardedToServer(id, { method: 'tools/list', params, internal: true });
+  let id = `${ID_PREFIX}${String(++sequence)}`;
+  while (!session.forwardedToServer(id, { method: 'tools/list', params, internal: true })) {
+    id = `${ID_PREFIX}${String(++sequence)}`;
+  }
   return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list', params });
 }
 

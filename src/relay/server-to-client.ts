@@ -10,6 +10,7 @@ import { parseFrame } from '../messages/parse-frame.js';
 import { recoverFrameIds } from '../messages/recover-frame-id.js';
 import { scanFrame } from '../messages/scan-frame.js';
 import { denyServerRequest } from './deny-reply.js';
+import { refuseDuplicateId } from './duplicate-id.js';
 import { judge } from './judge.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
 import { catalogRefreshRequest } from './refresh-catalog.js';
@@ -238,6 +239,10 @@ function handleServerMessage(
             reply: errorReply(message.id, ErrorCodes.invalidRequest, `Invalid Request: ${detail}`),
           };
         }
+      }
+      // Before judging: the audit must not say `forwarded` for a request that will not be.
+      if (context.session.isPendingToClient(message.id)) {
+        return { reply: refuseDuplicateId(context, 'to_client', message.id, message.method) };
       }
       const input = buildMessageInput('to_client', message, context.session, context.inputContext);
       const verdict = judge(context, input);

@@ -5,7 +5,8 @@ import { pumpFrames } from '../framing/pump-frames.js';
 import { errorReply } from '../messages/build-replies.js';
 import { ErrorCodes } from '../messages/json-rpc.js';
 import { topLevelId } from '../messages/parse-frame.js';
-import { refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
+import { ClientLane, type LaneItem } from './client-lane.js';
+import { handleLaneItem, refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
 import type { LineSink, RelayContext } from './relay-context.js';
 import { relayServerFrames, type ByteSink } from './server-to-client.js';
 
@@ -60,12 +61,22 @@ export function startRelay(
   };
   const toServerLimits = { maxFrameBytes: context.maxFrameBytesToServer };
   const toClientLimits = { maxFrameBytes: context.maxFrameBytesToClient };
+  const lane = new ClientLane(context.session, (item) => relayHeldItem(context, item));
 
   const clientClosed = pumpFrames(ends.clientIn, toServerLimits, async (frames) => {
     // The requests of one read chunk reach the server in one write.
     serverWriter.cork();
     try {
-      for (const raw of frames) await relayClientFrame(context, decodeFrame(raw));
+      for (const raw of frames) {
+        await relayClientFrame(context, lane, decodeFrame(raw));
+        const room = lane.whenRoom();
+        if (room !== undefined) {
+          // Read no further until held requests leave; what is corked must reach the server first.
+          serverWriter.uncork();
+          await room;
+          serverWriter.cork();
+        }
+      }
     } finally {
       serverWriter.uncork();
     }
@@ -90,9 +101,10 @@ export function startRelay(
     clientClosed,
     serverClosed,
     async failPending(reason) {
+      // Held requests are answered too, and never forwarded: nothing is left waiting.
+      lane.abandon();
       let failed = 0;
-      for (const id of context.session.pendingToServerIds()) {
-        context.session.settleToServer(id);
+      for (const id of context.session.abandonToServer()) {
         failed += 1;
         await context.toClient.send(errorReply(id, ErrorCodes.internalError, reason));
       }
@@ -105,27 +117,49 @@ export function startRelay(
 }
 
 /** One client frame; a failure never stops the relay. */
-async function relayClientFrame(context: RelayContext, frame: Frame): Promise<void> {
+async function relayClientFrame(
+  context: RelayContext,
+  lane: ClientLane,
+  frame: Frame,
+): Promise<void> {
   try {
-    if (frame.kind === 'line') await relayClientLine(context, frame.text);
+    if (frame.kind === 'line') await relayClientLine(context, lane, frame.text);
     else await refuseOversizeClientFrame(context, frame);
   } catch (error) {
-    // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
-    const detail = error instanceof Error ? error.message : String(error);
-    context.auditor.fault({
-      direction: 'to_server',
-      fault: 'internal_error',
-      detail,
-      action: 'denied',
-    });
-    context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
-    const id = frame.kind === 'line' ? topLevelId(frame.text) : null;
-    await context.toClient.send(
-      errorReply(
-        id,
-        ErrorCodes.internalError,
-        'Internal error: the shim could not judge this message, so it was not forwarded.',
-      ),
-    );
+    await failClientMessage(context, frame.kind === 'line' ? topLevelId(frame.text) : null, error);
   }
+}
+
+/** A message released from the lane (its barrier completed); a failure never stops the relay. */
+async function relayHeldItem(context: RelayContext, item: LaneItem): Promise<void> {
+  try {
+    await handleLaneItem(context, item);
+  } catch (error) {
+    const id = item.message.kind === 'request' ? item.message.id : null;
+    if (id !== null) context.session.dropHeldToServer(id);
+    await failClientMessage(context, id, error).catch(() => undefined);
+  }
+}
+
+async function failClientMessage(
+  context: RelayContext,
+  id: string | number | null,
+  error: unknown,
+): Promise<void> {
+  // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
+  const detail = error instanceof Error ? error.message : String(error);
+  context.auditor.fault({
+    direction: 'to_server',
+    fault: 'internal_error',
+    detail,
+    action: 'denied',
+  });
+  context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
+  await context.toClient.send(
+    errorReply(
+      id,
+      ErrorCodes.internalError,
+      'Internal error: the shim could not judge this message, so it was not forwarded.',
+    ),
+  );
 }

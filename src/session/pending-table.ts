@@ -8,7 +8,8 @@ import type { JsonRpcId } from '../messages/json-rpc.js';
 export const RENEW_AFTER = 64;
 
 /**
- * Requests awaiting an answer, by JSON-RPC id (a Map tells `1` from `"1"`), in insertion order.
+ * Requests awaiting an answer, by JSON-RPC id as JSON.parse reads it (a Map tells `1` from `"1"`,
+ * and `7`, `7.0` and `7e0` are one number, `"7"` and `"\u0037"` one string), in insertion order.
  *
  * Why renewed: once a Map has lived long enough to reach V8's old generation, every table it
  * grows, shrinks or rehashes into is allocated there too, and each table it leaves behind still
@@ -21,12 +22,18 @@ export class PendingTable<V> {
   #entries = new Map<JsonRpcId, V>();
   #insertions = 0;
 
-  set(id: JsonRpcId, value: V): void {
+  /**
+   * Adds an entry; false, changing nothing, when the id is already pending. An entry is never
+   * replaced: a second message with a pending id would take over the first one's answer.
+   */
+  add(id: JsonRpcId, value: V): boolean {
+    if (this.#entries.has(id)) return false;
     if (++this.#insertions >= Math.max(RENEW_AFTER, this.#entries.size)) {
       this.#entries = new Map(this.#entries);
       this.#insertions = 0;
     }
     this.#entries.set(id, value);
+    return true;
   }
 
   get(id: JsonRpcId): V | undefined {
@@ -42,6 +49,10 @@ export class PendingTable<V> {
     const value = this.#entries.get(id);
     this.#entries.delete(id);
     return value;
+  }
+
+  clear(): void {
+    this.#entries.clear();
   }
 
   entries(): IterableIterator<[JsonRpcId, V]> {

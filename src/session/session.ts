@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
 import type { OperationType, RecentOperation } from '../input/policy-input.js';
+import { NamespaceGate, type NamespaceAccess } from './namespace-gate.js';
 import { PendingTable } from './pending-table.js';
 import { ToolCatalog } from './tool-catalog.js';
 
@@ -25,6 +26,14 @@ export interface PendingRequest {
   readonly params: JsonObject | undefined;
   /** Sent by the shim itself (catalog refresh): its answer is never relayed. */
   readonly internal?: boolean;
+  /** What it may do to the file namespace (see NamespaceGate); `none` when absent. */
+  readonly access?: NamespaceAccess;
+}
+
+/** A client request the shim holds (judged later, behind a barrier) or has forwarded. */
+interface ToServerEntry {
+  request: PendingRequest;
+  forwarded: boolean;
 }
 
 /** Kept short: every entry is serialised into every policy evaluation. */
@@ -46,8 +55,13 @@ export class Session implements SessionView {
   readonly recent: RecentOperation[] = [];
   readonly catalog = new ToolCatalog();
 
-  /** Client requests forwarded to the server, awaiting its response. */
-  private readonly toServer = new PendingTable<PendingRequest>();
+  /** Forwarded client requests that touch the file namespace: barriers and the paths behind them. */
+  readonly gate = new NamespaceGate();
+  /**
+   * Client requests held by the shim or forwarded to the server, awaiting its response. Held ones
+   * own their id too, so that no later request can take it over before they are forwarded.
+   */
+  private readonly toServer = new PendingTable<ToServerEntry>();
   /** Server requests forwarded to the client, awaiting the client's response. */
   private readonly toClient = new PendingTable<PendingRequest>();
   /** Forwarded client requests the client cancelled. */
@@ -94,35 +108,96 @@ export class Session implements SessionView {
     return this.protocolVersion === '2025-03-26';
   }
 
-  forwardedToServer(id: JsonRpcId, request: PendingRequest): void {
-    this.toServer.set(id, request);
+  /** True when a client request with this id is held or forwarded and not yet answered. */
+  isPendingToServer(id: JsonRpcId): boolean {
+    return this.toServer.has(id);
   }
 
-  /** The pending client request a server response answers, left pending (see settleToServer). */
+  /** A client request the shim holds before judging it; false when its id is already pending. */
+  holdToServer(id: JsonRpcId, request: PendingRequest): boolean {
+    return this.toServer.add(id, { request, forwarded: false });
+  }
+
+  isHeldToServer(id: JsonRpcId): boolean {
+    return this.toServer.get(id)?.forwarded === false;
+  }
+
+  /** Removes a held request (denied, cancelled or failed before it was forwarded). */
+  dropHeldToServer(id: JsonRpcId): PendingRequest | undefined {
+    const entry = this.toServer.get(id);
+    if (entry?.forwarded !== false) return undefined;
+    this.toServer.take(id);
+    return entry.request;
+  }
+
+  /**
+   * A request is forwarded: its held entry (if any) becomes pending. False, changing nothing, when
+   * a forwarded request already has this id (an entry is never replaced).
+   */
+  forwardedToServer(id: JsonRpcId, request: PendingRequest): boolean {
+    const entry = this.toServer.get(id);
+    if (entry === undefined) {
+      if (!this.toServer.add(id, { request, forwarded: true })) return false;
+    } else {
+      if (entry.forwarded) return false;
+      entry.request = request;
+      entry.forwarded = true;
+    }
+    this.deniedIds.delete(id);
+    this.gate.enter(request.access ?? 'none');
+    return true;
+  }
+
+  /** The forwarded client request a server response answers, left pending (see settleToServer). */
   peekToServer(id: JsonRpcId): PendingRequest | undefined {
-    return this.toServer.get(id);
+    const entry = this.toServer.get(id);
+    return entry?.forwarded === true ? entry.request : undefined;
   }
 
-  /** Removes and returns the pending client request a server response answers. */
+  /**
+   * Removes and returns the forwarded client request a server response answers. A held request
+   * was never sent: a response with its id answers nothing.
+   */
   settleToServer(id: JsonRpcId): PendingRequest | undefined {
+    const entry = this.toServer.get(id);
+    if (entry?.forwarded !== true) return undefined;
+    this.toServer.take(id);
     this.cancelled.delete(id);
-    return this.toServer.take(id);
+    this.gate.leave(entry.request.access ?? 'none');
+    return entry.request;
   }
 
-  /** Pending client requests (not the shim's own) not cancelled: the ones still owed an answer. */
+  /** Pending client requests (held or forwarded, not the shim's own, not cancelled): owed an answer. */
   pendingToServerIds(): JsonRpcId[] {
     return [...this.toServer.entries()]
-      .filter(([id, pending]) => pending.internal !== true && !this.cancelled.has(id))
+      .filter(([id, entry]) => entry.request.internal !== true && !this.cancelled.has(id))
       .map(([id]) => id);
+  }
+
+  /**
+   * The server is gone: every pending client request (held ones included) is forgotten and every
+   * hold released. Returns the ids still owed an answer (see pendingToServerIds).
+   */
+  abandonToServer(): JsonRpcId[] {
+    const owed = this.pendingToServerIds();
+    this.toServer.clear();
+    this.cancelled.clear();
+    this.gate.reset();
+    return owed;
   }
 
   /** The client cancelled a forwarded request: it expects no answer (a late one is still relayed). */
   cancelledByClient(id: JsonRpcId): void {
-    if (this.toServer.has(id)) this.cancelled.add(id);
+    if (this.toServer.get(id)?.forwarded === true) this.cancelled.add(id);
   }
 
-  forwardedToClient(id: JsonRpcId, request: PendingRequest): void {
-    this.toClient.set(id, request);
+  /** A server request forwarded to the client; false, changing nothing, when its id is pending. */
+  forwardedToClient(id: JsonRpcId, request: PendingRequest): boolean {
+    return this.toClient.add(id, request);
+  }
+
+  isPendingToClient(id: JsonRpcId): boolean {
+    return this.toClient.has(id);
   }
 
   settleToClient(id: JsonRpcId): PendingRequest | undefined {
@@ -139,7 +214,9 @@ export class Session implements SessionView {
     return this.inputRequests.get(key);
   }
 
+  /** The shim answered this client request itself; a held entry for it is released. */
   deniedByShim(id: JsonRpcId): void {
+    this.dropHeldToServer(id);
     this.deniedIds.delete(id);
     this.deniedIds.add(id);
     forgetOldest(this.deniedIds);

@@ -76,7 +76,7 @@ function observe(context: RelayContext, observed: Observed): Observed {
   return {
     ...observed,
     // The shim numbers its own catalog requests process-wide; the arms only differ in that.
-    server: observed.server.replace(/mcp-opa-shim:catalog:\d+/g, 'mcp-opa-shim:catalog:N'),
+    server: observed.server.replace(/mcp-opa-shim:catalog:[\w-]+:\d+/g, 'mcp-opa-shim:catalog:N'),
     pending: session.pendingToServerIds(),
     protocolVersion: session.protocolVersion,
     serverInfo: session.serverInfo,

@@ -9,8 +9,8 @@ const INSERTIONS = RENEW_AFTER * 3 + 5;
 describe('PendingTable', () => {
   it('tells a numeric id from the string with the same digits', () => {
     const table = new PendingTable<string>();
-    table.set(1, 'number');
-    table.set('1', 'string');
+    table.add(1, 'number');
+    table.add('1', 'string');
     expect(table.take(1)).toBe('number');
     expect(table.has(1)).toBe(false);
     expect(table.get('1')).toBe('string');
@@ -21,7 +21,7 @@ describe('PendingTable', () => {
     const expected: [JsonRpcId, number][] = [];
     for (let index = 0; index < INSERTIONS; index++) {
       const id: JsonRpcId = index % 2 === 0 ? index : `r${index}`;
-      table.set(id, index);
+      table.add(id, index);
       // Every third entry stays pending; the others are answered at once.
       if (index % 3 === 0) expected.push([id, index]);
       else expect(table.take(id)).toBe(index);
@@ -32,9 +32,9 @@ describe('PendingTable', () => {
   it('keeps more pending entries than one renewal period, in insertion order', () => {
     const table = new PendingTable<number>();
     const pending = RENEW_AFTER * 4;
-    for (let index = 0; index < pending; index++) table.set(index, index);
+    for (let index = 0; index < pending; index++) table.add(index, index);
     for (let index = 0; index < pending; index += 2) expect(table.take(index)).toBe(index);
-    for (let index = pending; index < pending + RENEW_AFTER; index++) table.set(index, index);
+    for (let index = pending; index < pending + RENEW_AFTER; index++) table.add(index, index);
     const odd = Array.from({ length: pending / 2 }, (_, half) => half * 2 + 1);
     const added = Array.from({ length: RENEW_AFTER }, (_, offset) => pending + offset);
     expect([...table.entries()].map(([id]) => id)).toEqual([...odd, ...added]);
@@ -42,7 +42,7 @@ describe('PendingTable', () => {
 
   it('answers nothing for an id it never held or already gave back', () => {
     const table = new PendingTable<string>();
-    table.set(7, 'seven');
+    table.add(7, 'seven');
     expect(table.take(7)).toBe('seven');
     expect(table.take(7)).toBeUndefined();
     expect(table.get(8)).toBeUndefined();
@@ -75,5 +75,16 @@ describe('Session pending requests', () => {
     session.deniedByShim(5);
     expect(session.wasDenied(5)).toBe(true);
     expect(session.wasDenied('5')).toBe(false);
+  });
+});
+
+describe('PendingTable.add', () => {
+  it('never replaces a pending entry', () => {
+    const table = new PendingTable<string>();
+    expect(table.add(7, 'tools/list')).toBe(true);
+    expect(table.add(7, 'ping')).toBe(false);
+    expect(table.get(7)).toBe('tools/list');
+    expect(table.take(7)).toBe('tools/list');
+    expect(table.add(7, 'ping')).toBe(true);
   });
 });
