@@ -1,0 +1,58 @@
+import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import type { PendingRequest } from '../session/session.js';
+import { ledgerOf } from '../session/task-ledger.js';
+import type { RelayContext } from './relay-context.js';
+
+/** Methods about an existing task, by the task id in their params. */
+export const TASK_METHODS: ReadonlySet<string> = new Set([
+  'tasks/get',
+  'tasks/result',
+  'tasks/cancel',
+  'tasks/update',
+]);
+
+/**
+ * A result that hands back a task instead of the answer: 2025-11-25 `{task: {taskId}}`, or the
+ * 2026 extension's `{resultType: "task", taskId}`. The task is recorded with the request that
+ * created it, so its later results are that request's results and nothing else's.
+ */
+export function recordCreatedTask(
+  context: RelayContext,
+  pending: PendingRequest,
+  result: JsonObject,
+): void {
+  if (pending.method.startsWith('tasks/')) return;
+  const task = isJsonObject(result.task) ? result.task : undefined;
+  const taskId =
+    typeof task?.taskId === 'string'
+      ? task.taskId
+      : result.resultType === 'task' && typeof result.taskId === 'string'
+        ? result.taskId
+        : undefined;
+  if (taskId === undefined) return;
+  ledgerOf(context.session).taskCreated(taskId, { method: pending.method, params: pending.params });
+}
+
+/**
+ * `tasks/list` shows only tasks created through the shim: a task the shim never saw created (a
+ * denied tool's, or one the server made up) is not advertised, just as the client could not poll it.
+ * Returns the new result, or undefined when nothing was removed.
+ */
+export function filterTaskList(context: RelayContext, result: JsonObject): JsonObject | undefined {
+  if (!Array.isArray(result.tasks)) return undefined;
+  const ledger = ledgerOf(context.session);
+  const known = result.tasks.filter(
+    (task: unknown) =>
+      isJsonObject(task) &&
+      typeof task.taskId === 'string' &&
+      ledger.task(task.taskId) !== undefined,
+  );
+  if (known.length === result.tasks.length) return undefined;
+  context.auditor.fault({
+    direction: 'to_client',
+    fault: 'unknown_task',
+    detail: `tasks/list named ${result.tasks.length - known.length} task(s) that no request relayed by the shim created`,
+    action: 'filtered',
+  });
+  return { ...result, tasks: known };
+}
