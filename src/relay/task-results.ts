@@ -56,3 +56,27 @@ export function filterTaskList(context: RelayContext, result: JsonObject): JsonO
   });
   return { ...result, tasks: known };
 }
+
+/**
+ * Client-side tasks (2025-11-25): the server sends a request with `params.task`, the client answers
+ * with a task, and the server later fetches the real answer with `tasks/result`. That answer is
+ * judged as the answer to the request that created the task. Returns the method a client answer
+ * is judged as, or undefined when it answers `tasks/result` for a task the shim never saw created.
+ */
+export function answeredMethod(context: RelayContext, pending: PendingRequest): string | undefined {
+  if (pending.method !== 'tasks/result') return pending.method;
+  const taskId = pending.params?.taskId;
+  return typeof taskId === 'string' ? ledgerOf(context.session).clientTask(taskId) : undefined;
+}
+
+/** Notes a task the client created in answer to a server request (see answeredMethod). */
+export function recordClientTask(
+  context: RelayContext,
+  pending: PendingRequest,
+  result: JsonObject,
+): void {
+  if (pending.method.startsWith('tasks/') || !isJsonObject(result.task)) return;
+  const { taskId } = result.task;
+  if (typeof taskId === 'string')
+    ledgerOf(context.session).clientTaskCreated(taskId, pending.method);
+}

@@ -21,6 +21,8 @@ export const LEDGER_LIMIT = 1024;
  */
 export class TaskLedger {
   private readonly tasks = new Map<string, TaskOrigin>();
+  /** Client-side tasks (a server request the client ran as a task) → that request's method. */
+  private readonly clientTasks = new Map<string, string>();
   /** Round → input-request key → the embedded request's method. */
   private readonly rounds = new Map<string, ReadonlyMap<string, string>>();
 
@@ -30,6 +32,14 @@ export class TaskLedger {
 
   task(taskId: string): TaskOrigin | undefined {
     return this.tasks.get(taskId);
+  }
+
+  clientTaskCreated(taskId: string, method: string): void {
+    remember(this.clientTasks, taskId, method);
+  }
+
+  clientTask(taskId: string): string | undefined {
+    return this.clientTasks.get(taskId);
   }
 
   /** A new `input_required` replaces the round's keys: only the latest requests may be answered. */

@@ -25,6 +25,20 @@ decision := {"allow": false, "message": "Research is switched off by policy."} i
 }
 `;
 
+/** Sampling answers are withheld; the task handle a client answers with first is not one. */
+const WITHHOLD_SAMPLES = `package mcp
+
+import rego.v1
+
+default decision := {"allow": true}
+
+decision := {"allow": false, "message": "Sampling answers are withheld by policy."} if {
+	input.message.kind == "response"
+	input.operation.name == "sampling/createMessage"
+	not input.arguments.task
+}
+`;
+
 let client: ScenarioClient | undefined;
 afterEach(async () => {
   await client?.close();
@@ -103,5 +117,15 @@ describe('2025-11-25 tasks through the shim (server-everything, v1 SDK client)',
     } finally {
       await sdk.close();
     }
+  });
+
+  it('judges a client-side task’s tasks/result answer as the answer to the server request that created it', async () => {
+    const { client: c } = await connect(WITHHOLD_SAMPLES);
+    const reply = await c.callTool('trigger-sampling-request-async', { prompt: 'Say hi' });
+    const text = JSON.stringify(reply);
+    // The client made the task and produced its canned sample; the server never receives it.
+    expect(c.handled.map((request) => request.method)).toContain('sampling/createMessage');
+    expect(text).not.toContain('Canned sample from the e2e client.');
+    expect(text).toContain('Sampling answers are withheld by policy.');
   });
 });
