@@ -1,11 +1,11 @@
-import { buildMessageInput, buildResponseInput } from '../input/build-input.js';
+import { buildResponseInput } from '../input/build-input.js';
 import { isJsonObject, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
 import type { Decision } from '../policy/decision.js';
 import { ledgerOf, roundOf } from '../session/task-ledger.js';
 import { judge } from './judge.js';
 import { narrowRoots } from './narrow-roots.js';
 import type { RelayContext } from './relay-context.js';
-import { TASK_METHODS } from './task-results.js';
+import { judgeTaskOrigin, TASK_METHODS } from './task-results.js';
 
 export type InputResponsesOutcome =
   | { readonly kind: 'pass' }
@@ -93,14 +93,7 @@ function judgeTaskReference(
     );
   }
   if (method !== 'tasks/result' && method !== 'tasks/update') return undefined;
-  const input = buildMessageInput(
-    'to_server',
-    { kind: 'request', id, method: origin.method, params: origin.params },
-    context.session,
-    context.inputContext,
-  );
-  const verdict = judge(context, input);
-  return verdict.pass ? undefined : verdict.decision;
+  return judgeTaskOrigin(context, id, origin);
 }
 
 function refuse(context: RelayContext, why: string): InputResponsesOutcome {

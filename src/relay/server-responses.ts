@@ -8,12 +8,13 @@ import {
 } from '../messages/json-rpc.js';
 import type { PendingRequest } from '../session/session.js';
 import { roundOf } from '../session/task-ledger.js';
+import { publicReason } from './deny-reply.js';
 import { filterListResult, LIST_ITEMS } from './filter-list.js';
 import { judgeInputRequests } from './input-requests.js';
 import { absorbCatalogPage } from './refresh-catalog.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
 import { findStrayKey, refuseStray } from './stray-embedded.js';
-import { filterTaskList, recordCreatedTask } from './task-results.js';
+import { filterTaskList, judgePolledOutcome, recordCreatedTask } from './task-results.js';
 
 interface Outcome {
   readonly toClient?: unknown;
@@ -80,6 +81,12 @@ function handleResult(
   if (stray !== undefined) {
     const detail = refuseStray(context, `${pending.method} result`, `/result${stray}`, 'denied');
     return { toClient: refusal(id, pending.method, detail) };
+  }
+  const withheld = judgePolledOutcome(context, id, pending, result);
+  if (withheld !== undefined) {
+    return {
+      toClient: JSON.parse(errorReply(id, ErrorCodes.invalidParams, publicReason(withheld))),
+    };
   }
   if (embeds) {
     const round = roundOf(pending.method, pending.params);

@@ -1,6 +1,9 @@
-import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { buildMessageInput } from '../input/build-input.js';
+import { isJsonObject, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
+import type { Decision } from '../policy/decision.js';
 import type { PendingRequest } from '../session/session.js';
-import { ledgerOf } from '../session/task-ledger.js';
+import { ledgerOf, type TaskOrigin } from '../session/task-ledger.js';
+import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 
 /** Methods about an existing task, by the task id in their params. */
@@ -79,4 +82,52 @@ export function recordClientTask(
   const { taskId } = result.task;
   if (typeof taskId === 'string')
     ledgerOf(context.session).clientTaskCreated(taskId, pending.method);
+}
+
+/**
+ * Delivering a task's outcome (its result, or the input it asked for) is judged again as the
+ * request that created the task: the policy may have changed since, and a call it now denies
+ * must not have its result relayed. The decision, or undefined when it passes.
+ */
+export function judgeTaskOrigin(
+  context: RelayContext,
+  id: JsonRpcId,
+  origin: TaskOrigin,
+): Decision | undefined {
+  const input = buildMessageInput(
+    'to_server',
+    { kind: 'request', id, method: origin.method, params: origin.params },
+    context.session,
+    context.inputContext,
+  );
+  const verdict = judge(context, input);
+  return verdict.pass ? undefined : verdict.decision;
+}
+
+/**
+ * A 2026 task delivers its outcome in a `tasks/get` result (`result` or `error`): that delivery is
+ * judged like `tasks/result` (see judgeTaskOrigin). The decision, or undefined when it passes.
+ */
+export function judgePolledOutcome(
+  context: RelayContext,
+  id: JsonRpcId,
+  pending: PendingRequest,
+  result: JsonObject,
+): Decision | undefined {
+  if (pending.method !== 'tasks/get' || !('result' in result || 'error' in result))
+    return undefined;
+  const taskId = pending.params?.taskId;
+  const origin = typeof taskId === 'string' ? ledgerOf(context.session).task(taskId) : undefined;
+  if (origin === undefined) {
+    // Only a known task's tasks/get is relayed, but the ledger may have forgotten it since.
+    const why = `tasks/get result for task ${JSON.stringify(taskId)}, which the shim no longer knows`;
+    context.auditor.fault({
+      direction: 'to_client',
+      fault: 'unknown_task',
+      detail: why,
+      action: 'denied',
+    });
+    return { allow: false, reasons: [why], message: `Denied: ${why}.` };
+  }
+  return judgeTaskOrigin(context, id, origin);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -206,5 +206,31 @@ describe('tasks: only those created through the shim, their embedded requests ju
       _meta: META,
     });
     expect(toolText(update)).toContain('red');
+  });
+
+  it('judges a 2026 task’s result in tasks/get as the call that created it, under the policy in force', async () => {
+    const policy = join(base, 'task-policy.rego');
+    writeFileSync(policy, 'package mcp\n\ndecision := {"allow": true}\n');
+    const s = new ShimProcess(
+      ['--policy', policy, '--log-level', 'info', '--', process.execPath, SERVER],
+      { env: { DONE: '1' } },
+    );
+    shim = s;
+    await call(s, 'make_task_2026');
+    const before = await s.request('tasks/get', { taskId: 't-2026', _meta: META });
+    expect(JSON.stringify(before.result)).toContain('the 2026 result');
+    writeFileSync(
+      policy,
+      'package mcp\n\nimport rego.v1\n\ndefault decision := {"allow": true}\n\n' +
+        'decision := {"allow": false, "message": "No more 2026 tasks."} if input.operation.name == "make_task_2026"\n',
+    );
+    const deadline = Date.now() + 20_000;
+    while (!s.stderr.includes('policy reloaded')) {
+      if (Date.now() > deadline) throw new Error(`the policy did not reload:\n${s.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const after = await s.request('tasks/get', { taskId: 't-2026', _meta: META });
+    expect(after.error).toMatchObject({ code: -32602, message: 'No more 2026 tasks.' });
+    expect(s.stdoutLines.filter((line) => line.includes('the 2026 result'))).toHaveLength(1);
   });
 });
