@@ -1,6 +1,7 @@
 import { buildMessageInput } from '../input/build-input.js';
-import { errorReply, toolErrorReply } from '../messages/build-replies.js';
+import { errorReply, resultReply, toolErrorReply } from '../messages/build-replies.js';
 import { ErrorCodes, isJsonObject, type JsonRpcId } from '../messages/json-rpc.js';
+import type { Session } from '../session/session.js';
 import { ledgerOf } from '../session/task-ledger.js';
 import { publicReason } from './deny-reply.js';
 import { judge } from './judge.js';
@@ -63,7 +64,12 @@ export function judgeInputRequests(
     );
     const verdict = judge(context, input);
     if (!verdict.pass) {
-      return denial(id, pendingMethod, `${method} denied: ${publicReason(verdict.decision)}`);
+      return refusedRequest(
+        context.session,
+        id,
+        pendingMethod,
+        `${method} denied: ${publicReason(verdict.decision)}`,
+      );
     }
     keys.set(key, method);
   }
@@ -80,11 +86,27 @@ function refuse(context: RelayContext, id: JsonRpcId, pendingMethod: string, why
     detail,
     action: 'denied',
   });
-  return denial(id, pendingMethod, `Refused the server's embedded request: ${detail}`);
+  return refusedRequest(
+    context.session,
+    id,
+    pendingMethod,
+    `Refused the server's embedded request: ${detail}`,
+  );
 }
 
-function denial(id: JsonRpcId, pendingMethod: string, reason: string): string {
-  return pendingMethod === 'tools/call'
-    ? toolErrorReply(id, reason)
-    : errorReply(id, ErrorCodes.invalidParams, reason);
+/**
+ * The client's pending request fails with `reason`: a tool's as an `isError` result the model
+ * reads, others as a JSON-RPC error. A 2026-07-28 client rejects a result without `resultType`.
+ */
+export function refusedRequest(
+  session: Session,
+  id: JsonRpcId,
+  pendingMethod: string,
+  reason: string,
+  code: number = ErrorCodes.invalidParams,
+): string {
+  if (pendingMethod !== 'tools/call') return errorReply(id, code, reason);
+  if (session.era !== 'modern') return toolErrorReply(id, reason);
+  const content = [{ type: 'text', text: reason }];
+  return resultReply(id, { resultType: 'complete', content, isError: true });
 }

@@ -1,5 +1,5 @@
 import type { ScannedMessage } from '../messages/classify-scan.js';
-import { errorReply, toolErrorReply } from '../messages/build-replies.js';
+import { errorReply } from '../messages/build-replies.js';
 import {
   ErrorCodes,
   type ClassifiedMessage,
@@ -10,7 +10,7 @@ import type { PendingRequest } from '../session/session.js';
 import { roundOf } from '../session/task-ledger.js';
 import { publicReason } from './deny-reply.js';
 import { filterListResult, LIST_ITEMS } from './filter-list.js';
-import { judgeInputRequests } from './input-requests.js';
+import { judgeInputRequests, refusedRequest } from './input-requests.js';
 import { absorbCatalogPage } from './refresh-catalog.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
 import { findStrayKey, refuseStray } from './stray-embedded.js';
@@ -58,7 +58,7 @@ export function handleServerResponse(
     const stray = findStrayKey(message.error, 'inputRequests');
     if (stray === undefined) return { toClient: UNCHANGED };
     const detail = refuseStray(context, 'error response', `/error${stray}`, 'denied');
-    return { toClient: refusal(message.id, pending.method, detail) };
+    return { toClient: refusal(context, message.id, pending.method, detail) };
   }
 
   const { result } = message;
@@ -80,7 +80,7 @@ function handleResult(
   const stray = findStrayKey(result, 'inputRequests', embeds ? result : undefined);
   if (stray !== undefined) {
     const detail = refuseStray(context, `${pending.method} result`, `/result${stray}`, 'denied');
-    return { toClient: refusal(id, pending.method, detail) };
+    return { toClient: refusal(context, id, pending.method, detail) };
   }
   const withheld = judgePolledOutcome(context, id, pending, result);
   if (withheld !== undefined) {
@@ -105,13 +105,9 @@ function handleResult(
 }
 
 /** The client's pending request fails with the reason (the model reads a tool's). */
-function refusal(id: JsonRpcId, method: string, detail: string): unknown {
+function refusal(context: RelayContext, id: JsonRpcId, method: string, detail: string): unknown {
   const reason = `Refused the server's response: ${detail}`;
-  return JSON.parse(
-    method === 'tools/call'
-      ? toolErrorReply(id, reason)
-      : errorReply(id, ErrorCodes.internalError, reason),
-  );
+  return JSON.parse(refusedRequest(context.session, id, method, reason, ErrorCodes.internalError));
 }
 
 /**
