@@ -4,6 +4,7 @@ import { publicReason } from './deny-reply.js';
 import { judge } from './judge.js';
 import { narrowRoots } from './narrow-roots.js';
 import type { RelayContext } from './relay-context.js';
+import { answeredMethod, recordClientTask } from './task-results.js';
 
 /**
  * What one client message turns into: `forward` the original text, or `rewritten` instead of it;
@@ -37,9 +38,28 @@ export function judgeClientResponse(
     return { forward: false };
   }
   if (message.kind === 'error') return { forward: true };
+  const method = answeredMethod(context, pending);
+  if (method === undefined) {
+    const detail = `the client answered tasks/result for task ${JSON.stringify(pending.params?.taskId)}, which it never created in answer to a server request the shim relayed`;
+    context.auditor.fault({
+      direction: 'to_server',
+      fault: 'unknown_task',
+      detail,
+      action: 'denied',
+    });
+    return {
+      forward: true,
+      rewritten: {
+        jsonrpc: '2.0',
+        id: message.id,
+        error: { code: ErrorCodes.invalidParams, message: detail },
+      },
+    };
+  }
+  recordClientTask(context, pending, message.result);
 
   const input = buildResponseInput(
-    pending.method,
+    method,
     message.id,
     message.result,
     context.session,
@@ -47,7 +67,7 @@ export function judgeClientResponse(
   );
   const verdict = judge(context, input);
   if (verdict.pass) return { forward: true };
-  if (pending.method === 'roots/list')
+  if (method === 'roots/list')
     return {
       forward: true,
       rewritten: {

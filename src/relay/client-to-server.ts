@@ -203,7 +203,7 @@ function handleClientRequest(
     context,
     buildMessageInput('to_server', message, session, context.inputContext),
   );
-  const answers = verdict.pass ? judgeInputResponses(context, id, params) : undefined;
+  const answers = verdict.pass ? judgeInputResponses(context, id, method, params) : undefined;
   const denial = !verdict.pass
     ? verdict.decision
     : answers?.kind === 'deny'

@@ -1,9 +1,20 @@
 import type { ScannedMessage } from '../messages/classify-scan.js';
-import type { ClassifiedMessage } from '../messages/json-rpc.js';
+import { errorReply } from '../messages/build-replies.js';
+import {
+  ErrorCodes,
+  type ClassifiedMessage,
+  type JsonObject,
+  type JsonRpcId,
+} from '../messages/json-rpc.js';
+import type { PendingRequest } from '../session/session.js';
+import { roundOf } from '../session/task-ledger.js';
+import { publicReason } from './deny-reply.js';
 import { filterListResult, LIST_ITEMS } from './filter-list.js';
-import { judgeInputRequests } from './input-requests.js';
+import { judgeInputRequests, refusedRequest } from './input-requests.js';
 import { absorbCatalogPage } from './refresh-catalog.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
+import { findStrayKey, refuseStray } from './stray-embedded.js';
+import { filterTaskList, judgePolledOutcome, recordCreatedTask } from './task-results.js';
 
 interface Outcome {
   readonly toClient?: unknown;
@@ -12,13 +23,19 @@ interface Outcome {
 
 /**
  * Server → client responses need no judgement of their own, except where they carry
- * something the policy governs: list pages (filtered) and modern `input_required` results.
+ * something the policy governs: list pages (filtered), embedded requests (modern
+ * `input_required` results, a task's `tasks/get`), and tasks (recorded, listed only when known).
  */
 export function handleServerResponse(
   context: RelayContext,
   message: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
 ): Outcome {
-  if (message.id === null) return { toClient: UNCHANGED };
+  if (message.id === null) {
+    const stray = findStrayKey(message, 'inputRequests');
+    if (stray === undefined) return { toClient: UNCHANGED };
+    refuseStray(context, 'error response', stray, 'dropped');
+    return {};
+  }
   const { session } = context;
   const pending = session.settleToServer(message.id);
   if (pending === undefined) {
@@ -37,23 +54,67 @@ export function handleServerResponse(
     const next = absorbCatalogPage(context, message.result);
     return next === undefined ? {} : { reply: next };
   }
-  if (message.kind === 'error') return { toClient: UNCHANGED };
+  if (message.kind === 'error') {
+    const stray = findStrayKey(message.error, 'inputRequests');
+    if (stray === undefined) return { toClient: UNCHANGED };
+    const detail = refuseStray(context, 'error response', `/error${stray}`, 'denied');
+    return { toClient: refusal(context, message.id, pending.method, detail) };
+  }
 
   const { result } = message;
   if (pending.method === 'initialize') session.observeInitializeResult(result);
   if (pending.method === 'server/discover') session.observeDiscoverResult(result);
-  if (result.resultType === 'input_required') {
-    return { toClient: judgeInputRequests(context, message.id, pending, result) ?? UNCHANGED };
+  return handleResult(context, message.id, pending, result);
+}
+
+/** Embedded requests are judged where the protocol puts them and refused anywhere else. */
+function handleResult(
+  context: RelayContext,
+  id: JsonRpcId,
+  pending: PendingRequest,
+  result: JsonObject,
+): Outcome {
+  const embeds =
+    result.resultType === 'input_required' ||
+    (pending.method === 'tasks/get' && result.inputRequests !== undefined);
+  const stray = findStrayKey(result, 'inputRequests', embeds ? result : undefined);
+  if (stray !== undefined) {
+    const detail = refuseStray(context, `${pending.method} result`, `/result${stray}`, 'denied');
+    return { toClient: refusal(context, id, pending.method, detail) };
   }
-  const filtered = filterListResult(context, pending, result);
+  const withheld = judgePolledOutcome(context, id, pending, result);
+  if (withheld !== undefined) {
+    return {
+      toClient: JSON.parse(errorReply(id, ErrorCodes.invalidParams, publicReason(withheld))),
+    };
+  }
+  if (embeds) {
+    const round = roundOf(pending.method, pending.params);
+    const denied = judgeInputRequests(context, id, pending.method, result.inputRequests, round);
+    // Relay the value that was judged, re-encoded: a duplicate key or an escape in the frame
+    // cannot make the client read something else.
+    return { toClient: denied === undefined ? { jsonrpc: '2.0', id, result } : JSON.parse(denied) };
+  }
+  recordCreatedTask(context, pending, result);
+  const filtered =
+    pending.method === 'tasks/list'
+      ? filterTaskList(context, result)
+      : filterListResult(context, pending, result);
   if (filtered === undefined) return { toClient: UNCHANGED };
-  return { toClient: { jsonrpc: '2.0', id: message.id, result: filtered } };
+  return { toClient: { jsonrpc: '2.0', id, result: filtered } };
+}
+
+/** The client's pending request fails with the reason (the model reads a tool's). */
+function refusal(context: RelayContext, id: JsonRpcId, method: string, detail: string): unknown {
+  const reason = `Refused the server's response: ${detail}`;
+  return JSON.parse(refusedRequest(context.session, id, method, reason, ErrorCodes.internalError));
 }
 
 /**
  * For a response read by scanning only: true when handleServerResponse would forward it unchanged
  * having done nothing but settle its id. Then it settles the id; otherwise it changes nothing and
- * the frame takes the slow path.
+ * the frame takes the slow path. (Frames whose bytes may hide an embedded request never get here:
+ * see mayCarryEmbedded.)
  */
 export function settleUnjudgedResponse(
   context: RelayContext,
@@ -64,10 +125,11 @@ export function settleUnjudgedResponse(
   if (pending === undefined || pending.internal === true) return false;
   if (message.kind === 'response') {
     const { method } = pending;
-    // Results the session observes, lists the policy filters, input requests it judges.
+    // Results the session observes, lists the policy filters, input requests it judges, tasks.
     if (method === 'initialize' || method === 'server/discover') return false;
-    if (LIST_ITEMS[method] !== undefined) return false;
-    if (message.resultType === 'input_required') return false;
+    if (LIST_ITEMS[method] !== undefined || method.startsWith('tasks/')) return false;
+    if (message.resultType === 'input_required' || message.resultType === 'task') return false;
+    if (pending.params?.task !== undefined) return false;
   }
   context.session.settleToServer(message.id);
   return true;

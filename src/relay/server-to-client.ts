@@ -15,6 +15,11 @@ import { judge } from './judge.js';
 import { UNCHANGED, type RelayContext } from './relay-context.js';
 import { catalogRefreshRequest } from './refresh-catalog.js';
 import { handleServerResponse, settleUnjudgedResponse } from './server-responses.js';
+import {
+  dropServerNotification,
+  mayCarryEmbedded,
+  strayInServerRequest,
+} from './stray-embedded.js';
 
 /** What one server message becomes: text for the client (undefined: drop) and/or a reply to the server. */
 interface Outcome {
@@ -105,6 +110,7 @@ function utf8Sources(frames: readonly RawFrame[]): Set<Buffer> {
  * (then its id is settled here). Anything the scanner is unsure of goes to the slow path.
  */
 function passesUnjudged(context: RelayContext, frame: BytesFrame, checkedUtf8: boolean): boolean {
+  if (mayCarryEmbedded(frame.source.subarray(frame.start, frame.end))) return false;
   const scan = scanFrame(frame.source, frame.start, frame.end, checkedUtf8);
   if (scan === undefined) return false;
   const message = classifyScan(scan);
@@ -220,6 +226,7 @@ function handleServerMessage(
       });
       return {};
     case 'notification':
+      if (dropServerNotification(context, message)) return {};
       if (message.method === LIST_CHANGED) {
         return { toClient: UNCHANGED, reply: catalogRefreshRequest(context) };
       }
@@ -244,6 +251,8 @@ function handleServerMessage(
       if (context.session.isPendingToClient(message.id)) {
         return { reply: refuseDuplicateId(context, 'to_client', message.id, message.method) };
       }
+      const stray = strayInServerRequest(context, message);
+      if (stray !== undefined) return { reply: stray };
       const input = buildMessageInput('to_client', message, context.session, context.inputContext);
       const verdict = judge(context, input);
       if (!verdict.pass)
