@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { spellJsonString } from './json-spelling.js';
+import { spellJsonString } from '../../fixtures/adversarial-json-spelling.mjs';
 
 /**
  * Frames that try to make the shim judge one message while the server's parser reads another:
