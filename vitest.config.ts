@@ -7,7 +7,9 @@ const adversarial = process.env['MCP_ADVERSARIAL'] === '1';
 export default defineConfig({
   test: {
     include: adversarial ? ['test/adversarial/**/*.test.ts'] : ['test/**/*.test.ts'],
-    exclude: adversarial ? configDefaults.exclude : [...configDefaults.exclude, 'test/adversarial/**'],
+    exclude: adversarial
+      ? configDefaults.exclude
+      : [...configDefaults.exclude, 'test/adversarial/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

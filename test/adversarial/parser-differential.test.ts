@@ -83,69 +83,90 @@ describe('parser differential: the shim judges what the server parses', () => {
     await session?.close();
   });
 
-  it('no frame the policy denies (as the SDK parses it) reaches the server, and the audit log records what the server read', async () => {
-    const counter = new CaseCounter();
-    const tally = new OutcomeTally();
-    const property = fc.asyncProperty(frameSpecArbitrary, async (spec) => {
-      counter.runs++;
-      counter.cases++;
-      if (session === undefined || session.exited) {
-        session = startSession();
-        await session.open();
-      }
-      const n = 1000 + counter.cases;
-      const frame = buildFrame(spec, n);
-      session.shim.stdoutLines.length = 0;
-      session.shim.child.stdin.write(Buffer.concat([frame, Buffer.from('\n')]));
-      // The shim keeps order: once this ping is answered, the frame has been judged and handled.
-      const fence = `fence-${n}`;
-      const answered = session.shim.waitFor((m) => m['id'] === fence, 30_000);
-      session.shim.send({ jsonrpc: '2.0', id: fence, method: 'ping' });
-      const fenceReply = await answered;
-      const records = session.newRecords().filter((r) => (r['message'] as { id?: unknown } | undefined)?.id !== fence);
-      const forwarded = session
-        .newAudit()
-        .filter((r) => r['type'] === 'decision' && r['action'] === 'forwarded')
-        .filter((r) => (r['input'] as { direction?: string } | null)?.direction === 'to_server')
-        .filter((r) => (r['input'] as { message: { id?: unknown } }).message.id !== fence);
-      tally.add(forwarded.length, records);
-      if (process.env['ADVERSARIAL_VERBOSE'] === '1') {
-        process.stderr.write(`frame ${frame.toString('latin1').slice(0, 300)}\n  -> ${session.shim.stdoutLines.join('\n  -> ').slice(0, 600)}\n`);
-      }
-      const problems: string[] = [];
-      if (!('result' in fenceReply)) {
-        // Not a bypass, but one frame must not turn the gate into a wall for the rest of the session.
-        problems.push(`a plain ping after this frame was refused: ${JSON.stringify(fenceReply).slice(0, 300)}`);
-      }
-      const parsed = records.filter((r) => r['ok'] === true).map((r) => r['message'] as Record<string, unknown>);
-      for (const message of parsed) {
-        if (isMarked(message)) problems.push(`the server parsed a denied message: ${JSON.stringify(message).slice(0, 300)}`);
-      }
-      // One record per line the server read, in order; a line its parser rejects was never acted on.
-      if (records.length !== forwarded.length) {
-        problems.push(`the server read ${records.length} line(s); the audit log forwarded ${forwarded.length}`);
-      } else {
-        for (const [k, record] of forwarded.entries()) {
-          const read = records[k]!;
-          if (read['ok'] !== true) continue;
-          const judged = judgedOf(record);
-          const parsedValue = parsedOf(read['message'] as Record<string, unknown>, judged);
-          if (!isDeepStrictEqual(judged, parsedValue)) {
-            problems.push(`judged ${JSON.stringify(judged).slice(0, 300)} but the server read ${JSON.stringify(parsedValue).slice(0, 300)}`);
+  it(
+    'no frame the policy denies (as the SDK parses it) reaches the server, and the audit log records what the server read',
+    async () => {
+      const counter = new CaseCounter();
+      const tally = new OutcomeTally();
+      const property = fc.asyncProperty(frameSpecArbitrary, async (spec) => {
+        counter.runs++;
+        counter.cases++;
+        if (session === undefined || session.exited) {
+          session = startSession();
+          await session.open();
+        }
+        const n = 1000 + counter.cases;
+        const frame = buildFrame(spec, n);
+        session.shim.stdoutLines.length = 0;
+        session.shim.child.stdin.write(Buffer.concat([frame, Buffer.from('\n')]));
+        // The shim keeps order: once this ping is answered, the frame has been judged and handled.
+        const fence = `fence-${n}`;
+        const answered = session.shim.waitFor((m) => m['id'] === fence, 30_000);
+        session.shim.send({ jsonrpc: '2.0', id: fence, method: 'ping' });
+        const fenceReply = await answered;
+        const records = session
+          .newRecords()
+          .filter((r) => (r['message'] as { id?: unknown } | undefined)?.id !== fence);
+        const forwarded = session
+          .newAudit()
+          .filter((r) => r['type'] === 'decision' && r['action'] === 'forwarded')
+          .filter((r) => (r['input'] as { direction?: string } | null)?.direction === 'to_server')
+          .filter((r) => (r['input'] as { message: { id?: unknown } }).message.id !== fence);
+        tally.add(forwarded.length, records);
+        if (process.env['ADVERSARIAL_VERBOSE'] === '1') {
+          process.stderr.write(
+            `frame ${frame.toString('latin1').slice(0, 300)}\n  -> ${session.shim.stdoutLines.join('\n  -> ').slice(0, 600)}\n`,
+          );
+        }
+        const problems: string[] = [];
+        if (!('result' in fenceReply)) {
+          // Not a bypass, but one frame must not turn the gate into a wall for the rest of the session.
+          problems.push(
+            `a plain ping after this frame was refused: ${JSON.stringify(fenceReply).slice(0, 300)}`,
+          );
+        }
+        const parsed = records
+          .filter((r) => r['ok'] === true)
+          .map((r) => r['message'] as Record<string, unknown>);
+        for (const message of parsed) {
+          if (isMarked(message))
+            problems.push(
+              `the server parsed a denied message: ${JSON.stringify(message).slice(0, 300)}`,
+            );
+        }
+        // One record per line the server read, in order; a line its parser rejects was never acted on.
+        if (records.length !== forwarded.length) {
+          problems.push(
+            `the server read ${records.length} line(s); the audit log forwarded ${forwarded.length}`,
+          );
+        } else {
+          for (const [k, record] of forwarded.entries()) {
+            const read = records[k]!;
+            if (read['ok'] !== true) continue;
+            const judged = judgedOf(record);
+            const parsedValue = parsedOf(read['message'] as Record<string, unknown>, judged);
+            if (!isDeepStrictEqual(judged, parsedValue)) {
+              problems.push(
+                `judged ${JSON.stringify(judged).slice(0, 300)} but the server read ${JSON.stringify(parsedValue).slice(0, 300)}`,
+              );
+            }
           }
         }
+        if (problems.length > 0) {
+          // Shrinking replays cases: give each replay a fresh session, not one this case may have broken.
+          await session.close();
+          session = undefined;
+          throw new Error(
+            `${problems.join('\n')}\nframe: ${JSON.stringify(frame.toString('latin1').slice(0, 400))}`,
+          );
+        }
+      });
+      try {
+        await checkProperty('parser differential', property, CASES, counter);
+      } finally {
+        process.stderr.write(`[adversarial] parser differential: ${tally.summary()}\n`);
       }
-      if (problems.length > 0) {
-        // Shrinking replays cases: give each replay a fresh session, not one this case may have broken.
-        await session.close();
-        session = undefined;
-        throw new Error(`${problems.join('\n')}\nframe: ${JSON.stringify(frame.toString('latin1').slice(0, 400))}`);
-      }
-    });
-    try {
-      await checkProperty('parser differential', property, CASES, counter);
-    } finally {
-      process.stderr.write(`[adversarial] parser differential: ${tally.summary()}\n`);
-    }
-  }, propertyTimeout());
+    },
+    propertyTimeout(),
+  );
 });

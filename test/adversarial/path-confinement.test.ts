@@ -37,8 +37,18 @@ class ConfinedSession {
   constructor(readonly tree: ConfinementTree) {
     this.auditLog = join(mkdtempSync(join(tmpdir(), 'adv-paths-audit-')), 'audit.jsonl');
     this.shim = new ShimProcess(
-      ['--root', tree.root, '--audit-log', this.auditLog, '--log-level', 'warn', '--',
-        process.execPath, FILESYSTEM_SERVER, tree.base],
+      [
+        '--root',
+        tree.root,
+        '--audit-log',
+        this.auditLog,
+        '--log-level',
+        'warn',
+        '--',
+        process.execPath,
+        FILESYSTEM_SERVER,
+        tree.base,
+      ],
       { cwd: tree.base, env: { HOME: tree.base } },
     );
   }
@@ -54,7 +64,9 @@ class ConfinedSession {
   async run(calls: readonly ToolCall[]): Promise<string[]> {
     this.shim.stdoutLines.length = 0; // a long session must not keep every line
     const ids = calls.map(() => `c${this.nextId++}`);
-    const replies = ids.map((id) => this.shim.waitFor((m) => m['id'] === id && !('method' in m), 30_000));
+    const replies = ids.map((id) =>
+      this.shim.waitFor((m) => m['id'] === id && !('method' in m), 30_000),
+    );
     for (const [k, call] of calls.entries()) {
       this.shim.send({ jsonrpc: '2.0', id: ids[k]!, method: 'tools/call', params: call });
     }
@@ -67,7 +79,9 @@ class ConfinedSession {
     const lines = this.readAudit();
     const fresh = lines.slice(this.auditLines);
     this.auditLines = lines.length;
-    return fresh.map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r['type'] === 'decision');
+    return fresh
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((r) => r['type'] === 'decision');
   }
 
   async close(): Promise<void> {
@@ -75,7 +89,9 @@ class ConfinedSession {
   }
 
   private readAudit(): string[] {
-    return readFileSync(this.auditLog, 'utf8').split('\n').filter((line) => line !== '');
+    return readFileSync(this.auditLog, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   }
 }
 
@@ -85,10 +101,12 @@ interface PathClaim {
   readonly within_roots: boolean;
 }
 
-function claimsOf(decisions: readonly Record<string, unknown>[]): { action: unknown; paths: PathClaim[] }[] {
+function claimsOf(
+  decisions: readonly Record<string, unknown>[],
+): { action: unknown; paths: PathClaim[] }[] {
   return decisions.map((d) => ({
     action: d['action'],
-    paths: ((d['input'] as { paths?: PathClaim[] } | null)?.paths ?? []),
+    paths: (d['input'] as { paths?: PathClaim[] } | null)?.paths ?? [],
   }));
 }
 
@@ -99,7 +117,9 @@ function claimsOf(decisions: readonly Record<string, unknown>[]): { action: unkn
  */
 function isDirectoryRead(event: string): boolean {
   const names = event.slice(0, event.indexOf(' ')).split('|');
-  return names.includes('ISDIR') && names.every((n) => n === 'ISDIR' || n === 'OPEN' || n === 'ACCESS');
+  return (
+    names.includes('ISDIR') && names.every((n) => n === 'ISDIR' || n === 'OPEN' || n === 'ACCESS')
+  );
 }
 
 const inside = (tree: ConfinementTree, path: string | undefined): boolean =>
@@ -135,58 +155,74 @@ describe('path confinement against the real server-filesystem', () => {
     watch.stop();
     await session.close();
     if (!dirty && fullSnapshot(tree) !== baselineFull) {
-      throw new Error('the trees outside the root changed during the run (listing, sizes, mtimes or contents)');
+      throw new Error(
+        'the trees outside the root changed during the run (listing, sizes, mtimes or contents)',
+      );
     }
     rmSync(tree.base, { recursive: true, force: true });
   });
 
-  it('no byte outside the roots is read, written, listed or stat\'ed, and the audit log never says otherwise', async () => {
-    const counter = new CaseCounter();
-    const property = fc.asyncProperty(caseArbitrary(session.tools, tree), async (calls) => {
-      counter.runs++;
-      counter.cases++;
-      if (dirty) {
-        // A previous (failing) case touched the outside: rebuild it before the next try.
-        watch.stop();
-        restoreOutside(tree);
-        await arm();
-        dirty = false;
-      }
-      resetRoot(tree);
-      await watch.fence();
-      session.newDecisions();
-      const lines = await session.run(calls);
-      const events = (await watch.fence()).filter((event) => !isDirectoryRead(event));
-      const stat = statOutside(baselinePaths);
-      const decisions = session.newDecisions();
-      const problems: string[] = [];
-      if (events.length > 0) problems.push(`inotify saw outside: ${events.slice(0, 8).join('; ')}`);
-      if (stat !== baselineStat) problems.push('lstat of the outside trees changed (atime, mtime, size or inode)');
-      const received = lines.join('\n') + '\n' + lines.flatMap((line) => stringsOf(line)).join('\n');
-      for (const marker of tree.leakMarkers) {
-        const found = marker.exec(received);
-        if (found !== null) problems.push(`the client received ${JSON.stringify(found[0])} (${marker.source})`);
-      }
-      const claims = claimsOf(decisions);
-      for (const claim of claims) {
-        for (const path of claim.paths) {
-          if (path.within_roots && !inside(tree, path.resolved)) {
-            problems.push(`audit says within_roots: true for ${JSON.stringify(path.raw)} resolved to ${String(path.resolved)}`);
+  it(
+    "no byte outside the roots is read, written, listed or stat'ed, and the audit log never says otherwise",
+    async () => {
+      const counter = new CaseCounter();
+      const property = fc.asyncProperty(caseArbitrary(session.tools, tree), async (calls) => {
+        counter.runs++;
+        counter.cases++;
+        if (dirty) {
+          // A previous (failing) case touched the outside: rebuild it before the next try.
+          watch.stop();
+          restoreOutside(tree);
+          await arm();
+          dirty = false;
+        }
+        resetRoot(tree);
+        await watch.fence();
+        session.newDecisions();
+        const lines = await session.run(calls);
+        const events = (await watch.fence()).filter((event) => !isDirectoryRead(event));
+        const stat = statOutside(baselinePaths);
+        const decisions = session.newDecisions();
+        const problems: string[] = [];
+        if (events.length > 0)
+          problems.push(`inotify saw outside: ${events.slice(0, 8).join('; ')}`);
+        if (stat !== baselineStat)
+          problems.push('lstat of the outside trees changed (atime, mtime, size or inode)');
+        const received =
+          lines.join('\n') + '\n' + lines.flatMap((line) => stringsOf(line)).join('\n');
+        for (const marker of tree.leakMarkers) {
+          const found = marker.exec(received);
+          if (found !== null)
+            problems.push(`the client received ${JSON.stringify(found[0])} (${marker.source})`);
+        }
+        const claims = claimsOf(decisions);
+        for (const claim of claims) {
+          for (const path of claim.paths) {
+            if (path.within_roots && !inside(tree, path.resolved)) {
+              problems.push(
+                `audit says within_roots: true for ${JSON.stringify(path.raw)} resolved to ${String(path.resolved)}`,
+              );
+            }
           }
         }
-      }
-      const touched = events.length > 0 || stat !== baselineStat;
-      const forwardedClaims = claims.filter((c) => c.action === 'forwarded').flatMap((c) => c.paths);
-      if (touched && forwardedClaims.length > 0 && forwardedClaims.every((p) => p.within_roots)) {
-        problems.push('the audit log says within_roots: true for every forwarded path, yet the server acted outside');
-      }
-      if (problems.length > 0) {
-        dirty = events.length > 0 || stat !== baselineStat;
-        throw new Error(
-          `${problems.join('\n')}\naudit claims: ${JSON.stringify(claims)}\nreplies: ${lines.join('\n').slice(0, 2000)}`,
-        );
-      }
-    });
-    await checkProperty('path confinement', property, CASES, counter);
-  }, propertyTimeout());
+        const touched = events.length > 0 || stat !== baselineStat;
+        const forwardedClaims = claims
+          .filter((c) => c.action === 'forwarded')
+          .flatMap((c) => c.paths);
+        if (touched && forwardedClaims.length > 0 && forwardedClaims.every((p) => p.within_roots)) {
+          problems.push(
+            'the audit log says within_roots: true for every forwarded path, yet the server acted outside',
+          );
+        }
+        if (problems.length > 0) {
+          dirty = events.length > 0 || stat !== baselineStat;
+          throw new Error(
+            `${problems.join('\n')}\naudit claims: ${JSON.stringify(claims)}\nreplies: ${lines.join('\n').slice(0, 2000)}`,
+          );
+        }
+      });
+      await checkProperty('path confinement', property, CASES, counter);
+    },
+    propertyTimeout(),
+  );
 });

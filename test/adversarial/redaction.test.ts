@@ -11,13 +11,43 @@ const CASES = caseBudget(240);
 const SECRETS_PER_RUN = 4;
 const EMISSIONS_PER_RUN = 30;
 
-const POSITIONS = ['result-text', 'structured', 'key', 'error-message', 'error-data', 'notification', 'meta'];
+const POSITIONS = [
+  'result-text',
+  'structured',
+  'key',
+  'error-message',
+  'error-data',
+  'notification',
+  'meta',
+];
 
 /** Letters plus what encoders escape or mangle: `_ / & < > " \`, controls, non-ASCII, astral. */
 const ALPHABET = [
-  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
-  '_', '/', '&', '<', '>', '"', '\\', '-', '+', '=', '.', ' ', '\t', '\n', "'", '%',
-  '\u00e9', '\u00df', '\u0436', '\u4e2d', '\u2028', '\ufeff', '\u{1f600}', '\u{1d49c}',
+  ...Array.from('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+  '_',
+  '/',
+  '&',
+  '<',
+  '>',
+  '"',
+  '\\',
+  '-',
+  '+',
+  '=',
+  '.',
+  ' ',
+  '\t',
+  '\n',
+  "'",
+  '%',
+  '\u00e9',
+  '\u00df',
+  '\u0436',
+  '\u4e2d',
+  '\u2028',
+  '\ufeff',
+  '\u{1f600}',
+  '\u{1d49c}',
 ];
 const secretArbitrary = fc
   .array(fc.constantFrom(...ALPHABET), { minLength: 8, maxLength: 20 })
@@ -45,54 +75,83 @@ function decodedTexts(text: string): string[] {
 
 function leaks(secrets: readonly string[], where: string, texts: readonly string[]): string[] {
   return secrets.flatMap((secret, k) =>
-    texts.some((text) => text.includes(secret)) ? [`ADV_SECRET_${k} ${JSON.stringify(secret)} appears in ${where}`] : [],
+    texts.some((text) => text.includes(secret))
+      ? [`ADV_SECRET_${k} ${JSON.stringify(secret)} appears in ${where}`]
+      : [],
   );
 }
 
 describe('redaction: a secret never reaches the client, the audit log or stderr, however it is spelled', () => {
-  it('holds for random secrets under every JSON encoding, in every position', async () => {
-    const counter = Object.assign(new CaseCounter(), { emitted: 0 });
-    const runs = Math.max(1, Math.ceil(CASES / EMISSIONS_PER_RUN));
-    const property = fc.asyncProperty(
-      fc.array(secretArbitrary, { minLength: SECRETS_PER_RUN, maxLength: SECRETS_PER_RUN }),
-      fc.array(emissionArbitrary, { minLength: 1, maxLength: EMISSIONS_PER_RUN }),
-      async (secrets, emissions) => {
-        counter.runs++;
-        const env: Record<string, string> = {};
-        for (const [k, secret] of secrets.entries()) env[`ADV_SECRET_${k}`] = secret;
-        const session = new LongSession(
-          [...secrets.flatMap((_, k) => ['--secret-env', `ADV_SECRET_${k}`]), '--log-level', 'debug'],
-          [`${FIXTURES}/adversarial-secret-emitter.mjs`],
-          env,
-        );
-        const shim: ShimProcess = session.shim;
-        const problems: string[] = [];
-        try {
-          await session.open();
-          for (const [n, emission] of emissions.entries()) {
-            counter.cases++;
-            const id = `e${n}`;
-            const reply = shim.waitFor((m) => m['id'] === id && !('method' in m), 15_000);
-            shim.send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'emit', arguments: emission } });
-            const answer = await reply;
-            // The emitter answered (a result or its -32000 error), not a shim denial: the case ran.
-            const code = (answer['error'] as { code?: number } | undefined)?.code;
-            if ('result' in answer || code === -32000) counter.emitted++;
+  it(
+    'holds for random secrets under every JSON encoding, in every position',
+    async () => {
+      const counter = Object.assign(new CaseCounter(), { emitted: 0 });
+      const runs = Math.max(1, Math.ceil(CASES / EMISSIONS_PER_RUN));
+      const property = fc.asyncProperty(
+        fc.array(secretArbitrary, { minLength: SECRETS_PER_RUN, maxLength: SECRETS_PER_RUN }),
+        fc.array(emissionArbitrary, { minLength: 1, maxLength: EMISSIONS_PER_RUN }),
+        async (secrets, emissions) => {
+          counter.runs++;
+          const env: Record<string, string> = {};
+          for (const [k, secret] of secrets.entries()) env[`ADV_SECRET_${k}`] = secret;
+          const session = new LongSession(
+            [
+              ...secrets.flatMap((_, k) => ['--secret-env', `ADV_SECRET_${k}`]),
+              '--log-level',
+              'debug',
+            ],
+            [`${FIXTURES}/adversarial-secret-emitter.mjs`],
+            env,
+          );
+          const shim: ShimProcess = session.shim;
+          const problems: string[] = [];
+          try {
+            await session.open();
+            for (const [n, emission] of emissions.entries()) {
+              counter.cases++;
+              const id = `e${n}`;
+              const reply = shim.waitFor((m) => m['id'] === id && !('method' in m), 15_000);
+              shim.send({
+                jsonrpc: '2.0',
+                id,
+                method: 'tools/call',
+                params: { name: 'emit', arguments: emission },
+              });
+              const answer = await reply;
+              // The emitter answered (a result or its -32000 error), not a shim denial: the case ran.
+              const code = (answer['error'] as { code?: number } | undefined)?.code;
+              if ('result' in answer || code === -32000) counter.emitted++;
+            }
+            await shim.request('ping');
+          } finally {
+            await session.close();
           }
-          await shim.request('ping');
-        } finally {
-          await session.close();
-        }
-        problems.push(...leaks(secrets, 'what the client received', decodedTexts(shim.stdoutLines.join('\n'))));
-        problems.push(...leaks(secrets, 'the audit log', decodedTexts(readFileSync(session.auditLog, 'utf8'))));
-        problems.push(...leaks(secrets, "the shim's stderr", decodedTexts(shim.stderr)));
-        if (problems.length > 0) throw new Error(problems.join('\n'));
-      },
-    );
-    try {
-      await checkProperty('redaction', property, runs, counter);
-    } finally {
-      process.stderr.write(`[adversarial] redaction: ${counter.emitted} of ${counter.cases} emissions reached the client\n`);
-    }
-  }, propertyTimeout());
+          problems.push(
+            ...leaks(
+              secrets,
+              'what the client received',
+              decodedTexts(shim.stdoutLines.join('\n')),
+            ),
+          );
+          problems.push(
+            ...leaks(
+              secrets,
+              'the audit log',
+              decodedTexts(readFileSync(session.auditLog, 'utf8')),
+            ),
+          );
+          problems.push(...leaks(secrets, "the shim's stderr", decodedTexts(shim.stderr)));
+          if (problems.length > 0) throw new Error(problems.join('\n'));
+        },
+      );
+      try {
+        await checkProperty('redaction', property, runs, counter);
+      } finally {
+        process.stderr.write(
+          `[adversarial] redaction: ${counter.emitted} of ${counter.cases} emissions reached the client\n`,
+        );
+      }
+    },
+    propertyTimeout(),
+  );
 });

@@ -25,28 +25,75 @@ export interface FrameSpec {
   readonly choices: readonly number[];
 }
 
-const METHODS = ['tools/call', 'danger/method', 'ping', 'notifications/x', 'tools\u2215call', 'Tools/call'];
-const NAMES = ['danger', 'echo', 'Danger', 'danger\u0000', 'danger\ud800', 'dan\u200bger', 'danger ', '\u0434anger', 'dange\u0072'];
+const METHODS = [
+  'tools/call',
+  'danger/method',
+  'ping',
+  'notifications/x',
+  'tools\u2215call',
+  'Tools/call',
+];
+const NAMES = [
+  'danger',
+  'echo',
+  'Danger',
+  'danger\u0000',
+  'danger\ud800',
+  'dan\u200bger',
+  'danger ',
+  '\u0434anger',
+  'dange\u0072',
+];
 const CMDS = ['rm', 'ls', 'RM', 'rm\u0000', 'r\u006d', '\uff52m'];
 /** JSON whitespace (' ', \t, \r, \n is a frame end so never) and things that look like it. */
-const WHITESPACE = ['', ' ', '\t', '\r', ' \t\r ', '\u00a0', '\u000b', '\u000c', '\u2028', '\ufeff'];
+const WHITESPACE = [
+  '',
+  ' ',
+  '\t',
+  '\r',
+  ' \t\r ',
+  '\u00a0',
+  '\u000b',
+  '\u000c',
+  '\u2028',
+  '\ufeff',
+];
 /** Byte sequences that are not UTF-8: a lone continuation, an overlong "/", a surrogate, 0xff. */
 export const BAD_BYTES = [
-  Buffer.from([0x80]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff]),
+  Buffer.from([0x80]),
+  Buffer.from([0xc0, 0xaf]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xff]),
   Buffer.from([0xe2, 0x88]),
 ];
 
 export function idSpellings(n: number): string[] {
-  return [`${n}`, `${n}.0`, `${n}e0`, `${n}0e-1`, `${n}E+0`, `${n}.00000000000000001`, `"${n}"`, `-0`, `${n}00000000000000000000`];
+  return [
+    `${n}`,
+    `${n}.0`,
+    `${n}e0`,
+    `${n}0e-1`,
+    `${n}E+0`,
+    `${n}.00000000000000001`,
+    `"${n}"`,
+    `-0`,
+    `${n}00000000000000000000`,
+  ];
 }
 
 /** Mostly `usual`, sometimes one of `odd`: a frame with every oddity at once is simply refused. */
 function mostly<T>(usual: T, odd: readonly T[]): fc.Arbitrary<T> {
-  return fc.oneof({ arbitrary: fc.constant(usual), weight: 5 }, { arbitrary: fc.constantFrom(...odd), weight: 1 });
+  return fc.oneof(
+    { arbitrary: fc.constant(usual), weight: 5 },
+    { arbitrary: fc.constantFrom(...odd), weight: 1 },
+  );
 }
 
 export const frameSpecArbitrary: fc.Arbitrary<FrameSpec> = fc.record({
-  method: fc.oneof({ arbitrary: fc.constant('tools/call'), weight: 3 }, { arbitrary: fc.constantFrom(...METHODS), weight: 1 }),
+  method: fc.oneof(
+    { arbitrary: fc.constant('tools/call'), weight: 3 },
+    { arbitrary: fc.constantFrom(...METHODS), weight: 1 },
+  ),
   extraMethod: mostly<string | null>(null, METHODS),
   idSpelling: fc.integer({ min: -1, max: 8 }),
   name: fc.constantFrom(...NAMES, 'danger', 'echo', 'danger', 'echo'),
@@ -60,7 +107,10 @@ export const frameSpecArbitrary: fc.Arbitrary<FrameSpec> = fc.record({
   padding: mostly(0, [16, 70_000, 600_000]),
   whitespace: mostly('', WHITESPACE),
   bom: mostly(false, [true]),
-  badBytes: mostly(-1, BAD_BYTES.map((_, k) => k)),
+  badBytes: mostly(
+    -1,
+    BAD_BYTES.map((_, k) => k),
+  ),
   choices: fc.array(fc.nat(7), { maxLength: 24 }),
 });
 
@@ -78,7 +128,8 @@ export function buildFrame(spec: FrameSpec, n: number): Buffer {
   }
   const argMembers = [member('cmd', str(spec.cmd))];
   if (spec.extraCmd !== null) argMembers.push(member('cmd', str(spec.extraCmd)));
-  if (spec.nesting > 0) argMembers.push(member('nested', '['.repeat(spec.nesting) + ']'.repeat(spec.nesting)));
+  if (spec.nesting > 0)
+    argMembers.push(member('nested', '['.repeat(spec.nesting) + ']'.repeat(spec.nesting)));
   if (spec.padding > 0) argMembers.push(member('pad', `"${'x'.repeat(spec.padding)}"`));
   const params = (swap: boolean): string =>
     object([
@@ -87,7 +138,8 @@ export function buildFrame(spec: FrameSpec, n: number): Buffer {
       member('arguments', object(swap ? [member('cmd', str(spec.extraCmd ?? 'ls'))] : argMembers)),
     ]);
   const members = [member('jsonrpc', str('2.0'))];
-  if (spec.idSpelling >= 0) members.push(`${ws}${str('id')}${ws}:${ws}${idSpellings(n)[spec.idSpelling] ?? n}`);
+  if (spec.idSpelling >= 0)
+    members.push(`${ws}${str('id')}${ws}:${ws}${idSpellings(n)[spec.idSpelling] ?? n}`);
   members.push(member('method', str(spec.method)));
   if (spec.extraMethod !== null) members.push(member('method', str(spec.extraMethod)));
   members.push(member('params', params(false)));

@@ -15,7 +15,11 @@ export class LongSession {
   private auditSeen = 0;
   private recordSeen = 0;
 
-  constructor(shimArgs: readonly string[], server: readonly string[], env: Record<string, string> = {}) {
+  constructor(
+    shimArgs: readonly string[],
+    server: readonly string[],
+    env: Record<string, string> = {},
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'adv-session-'));
     this.auditLog = join(dir, 'audit.jsonl');
     this.recordFile = join(dir, 'record.jsonl');
@@ -62,7 +66,9 @@ export class LongSession {
 
 function readLines(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   } catch {
     return []; // not written yet
   }
