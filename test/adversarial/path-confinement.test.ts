@@ -21,12 +21,15 @@ import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpe
 import { stringsOf } from './helpers/json-strings.js';
 
 // Quick mode: about 30 s on two busy cores. Long mode: ADVERSARIAL_CASES.
-const CASES = caseBudget(250);
+const CASES = caseBudget(200);
 
 /**
  * The real server-filesystem, given `base` (wider than the root), behind the built shim with
  * `--root base/root` and the default policy: the shim is the only thing keeping calls inside.
  */
+/** How the server is started: directly, or through `sh -c` (which hides its arguments). */
+type Launch = 'direct' | 'sh -c';
+
 class ConfinedSession {
   readonly shim: ShimProcess;
   readonly auditLog: string;
@@ -34,7 +37,10 @@ class ConfinedSession {
   private auditLines = 0;
   private nextId = 1;
 
-  constructor(readonly tree: ConfinementTree) {
+  constructor(
+    readonly tree: ConfinementTree,
+    launch: Launch,
+  ) {
     this.auditLog = join(mkdtempSync(join(tmpdir(), 'adv-paths-audit-')), 'audit.jsonl');
     this.shim = new ShimProcess(
       [
@@ -45,9 +51,10 @@ class ConfinedSession {
         '--log-level',
         'warn',
         '--',
-        process.execPath,
-        FILESYSTEM_SERVER,
-        tree.base,
+        ...(launch === 'direct'
+          ? [process.execPath, FILESYSTEM_SERVER, tree.base]
+          : // Through a shell, the shim cannot see the server's directory argument (finding 1).
+            ['sh', '-c', `exec "${process.execPath}" "${FILESYSTEM_SERVER}" "${tree.base}"`]),
       ],
       { cwd: tree.base, env: { HOME: tree.base } },
     );
@@ -125,104 +132,111 @@ function isDirectoryRead(event: string): boolean {
 const inside = (tree: ConfinementTree, path: string | undefined): boolean =>
   path !== undefined && (path === tree.root || path.startsWith(`${tree.root}/`));
 
-describe('path confinement against the real server-filesystem', () => {
-  let tree: ConfinementTree;
-  let watch: OutsideWatch;
-  let session: ConfinedSession;
-  let baselineFull: string;
-  let baselinePaths: string[];
-  let baselineStat: string;
-  let dirty = false;
+describe.each<Launch>(['direct', 'sh -c'])(
+  'path confinement against the real server-filesystem, launched %s',
+  (launch) => {
+    let tree: ConfinementTree;
+    let watch: OutsideWatch;
+    let session: ConfinedSession;
+    let baselineFull: string;
+    let baselinePaths: string[];
+    let baselineStat: string;
+    let dirty = false;
 
-  const arm = async (): Promise<void> => {
-    armAtimes(tree); // mtimes to the canary date first, so the full snapshot records them
-    baselineFull = fullSnapshot(tree);
-    baselinePaths = outsidePaths(tree);
-    armAtimes(tree); // the snapshot read every file: arm the atimes again
-    watch = new OutsideWatch(tree.outsideDirs, tree.fence);
-    await watch.start();
-    baselineStat = statOutside(baselinePaths);
-  };
+    const arm = async (): Promise<void> => {
+      armAtimes(tree); // mtimes to the canary date first, so the full snapshot records them
+      baselineFull = fullSnapshot(tree);
+      baselinePaths = outsidePaths(tree);
+      armAtimes(tree); // the snapshot read every file: arm the atimes again
+      watch = new OutsideWatch(tree.outsideDirs, tree.fence);
+      await watch.start();
+      baselineStat = statOutside(baselinePaths);
+    };
 
-  beforeAll(async () => {
-    tree = createConfinementTree();
-    await arm();
-    session = new ConfinedSession(tree);
-    await session.open();
-  }, 60_000);
+    beforeAll(async () => {
+      tree = createConfinementTree();
+      await arm();
+      session = new ConfinedSession(tree, launch);
+      await session.open();
+    }, 60_000);
 
-  afterAll(async () => {
-    watch.stop();
-    await session.close();
-    if (!dirty && fullSnapshot(tree) !== baselineFull) {
-      throw new Error(
-        'the trees outside the root changed during the run (listing, sizes, mtimes or contents)',
-      );
-    }
-    rmSync(tree.base, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      watch.stop();
+      await session.close();
+      if (!dirty && fullSnapshot(tree) !== baselineFull) {
+        throw new Error(
+          'the trees outside the root changed during the run (listing, sizes, mtimes or contents)',
+        );
+      }
+      rmSync(tree.base, { recursive: true, force: true });
+    });
 
-  it(
-    "no byte outside the roots is read, written, listed or stat'ed, and the audit log never says otherwise",
-    async () => {
-      const counter = new CaseCounter();
-      const property = fc.asyncProperty(caseArbitrary(session.tools, tree), async (calls) => {
-        counter.runs++;
-        counter.cases++;
-        if (dirty) {
-          // A previous (failing) case touched the outside: rebuild it before the next try.
-          watch.stop();
-          restoreOutside(tree);
-          await arm();
-          dirty = false;
-        }
-        resetRoot(tree);
-        await watch.fence();
-        session.newDecisions();
-        const lines = await session.run(calls);
-        const events = (await watch.fence()).filter((event) => !isDirectoryRead(event));
-        const stat = statOutside(baselinePaths);
-        const decisions = session.newDecisions();
-        const problems: string[] = [];
-        if (events.length > 0)
-          problems.push(`inotify saw outside: ${events.slice(0, 8).join('; ')}`);
-        if (stat !== baselineStat)
-          problems.push('lstat of the outside trees changed (atime, mtime, size or inode)');
-        const received =
-          lines.join('\n') + '\n' + lines.flatMap((line) => stringsOf(line)).join('\n');
-        for (const marker of tree.leakMarkers) {
-          const found = marker.exec(received);
-          if (found !== null)
-            problems.push(`the client received ${JSON.stringify(found[0])} (${marker.source})`);
-        }
-        const claims = claimsOf(decisions);
-        for (const claim of claims) {
-          for (const path of claim.paths) {
-            if (path.within_roots && !inside(tree, path.resolved)) {
-              problems.push(
-                `audit says within_roots: true for ${JSON.stringify(path.raw)} resolved to ${String(path.resolved)}`,
-              );
+    it(
+      "no byte outside the roots is read, written, listed or stat'ed, and the audit log never says otherwise",
+      async () => {
+        const counter = new CaseCounter();
+        const property = fc.asyncProperty(caseArbitrary(session.tools, tree), async (calls) => {
+          counter.runs++;
+          counter.cases++;
+          if (dirty) {
+            // A previous (failing) case touched the outside: rebuild it before the next try.
+            watch.stop();
+            restoreOutside(tree);
+            await arm();
+            dirty = false;
+          }
+          resetRoot(tree);
+          await watch.fence();
+          session.newDecisions();
+          const lines = await session.run(calls);
+          const events = (await watch.fence()).filter((event) => !isDirectoryRead(event));
+          const stat = statOutside(baselinePaths);
+          const decisions = session.newDecisions();
+          const problems: string[] = [];
+          if (events.length > 0)
+            problems.push(`inotify saw outside: ${events.slice(0, 8).join('; ')}`);
+          if (stat !== baselineStat)
+            problems.push('lstat of the outside trees changed (atime, mtime, size or inode)');
+          const received =
+            lines.join('\n') + '\n' + lines.flatMap((line) => stringsOf(line)).join('\n');
+          for (const marker of tree.leakMarkers) {
+            const found = marker.exec(received);
+            if (found !== null)
+              problems.push(`the client received ${JSON.stringify(found[0])} (${marker.source})`);
+          }
+          const claims = claimsOf(decisions);
+          for (const claim of claims) {
+            for (const path of claim.paths) {
+              if (path.within_roots && !inside(tree, path.resolved)) {
+                problems.push(
+                  `audit says within_roots: true for ${JSON.stringify(path.raw)} resolved to ${String(path.resolved)}`,
+                );
+              }
             }
           }
-        }
-        const touched = events.length > 0 || stat !== baselineStat;
-        const forwardedClaims = claims
-          .filter((c) => c.action === 'forwarded')
-          .flatMap((c) => c.paths);
-        if (touched && forwardedClaims.length > 0 && forwardedClaims.every((p) => p.within_roots)) {
-          problems.push(
-            'the audit log says within_roots: true for every forwarded path, yet the server acted outside',
-          );
-        }
-        if (problems.length > 0) {
-          dirty = events.length > 0 || stat !== baselineStat;
-          throw new Error(
-            `${problems.join('\n')}\naudit claims: ${JSON.stringify(claims)}\nreplies: ${lines.join('\n').slice(0, 2000)}`,
-          );
-        }
-      });
-      await checkProperty('path confinement', property, CASES, counter);
-    },
-    propertyTimeout(),
-  );
-});
+          const touched = events.length > 0 || stat !== baselineStat;
+          const forwardedClaims = claims
+            .filter((c) => c.action === 'forwarded')
+            .flatMap((c) => c.paths);
+          if (
+            touched &&
+            forwardedClaims.length > 0 &&
+            forwardedClaims.every((p) => p.within_roots)
+          ) {
+            problems.push(
+              'the audit log says within_roots: true for every forwarded path, yet the server acted outside',
+            );
+          }
+          if (problems.length > 0) {
+            dirty = events.length > 0 || stat !== baselineStat;
+            throw new Error(
+              `${problems.join('\n')}\naudit claims: ${JSON.stringify(claims)}\nreplies: ${lines.join('\n').slice(0, 2000)}`,
+            );
+          }
+        });
+        await checkProperty(`path confinement (${launch})`, property, CASES, counter);
+      },
+      propertyTimeout(),
+    );
+  },
+);
