@@ -97,7 +97,8 @@ describe('parser differential: the shim judges what the server parses', () => {
         }
         const n = 1000 + counter.cases;
         const frame = buildFrame(spec, n);
-        session.shim.stdoutLines.length = 0;
+        session.shim.stdoutLines.length = 0; // a long session must not keep every line
+        session.shim.stderr = '';
         session.shim.child.stdin.write(Buffer.concat([frame, Buffer.from('\n')]));
         // The shim keeps order: once this ping is answered, the frame has been judged and handled.
         const fence = `fence-${n}`;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +15,7 @@ import {
   statOutside,
   type ConfinementTree,
 } from './helpers/confinement-tree.js';
+import { AppendedLines } from './helpers/appended-lines.js';
 import { OutsideWatch } from './helpers/outside-watch.js';
 import { caseArbitrary, type ListedTool, type ToolCall } from './helpers/path-grammar.js';
 import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpers/property-run.js';
@@ -23,18 +24,18 @@ import { stringsOf } from './helpers/json-strings.js';
 // Quick mode: about 30 s on two busy cores. Long mode: ADVERSARIAL_CASES.
 const CASES = caseBudget(200);
 
+/** How the server is started: directly, or through `sh -c` (which hides its arguments). */
+type Launch = 'direct' | 'sh -c';
+
 /**
  * The real server-filesystem, given `base` (wider than the root), behind the built shim with
  * `--root base/root` and the default policy: the shim is the only thing keeping calls inside.
  */
-/** How the server is started: directly, or through `sh -c` (which hides its arguments). */
-type Launch = 'direct' | 'sh -c';
-
 class ConfinedSession {
   readonly shim: ShimProcess;
   readonly auditLog: string;
   tools: ListedTool[] = [];
-  private auditLines = 0;
+  private readonly audit: AppendedLines;
   private nextId = 1;
 
   constructor(
@@ -42,6 +43,7 @@ class ConfinedSession {
     launch: Launch,
   ) {
     this.auditLog = join(mkdtempSync(join(tmpdir(), 'adv-paths-audit-')), 'audit.jsonl');
+    this.audit = new AppendedLines(this.auditLog);
     this.shim = new ShimProcess(
       [
         '--root',
@@ -64,12 +66,13 @@ class ConfinedSession {
     await this.shim.initialize('2025-06-18');
     const listed = await this.shim.request('tools/list');
     this.tools = (listed['result'] as { tools: ListedTool[] }).tools;
-    this.auditLines = this.readAudit().length;
+    this.newDecisions();
   }
 
   /** Sends every call at once (pipelined, no waiting) and returns each reply line's text. */
   async run(calls: readonly ToolCall[]): Promise<string[]> {
     this.shim.stdoutLines.length = 0; // a long session must not keep every line
+    this.shim.stderr = '';
     const ids = calls.map(() => `c${this.nextId++}`);
     const replies = ids.map((id) =>
       this.shim.waitFor((m) => m['id'] === id && !('method' in m), 30_000),
@@ -83,22 +86,14 @@ class ConfinedSession {
 
   /** Decision records appended since the last call. */
   newDecisions(): Record<string, unknown>[] {
-    const lines = this.readAudit();
-    const fresh = lines.slice(this.auditLines);
-    this.auditLines = lines.length;
-    return fresh
+    return this.audit
+      .next()
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((r) => r['type'] === 'decision');
   }
 
   async close(): Promise<void> {
     await this.shim.close();
-  }
-
-  private readAudit(): string[] {
-    return readFileSync(this.auditLog, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '');
   }
 }
 

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ShimProcess } from '../../helpers/shim-process.js';
+import { AppendedLines } from './appended-lines.js';
 
 /**
  * The built shim (with `shimArgs`) in front of a fixture server, with an audit log, kept open for
@@ -12,8 +13,8 @@ export class LongSession {
   readonly auditLog: string;
   readonly recordFile: string;
   exited = false;
-  private auditSeen = 0;
-  private recordSeen = 0;
+  private readonly audit: AppendedLines;
+  private readonly records: AppendedLines;
 
   constructor(
     shimArgs: readonly string[],
@@ -24,6 +25,8 @@ export class LongSession {
     this.auditLog = join(dir, 'audit.jsonl');
     this.recordFile = join(dir, 'record.jsonl');
     writeFileSync(this.recordFile, '');
+    this.audit = new AppendedLines(this.auditLog);
+    this.records = new AppendedLines(this.recordFile);
     this.shim = new ShimProcess(
       [...shimArgs, '--audit-log', this.auditLog, '--', process.execPath, ...server],
       { env: { ...env, RECORD_FILE: this.recordFile } },
@@ -43,33 +46,17 @@ export class LongSession {
     this.newRecords();
   }
 
-  /** Decision records appended to the audit log since the last call. */
+  /** Audit records appended since the last call. */
   newAudit(): Record<string, unknown>[] {
-    const lines = readLines(this.auditLog);
-    const fresh = lines.slice(this.auditSeen);
-    this.auditSeen = lines.length;
-    return fresh.map((line) => JSON.parse(line) as Record<string, unknown>);
+    return this.audit.next().map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   /** Lines the fixture recorded since the last call. */
   newRecords(): Record<string, unknown>[] {
-    const lines = readLines(this.recordFile);
-    const fresh = lines.slice(this.recordSeen);
-    this.recordSeen = lines.length;
-    return fresh.map((line) => JSON.parse(line) as Record<string, unknown>);
+    return this.records.next().map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   async close(): Promise<void> {
     await this.shim.close();
-  }
-}
-
-function readLines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '');
-  } catch {
-    return []; // not written yet
   }
 }
