@@ -7,7 +7,7 @@ import { isMarked } from './helpers/frame-oracle.js';
 import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpers/property-run.js';
 import { LongSession } from './helpers/recorder-session.js';
 
-const CASES = caseBudget(400);
+const CASES = caseBudget(150);
 const POLICY = fileURLToPath(new URL('./policies/deny-marked.rego', import.meta.url));
 
 interface Judged {

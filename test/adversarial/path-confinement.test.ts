@@ -22,7 +22,7 @@ import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpe
 import { stringsOf } from './helpers/json-strings.js';
 
 // Quick mode: about 30 s on two busy cores. Long mode: ADVERSARIAL_CASES.
-const CASES = caseBudget(200);
+const CASES = caseBudget(100);
 
 /** How the server is started: directly, or through `sh -c` (which hides its arguments). */
 type Launch = 'direct' | 'sh -c';

@@ -7,7 +7,7 @@ import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpe
 import { LongSession } from './helpers/recorder-session.js';
 
 // Quick mode: about 20 s. A run starts one shim (its secrets are fixed at start) for many emissions.
-const CASES = caseBudget(240);
+const CASES = caseBudget(120);
 const SECRETS_PER_RUN = 4;
 const EMISSIONS_PER_RUN = 30;
 
