@@ -21,7 +21,7 @@ import { caseArbitrary, type ListedTool, type ToolCall } from './helpers/path-gr
 import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpers/property-run.js';
 import { stringsOf } from './helpers/json-strings.js';
 
-// Quick mode: about 30 s on two busy cores. Long mode: ADVERSARIAL_CASES.
+// Quick mode: 100 cases per launch. Long mode: ADVERSARIAL_CASES (see README.md).
 const CASES = caseBudget(100);
 
 /** How the server is started: directly, or through `sh -c` (which hides its arguments). */

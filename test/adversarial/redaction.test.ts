@@ -6,7 +6,7 @@ import { stringsOf } from './helpers/json-strings.js';
 import { CaseCounter, caseBudget, checkProperty, propertyTimeout } from './helpers/property-run.js';
 import { LongSession } from './helpers/recorder-session.js';
 
-// Quick mode: about 20 s. A run starts one shim (its secrets are fixed at start) for many emissions.
+// Quick mode: 120 emissions. A run starts one shim (its secrets are fixed at start) for many emissions.
 const CASES = caseBudget(120);
 const SECRETS_PER_RUN = 4;
 const EMISSIONS_PER_RUN = 30;
