@@ -1,8 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// The adversarial suite (test/adversarial) runs only by its own scripts (`npm run adversarial:quick`,
+// `npm run adversarial`), which set MCP_ADVERSARIAL=1; the default run leaves it out.
+const adversarial = process.env['MCP_ADVERSARIAL'] === '1';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: adversarial ? ['test/adversarial/**/*.test.ts'] : ['test/**/*.test.ts'],
+    exclude: adversarial
+      ? configDefaults.exclude
+      : [...configDefaults.exclude, 'test/adversarial/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
