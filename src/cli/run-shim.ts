@@ -188,6 +188,11 @@ function laterLogger(getLogger: () => Promise<Logger>): PolicyLogger {
         logger.warn(details, message);
       });
     },
+    error(details, message) {
+      void getLogger().then((logger) => {
+        logger.error(details, message);
+      });
+    },
   };
 }
 

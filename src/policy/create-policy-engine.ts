@@ -7,6 +7,7 @@ import { fingerprintFiles, ReloadingEngine, type ReloadEvent } from './reloading
 export interface PolicyLogger {
   info(details: Record<string, unknown>, message: string): void;
   warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
 }
 
 /**
@@ -33,7 +34,8 @@ export async function createPolicyEngine(
     (event) => {
       if (event.ok) logger?.info({ policy: event.revision }, 'policy reloaded');
       else
-        logger?.warn(
+        // An error, not a warning: the edit the user made is not in force.
+        logger?.error(
           { policy: event.revision, error: event.error },
           'policy reload failed; keeping the last good version',
         );
