@@ -2,6 +2,7 @@ import type { PolicyConfig } from '../config/config.js';
 import { loadData } from './load-data.js';
 import { loadPolicySource, type LoadedPolicySource } from './load-policy.js';
 import { mergeData } from './merge-data.js';
+import { checkProbe, PROBE_INPUT } from './probe-policy.js';
 import { WasmEngine } from './wasm-engine.js';
 
 /**
@@ -17,13 +18,17 @@ export async function loadEngine(config: PolicyConfig): Promise<WasmEngine> {
   const data = mergeData(source.bundleData ?? {}, fileData);
   if (source.bundleData !== undefined)
     check(data, `data of \`--policy\` \`${source.revision.source}\` merged with \`--data\``);
-  return WasmEngine.create({
+  const engine = await WasmEngine.create({
     wasm: source.wasm,
     data,
     entrypoint: config.entrypoint,
     revision: source.revision,
     inputKeys: source.inputKeys,
   });
+  // Before any server starts (and before a reload swaps it in): a policy that cannot answer
+  // with a decision would otherwise start and deny everything.
+  checkProbe(engine.probe(PROBE_INPUT), config.entrypoint, source.revision.source);
+  return engine;
 }
 
 type DataCheck = (data: unknown, what: string) => void;
