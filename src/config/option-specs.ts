@@ -52,6 +52,13 @@ export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
     defaultText: 'the embedded policy built from policy.rego',
   }),
   defineOption({
+    name: 'rules',
+    valueName: '<file.rego>',
+    group: POLICY,
+    repeatable: true,
+    summary: 'Rego in package mcp.user whose `denials` add to the default policy (needs `opa`)',
+  }),
+  defineOption({
     name: 'data',
     valueName: '<file>',
     group: POLICY,

@@ -20,7 +20,11 @@ export async function createPolicyEngine(
   onReload?: (event: ReloadEvent) => void,
 ): Promise<PolicyEngine> {
   const files = [
-    ...(config.policy.kind === 'embedded' ? [] : [config.policy.path]),
+    ...(config.policy.kind === 'embedded'
+      ? []
+      : config.policy.kind === 'rules'
+        ? config.policy.paths
+        : [config.policy.path]),
     ...config.dataFiles,
   ];
   if (!config.watch || files.length === 0) return loadEngine(config);

@@ -90,6 +90,11 @@ export async function loadPolicySource(
         },
       };
     }
+    case 'rules': {
+      // Loaded only when used, like bundles and Rego.
+      const { loadRules } = await import('./load-rules.js');
+      return { ...(await loadRules(source.paths, entrypoint)), dataSchema: defaultDataSchema };
+    }
     case 'rego': {
       const rego = await readPolicyFile(source.path, 'Rego file');
       const { compileRego } = await import('./compile-rego.js');
