@@ -95,4 +95,31 @@ describe('--rules add to the default policy, against the real server-filesystem'
     expect(shim.process.stderr).toContain('`--rules` adds rules to the default policy');
     expect(readFileSync(shim.auditPath, { flag: 'a+' }).length).toBe(0);
   });
+
+  it('warns at start-up which built-in protections a replacement --policy turns off', async () => {
+    const policy = join(work, 'one-rule.rego');
+    writeFileSync(policy, 'package mcp\n\ndecision := {"allow": true}\n');
+    const shim = await filesystemShimWith(['--policy', policy]);
+    expect(shim.process.stderr).toContain(
+      `mcp-opa-shim: warning: \`--policy ${policy}\` replaces the default policy: its built-in protections are off`,
+    );
+    expect(shim.process.stderr).toContain('the sampling denial');
+    expect(shim.process.stderr).toContain(
+      `mcp-opa-shim: warning: \`--root\` is NOT enforced: \`--policy ${policy}\` never reads input.paths or input.roots`,
+    );
+  });
+
+  it('does not warn with the default policy and --rules', async () => {
+    const shim = await filesystemShim(RULES);
+    expect(shim.process.stderr).not.toContain('warning:');
+  });
 });
+
+async function filesystemShimWith(policyArgs: string[]): Promise<PolicyShim> {
+  const shim = startShim({
+    args: ['--root', project, ...policyArgs, '--server-id', 'filesystem'],
+    server: nodeCommand(FILESYSTEM, work),
+  });
+  await shim.initialize();
+  return shim;
+}
