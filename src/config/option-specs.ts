@@ -213,6 +213,13 @@ export const EVAL_OPTIONS: readonly OptionSpec[] = [
     summary: 'Policy input as JSON; - reads stdin',
     fromEnv: false,
   }),
+  defineOption({
+    name: 'exit-zero',
+    kind: 'flag',
+    group: 'Eval',
+    summary: 'Exit 0 on a deny too (by default a deny exits 1)',
+    fromEnv: false,
+  }),
   ...POLICY_FILE_OPTIONS,
 ];
 
