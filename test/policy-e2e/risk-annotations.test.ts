@@ -16,7 +16,7 @@ const RISK = {
 };
 
 const APPROVAL_MESSAGE =
-  'approval required: tool `delete_entities` is high-risk and needs human approval.';
+  'approval required (denied: no approver configured): tool `delete_entities` is high-risk and needs human approval.';
 
 const cleanups: (() => Promise<void>)[] = [];
 
