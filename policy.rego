@@ -404,7 +404,7 @@ approval_needed if {
 
 data_denials contains deny(
 	"approval_required",
-	concat("", ["approval required: tool ", quote(op_name), " is high-risk and needs human approval."]),
+	concat("", ["approval required (denied: no approver configured): tool ", quote(op_name), " is high-risk and needs human approval."]),
 	concat("", ["tool ", quote(op_name), " requires approval; input.approval.granted is not true"]),
 ) if {
 	data.approval
@@ -446,7 +446,7 @@ data_denials contains deny(
 
 data_denials contains deny(
 	"approval_required",
-	object.get(rule, "message", concat("", ["approval required: tool ", quote(op_name), " with these arguments needs human approval."])),
+	object.get(rule, "message", concat("", ["approval required (denied: no approver configured): tool ", quote(op_name), " with these arguments needs human approval."])),
 	concat("", [argument_rule_label(i, rule), ": requires approval; input.approval.granted is not true"]),
 ) if {
 	data.argument_rules
@@ -651,6 +651,34 @@ denials contains deny(
 	input.operation.type == "elicitation"
 	input.direction == "to_client"
 	data.elicitation.allow == false
+}
+
+# ---------------------------------------------------------------- extension point: --rules
+
+# Files given with `--rules` are compiled together with this policy, in package `mcp.user`
+# (the shim refuses any other package, so they cannot redefine or add to a rule here). Each
+# element of their `denials` set adds a denial: deny always wins, so a user rule can narrow
+# access and never widen it. An element that is not an object still denies.
+denials contains user_denial(d) if {
+	some d in data.mcp.user.denials
+}
+
+user_denial(d) := deny(
+	text(object.get(d, "reason", "user_rule")),
+	text(object.get(d, "message", "Request denied by policy.")),
+	text(object.get(d, "internal", "denied by a --rules rule")),
+) if is_object(d)
+
+user_denial(d) := deny("user_rule", "Request denied by policy.", text(d)) if not is_object(d)
+
+# `denials := …` that is not a set (a typo for `denials contains …`) would add nothing: deny all.
+denials contains deny(
+	"invalid_user_rules",
+	"Request denied: the policy's --rules are invalid.",
+	concat("", ["data.mcp.user.denials must be a set (write `denials contains {...} if ...`), got ", json.marshal(x)]),
+) if {
+	x := data.mcp.user.denials
+	not is_set(x)
 }
 
 # ---------------------------------------------------------------- data validation

@@ -9,11 +9,15 @@ export interface EvalOptions {
   readonly policyConfig: PolicyConfig;
   /** A file, or `-` for stdin. */
   readonly inputPath: string;
+  /** A deny exits 0 instead of EXIT_DENIED. */
+  readonly exitZero?: boolean;
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
 }
 
+/** A deny is a failure for scripts and CI (`--exit-zero` opts out). */
+export const EXIT_DENIED = 1;
 const EXIT_BAD_INPUT = 2;
 const EXIT_POLICY_FAILED = 78;
 
@@ -68,7 +72,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
     // Hand-written inputs are passed as they are: the policy decides what it makes of them.
     const decision = engine.evaluate(input as PolicyInput);
     options.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
-    return 0;
+    return decision.allow || options.exitZero === true ? 0 : EXIT_DENIED;
   } finally {
     engine.close();
   }

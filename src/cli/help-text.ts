@@ -34,17 +34,27 @@ export function helpText(version: string): string {
   ].join('\n');
 }
 
+/** Shown by `eval --help`; test/cli/eval-help-examples.test.ts runs each one. */
+export const EVAL_EXAMPLES = [
+  'mcp-opa-shim eval --data examples/file-roots/data.yaml --input examples/file-roots/input-inside-root.json',
+  'mcp-opa-shim eval --data examples/file-roots/data.yaml --input examples/file-roots/input-traversal.json',
+  'mcp-opa-shim eval --rules examples/custom-rule/rules.rego --input examples/custom-rule/input-write.json',
+];
+
 /** `mcp-opa-shim eval --help`. */
 export function evalHelpText(version: string): string {
   return [
     `mcp-opa-shim ${version} eval: print the policy decision for one input, without a server.`,
     '',
     'Usage:',
-    '  mcp-opa-shim eval --input <file|-> [--policy <file>] [--data <file>]... [--entrypoint <path>]',
+    '  mcp-opa-shim eval --input <file|-> [--policy <file> | --rules <file.rego>...] [--data <file>]... [--entrypoint <path>] [--exit-zero]',
     ...optionLines([...EVAL_OPTIONS, HELP_OPTION]),
     '',
-    'Example:',
-    '  mcp-opa-shim eval --input examples/file-roots/input.json --data examples/file-roots/data.json',
+    'Exit status: 0 allowed; 1 denied (0 with --exit-zero); 2 bad usage or input; 78 the policy or',
+    'data cannot be loaded.',
+    '',
+    'Examples (from a clone of the repository):',
+    ...EVAL_EXAMPLES.map((example) => `  ${example}`),
     '',
   ].join('\n');
 }

@@ -49,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return runEval({
         policyConfig: command.policy,
         inputPath: command.inputPath,
+        exitZero: command.exitZero,
         stdin: process.stdin,
         stdout: process.stdout,
         stderr: process.stderr,

@@ -2,7 +2,12 @@ import type { PolicyConfig, ShimConfig } from '../config/config.js';
 import { loadEnvFiles } from '../config/load-env-files.js';
 import { optionContext } from '../config/option-context.js';
 import { EVAL_OPTIONS, RUN_OPTIONS } from '../config/option-specs.js';
-import { existingFile, single, type OptionContext } from '../config/options/value-checks.js';
+import {
+  booleanValue,
+  existingFile,
+  single,
+  type OptionContext,
+} from '../config/options/value-checks.js';
 import { unknownShimEnvNames, withEnvOptions, type Env } from '../config/read-env-options.js';
 import { readOptionTokens } from '../config/read-option-tokens.js';
 import { showValue } from '../config/show-value.js';
@@ -25,6 +30,8 @@ export type ParsedCommand =
       readonly policy: PolicyConfig;
       /** Absolute path of an existing file, or `-` for stdin. */
       readonly inputPath: string;
+      /** `--exit-zero`: a deny exits 0 instead of 1. */
+      readonly exitZero: boolean;
     }
   /** Everything after `audit`, untouched, for the audit command's own parser. */
   | { readonly kind: 'audit'; readonly argv: readonly string[] }
@@ -102,5 +109,11 @@ function parseEval(argv: readonly string[], env: Env, context: OptionContext): P
     rawInput.value === '-'
       ? '-'
       : existingFile(rawInput, context, 'an existing JSON file or `-` for stdin');
-  return { kind: 'eval', policy: validatePolicyOnlyOptions(options, context), inputPath };
+  const rawExitZero = single(options, 'exit-zero');
+  return {
+    kind: 'eval',
+    policy: validatePolicyOnlyOptions(options, context),
+    inputPath,
+    exitZero: rawExitZero !== undefined && booleanValue(rawExitZero),
+  };
 }

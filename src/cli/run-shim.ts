@@ -12,6 +12,7 @@ import type { ShimConfig } from '../config/config.js';
 import { shimVersion } from '../config/shim-version.js';
 import { createLogger, openLogDestination } from '../logging/create-logger.js';
 import { createPolicyEngine, type PolicyLogger } from '../policy/create-policy-engine.js';
+import { replacementWarnings } from '../policy/replacement-warnings.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 
 export interface ShimIo {
@@ -51,6 +52,13 @@ export async function runShim(
     // Fail closed before anything runs: no policy, no server.
     io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_POLICY_FAILED;
+  }
+  // A replacement --policy drops the built-in protections: say so, on stderr and in the log.
+  for (const warning of await replacementWarnings(config.policy, config.roots)) {
+    io.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
+    void getLogger().then((logger) => {
+      logger.warn({ policy: policy.revision }, warning);
+    });
   }
   let auditor;
   try {
@@ -229,6 +237,11 @@ function laterLogger(getLogger: () => Promise<Logger>): PolicyLogger {
     warn(details, message) {
       void getLogger().then((logger) => {
         logger.warn(details, message);
+      });
+    },
+    error(details, message) {
+      void getLogger().then((logger) => {
+        logger.error(details, message);
       });
     },
   };

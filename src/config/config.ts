@@ -5,7 +5,9 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export type PolicySource =
   | { readonly kind: 'embedded' }
-  | { readonly kind: 'wasm' | 'bundle' | 'rego'; readonly path: string };
+  | { readonly kind: 'wasm' | 'bundle' | 'rego'; readonly path: string }
+  /** The default policy compiled together with `--rules` files (package `mcp.user`). */
+  | { readonly kind: 'rules'; readonly paths: readonly string[] };
 
 export interface Principal {
   readonly id: string;

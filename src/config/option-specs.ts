@@ -52,6 +52,13 @@ export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
     defaultText: 'the embedded policy built from policy.rego',
   }),
   defineOption({
+    name: 'rules',
+    valueName: '<file.rego>',
+    group: POLICY,
+    repeatable: true,
+    summary: 'Rego in package mcp.user whose `denials` add to the default policy (needs `opa`)',
+  }),
+  defineOption({
     name: 'data',
     valueName: '<file>',
     group: POLICY,
@@ -226,6 +233,13 @@ export const EVAL_OPTIONS: readonly OptionSpec[] = [
     valueName: '<file|->',
     group: 'Eval',
     summary: 'Policy input as JSON; - reads stdin',
+    fromEnv: false,
+  }),
+  defineOption({
+    name: 'exit-zero',
+    kind: 'flag',
+    group: 'Eval',
+    summary: 'Exit 0 on a deny too (by default a deny exits 1)',
     fromEnv: false,
   }),
   ...POLICY_FILE_OPTIONS,

@@ -7,6 +7,7 @@ import { fingerprintFiles, ReloadingEngine, type ReloadEvent } from './reloading
 export interface PolicyLogger {
   info(details: Record<string, unknown>, message: string): void;
   warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
 }
 
 /**
@@ -19,7 +20,11 @@ export async function createPolicyEngine(
   onReload?: (event: ReloadEvent) => void,
 ): Promise<PolicyEngine> {
   const files = [
-    ...(config.policy.kind === 'embedded' ? [] : [config.policy.path]),
+    ...(config.policy.kind === 'embedded'
+      ? []
+      : config.policy.kind === 'rules'
+        ? config.policy.paths
+        : [config.policy.path]),
     ...config.dataFiles,
   ];
   if (!config.watch || files.length === 0) return loadEngine(config);
@@ -33,7 +38,8 @@ export async function createPolicyEngine(
     (event) => {
       if (event.ok) logger?.info({ policy: event.revision }, 'policy reloaded');
       else
-        logger?.warn(
+        // An error, not a warning: the edit the user made is not in force.
+        logger?.error(
           { policy: event.revision, error: event.error },
           'policy reload failed; keeping the last good version',
         );

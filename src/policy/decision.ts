@@ -12,6 +12,11 @@ export interface Decision {
   /** Logs and audit only. */
   readonly internal_message?: string;
   readonly obligations?: Readonly<Record<string, unknown>>;
+  /**
+   * The policy asked for secrecy (`conceal: true`): a denied call to a tool hidden from lists is
+   * answered `Unknown tool`, as for a tool that does not exist, instead of with `message`.
+   */
+  readonly conceal?: true;
   /** Set when the shim failed closed: undefined result, evaluation error, bad shape… */
   readonly error?: string;
 }

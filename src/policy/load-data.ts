@@ -40,8 +40,14 @@ async function parseYaml(text: string): Promise<unknown> {
   return yaml.parse(text) as unknown;
 }
 
-/** Reads and deep-merges the `--data` files in order: later files win on conflicting keys. */
-export async function loadData(paths: readonly string[]): Promise<DataDocument> {
+/**
+ * Reads and deep-merges the `--data` files in order: later files win on conflicting keys.
+ * `check` sees each file on its own first, so that an error names the file it is in.
+ */
+export async function loadData(
+  paths: readonly string[],
+  check: (data: DataDocument, what: string) => void = () => undefined,
+): Promise<DataDocument> {
   let merged: DataDocument = {};
   for (const path of paths) {
     let text: string;
@@ -52,7 +58,9 @@ export async function loadData(paths: readonly string[]): Promise<DataDocument> 
         `Cannot read \`--data\` file \`${path}\`: ${thrownText(thrown)}. Check the path.`,
       );
     }
-    merged = mergeData(merged, await parseDataFile(text, path));
+    const data = await parseDataFile(text, path);
+    check(data, `\`--data\` file \`${path}\``);
+    merged = mergeData(merged, data);
   }
   return merged;
 }

@@ -1,22 +1,49 @@
 import type { PolicyConfig } from '../config/config.js';
 import { loadData } from './load-data.js';
-import { loadPolicySource } from './load-policy.js';
+import { loadPolicySource, type LoadedPolicySource } from './load-policy.js';
 import { mergeData } from './merge-data.js';
+import { checkProbe, PROBE_INPUT } from './probe-policy.js';
 import { WasmEngine } from './wasm-engine.js';
 
-/** Loads `--policy` and `--data` once into a ready engine. Throws PolicyLoadError. */
+/**
+ * Loads `--policy` and `--data` once into a ready engine. Throws PolicyLoadError, also when the
+ * data does not match the policy's data schema: a mistyped key must stop the load, not switch a
+ * control off.
+ */
 export async function loadEngine(config: PolicyConfig): Promise<WasmEngine> {
-  const [source, fileData] = await Promise.all([
-    loadPolicySource(config.policy, config.entrypoint),
-    loadData(config.dataFiles),
-  ]);
+  const source = await loadPolicySource(config.policy, config.entrypoint);
+  const check = await dataCheck(source, config.dataFiles.length > 0);
+  const fileData = await loadData(config.dataFiles, check);
   // Bundle data first, so `--data` files can override it.
   const data = mergeData(source.bundleData ?? {}, fileData);
-  return WasmEngine.create({
+  if (source.bundleData !== undefined)
+    check(data, `data of \`--policy\` \`${source.revision.source}\` merged with \`--data\``);
+  const engine = await WasmEngine.create({
     wasm: source.wasm,
     data,
     entrypoint: config.entrypoint,
     revision: source.revision,
     inputKeys: source.inputKeys,
   });
+  // Before any server starts (and before a reload swaps it in): a policy that cannot answer
+  // with a decision would otherwise start and deny everything.
+  checkProbe(engine.probe(PROBE_INPUT), config.entrypoint, source.revision.source);
+  return engine;
+}
+
+type DataCheck = (data: unknown, what: string) => void;
+
+/** Ajv is loaded only when there is a schema to check against. */
+async function dataCheck(source: LoadedPolicySource, dataFiles: boolean): Promise<DataCheck> {
+  const schema = source.dataSchema;
+  if (schema === undefined || (!dataFiles && source.bundleData === undefined))
+    return () => undefined;
+  const { DEFAULT_DATA_SCHEMA, validateData } = await import('./validate-data.js');
+  const name =
+    schema === DEFAULT_DATA_SCHEMA
+      ? 'of the default policy (docs/policy-data.md)'
+      : `/data.schema.json of \`--policy\` ${source.revision.source}`;
+  return (data, what) => {
+    validateData(data, what, schema, name);
+  };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PolicySource } from '../config/config.js';
+import defaultDataSchema from './data.schema.json' with { type: 'json' };
 import type { PolicyRevision } from './decision.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 import { parseInputKeys, type InputKeys } from './project-input.js';
@@ -11,6 +12,8 @@ export interface LoadedPolicySource {
   readonly wasm: Uint8Array;
   readonly bundleData?: Readonly<Record<string, unknown>>;
   readonly revision: PolicyRevision;
+  /** The JSON Schema its data must match: the default policy's, or a bundle's `/data.schema.json`. */
+  readonly dataSchema?: Readonly<Record<string, unknown>>;
   /** The only input keys the policy reads, when its build recorded them (the embedded one). */
   readonly inputKeys?: InputKeys;
 }
@@ -62,6 +65,7 @@ export async function loadPolicySource(
       }
       return {
         wasm,
+        dataSchema: defaultDataSchema,
         revision: { sha256: sha256Hex(wasm), source: 'embedded' },
         ...(inputKeys === undefined ? {} : { inputKeys }),
       };
@@ -78,12 +82,18 @@ export async function loadPolicySource(
       return {
         wasm: bundle.wasm,
         bundleData: bundle.data,
+        ...(bundle.dataSchema === undefined ? {} : { dataSchema: bundle.dataSchema }),
         revision: {
           sha256: sha256Hex(file),
           source: source.path,
           ...(bundle.revision === undefined ? {} : { bundleRevision: bundle.revision }),
         },
       };
+    }
+    case 'rules': {
+      // Loaded only when used, like bundles and Rego.
+      const { loadRules } = await import('./load-rules.js');
+      return { ...(await loadRules(source.paths, entrypoint)), dataSchema: defaultDataSchema };
     }
     case 'rego': {
       const rego = await readPolicyFile(source.path, 'Rego file');

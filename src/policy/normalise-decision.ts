@@ -61,6 +61,7 @@ export function normaliseDecision(resultSet: unknown, entrypoint: string): Decis
       ? raw.internal_message
       : undefined;
   const obligations = isRecord(raw.obligations) ? raw.obligations : undefined;
+  const conceal = raw.conceal === true;
   const allow = raw.allow === true;
   const error =
     raw.allow === true || raw.allow === false
@@ -77,6 +78,7 @@ export function normaliseDecision(resultSet: unknown, entrypoint: string): Decis
       : { message: message ?? DEFAULT_DENY_MESSAGE }),
     ...(internal === undefined ? {} : { internal_message: internal }),
     ...(obligations === undefined ? {} : { obligations }),
+    ...(conceal ? { conceal } : {}),
     ...(error === undefined ? {} : { error }),
   };
 }

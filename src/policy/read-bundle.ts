@@ -6,9 +6,14 @@ export interface Bundle {
   readonly wasm: Uint8Array;
   /** All `data.json` files, each placed at the data path of its directory. */
   readonly data: DataDocument;
+  /** `/data.schema.json`, when the bundle ships one: its data and `--data` must match it. */
+  readonly dataSchema?: Record<string, unknown>;
   /** `.manifest` `revision`, when set and non-empty. */
   readonly revision?: string;
 }
+
+/** Where a bundle ships the JSON Schema of its data (docs/policy-data.md, "Your own policy"). */
+export const DATA_SCHEMA_PATH = '/data.schema.json';
 
 /** Reads an OPA bundle (`opa build -t wasm`): `/policy.wasm`, `data.json` files and `/.manifest`. */
 export function readBundle(file: Uint8Array, path: string): Bundle {
@@ -39,6 +44,19 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
     data = mergeData(data, nestData(name.split('/').slice(1, -1), value));
   }
 
+  let dataSchema: Record<string, unknown> | undefined;
+  const schemaFile = files.get(DATA_SCHEMA_PATH);
+  if (schemaFile !== undefined) {
+    let value: unknown;
+    try {
+      value = JSON.parse(schemaFile.toString('utf8'));
+    } catch (thrown) {
+      return fail(`${DATA_SCHEMA_PATH} is not valid JSON (${thrownText(thrown)})`);
+    }
+    if (!isPlainObject(value)) return fail(`${DATA_SCHEMA_PATH} must hold a JSON Schema object`);
+    dataSchema = value;
+  }
+
   let revision: string | undefined;
   const manifest = files.get('/.manifest');
   if (manifest !== undefined) {
@@ -49,5 +67,10 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
       return fail(`/.manifest is not valid JSON (${thrownText(thrown)})`);
     }
   }
-  return { wasm, data, ...(revision === undefined ? {} : { revision }) };
+  return {
+    wasm,
+    data,
+    ...(dataSchema === undefined ? {} : { dataSchema }),
+    ...(revision === undefined ? {} : { revision }),
+  };
 }

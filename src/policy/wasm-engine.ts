@@ -10,6 +10,7 @@ import {
 } from './normalise-decision.js';
 import { PolicyInstance, type CompiledPolicy } from './policy-instance.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import type { ProbeOutcome } from './probe-policy.js';
 import type { InputKeys } from './project-input.js';
 
 export { WASM_MEMORY_PAGES } from './policy-instance.js';
@@ -89,6 +90,12 @@ export class WasmEngine implements PolicyEngine {
         `Cannot load the policy from ${options.revision.source} as an OPA Wasm policy: ${thrownText(thrown)}.`,
       );
     }
+  }
+
+  /** The entrypoint's raw result set for `input`, for the start-up probe (probe-policy.ts). */
+  probe(input: PolicyInput): ProbeOutcome {
+    const resultSet = this.run(this.entrypointId, input);
+    return resultSet instanceof EvaluationFailure ? { failure: resultSet.text } : { resultSet };
   }
 
   evaluate(input: PolicyInput): Decision {

@@ -2,6 +2,7 @@ import { buildListingInput } from '../input/build-input.js';
 import { errorReply, resultReply, toolErrorReply } from '../messages/build-replies.js';
 import { ErrorCodes, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
 import type { Decision } from '../policy/decision.js';
+import { DEFAULT_DENY_MESSAGE } from '../policy/normalise-decision.js';
 import { judgeListing } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 
@@ -16,8 +17,10 @@ export function publicReason(decision: Decision): string {
 
 /**
  * The shim's own answer to a client request the policy denied.
- * A visible tool gets an `isError` result the model can read; a hidden one is unknown, exactly
- * like a tool that does not exist; other methods get a JSON-RPC error carrying the reason.
+ * A visible tool gets an `isError` result the model can read. A hidden one gets a JSON-RPC error
+ * whose `message` carries the policy's reason (clients drop `data`), so the client learns why;
+ * it is `Unknown tool`, like a tool that does not exist, only when the policy gave no message or
+ * asked for secrecy (`conceal: true`). Other methods get a JSON-RPC error carrying the reason.
  */
 export function denyClientRequest(
   context: RelayContext,
@@ -30,7 +33,11 @@ export function denyClientRequest(
   if (method === 'tools/call') {
     const name = typeof params?.name === 'string' ? params.name : '';
     if (!toolIsVisible(context, name))
-      return errorReply(id, ErrorCodes.invalidParams, `Unknown tool: ${name}`);
+      return errorReply(
+        id,
+        ErrorCodes.invalidParams,
+        concealed(decision) ? `Unknown tool: ${name}` : reason,
+      );
     return toolErrorReply(id, reason);
   }
   if (decision.obligations?.method_disabled === true) {
@@ -48,6 +55,16 @@ export function denyServerRequest(id: JsonRpcId, method: string, decision: Decis
     return errorReply(id, ErrorCodes.methodNotFound, `Method not found: ${method} (${reason})`);
   }
   return errorReply(id, ErrorCodes.invalidParams, reason);
+}
+
+/** Secrecy is the policy's explicit choice, or all it gave: a denial without its own message. */
+function concealed(decision: Decision): boolean {
+  if (decision.conceal === true) return true;
+  const message = decision.message;
+  return (
+    decision.error === undefined &&
+    (message === undefined || message === '' || message === DEFAULT_DENY_MESSAGE)
+  );
 }
 
 function toolIsVisible(context: RelayContext, name: string): boolean {

@@ -131,6 +131,7 @@ describe('the eval subcommand', () => {
     expect(parsed).toEqual({
       kind: 'eval',
       inputPath: join(ws.dir, 'input.json'),
+      exitZero: false,
       policy: {
         policy: { kind: 'wasm', path: join(ws.dir, 'policy.wasm') },
         dataFiles: [join(ws.dir, 'data.json')],

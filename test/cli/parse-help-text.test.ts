@@ -21,6 +21,7 @@ describe('the help text', () => {
     const required = [
       'policy',
       'data',
+      'rules',
       'entrypoint',
       'env-file',
       'env-allow',

@@ -18,12 +18,15 @@ export interface Example {
   readonly readme: string | undefined;
   readonly data: string[];
   readonly policy: string | undefined;
+  /** `rules*.rego`: passed with `--rules`, compiled with the default policy. */
+  readonly rules: string[];
   readonly cases: ExampleCase[];
   /** `expected-<case>.json` files without an input: a stale leftover. */
   readonly orphanExpected: string[];
 }
 
 const DATA_FILE = /^data[\w-]*\.(json|ya?ml)$/;
+const RULES_FILE = /^rules[\w-]*\.rego$/;
 const INPUT_FILE = /^input(-[\w-]+)?\.json$/;
 const EXPECTED_FILE = /^expected(-[\w-]+)?\.json$/;
 
@@ -52,6 +55,7 @@ function readExample(name: string): Example {
     readme: files.includes('README.md') ? repoPath(join(dir, 'README.md')) : undefined,
     data: files.filter((file) => DATA_FILE.test(file)).map((file) => repoPath(join(dir, file))),
     policy: files.includes('policy.rego') ? repoPath(join(dir, 'policy.rego')) : undefined,
+    rules: files.filter((file) => RULES_FILE.test(file)).map((file) => repoPath(join(dir, file))),
     cases,
     orphanExpected: expecteds.filter((file) => !inputsByExpected.has(file)),
   };

@@ -14,6 +14,7 @@ const REQUIRED = [
   'maverics-scopes',
   'file-roots',
   'sampling-and-elicitation',
+  'custom-rule',
 ];
 
 const examples = discoverExamples();
@@ -22,6 +23,7 @@ function evalArgs(example: Example, input: string): string[] {
   return [
     'eval',
     ...(example.policy === undefined ? [] : ['--policy', example.policy]),
+    ...example.rules.flatMap((rules) => ['--rules', rules]),
     ...example.data.flatMap((data) => ['--data', data]),
     '--input',
     input,
@@ -41,7 +43,9 @@ describe('Examples: every examples/<scenario>/ directory is complete and its dec
   describe.each(examples.map((example) => [example.name, example] as const))('%s', (_, example) => {
     it('has a README, policy data, inputs and an expected decision for every input', () => {
       expect(example.readme, `${example.dir}/README.md is missing`).toBeDefined();
-      expect(example.data.length + (example.policy === undefined ? 0 : 1)).toBeGreaterThan(0);
+      expect(
+        example.data.length + example.rules.length + (example.policy === undefined ? 0 : 1),
+      ).toBeGreaterThan(0);
       expect(example.cases.length).toBeGreaterThan(0);
       for (const exampleCase of example.cases) {
         expect(exampleCase.expected, `no expected file for ${exampleCase.input}`).toBeDefined();
@@ -90,18 +94,22 @@ describe('Examples: every examples/<scenario>/ directory is complete and its dec
       }
     });
 
-    it("README: each client configuration is JSON and passes the example's data", () => {
+    it("README: each client configuration is JSON and passes the example's data or rules", () => {
       const markdown = readFileSync(join(REPO, example.readme ?? 'missing-README.md'), 'utf8');
       const configs = shownClientConfigs(markdown);
       expect(configs.length, 'the README shows no client configuration').toBeGreaterThan(0);
       for (const text of configs) {
         const config = JSON.parse(text) as { mcpServers: Record<string, { args: string[] }> };
         for (const server of Object.values(config.mcpServers)) {
-          const data = server.args[server.args.indexOf('--data') + 1] ?? '';
-          expect(
-            example.data.some((file) => data.endsWith(file)),
-            `--data ${data} is not a data file of ${example.dir}`,
-          ).toBe(true);
+          const passed = (option: string): string[] =>
+            server.args.flatMap((arg, i) => (arg === option ? [server.args[i + 1] ?? ''] : []));
+          const files = [...passed('--data'), ...passed('--rules')];
+          expect(files.length, 'the configuration passes no --data or --rules').toBeGreaterThan(0);
+          for (const file of files)
+            expect(
+              [...example.data, ...example.rules].some((own) => file.endsWith(own)),
+              `${file} is not a data or rules file of ${example.dir}`,
+            ).toBe(true);
           expect(server.args).toContain('--');
         }
       }

@@ -30,12 +30,15 @@ describe('Per-caller tool allow-lists (--principal), against server-everything',
     expect((sum as { text: string }).text).toContain('5');
   });
 
-  it('answers a call to a tool outside the list as an unknown tool, and audits why', async () => {
+  it("answers a call to a tool outside the list (hidden from it) with the policy's reason, and audits why", async () => {
     const shim = shimFor('analyst-agent');
     await shim.initialize();
     await shim.listToolNames();
     expect(toolOutcome(await shim.callTool('get-env'))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: get-env' },
+      error: {
+        code: -32602,
+        message: 'Tool `get-env` is not permitted for principal `analyst-agent`.',
+      },
     });
     const record = shim
       .auditDecisions()
@@ -69,7 +72,10 @@ describe('Per-caller tool allow-lists (--principal), against server-everything',
     expect((await shim.request('ping')).result).toEqual({});
     expect(await shim.listToolNames()).toEqual([]);
     expect(toolOutcome(await shim.callTool('echo', { message: 'hi' }))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: echo' },
+      error: {
+        code: -32602,
+        message: 'Tool `echo` is not permitted for principal `unknown-agent`.',
+      },
     });
   });
 });

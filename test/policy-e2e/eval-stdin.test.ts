@@ -41,9 +41,9 @@ describe('`mcp-opa-shim eval --input -` reads the policy input from stdin', () =
     expect(JSON.parse(run.stdout)).toMatchObject({ allow: true });
   });
 
-  it('prints a deny with both messages for a prod deploy without the role', async () => {
+  it('prints a deny with both messages for a prod deploy without the role, and exits 1', async () => {
     const run = await evalStdin(DATA, example('input-prod-developer.json'));
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual(JSON.parse(example('expected-prod-developer.json')));
     expect(JSON.parse(run.stdout)).toMatchObject({ allow: false });
   });

@@ -43,12 +43,15 @@ describe('Hot reload of --data during a session', () => {
     });
     const pid = await serverPid(shim);
 
-    // 1. Narrow the allow-list: deploy_release disappears and is an unknown tool.
+    // 1. Narrow the allow-list: deploy_release disappears; a call gets the policy's reason.
     shim.writeData(LIST_ONLY);
     await stderrCount(shim, 'policy reloaded', 1);
     expect(await shim.listToolNames()).toEqual(['list_releases']);
     expect(toolOutcome(await shim.callTool('deploy_release', { env: 'staging' }))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: deploy_release' },
+      error: {
+        code: -32602,
+        message: 'Tool `deploy_release` is not permitted for principal `operator`.',
+      },
     });
     expect(await serverPid(shim)).toBe(pid);
 
@@ -56,7 +59,10 @@ describe('Hot reload of --data during a session', () => {
     writeFileSync(shim.dataPath, '{ "allowed_tools": { "operator": [ ');
     await stderrCount(shim, 'policy reload failed; keeping the last good version', 1);
     expect(toolOutcome(await shim.callTool('deploy_release', { env: 'staging' }))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: deploy_release' },
+      error: {
+        code: -32602,
+        message: 'Tool `deploy_release` is not permitted for principal `operator`.',
+      },
     });
     expect(await serverPid(shim)).toBe(pid);
 

@@ -38,14 +38,17 @@ describe('List filtering, page by page, through the shim', () => {
     expect(second).not.toHaveProperty('nextCursor');
   });
 
-  it('answers a call to a hidden tool with -32602 "Unknown tool", as for a tool that does not exist', async () => {
+  it("answers a call to a hidden tool with -32602 and the policy's message; a tool that does not exist is the server's Unknown tool", async () => {
     // `ghost_*` is allowed but does not exist: the server itself answers that call.
     const shim = pagedShim({ allowed_tools: { viewer: ['get_issue', 'ghost_*'] } });
     await shim.initialize();
     expect(await shim.listToolNames()).toEqual(['get_issue']);
     const hidden = await shim.callTool('create_issue', { summary: 'x' });
     const missing = await shim.callTool('ghost_tool');
-    expect(hidden.error).toEqual({ code: -32602, message: 'Unknown tool: create_issue' });
+    expect(hidden.error).toEqual({
+      code: -32602,
+      message: 'Tool `create_issue` is not permitted for principal `viewer`.',
+    });
     expect(missing.error).toEqual({ code: -32602, message: 'Unknown tool: ghost_tool' });
     const actions = shim
       .auditDecisions()

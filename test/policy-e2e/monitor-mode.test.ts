@@ -52,7 +52,10 @@ describe('--mode monitor: decisions are recorded but never block', () => {
     await shim.initialize();
     expect(await shim.listToolNames()).toEqual(['get_issue']);
     expect(toolOutcome(await shim.callTool('create_issue', { summary: 'x' }))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: create_issue' },
+      error: {
+        code: -32602,
+        message: 'Tool `create_issue` is not permitted for principal `watcher`.',
+      },
     });
     expect(callRecords(shim)).toEqual([['create_issue', 'denied', false]]);
   });

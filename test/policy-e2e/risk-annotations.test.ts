@@ -16,7 +16,7 @@ const RISK = {
 };
 
 const APPROVAL_MESSAGE =
-  'approval required: tool `delete_entities` is high-risk and needs human approval.';
+  'approval required (denied: no approver configured): tool `delete_entities` is high-risk and needs human approval.';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -49,13 +49,18 @@ describe('Risk from tool annotations, against server-memory', () => {
     expect(toolOutcome(await shim.callTool('read_graph'))).toMatchObject({ isError: false });
   });
 
-  it('hides destructive and writing tools from a read-only tier: calls are unknown tools', async () => {
+  it("hides destructive and writing tools from a read-only tier: calls get the policy's reason", async () => {
     const shim = memoryShim('auditor');
     await shim.initialize();
     await shim.listToolNames();
     for (const name of ['delete_entities', 'create_entities']) {
-      expect(toolOutcome(await shim.callTool(name, { entityNames: ['ada'] }))).toEqual({
-        error: { code: -32602, message: `Unknown tool: ${name}` },
+      expect(toolOutcome(await shim.callTool(name, { entityNames: ['ada'] }))).toMatchObject({
+        error: {
+          code: -32602,
+          message: expect.stringContaining(
+            `Tool \`${name}\` may modify data and principal \`auditor\` has read-only access.`,
+          ) as unknown,
+        },
       });
     }
     const reasons = shim

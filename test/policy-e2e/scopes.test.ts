@@ -29,7 +29,10 @@ describe('Tool access by scope (--attr scope=…), through the shim', () => {
       isError: false,
     });
     expect(toolOutcome(await shim.callTool('create_issue'))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: create_issue' },
+      error: {
+        code: -32602,
+        message: 'Tool `create_issue` requires a scope principal `support-agent` does not have.',
+      },
     });
     const record = shim
       .auditDecisions()

@@ -58,7 +58,10 @@ describe('Trust tiers across servers, through the shim', () => {
       isError: false,
     });
     expect(toolOutcome(await shim.callTool('write_file', { path: '/r.txt' }))).toEqual({
-      error: { code: -32602, message: 'Unknown tool: write_file' },
+      error: {
+        code: -32602,
+        message: 'Tool `write_file` may modify data and principal `ci-bot` has read-only access.',
+      },
     });
   });
 

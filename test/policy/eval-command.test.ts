@@ -59,7 +59,8 @@ describe('mcp-opa-shim eval', () => {
       '-',
       JSON.stringify(policyInput()),
     );
-    expect(code).toBe(0);
+    // A deny exits 1, so scripts and CI can test a decision by the exit status.
+    expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ allow: false, reasons: ['tool_not_in_allow_list'] });
   });
 

@@ -156,4 +156,45 @@ describe('loadPolicySource and loadEngine', () => {
     });
     expect(engine.evaluate(sampling).allow).toBe(true);
   });
+
+  it('validate bundle data and --data against the /data.schema.json a bundle ships', async () => {
+    const dir = join(work, 'schema-bundle');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(EMBEDDED_POLICY_URL, join(dir, 'policy.wasm'));
+    writeFileSync(join(dir, 'data.json'), JSON.stringify({ sampling: { allow: false } }));
+    writeFileSync(
+      join(dir, 'data.schema.json'),
+      JSON.stringify({
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        additionalProperties: false,
+        properties: { sampling: { type: 'object', properties: { allow: { type: 'boolean' } } } },
+      }),
+    );
+    const path = join(work, 'schema-bundle.tar.gz');
+    execFileSync('tar', ['-czf', path, '-C', dir, '.']);
+    const good = join(work, 'schema-good.json');
+    writeFileSync(good, JSON.stringify({ sampling: { allow: true } }));
+    await expect(loadEngine(config({ kind: 'bundle', path }, [good]))).resolves.toBeDefined();
+
+    const typo = join(work, 'schema-typo.json');
+    writeFileSync(typo, JSON.stringify({ sampeling: { allow: true } }));
+    await expect(loadEngine(config({ kind: 'bundle', path }, [typo]))).rejects.toThrow(
+      /Invalid `--data` file `.*schema-typo\.json` \(schema \/data\.schema\.json of `--policy` .*schema-bundle\.tar\.gz\)[^]*unknown key `sampeling` at the top level: did you mean `sampling`\?/,
+    );
+    // The bundle's own data.json is checked too, merged with --data.
+    writeFileSync(join(dir, 'data.json'), JSON.stringify({ sampling: { allow: 'no' } }));
+    execFileSync('tar', ['-czf', path, '-C', dir, '.']);
+    await expect(loadEngine(config({ kind: 'bundle', path }))).rejects.toThrow(
+      /`\/sampling\/allow` must be a boolean, got `"no"`/,
+    );
+  });
+
+  it('reject a --data file the default policy does not understand, naming the file and key', async () => {
+    const data = join(work, 'typo.yaml');
+    writeFileSync(data, 'alowed_tools:\n  alice: [read_file]\n');
+    await expect(loadEngine(config({ kind: 'embedded' }, [data]))).rejects.toThrow(
+      /Invalid `--data` file `.*typo\.yaml`[^]*unknown key `alowed_tools`[^]*did you mean `allowed_tools`/,
+    );
+  });
 });

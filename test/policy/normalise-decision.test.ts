@@ -11,6 +11,14 @@ const EP = 'mcp/decision';
 const one = (result: unknown) => [{ result }];
 
 describe('normaliseDecision', () => {
+  it('keeps conceal only when the policy sets it to exactly true', () => {
+    expect(normaliseDecision(one({ allow: false, conceal: true }), EP)).toMatchObject({
+      conceal: true,
+    });
+    for (const conceal of ['true', 1, false, undefined])
+      expect(normaliseDecision(one({ allow: false, conceal }), EP)).not.toHaveProperty('conceal');
+  });
+
   it('allows only an object whose allow is true, keeping its fields', () => {
     const decision = normaliseDecision(
       one({

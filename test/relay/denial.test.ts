@@ -51,7 +51,7 @@ describe('denials through the shim', () => {
     expect(shim.stdoutLines.join('\n')).not.toContain('rule: no-forbidden-echo');
   });
 
-  it('answers a call to a hidden tool exactly like an unknown tool', async () => {
+  it('answers a call to a hidden tool exactly like an unknown tool when the policy asks to conceal it', async () => {
     const { shim, record } = start();
     await shim.initialize();
     const reply = await shim.request('tools/call', { name: 'secret_tool', arguments: {} });

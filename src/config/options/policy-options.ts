@@ -15,8 +15,22 @@ export function validatePolicyOptions(options: RawOptions, context: OptionContex
   const rawPolicy = single(options, 'policy');
   const rawNoWatch = single(options, 'no-watch');
   const rawEntrypoint = single(options, 'entrypoint');
+  const rules = unique(many(options, 'rules').map((raw) => rulesFile(raw, context)));
+  const firstRules = many(options, 'rules')[0];
+  if (rawPolicy !== undefined && firstRules !== undefined) {
+    throw invalid(
+      firstRules,
+      'to be used without `--policy`',
+      '`--rules` adds rules to the default policy; with your own `--policy`, put the rules in that policy.',
+    );
+  }
   return {
-    policy: rawPolicy === undefined ? { kind: 'embedded' } : policySource(rawPolicy, context),
+    policy:
+      rawPolicy !== undefined
+        ? policySource(rawPolicy, context)
+        : rules.length > 0
+          ? { kind: 'rules', paths: rules }
+          : { kind: 'embedded' },
     dataFiles: unique(many(options, 'data').map((raw) => dataFile(raw, context))),
     entrypoint: rawEntrypoint === undefined ? DEFAULT_ENTRYPOINT : entrypoint(rawEntrypoint),
     watch: rawNoWatch === undefined ? true : !booleanValue(rawNoWatch),
@@ -38,6 +52,12 @@ function policySource(raw: RawValue, context: OptionContext): PolicySource {
     throw invalid(raw, POLICY_EXPECTATION, 'The kind is taken from the extension.');
   }
   return { kind, path: existingFile(raw, context, POLICY_EXPECTATION) };
+}
+
+function rulesFile(raw: RawValue, context: OptionContext): string {
+  const expectation = 'an existing .rego file';
+  if (!/\.rego$/i.test(raw.value)) throw invalid(raw, expectation);
+  return existingFile(raw, context, expectation);
 }
 
 function dataFile(raw: RawValue, context: OptionContext): string {

@@ -1,4 +1,4 @@
-# Test policy: everything is allowed except two echo calls and one hidden tool.
+# Test policy: everything is allowed except two echo calls and one hidden tool (concealed: `conceal: true`).
 package mcp
 
 import rego.v1
@@ -11,7 +11,7 @@ decision := {"allow": false, "message": "Saying forbidden things is not allowed.
 	input.arguments.text == "forbidden"
 }
 
-decision := {"allow": false, "message": "not for you"} if {
+decision := {"allow": false, "message": "not for you", "conceal": true} if {
 	input.operation.type == "tool"
 	input.operation.name == "secret_tool"
 }
