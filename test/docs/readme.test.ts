@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,11 @@ import { REPO, SHIM } from '../helpers/shim-process.js';
 const readme = readFileSync(`${REPO}README.md`, 'utf8');
 
 function runEval(args: string[]): { allow: boolean; reasons: string[] } {
-  const out = execFileSync(process.execPath, [SHIM, 'eval', ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as { allow: boolean; reasons: string[] };
+  const run = spawnSync(process.execPath, [SHIM, 'eval', ...args], { cwd: REPO, encoding: 'utf8' });
+  const decision = JSON.parse(run.stdout) as { allow: boolean; reasons: string[] };
+  // eval exits 0 on allow and 1 on deny.
+  expect(run.status).toBe(decision.allow ? 0 : 1);
+  return decision;
 }
 
 describe('README', () => {
