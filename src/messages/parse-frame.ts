@@ -4,7 +4,7 @@ export type ParsedFrame =
   | { readonly ok: true; readonly value: unknown }
   | {
       readonly ok: false;
-      readonly fault: 'parse_error' | 'duplicate_key';
+      readonly fault: 'parse_error' | 'duplicate_key' | 'lone_surrogate';
       readonly detail: string;
     };
 
@@ -33,7 +33,26 @@ export function parseFrame(text: string, strict: boolean): ParsedFrame {
       };
     }
   }
+  // A lone surrogate has no UTF-8 form: the policy engine cannot read it as the server would.
+  if (strict && LONE_SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) {
+    return {
+      ok: false,
+      fault: 'lone_surrogate',
+      detail: 'a string holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF)',
+    };
+  }
   return { ok: true, value };
+}
+
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return !isWellFormed(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  return Object.entries(value).some(([key, item]) => !isWellFormed(key) || hasLoneSurrogate(item));
 }
 
 /**

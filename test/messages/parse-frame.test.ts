@@ -24,6 +24,17 @@ describe('parseFrame', () => {
     }
   });
 
+  it('refuses a lone surrogate escape from the client and accepts a paired one', () => {
+    const lone = parseFrame(
+      '{"id":1,"method":"tools/call","params":{"name":"danger\\ud800"}}',
+      true,
+    );
+    expect(lone.ok).toBe(false);
+    if (!lone.ok) expect(lone.fault).toBe('lone_surrogate');
+    expect(parseFrame('{"id":1,"method":"x","params":{"\\uDC00":1}}', true).ok).toBe(false);
+    expect(parseFrame('{"id":1,"method":"x","params":{"e":"\\ud83d\\ude00"}}', true).ok).toBe(true);
+  });
+
   it('refuses duplicate keys in strict mode and allows them otherwise', () => {
     const text = '{"id":1,"id":2}';
     const strict = parseFrame(text, true);
