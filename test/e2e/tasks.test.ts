@@ -73,8 +73,8 @@ describe('2025-11-25 tasks through the shim (server-everything, v1 SDK client)',
   it('never relays a denied tool’s task: the call is denied before a task exists', async () => {
     const { client: c } = await connect(DENY_RESEARCH);
     const run = await c.callToolAsTask?.(RESEARCH, { topic: 'tides' });
-    // The policy hides the tool, so the denied call reads as a call to a tool that does not exist.
-    expect(JSON.stringify(run?.result)).toContain(`Unknown tool: ${RESEARCH}`);
+    // The policy hides the tool: the denial is a JSON-RPC error carrying the policy's reason.
+    expect(JSON.stringify(run?.result)).toContain('MCP error -32602');
     expect(JSON.stringify(run?.result)).not.toContain('Research Report');
   });
 
