@@ -36,8 +36,10 @@ export function namespaceAccess(
         ? 'listen'
         : 'none';
   }
-  // A method the shim does not know could do anything to the tree: a barrier, but no paths of its own.
-  return operationType(method) === 'other' ? 'write' : 'none';
+  // A method the shim does not know is a barrier when its params carry a path. Without one it is
+  // not: an unknown request the server never answers (one its parser refused) would otherwise
+  // hold every later path-bearing request for the rest of the session.
+  return operationType(method) === 'other' && hasArgumentPath(params, context) ? 'write' : 'none';
 }
 
 const SUBSCRIPTIONS = ['notifications', 'resourceSubscriptions'] as const;
