@@ -2,6 +2,7 @@ import type { OptionSpec } from './option-specs.js';
 import { HELP_OPTION, VERSION_OPTION } from './option-specs.js';
 import { showValue } from './show-value.js';
 import { UsageError } from './usage-error.js';
+import { editDistance } from '../text/edit-distance.js';
 
 /** One not-yet-validated value and where it came from (`--policy` or `MCP_OPA_SHIM_POLICY`). */
 export interface RawValue {
@@ -116,18 +117,4 @@ function unknownOption(
   return new UsageError(
     `Unknown option \`${shown}\` for \`${mode.usage}\`.${hint} Run \`${mode.usage} --help\` for the options${tail}.`,
   );
-}
-
-/** Levenshtein distance, for "did you mean" hints on short option names. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { Ajv as AjvDraft07 } from 'ajv';
 import defaultSchema from './data.schema.json' with { type: 'json' };
 import { PolicyLoadError } from './policy-load-error.js';
+import { editDistance } from '../text/edit-distance.js';
 
 type Schema = Readonly<Record<string, unknown>>;
 
@@ -121,19 +122,6 @@ function closest(key: string, candidates: readonly string[]): string | undefined
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 const locationCache = new WeakMap<object, Map<string, string>>();
