@@ -18,7 +18,15 @@ import console from 'node:console';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 
-const SCENARIOS = ['roundtrip', 'throughput', 'cold-start', 'policy', 'memory', 'big-list'];
+const SCENARIOS = [
+  'roundtrip',
+  'throughput',
+  'defences',
+  'cold-start',
+  'policy',
+  'memory',
+  'big-list',
+];
 const FLAGS = ['--quick', '--strict', '--baselines-only', '--help'];
 const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only] [${SCENARIOS.join('|')}...]
   --quick           a few iterations per scenario, to check the harness (CI); no timing is judged

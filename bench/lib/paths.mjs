@@ -42,10 +42,11 @@ export function sharedEchoServerExists() {
 
 /**
  * @param {{ command: string, args: string[] }} server
- * @param {{ auditFile: string, include?: string[] }} options
+ * @param {{ auditFile: string, include?: string[], shimOptions?: string[], env?: Record<string, string> }} options
+ *   `shimOptions` go to both shim paths; `env` is added to every path's environment.
  */
-export function buildPaths(server, { auditFile, include = PATH_IDS }) {
-  const shimArgs = [SHIM_MAIN, '--log-level', 'silent'];
+export function buildPaths(server, { auditFile, include = PATH_IDS, shimOptions = [], env }) {
+  const shimArgs = [SHIM_MAIN, '--log-level', 'silent', ...shimOptions];
   const all = {
     direct: [server.command, ...server.args],
     relay: [process.execPath, PLAIN_RELAY, '--', server.command, ...server.args],
@@ -65,7 +66,14 @@ export function buildPaths(server, { auditFile, include = PATH_IDS }) {
     .filter((id) => include.includes(id))
     .map((id) => {
       const [command, ...args] = all[id];
-      return { id, label: PATH_LABELS[id], command, args, relayed: id !== 'direct' };
+      return {
+        id,
+        label: PATH_LABELS[id],
+        command,
+        args,
+        relayed: id !== 'direct',
+        ...(env === undefined ? {} : { env }),
+      };
     });
 }
 

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RpcClient } from './rpc-client.mjs';
 import { ROOT } from './paths.mjs';
+import process from 'node:process';
 
 const STDERR_TAIL_BYTES = 4096;
 
@@ -12,7 +13,11 @@ export const PROTOCOL_VERSION = '2025-06-18';
 
 /** Spawns the path; with `initialize` (the default) also completes the MCP handshake. */
 export async function startPath(path, { initialize = true } = {}) {
-  const child = spawn(path.command, path.args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(path.command, path.args, {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(path.env === undefined ? {} : { env: { ...process.env, ...path.env } }),
+  });
   let stderrTail = '';
   child.stderr.on('data', (chunk) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
