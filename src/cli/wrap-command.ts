@@ -1,6 +1,7 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { wrapEntries, type WrapPlan } from '../clients/rewrite-entries.js';
 import { readServerEntries, type ServerEntry } from '../clients/server-entries.js';
+import { parseWrappedCommand } from '../clients/wrapped-command.js';
 import { defineOption, RUN_OPTIONS } from '../config/option-specs.js';
 import { readOptionTokens, type RawOptions } from '../config/read-option-tokens.js';
 import { showValue } from '../config/show-value.js';
@@ -43,8 +44,9 @@ Entries already wrapped are left alone. A backup is written next to the file.
   --file <path>          any config file with "mcpServers" or "servers"
   --only <name> *        wrap only this server
   --dry-run              print the diff and change nothing
-  --shim-command <path>  what entries run (default: the absolute path of this mcp-opa-shim,
-                         so a client whose PATH lacks npm's bin directory still finds it)
+  --shim-command <path>  what entries run, e.g. \`mcp-opa-shim\` to find it on PATH (default: the
+                         absolute path of this mcp-opa-shim, so a client whose PATH lacks npm's
+                         bin directory still finds it; on Windows, node and that path)
   --server <name>        the shim options after it apply to that server only
   shim options           any option of \`mcp-opa-shim --help\`; before the first --server they
                          apply to every server. \`{server}\` in a value becomes the entry's name.
@@ -81,9 +83,10 @@ export function runWrap(argv: readonly string[], io: CommandIo): number {
     const perServer = new Map(
       [...sections.perServer].map(([name, args]) => [name, perServerArgs(name, args, io)]),
     );
+    const launch = shimCommand(common.options, io);
     const plan: WrapPlan = {
-      shimCommand: shimCommand(common.options, io),
-      launcherArgs: [],
+      shimCommand: launch.command,
+      launcherArgs: launch.launcherArgs,
       shimArgsFor: (entry: ServerEntry) => {
         if (target.only.size > 0 && !target.only.has(entry.name)) return undefined;
         const args = [...commonArgs, ...(perServer.get(entry.name) ?? [])].map((arg) =>
@@ -175,24 +178,35 @@ function isHomeRelative(value: string): boolean {
   return value === '~' || value.startsWith('~/');
 }
 
-function shimCommand(options: RawOptions, io: CommandIo): string {
+/**
+ * What entries run. By default the absolute path of this bin (`process.argv[1]`, the link in
+ * npm's bin directory when run from PATH): clients started from a desktop often lack the shell's
+ * PATH. On Windows, which cannot run a `.mjs` file by itself, it is this Node with the bin's
+ * path as the first argument (the form `parseWrappedCommand` knows as `node …/mcp-opa-shim.mjs`).
+ */
+function shimCommand(
+  options: RawOptions,
+  io: CommandIo,
+): { command: string; launcherArgs: string[] } {
   const given = options.get('shim-command')?.[0]?.value;
   if (given !== undefined) {
-    if (given.trim() === '') {
+    if (parseWrappedCommand(given, ['--', 'server']) === undefined) {
       throw new UsageError(
-        'Expected `--shim-command` to be a path or a command name, got ``; leave it out to use this mcp-opa-shim.',
+        `Expected \`--shim-command\` to be the mcp-opa-shim bin (a path whose file name is \`mcp-opa-shim\`, so that \`unwrap\` and a second \`wrap\` recognise the entries), got \`${showValue(given)}\`.`,
       );
     }
-    return given;
+    return { command: given, launcherArgs: [] };
   }
   const self = process.argv[1];
-  const name = self === undefined ? '' : basename(self);
-  if (self === undefined || !/^mcp-opa-shim(\.mjs|\.cmd)?$/.test(name)) {
+  if (self === undefined || !/^mcp-opa-shim(\.mjs)?$/.test(basename(self))) {
     throw new UsageError(
       `Expected to run as the installed \`mcp-opa-shim\` bin to know what entries should run, got \`${showValue(self ?? '')}\`; give \`--shim-command <path to mcp-opa-shim>\`.`,
     );
   }
-  return resolve(io.cwd, self);
+  const bin = resolve(io.cwd, self);
+  if ((io.platform ?? process.platform) === 'win32')
+    return { command: process.execPath, launcherArgs: [bin] };
+  return { command: bin, launcherArgs: [] };
 }
 
 /** `{server}` in a file name: keep letters, digits, `.`, `_` and `-`. */

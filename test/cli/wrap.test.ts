@@ -247,6 +247,29 @@ describe('mcp-opa-shim wrap / unwrap', () => {
     expect(run.stderr).toMatch(/is not valid JSON \(first error at line 3, column 21\)/);
   });
 
+  it('writes the command given with --shim-command, and only a command it recognises later', () => {
+    const path = copyFixture('cursor', '.cursor/mcp.json');
+    const named = shim(['wrap', '--file', path, '--shim-command', 'mcp-opa-shim']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(entriesOf(path).map((e) => e.command)).toEqual([
+      'mcp-opa-shim',
+      undefined,
+      'mcp-opa-shim',
+    ]);
+    const other = shim(['wrap', '--file', path, '--shim-command', '/usr/local/bin/wrapper.sh']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /`--shim-command` to be the mcp-opa-shim bin .*got `\/usr\/local\/bin\/wrapper\.sh`/,
+    );
+    const unbundled = spawnSync(
+      process.execPath,
+      [join(REPO, 'dist/cli/main.js'), 'wrap', '--file', path],
+      { encoding: 'utf8' },
+    );
+    expect(unbundled.status).toBe(2);
+    expect(unbundled.stderr).toMatch(/give `--shim-command <path to mcp-opa-shim>`/);
+  });
+
   it('brings back an entry without `args` as it was', () => {
     const path = join(scratch, 'no-args.json');
     const original =
