@@ -56,7 +56,9 @@ export function detectFormat(filePath: string, text: string): ClientFormat {
 /** Parses JSON with comments and trailing commas; throws `ClientConfigError` with line and column. */
 export function parseConfig(text: string): Node {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  // A byte-order mark (Windows editors write one) becomes a space: same length, same offsets.
+  const unmarked = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
+  const root = parseTree(unmarked, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
   if (first !== undefined || root === undefined) {
     const offset = first?.offset ?? 0;

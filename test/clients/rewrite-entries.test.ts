@@ -93,6 +93,13 @@ describe('wrapEntries / unwrapEntries', () => {
     );
   });
 
+  it('keeps a byte-order mark', () => {
+    const text = '\uFEFF{"mcpServers": {"s": {"command": "node", "args": ["a"]}}}\r\n';
+    const wrapped = wrapEntries(text, 'generic', plan(['--audit-stderr']));
+    expect(wrapped.text.startsWith('\uFEFF{"mcpServers": {"s": {"command": "/opt/')).toBe(true);
+    expect(unwrapEntries(wrapped.text, 'generic').text).toBe(text);
+  });
+
   it('leaves an entry alone when its args are not all strings', () => {
     const text = '{"mcpServers": {"s": {"command": "node", "args": ["a", 1]}}}';
     const result = wrapEntries(text, 'generic', plan([]));
