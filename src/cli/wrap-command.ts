@@ -53,7 +53,7 @@ Entries already wrapped are left alone. A backup is written next to the file.
                          Relative paths are made absolute (clients start servers elsewhere).
 
 Example:
-  mcp-opa-shim wrap --client claude-desktop --audit-log ~/.mcp-audit/{server}.jsonl \\
+  mcp-opa-shim wrap --client claude-desktop --audit-log '~/.mcp-audit/{server}.jsonl' \\
     --server filesystem --root ~/projects
   mcp-opa-shim unwrap --client claude-desktop
 `;
