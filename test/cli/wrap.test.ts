@@ -6,12 +6,15 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   detectFormat,
@@ -268,6 +271,46 @@ describe('mcp-opa-shim wrap / unwrap', () => {
     );
     expect(unbundled.status).toBe(2);
     expect(unbundled.stderr).toMatch(/give `--shim-command <path to mcp-opa-shim>`/);
+  });
+
+  it("starts the server in the entry's cwd with its args, as a client launches the entry", async () => {
+    const project = realpathSync(mkdtempSync(join(scratch, 'cwd-')));
+    const path = join(project, '.vscode/mcp.json');
+    mkdirSync(dirname(path));
+    const server = join(REPO, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+    const config = {
+      servers: {
+        files: {
+          type: 'stdio',
+          command: process.execPath,
+          args: [server, '.'],
+          cwd: project,
+          env: { WRAP_MARK: 'kept' },
+        },
+      },
+    };
+    writeFileSync(path, JSON.stringify(config, null, '\t'));
+    expect(
+      shim(['wrap', '--client', 'vscode', '--log-level', 'silent'], { cwd: project }).code,
+    ).toBe(0);
+    const [entry] = entriesOf(path);
+    const client = new Client({ name: 'wrap-test', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(
+      new StdioClientTransport({
+        command: entry?.command ?? '',
+        args: [...(entry?.args ?? [])],
+        cwd: entry?.cwd ?? '',
+        env: { PATH: process.env.PATH ?? '', ...entry?.env },
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      // server-filesystem resolves its `.` argument against the working directory it got.
+      const allowed = await client.callTool({ name: 'list_allowed_directories', arguments: {} });
+      expect(JSON.stringify(allowed.content)).toContain(project);
+    } finally {
+      await client.close();
+    }
   });
 
   it('brings back an entry without `args` as it was', () => {
