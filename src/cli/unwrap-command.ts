@@ -1,5 +1,6 @@
 import { unwrapEntries } from '../clients/rewrite-entries.js';
 import { readServerEntries } from '../clients/server-entries.js';
+import { shimVersion } from '../config/shim-version.js';
 import { readOptionTokens } from '../config/read-option-tokens.js';
 import {
   checkNamed,
@@ -27,7 +28,7 @@ export function runUnwrap(argv: readonly string[], io: CommandIo): number {
   try {
     const tokens = readOptionTokens(argv, TARGET_OPTIONS, { positionals: 'reject', usage: USAGE });
     if (tokens.special !== undefined) {
-      io.stdout.write(UNWRAP_HELP);
+      io.stdout.write(tokens.special === 'help' ? UNWRAP_HELP : `${shimVersion()}\n`);
       return 0;
     }
     const target = readTarget(tokens.options, io, USAGE);

@@ -3,6 +3,7 @@ import { wrapEntries, type WrapPlan } from '../clients/rewrite-entries.js';
 import { readServerEntries, type ServerEntry } from '../clients/server-entries.js';
 import { parseWrappedCommand } from '../clients/wrapped-command.js';
 import { defineOption, RUN_OPTIONS } from '../config/option-specs.js';
+import { shimVersion } from '../config/shim-version.js';
 import { readOptionTokens, type RawOptions } from '../config/read-option-tokens.js';
 import { showValue } from '../config/show-value.js';
 import {
@@ -72,7 +73,7 @@ export function runWrap(argv: readonly string[], io: CommandIo): number {
       usage: USAGE,
     });
     if (common.special !== undefined) {
-      io.stdout.write(WRAP_HELP);
+      io.stdout.write(common.special === 'help' ? WRAP_HELP : `${shimVersion()}\n`);
       return 0;
     }
     const target = readTarget(common.options, io, USAGE);

@@ -313,6 +313,21 @@ describe('mcp-opa-shim wrap / unwrap', () => {
     }
   });
 
+  it('prints its help and the version on stdout', () => {
+    const version = (
+      JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    for (const command of ['wrap', 'unwrap']) {
+      expect(shim([command, '--help']).stdout).toMatch(
+        new RegExp(`^Usage:\n  mcp-opa-shim ${command} `),
+      );
+      expect(shim([command, '--version']).stdout).toBe(`${version}\n`);
+    }
+    expect(shim(['--help']).stdout).toContain(
+      'mcp-opa-shim wrap|unwrap --client <name> | --file <path>',
+    );
+  });
+
   it('brings back an entry without `args` as it was', () => {
     const path = join(scratch, 'no-args.json');
     const original =
