@@ -35,6 +35,8 @@ export type ParsedCommand =
     }
   /** Everything after `audit`, untouched, for the audit command's own parser. */
   | { readonly kind: 'audit'; readonly argv: readonly string[] }
+  /** Everything after `wrap`/`unwrap`, for their own parser (src/cli/wrap-command.ts). */
+  | { readonly kind: 'wrap' | 'unwrap'; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
@@ -60,6 +62,7 @@ export function parseCommandLine(
 ): ParsedCommand {
   const resolved = optionContext(env, context);
   if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
+  if (argv[0] === 'wrap' || argv[0] === 'unwrap') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
 }
