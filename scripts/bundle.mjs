@@ -61,6 +61,8 @@ async function bundle() {
     minifyWhitespace: true,
     charset: 'ascii',
     plugins: [bundleOpaSdk],
+    // jsonc-parser's `main` is a UMD file whose `require('./impl/…')` esbuild cannot follow.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     metafile: true,
     write: false,
     logLevel: 'warning',
