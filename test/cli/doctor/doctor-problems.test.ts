@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../../helpers/shim-process.js';
+import { BIN, FIXTURES } from '../../helpers/shim-process.js';
 import { checkOf, MEMORY_SERVER, runDoctor, runDoctorJson } from './run-doctor.js';
 
 let work: string;
@@ -172,5 +173,19 @@ describe('mcp-opa-shim doctor usage', () => {
     const { status, stderr } = runDoctor(['--timeout-ms', '0', ...SERVER]);
     expect(status).toBe(2);
     expect(stderr).toContain('Expected `--timeout-ms` to be an integer number of milliseconds');
+  });
+});
+
+describe('mcp-opa-shim doctor help', () => {
+  it('lists doctor in the main help and its own options in doctor --help', () => {
+    const main = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    expect(main.stdout).toContain('mcp-opa-shim doctor [options] -- <command> [args...]');
+    const { status, stdout } = runDoctor(['--help']);
+    expect(status).toBe(0);
+    for (const option of ['--file <config>', '--json', '--timeout-ms <ms>'])
+      expect(stdout).toContain(`  ${option}`);
+    expect(stdout).toContain(
+      'Exit status: 0 no check failed (warnings allowed); 1 a check failed; 2 bad usage.',
+    );
   });
 });
