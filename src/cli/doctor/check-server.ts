@@ -102,12 +102,18 @@ function parseOptions(argv: readonly string[], target: ServerTarget): ParsedOpti
   const config = parsed.config;
   const summary = `valid: policy ${policyText(config)}, principal \`${config.principal.id}\`, server id \`${config.serverId}\`, mode ${config.mode}.`;
   const result = { config, envFileValues: parsed.envFileValues };
+  const details = {
+    policy: config.policy.kind,
+    principal: config.principal.id,
+    serverId: config.serverId,
+    mode: config.mode,
+  };
   if (parsed.warnings.length > 0)
     return {
       ...result,
-      check: check('options', 'warn', `${summary}\n${parsed.warnings.join('\n')}`),
+      check: check('options', 'warn', `${summary}\n${parsed.warnings.join('\n')}`, { details }),
     };
-  return { ...result, check: check('options', 'ok', summary) };
+  return { ...result, check: check('options', 'ok', summary, { details }) };
 }
 
 function policyText(config: ShimConfig): string {

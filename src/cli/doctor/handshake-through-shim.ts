@@ -167,7 +167,7 @@ function initializeFailure(
   const what =
     code === CONNECTION_CLOSED || typeof code !== 'number'
       ? `The shim or the server exited before answering \`initialize\` (${text}).`
-      : `The server did not answer \`initialize\`: error ${code}, ${text}`;
+      : `\`initialize\` through the shim failed with error ${code}: ${text}`;
   return check('initialize', 'fail', `${what}${tail}`, {
     fix: 'Read its stderr above; run the server command on its own to see why it stops.',
   });

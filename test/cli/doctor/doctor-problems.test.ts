@@ -135,11 +135,27 @@ describe('mcp-opa-shim doctor finds', () => {
     ]);
     expect(status).toBe(1);
     expect(stdout).toMatch(
-      /^FAIL {2}initialize {2}The server did not answer `initialize`.*exit code 3/m,
+      /^FAIL {2}initialize {2}`initialize` through the shim failed with error -32603: The server exited \(exit code 3\)/m,
     );
     expect(stdout).toContain('    doctor-exits-early-server: DATABASE_URL is not set');
     expect(stdout).toMatch(/^skip {2}tools {7}not listed: `initialize` failed\.$/m);
     expect(stdout).toMatch(/^1 of 7 checks failed\.$/m);
+  });
+
+  it('a server that never answers initialize, within --timeout-ms', () => {
+    const { status, report } = runDoctorJson([
+      '--timeout-ms',
+      '1500',
+      '--',
+      process.execPath,
+      '-e',
+      'process.stdin.resume()',
+    ]);
+    expect(status).toBe(1);
+    const initialize = checkOf(report.checks, 'initialize');
+    expect(initialize.status).toBe('fail');
+    expect(initialize.summary).toBe('No answer to `initialize` within 1500 ms.');
+    expect(initialize.fix).toContain('raise `--timeout-ms`');
   });
 
   it('a policy that denies initialize, with its reasons and message', () => {
