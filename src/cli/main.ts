@@ -54,6 +54,14 @@ async function main(argv: readonly string[]): Promise<number> {
         shimEntry: process.argv[1] ?? '',
       });
     }
+    case 'wrap':
+    case 'unwrap': {
+      const { stdout, stderr, env } = process;
+      const io = { stdout, stderr, env, cwd: process.cwd() };
+      if (command.kind === 'unwrap')
+        return (await import('./unwrap-command.js')).runUnwrap(command.argv, io);
+      return (await import('./wrap-command.js')).runWrap(command.argv, io);
+    }
     case 'eval': {
       const { runEval } = await import('./eval-command.js');
       return runEval({

@@ -37,6 +37,8 @@ export type ParsedCommand =
   | { readonly kind: 'audit'; readonly argv: readonly string[] }
   /** Everything after `doctor`: its own options, then the shim's, parsed by the doctor command. */
   | { readonly kind: 'doctor'; readonly argv: readonly string[] }
+  /** Everything after `wrap`/`unwrap`, for their own parser (src/cli/wrap-command.ts). */
+  | { readonly kind: 'wrap' | 'unwrap'; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
@@ -63,6 +65,7 @@ export function parseCommandLine(
   const resolved = optionContext(env, context);
   if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
   if (argv[0] === 'doctor') return { kind: 'doctor', argv: argv.slice(1) };
+  if (argv[0] === 'wrap' || argv[0] === 'unwrap') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
 }

@@ -59,7 +59,7 @@ export function wrapEntries(text: string, format: ClientFormat, plan: WrapPlan):
     if (args !== undefined && !isStringArray(args))
       return unchanged('not wrapped: its `args` is not a list of strings');
     const shimArgs = plan.shimArgsFor(entry);
-    if (shimArgs === undefined) return unchanged('not selected by `--server`');
+    if (shimArgs === undefined) return unchanged('not selected by `--only`');
     const items = [...plan.launcherArgs, ...shimArgs, '--']
       .map((arg) => JSON.stringify(arg))
       .concat(slice(text, command));
@@ -94,7 +94,7 @@ export function unwrapEntries(
     const wrapped =
       entry.command === undefined ? undefined : parseWrappedCommand(entry.command, entry.args);
     if (wrapped === undefined) return unchanged('not wrapped by the shim');
-    if (!selected(entry)) return unchanged('not selected by `--server`');
+    if (!selected(entry)) return unchanged('not selected by `--only`');
     const command = valueOf(object, 'command');
     const args = valueOf(object, 'args');
     const elements = args?.children ?? [];
@@ -110,11 +110,7 @@ export function unwrapEntries(
         length: rest.offset - firstElement.offset,
         content: '',
       });
-    } else if (
-      text.slice(end(command), args.parent?.offset) === ', ' &&
-      !slice(text, args).includes('\n')
-    ) {
-      // The `"args": [...]` that wrap added to an entry that had none.
+    } else if (addedByWrap(text, command, args)) {
       edits.push({ offset: end(command), length: end(args) - end(command), content: '' });
     } else {
       edits.push({
@@ -141,6 +137,21 @@ function locate(text: string, format: ClientFormat): Located[] {
     entry,
     object: objects[i] as Node,
   }));
+}
+
+/**
+ * Whether `args` is the `, "args": [...]` wrap adds after `command` when an entry has none:
+ * exactly that text, elements joined by `, `. (An entry that had `"command": …, "args": []`
+ * written exactly so comes back without its empty `args`, which clients read the same.)
+ */
+function addedByWrap(text: string, command: Node, args: Node): boolean {
+  const elements = args.children ?? [];
+  const joined = elements.map((element) => slice(text, element)).join(', ');
+  return (
+    text.slice(end(command), args.parent?.offset) === ', ' &&
+    text.slice(args.parent?.offset, args.offset) === '"args": ' &&
+    slice(text, args) === `[${joined}]`
+  );
 }
 
 function remoteReason(entry: ServerEntry): string {

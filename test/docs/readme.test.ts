@@ -32,19 +32,21 @@ describe('README', () => {
   });
 
   it('shows an eval command that runs and denies the prod deploy', () => {
-    const line = readme.split('\n').find((l) => l.startsWith('node dist/cli/main.js eval '));
+    const line = readme.split('\n').find((l) => l.startsWith('mcp-opa-shim eval '));
     expect(line).toBeDefined();
-    const args = (line ?? '').split(' ').slice(3);
+    const args = (line ?? '').split(' ').slice(2);
     const decision = runEval(args);
     expect(decision.allow).toBe(false);
   });
 
   it('shows a claude_desktop_config.json entry that wraps the server after --', () => {
     const json = /```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? '{}';
-    const config = JSON.parse(json) as { mcpServers: Record<string, { args: string[] }> };
-    const args = Object.values(config.mcpServers)[0]?.args ?? [];
-    expect(args).toContain('mcp-opa-shim');
-    expect(args.indexOf('--')).toBeGreaterThan(args.indexOf('mcp-opa-shim'));
-    expect(readme).toMatch(/claude mcp add \S+ -- npx -y mcp-opa-shim .* -- /);
+    const config = JSON.parse(json) as {
+      mcpServers: Record<string, { command: string; args: string[] }>;
+    };
+    const entry = Object.values(config.mcpServers)[0];
+    expect(entry?.command).toBe('mcp-opa-shim');
+    expect(entry?.args.indexOf('--')).toBeGreaterThan(0);
+    expect(readme).toMatch(/claude mcp add \S+ -- mcp-opa-shim .* -- /);
   });
 });
