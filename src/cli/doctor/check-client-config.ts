@@ -1,30 +1,34 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { CLIENT_NAMES, clientFile, type ClientName } from '../../clients/client-paths.js';
 import {
   ClientConfigError,
   detectFormat,
   readServerEntries,
+  type ClientFormat,
   type ServerEntry,
 } from '../../clients/server-entries.js';
 import { parseWrappedCommand } from '../../clients/wrapped-command.js';
 import { shimVersion } from '../../config/shim-version.js';
+import { showValue } from '../../config/show-value.js';
+import { UsageError } from '../usage-error.js';
 import { checkServer } from './check-server.js';
 import { check, messageOf, type DoctorCheck } from './doctor-check.js';
 import type { DoctorIo } from './doctor-command.js';
 import type { DoctorReport } from './render-checks.js';
 
 /**
- * `doctor --file <client config>`: every server entry, wrapped or not; the wrapped ones get the
+ * `doctor --file <client config>` or `--client <name>`: every server entry, wrapped or not; the wrapped ones get the
  * full server checks with their own shim options, command, env block and cwd. Remote (HTTP, SSE)
  * entries are listed as not checked: the shim wraps stdio servers only.
  */
 export async function checkClientConfig(
-  rawFile: string,
+  config: ClientConfigFile,
   timeoutMs: number,
   io: DoctorIo,
 ): Promise<DoctorReport> {
-  const path = expandPath(rawFile, io);
+  const path = config.path;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -32,15 +36,18 @@ export async function checkClientConfig(
     const code = (thrown as NodeJS.ErrnoException).code ?? messageOf(thrown);
     return single(
       path,
-      check('file', 'fail', `Cannot read \`--file\` \`${path}\` (${code}).`, {
-        fix: 'Give the path of a client config, e.g. `~/.cursor/mcp.json` or `.vscode/mcp.json`.',
+      check('file', 'fail', `Cannot read ${config.option} \`${path}\` (${code}).`, {
+        fix:
+          code === 'ENOENT'
+            ? 'Check the path, or add a server in the client first so that it writes the file.'
+            : 'Check its permissions.',
       }),
     );
   }
   let format;
   let entries;
   try {
-    format = detectFormat(path, text);
+    format = config.format ?? detectFormat(path, text);
     entries = readServerEntries(text, format);
   } catch (thrown) {
     if (!(thrown instanceof ClientConfigError)) throw thrown;
@@ -63,7 +70,7 @@ export async function checkClientConfig(
   ];
   for (const entry of entries) {
     const label = entry.scope === undefined ? entry.name : `${entry.scope}: ${entry.name}`;
-    const entryChecks = await checkEntry(entry, timeoutMs, io);
+    const entryChecks = await checkEntry(entry, path, timeoutMs, io);
     checks.push(...entryChecks.map((c) => ({ ...c, entry: label })));
   }
   return { subject, checks };
@@ -71,6 +78,7 @@ export async function checkClientConfig(
 
 async function checkEntry(
   entry: ServerEntry,
+  path: string,
   timeoutMs: number,
   io: DoctorIo,
 ): Promise<DoctorCheck[]> {
@@ -100,7 +108,7 @@ async function checkEntry(
         'warn',
         `not wrapped: \`${commandText}\` runs without the shim, so no policy applies to it.`,
         {
-          fix: 'Wrap it with `mcp-opa-shim wrap`, or put `mcp-opa-shim [options] --` before its command.',
+          fix: `Wrap it: \`mcp-opa-shim wrap --file ${path} --only ${entry.name}\`.`,
           details: { transport: 'stdio', wrapped: false },
         },
       ),
@@ -135,8 +143,35 @@ function single(path: string, only: DoctorCheck): DoctorReport {
   return { subject: path, checks: [only] };
 }
 
-function expandPath(raw: string, io: DoctorIo): string {
-  const home = io.env.HOME ?? homedir();
-  const expanded = raw === '~' ? home : raw.startsWith('~/') ? join(home, raw.slice(2)) : raw;
-  return isAbsolute(expanded) ? expanded : resolve(io.cwd, expanded);
+/** The config file to check: `--file <path>` or `--client <name>` (the client's own path). */
+export interface ClientConfigFile {
+  readonly path: string;
+  /** Known from `--client`; detected from the file otherwise. */
+  readonly format: ClientFormat | undefined;
+  /** How messages name it: `` `--file` `` or `` `--client cursor` ``. */
+  readonly option: string;
+}
+
+export function clientConfigFile(
+  args: { readonly file: string | undefined; readonly client: string | undefined },
+  io: DoctorIo,
+): ClientConfigFile {
+  const homeDir = io.env.HOME ?? homedir();
+  if (args.client !== undefined) {
+    const client = args.client;
+    if (!(CLIENT_NAMES as readonly string[]).includes(client))
+      throw new UsageError(
+        `Expected \`--client\` to be one of ${CLIENT_NAMES.join(', ')}, got \`${showValue(client)}\`; use \`--file <path>\` for any other config file.`,
+      );
+    const place = { platform: process.platform, homeDir, cwd: io.cwd, env: io.env };
+    const known = clientFile(client as ClientName, place);
+    return { path: known.path, format: known.format, option: `\`--client ${client}\`` };
+  }
+  const raw = args.file ?? '';
+  const expanded = raw === '~' ? homeDir : raw.startsWith('~/') ? join(homeDir, raw.slice(2)) : raw;
+  return {
+    path: isAbsolute(expanded) ? expanded : resolve(io.cwd, expanded),
+    format: undefined,
+    option: '`--file`',
+  };
 }

@@ -1,4 +1,5 @@
 import { defineOption, RUN_OPTIONS, type OptionSpec } from '../../config/option-specs.js';
+import { CLIENT_NAMES } from '../../clients/client-paths.js';
 import { invalid } from '../../config/options/value-checks.js';
 import { UsageError } from '../usage-error.js';
 
@@ -6,6 +7,13 @@ const GROUP = 'Doctor';
 
 /** Doctor's own options; every other option before the command is the shim's. */
 export const DOCTOR_OPTIONS: readonly OptionSpec[] = [
+  defineOption({
+    name: 'client',
+    valueName: '<name>',
+    group: GROUP,
+    fromEnv: false,
+    summary: `Check every server in that client's config: ${CLIENT_NAMES.join(', ')}`,
+  }),
   defineOption({
     name: 'file',
     valueName: '<config>',
@@ -38,6 +46,8 @@ export interface DoctorArguments {
   readonly json: boolean;
   /** `--file`, as given (resolved by the caller). */
   readonly file: string | undefined;
+  /** `--client`, as given (checked by the caller). */
+  readonly client: string | undefined;
   readonly timeoutMs: number;
   /** The shim's options, as given, before the server command. */
   readonly shimOptions: readonly string[];
@@ -102,6 +112,7 @@ export function splitDoctorArguments(argv: readonly string[]): DoctorArguments {
   const shimOptions: string[] = [];
   let json = false;
   let file: string | undefined;
+  let client: string | undefined;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   for (const group of groups) {
     const [token = ''] = group.tokens;
@@ -120,12 +131,14 @@ export function splitDoctorArguments(argv: readonly string[]): DoctorArguments {
         `Expected \`--${name}\` to be followed by a value, got nothing. Write \`--${name} ${group.spec?.valueName ?? '<value>'}\`.`,
       );
     else if (name === 'file') file = value;
+    else if (name === 'client') client = value;
     else timeoutMs = timeout(value);
   }
   return {
     special: undefined,
     json,
     file,
+    client,
     timeoutMs,
     shimOptions,
     commandLine: argv.slice(commandAt),
@@ -138,6 +151,7 @@ function special(kind: 'help' | 'version'): DoctorArguments {
     special: kind,
     json: false,
     file: undefined,
+    client: undefined,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     shimOptions: [],
     commandLine: [],

@@ -33,17 +33,22 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
       return 0;
     }
     json = args.json;
-    if (args.file !== undefined) {
+    if (args.file !== undefined || args.client !== undefined) {
+      const option = args.file === undefined ? '--client' : '--file';
+      if (args.file !== undefined && args.client !== undefined)
+        throw new UsageError(
+          'Expected one of `--file <path>` or `--client <name>`, got both; keep one.',
+        );
       if (args.shimOptions.length > 0 || args.commandLine.length > 0)
         throw new UsageError(
-          `Expected \`--file\` alone, got shim options or a server command as well (\`${[...args.shimOptions, ...args.commandLine].join(' ')}\`): with \`--file\`, each entry's own options and command are checked.`,
+          `Expected \`${option}\` alone, got shim options or a server command as well (\`${[...args.shimOptions, ...args.commandLine].join(' ')}\`): with \`${option}\`, each entry's own options and command are checked.`,
         );
-      const { checkClientConfig } = await import('./check-client-config.js');
-      report = await checkClientConfig(args.file, args.timeoutMs, io);
+      const { checkClientConfig, clientConfigFile } = await import('./check-client-config.js');
+      report = await checkClientConfig(clientConfigFile(args, io), args.timeoutMs, io);
     } else {
       if (args.commandLine.length === 0)
         throw new UsageError(
-          'Expected a server command after the options, e.g. `mcp-opa-shim doctor -- npx -y @modelcontextprotocol/server-memory`, or `--file <client config>`, got nothing.',
+          'Expected a server command after the options, e.g. `mcp-opa-shim doctor -- npx -y @modelcontextprotocol/server-memory`, or `--file <client config>` or `--client <name>`, got nothing.',
         );
       report = {
         subject: args.commandLine.join(' '),

@@ -13,7 +13,7 @@ export function doctorHelpText(version: string): string {
     '',
     'Usage:',
     '  mcp-opa-shim doctor [--json] [--timeout-ms <ms>] [shim options] -- <command> [args...]',
-    '  mcp-opa-shim doctor --file <client config> [--json] [--timeout-ms <ms>]',
+    '  mcp-opa-shim doctor (--file <client config> | --client <name>) [--json] [--timeout-ms <ms>]',
     '',
     'Checks, one line each with the fix: the shim options (as the shim parses them), the audit-log',
     'directory, `opa` for a .rego policy, the policy and data (schema, start-up probe), the server',

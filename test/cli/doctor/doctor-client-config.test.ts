@@ -165,6 +165,27 @@ describe('mcp-opa-shim doctor --file', () => {
     );
   });
 
+  it("finds a client's own config with --client (Cursor: ~/.cursor/mcp.json)", () => {
+    const home = join(work, 'home');
+    config('home/.cursor/mcp.json', {
+      mcpServers: { plain: { command: process.execPath, args: [MEMORY_SERVER] } },
+    });
+    const { status, report } = runDoctorJson(['--client', 'cursor'], { env: { HOME: home } });
+    expect(status).toBe(0);
+    expect(report.subject).toBe(`${join(home, '.cursor/mcp.json')} (cursor)`);
+    expect(checkOf(report.checks, 'entry')).toMatchObject({
+      status: 'warn',
+      entry: 'plain',
+      fix: `Wrap it: \`mcp-opa-shim wrap --file ${join(home, '.cursor/mcp.json')} --only plain\`.`,
+    });
+  });
+
+  it('refuses an unknown --client (exit 2)', () => {
+    const { status, stderr } = runDoctor(['--client', 'cursr']);
+    expect(status).toBe(2);
+    expect(stderr).toContain('Expected `--client` to be one of claude-desktop, claude-code');
+  });
+
   it('refuses shim options next to --file (exit 2)', () => {
     const { status, stderr } = runDoctor(['--file', join(work, 'x.json'), '--root', work]);
     expect(status).toBe(2);
