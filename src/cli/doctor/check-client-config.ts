@@ -15,6 +15,7 @@ import { showValue } from '../../config/show-value.js';
 import { UsageError } from '../usage-error.js';
 import { checkServer } from './check-server.js';
 import { check, messageOf, type DoctorCheck } from './doctor-check.js';
+import { doctorSecrets, hideSecretsInChecks } from './hide-secrets.js';
 import type { DoctorIo } from './doctor-command.js';
 import type { DoctorReport } from './render-checks.js';
 
@@ -71,7 +72,8 @@ export async function checkClientConfig(
   for (const entry of entries) {
     const label = entry.scope === undefined ? entry.name : `${entry.scope}: ${entry.name}`;
     const entryChecks = await checkEntry(entry, path, timeoutMs, io);
-    checks.push(...entryChecks.map((c) => ({ ...c, entry: label })));
+    const secrets = doctorSecrets({ ...io.env, ...entry.env });
+    checks.push(...hideSecretsInChecks(entryChecks, secrets).map((c) => ({ ...c, entry: label })));
   }
   return { subject, checks };
 }

@@ -14,6 +14,8 @@ import { checkAuditLog } from './check-audit-log.js';
 import { check, messageOf, type DoctorCheck } from './doctor-check.js';
 import { checkServerCommand } from './find-server-command.js';
 import { handshakeThroughShim } from './handshake-through-shim.js';
+import { doctorSecrets, hideSecretsInChecks } from './hide-secrets.js';
+import type { SecretSet } from '../../secrets/secret-set.js';
 
 /** One wrapped server: the shim's options and the server command, as a client would run them. */
 export interface ServerTarget {
@@ -29,15 +31,25 @@ export interface ServerTarget {
 
 const BLOCKED = 'not run: fix the failures above first.';
 
-/** Every check for one server, in order; later ones are skipped when what they need failed. */
+/**
+ * Every check for one server, in order; later ones are skipped when what they need failed.
+ * Secret values (as the shim would find them) are hidden in what is reported.
+ */
 export async function checkServer(target: ServerTarget): Promise<DoctorCheck[]> {
+  const { checks, secrets } = await runChecks(target);
+  return hideSecretsInChecks(checks, secrets);
+}
+
+async function runChecks(
+  target: ServerTarget,
+): Promise<{ checks: DoctorCheck[]; secrets: SecretSet }> {
   const argv = target.separated
     ? [...target.shimOptions, '--', ...target.commandLine]
     : [...target.shimOptions, ...target.commandLine];
   const parsed = parseOptions(argv, target);
   const config = parsed.config;
   if (config === undefined) {
-    return [
+    const checks = [
       parsed.check,
       check('opa', 'skip', BLOCKED),
       check('policy', 'skip', BLOCKED),
@@ -46,7 +58,13 @@ export async function checkServer(target: ServerTarget): Promise<DoctorCheck[]> 
       check('command', 'skip', BLOCKED),
       check('initialize', 'skip', BLOCKED),
     ];
+    return { checks, secrets: doctorSecrets(target.env) };
   }
+  const secrets = doctorSecrets(target.env, {
+    envFileValues: parsed.envFileValues ?? {},
+    secretEnv: config.secretEnv,
+    secretNamePatterns: config.secretNamePatterns,
+  });
   const opa = checkOpa(config, target.env);
   const checks: DoctorCheck[] = [
     parsed.check,
@@ -66,10 +84,10 @@ export async function checkServer(target: ServerTarget): Promise<DoctorCheck[]> 
   );
   if (checks.some((c) => c.status === 'fail')) {
     checks.push(check('initialize', 'skip', BLOCKED));
-    return checks;
+    return { checks, secrets };
   }
   checks.push(...(await handshakeThroughShim(target)));
-  return checks;
+  return { checks, secrets };
 }
 
 interface ParsedOptions {

@@ -4,6 +4,7 @@ import { UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
 import { checkServer } from './check-server.js';
 import { splitDoctorArguments } from './doctor-arguments.js';
 import { doctorHelpText } from './doctor-help.js';
+import { doctorSecrets, hideSecrets } from './hide-secrets.js';
 import { renderJson, renderText, reportPassed, type DoctorReport } from './render-checks.js';
 
 export interface DoctorIo {
@@ -51,7 +52,7 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
           'Expected a server command after the options, e.g. `mcp-opa-shim doctor -- npx -y @modelcontextprotocol/server-memory`, or `--file <client config>` or `--client <name>`, got nothing.',
         );
       report = {
-        subject: args.commandLine.join(' '),
+        subject: hideSecrets(args.commandLine.join(' '), doctorSecrets(io.env)),
         checks: await checkServer({
           shimOptions: args.shimOptions,
           commandLine: args.commandLine,

@@ -180,6 +180,22 @@ describe('mcp-opa-shim doctor --file', () => {
     });
   });
 
+  it("hides a credential from the entry's env block that its args repeat", () => {
+    const secret = 'sk-doctor-entry-secret-42';
+    const file = config('secret/.cursor/mcp.json', {
+      mcpServers: {
+        plain: {
+          command: process.execPath,
+          args: [MEMORY_SERVER, `--key=${secret}`],
+          env: { SERVICE_TOKEN: secret },
+        },
+      },
+    });
+    const { stdout } = runDoctor(['--file', file]);
+    expect(stdout).not.toContain(secret);
+    expect(stdout).toContain('--key=[redacted:SERVICE_TOKEN]');
+  });
+
   it('refuses an unknown --client (exit 2)', () => {
     const { status, stderr } = runDoctor(['--client', 'cursr']);
     expect(status).toBe(2);

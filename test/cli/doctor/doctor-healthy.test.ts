@@ -95,6 +95,20 @@ describe('mcp-opa-shim doctor on a sound setup', () => {
   });
 });
 
+describe('mcp-opa-shim doctor output', () => {
+  it('hides a credential passed as a server argument, as the shim would', () => {
+    const secret = 'ghp_doctorSecretValue123';
+    const { status, stdout } = runDoctor(['--', process.execPath, MEMORY_SERVER, secret], {
+      env: { DOCTOR_API_TOKEN: secret },
+    });
+    expect(status).toBe(0);
+    expect(stdout).not.toContain(secret);
+    expect(stdout).toContain(
+      `mcp-opa-shim doctor: ${process.execPath} ${MEMORY_SERVER} [redacted:DOCTOR_API_TOKEN]\n`,
+    );
+  });
+});
+
 describe('mcp-opa-shim doctor --json', () => {
   it('prints { ok, subject, checks: [{ id, status, summary, fix?, details? }] } in check order', () => {
     const { status, stdout, report } = runDoctorJson(['--', process.execPath, MEMORY_SERVER]);
