@@ -33,6 +33,8 @@ function loadSdk() {
 }
 
 const STDERR_LINES = 12;
+/** A server whose cursor never ends must not keep doctor listing forever. */
+const MAX_PAGES = 100;
 /** SDK error codes for a closed connection and a request timeout. */
 const CONNECTION_CLOSED = -32000;
 const REQUEST_TIMEOUT = -32001;
@@ -99,6 +101,7 @@ async function listTools(
 ): Promise<DoctorCheck> {
   const names: string[] = [];
   let cursor: string | undefined;
+  let pages = 0;
   try {
     do {
       const page = await client.listTools(cursor === undefined ? {} : { cursor }, {
@@ -106,7 +109,8 @@ async function listTools(
       });
       names.push(...page.tools.map((tool) => tool.name));
       cursor = page.nextCursor;
-    } while (cursor !== undefined);
+      pages++;
+    } while (cursor !== undefined && pages < MAX_PAGES);
   } catch (thrown) {
     return check(
       'tools',
@@ -118,6 +122,13 @@ async function listTools(
     );
   }
   const details = { count: names.length, names };
+  if (cursor !== undefined)
+    return check(
+      'tools',
+      'warn',
+      `\`tools/list\` still had a \`nextCursor\` after ${MAX_PAGES} pages (${names.length} tools); doctor stopped there.`,
+      { fix: 'Check that the server ends its pagination.', details },
+    );
   if (names.length === 0)
     return check('tools', 'warn', 'the policy lets no tool through (`tools/list` is empty).', {
       fix: 'Check the tool rules in your `--data` or policy (`mcp-opa-shim eval` shows single decisions).',
