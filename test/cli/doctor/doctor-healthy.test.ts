@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../../helpers/shim-process.js';
 import {
   checkOf,
   FILESYSTEM_SERVER,
@@ -64,6 +65,16 @@ describe('mcp-opa-shim doctor on a sound setup', () => {
     );
     expect(checkOf(narrowed.report.checks, 'initialize').details).toEqual({
       server: { name: 'memory-server', version: expect.any(String) },
+    });
+  });
+
+  it('follows tools/list pages to the end (five tools in pages of two)', () => {
+    const paged = join(REPO, 'test/e2e/helpers/paged-list-server.mjs');
+    const { status, report } = runDoctorJson(['--', process.execPath, paged]);
+    expect(status).toBe(0);
+    expect(checkOf(report.checks, 'tools').details).toEqual({
+      count: 5,
+      names: ['tool-1', 'tool-2', 'tool-3', 'tool-4', 'tool-5'],
     });
   });
 
