@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -81,6 +82,39 @@ describe('mcp-opa-shim doctor --file', () => {
           'HTTP server at `https://example.com/mcp`: not checked, the shim wraps stdio servers only.',
       }),
     ]);
+  });
+
+  it('passes a config that `wrap` has just wrapped', () => {
+    const file = config('wrapped/claude_desktop_config.json', {
+      mcpServers: {
+        memory: {
+          command: process.execPath,
+          args: [MEMORY_SERVER],
+          env: { MEMORY_FILE_PATH: join(work, 'wrapped/memory.json') },
+        },
+      },
+    });
+    const wrap = spawnSync(
+      process.execPath,
+      [BIN, 'wrap', '--file', file, '--audit-log', join(work, 'wrapped/{server}.jsonl')],
+      { encoding: 'utf8' },
+    );
+    expect(wrap.status).toBe(0);
+    const { status, report } = runDoctorJson(['--file', file]);
+    expect(status).toBe(0);
+    expect(entryChecks(report.checks, 'memory').map((c) => [c.id, c.status])).toEqual([
+      ['entry', 'ok'],
+      ['options', 'ok'],
+      ['opa', 'skip'],
+      ['policy', 'ok'],
+      ['audit-log', 'ok'],
+      ['command', 'ok'],
+      ['initialize', 'ok'],
+      ['tools', 'ok'],
+    ]);
+    expect(checkOf(report.checks, 'audit-log').summary).toBe(
+      `\`${join(work, 'wrapped/memory.jsonl')}\`: the directory is writable; the file will be created.`,
+    );
   });
 
   it("passes the entry's env block to the checks (Cursor: a shim option set in env)", () => {
