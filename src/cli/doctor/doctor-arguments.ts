@@ -1,5 +1,4 @@
 import { defineOption, RUN_OPTIONS, type OptionSpec } from '../../config/option-specs.js';
-import { CLIENT_NAMES } from '../../clients/client-paths.js';
 import { invalid } from '../../config/options/value-checks.js';
 import { UsageError } from '../usage-error.js';
 
@@ -12,14 +11,14 @@ export const DOCTOR_OPTIONS: readonly OptionSpec[] = [
     valueName: '<name>',
     group: GROUP,
     fromEnv: false,
-    summary: `Check every server in that client's config: ${CLIENT_NAMES.join(', ')}`,
+    summary: "Check every server in that client's own config file (names below)",
   }),
   defineOption({
     name: 'file',
     valueName: '<config>',
     group: GROUP,
     fromEnv: false,
-    summary: 'Check every server in a client config (Claude Desktop, Claude Code, Cursor, VS Code)',
+    summary: 'Check every server in this client config file',
   }),
   defineOption({
     name: 'json',
@@ -33,7 +32,7 @@ export const DOCTOR_OPTIONS: readonly OptionSpec[] = [
     valueName: '<ms>',
     group: GROUP,
     fromEnv: false,
-    summary: 'How long the server may take to answer `initialize` through the shim',
+    summary: 'How long `initialize` and `tools/list` may take through the shim',
     defaultText: String(30_000),
   }),
 ];
