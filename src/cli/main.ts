@@ -44,6 +44,16 @@ async function main(argv: readonly string[]): Promise<number> {
       const { runAudit } = await import('./audit-command.js');
       return runAudit([...command.argv], { stdout: process.stdout, stderr: process.stderr });
     }
+    case 'doctor': {
+      const { runDoctor } = await import('./doctor/doctor-command.js');
+      return runDoctor(command.argv, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        cwd: process.cwd(),
+        shimEntry: process.argv[1] ?? '',
+      });
+    }
     case 'wrap':
     case 'unwrap': {
       const { stdout, stderr, env } = process;

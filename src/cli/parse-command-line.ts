@@ -35,6 +35,8 @@ export type ParsedCommand =
     }
   /** Everything after `audit`, untouched, for the audit command's own parser. */
   | { readonly kind: 'audit'; readonly argv: readonly string[] }
+  /** Everything after `doctor`: its own options, then the shim's, parsed by the doctor command. */
+  | { readonly kind: 'doctor'; readonly argv: readonly string[] }
   /** Everything after `wrap`/`unwrap`, for their own parser (src/cli/wrap-command.ts). */
   | { readonly kind: 'wrap' | 'unwrap'; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
@@ -62,6 +64,7 @@ export function parseCommandLine(
 ): ParsedCommand {
   const resolved = optionContext(env, context);
   if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
+  if (argv[0] === 'doctor') return { kind: 'doctor', argv: argv.slice(1) };
   if (argv[0] === 'wrap' || argv[0] === 'unwrap') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
@@ -82,7 +85,7 @@ function parseRun(argv: readonly string[], env: Env, context: OptionContext): Pa
       `Expected a program name as the server command, got \`${showValue(command)}\`.`,
     );
   }
-  if (!tokens.separated && (command === 'eval' || command === 'audit')) {
+  if (!tokens.separated && (command === 'eval' || command === 'audit' || command === 'doctor')) {
     throw new UsageError(
       `Expected the subcommand \`${command}\` first, got it after options; write \`${SHIM} ${command} [options]\` (or \`${SHIM} [options] -- ${command}\` to wrap a program of that name).`,
     );
