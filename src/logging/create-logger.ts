@@ -63,9 +63,6 @@ function describeCode(code: string): string {
       return ': read-only file system';
     case 'EISDIR':
       return ': it is a directory';
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return ': its directory does not exist';
     default:
       return '';
   }
