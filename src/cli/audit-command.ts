@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { verifyAuditLog } from '../audit/verify-audit-log.js';
 import { defineOption, type OptionSpec } from '../config/option-specs.js';
 import { parsePolicyArguments } from '../config/parse-policy-arguments.js';
@@ -138,6 +139,14 @@ function requireLogs(logs: readonly string[], usage: string): readonly string[] 
     throw new UsageError(
       `Expected at least one audit log file for \`${usage}\`, got none; write \`${usage} <log...>\`.`,
     );
+  for (const log of logs) {
+    // A missing or unreadable file is reported by the caller's file-error handling (exit 2).
+    if (statSync(log).isDirectory()) {
+      throw new UsageError(
+        `Expected an audit log file for \`${usage}\`, got the directory \`${showValue(log)}\`; name a log file inside it.`,
+      );
+    }
+  }
   return logs;
 }
 
