@@ -196,7 +196,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     name: 'audit-log',
     valueName: '<file>',
     group: 'Logging and audit',
-    summary: 'Append hash-chained decision records (JSON lines) here; missing directories are created (0700)',
+    summary:
+      'Append hash-chained decision records (JSON lines) here; missing directories are created (0700)',
   }),
   defineOption({
     name: 'audit-stderr',

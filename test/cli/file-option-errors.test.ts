@@ -17,8 +17,7 @@ const unreadable = (name: string) => join(work, 'unreadable', name);
 const missing = join(work, 'missing');
 const aFile = join(work, 'a-file.txt');
 const server = ['--', process.execPath, join(FIXTURES, 'echo-server.mjs')];
-const unprivileged: SpawnSyncOptions =
-  process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const unprivileged: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 beforeAll(() => {
   // `nobody` must reach the files under test.
@@ -46,7 +45,7 @@ function cli(args: readonly string[], env: Record<string, string> = {}) {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     ...unprivileged,
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 interface Case {
@@ -81,7 +80,12 @@ const CASES: readonly Case[] = [
     name: '--audit-log in a read-only directory',
     args: ['--audit-log', join(readOnly, 'audit.jsonl'), ...server],
     code: 78,
-    says: ['`--audit-log`', join(readOnly, 'audit.jsonl'), 'EACCES', 'a directory you can write to'],
+    says: [
+      '`--audit-log`',
+      join(readOnly, 'audit.jsonl'),
+      'EACCES',
+      'a directory you can write to',
+    ],
   },
   {
     name: '--audit-log whose missing directory cannot be created',
