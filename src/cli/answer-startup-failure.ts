@@ -4,10 +4,12 @@ import { ErrorCodes, type JsonRpcId } from '../messages/json-rpc.js';
 
 /**
  * How long a shim that cannot start waits for the client's first request. Clients write
- * `initialize` (or `server/discover`) as soon as they have spawned the server, so it is normally
- * in the pipe already; the bound only matters for a parent that keeps stdin open and never writes.
+ * `initialize` (or `server/discover`) as soon as they have spawned the server (the SDK's
+ * transports, Claude Code, the Inspector), so it is normally in the pipe before the shim has
+ * even found its problem; the bound only matters for a parent that keeps stdin open and never
+ * writes, which then waits this long for the exit code.
  */
-export const FIRST_REQUEST_WAIT_MS = 10_000;
+export const FIRST_REQUEST_WAIT_MS = 3_000;
 /**
  * After an answer, how long more requests are answered: a dual-era client follows a failed
  * `server/discover` with `initialize`, and should see the reason twice rather than a closed pipe.

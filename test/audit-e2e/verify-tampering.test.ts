@@ -196,8 +196,12 @@ describe('one writer per log', () => {
     const first = shimOn({ RECORD_FILE: join(work, 'first-server.jsonl') });
     await first.initialize();
     const second = shimOn();
-    const refused = await second.exited;
-    expect(refused.code).not.toBe(0);
+    // The client of the refused shim is told why, as the answer to its initialize.
+    expect((await second.initialize())['error']).toMatchObject({
+      message: expect.stringMatching(/^mcp-opa-shim could not start \(exit 78\): Another process/),
+    });
+    const refused = await second.close();
+    expect(refused.code).toBe(78);
     expect(second.stderr).toContain('Another process');
     expect(second.stderr).toContain('--audit-log');
     expect(existsSync(received)).toBe(false);
