@@ -80,8 +80,9 @@ export function createAuditor(opts: AuditorOptions): Auditor {
     if (closed) throw new Error('The audit log is closed; no record can be added after `close()`.');
   };
 
-  // A previous session that did not end cleanly (crash or truncation) stays visible to `verify`.
-  const unclean = writer.previousType !== undefined && writer.previousType !== 'end';
+  // A previous session that did not end cleanly (crash, torn write or truncation) stays visible
+  // to `verify`: its last line is not an end record, or not a record at all.
+  const unclean = writer.resumed && writer.previousType !== 'end';
   writer.append(
     recordLine('start', chain(), {
       format: AUDIT_FORMAT,

@@ -20,6 +20,8 @@ export class ChainWriter {
   private hashScheduled = false;
   /** The type of the last record found in the file when it was opened, if any. */
   readonly previousType: string | undefined;
+  /** The file had a last line when opened (a record, or a line torn by a crash). */
+  readonly resumed: boolean = false;
   private fd: number | undefined;
   private lock: WriterLock | undefined;
 
@@ -45,6 +47,7 @@ export class ChainWriter {
     }
     const last = regular ? readLastLine(file) : undefined;
     if (last === undefined) return;
+    this.resumed = true;
     // A torn last line (crash mid-write) is closed off, so our first record starts a line.
     if (!last.terminated) this.writeAll('\n');
     this.lastHash = hashLine(last.text);

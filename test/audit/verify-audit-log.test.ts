@@ -10,11 +10,12 @@ import { compileEngine } from './helpers/wasm-engine.js';
 
 /** Lines of a genuine two-session log: start, 3 decisions, end, start, 1 decision, end. */
 let genuine: string[];
+let policy: Awaited<ReturnType<typeof compileEngine>>;
+const labels = { server_id: 'filesystem', principal: 'alice', version: '0.1.0' };
 
 beforeAll(async () => {
-  const policy = await compileEngine(['baseline.rego']);
+  policy = await compileEngine(['baseline.rego']);
   const file = join(mkdtempSync(join(tmpdir(), 'verify-')), 'audit.jsonl');
-  const labels = { server_id: 'filesystem', principal: 'alice', version: '0.1.0' };
   for (const names of [['a.txt', '/etc/passwd', 'b.txt'], ['c.txt']]) {
     const auditor = createAuditor({ file, stderr: false, policy, secrets: NO_SECRETS, labels });
     for (const name of names) {
@@ -128,6 +129,23 @@ describe('verifyAuditLog: unterminated', () => {
       lines: 8,
       unterminated: [{ startLine: 6, lastLine: 8, cause: 'log_ends' }],
       tornLines: [8],
+    });
+  });
+
+  it('reports a write cut off mid-line, then a restart by the real writer, as unterminated', async () => {
+    // A crash tore the last write of the first session; the next shim closes the line and chains on.
+    const file = join(mkdtempSync(join(tmpdir(), 'verify-')), 'audit.jsonl');
+    writeFileSync(file, `${genuine.slice(0, 3).join('\n')}\n${genuine[3]!.slice(0, 50)}`);
+    createAuditor({ file, stderr: false, policy, secrets: NO_SECRETS, labels }).close();
+    const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+    expect(JSON.parse(lines[4]!)).toMatchObject({ type: 'start', seq: 0, after_unclean_end: true });
+    expect(await verifyAuditLog(file)).toMatchObject({
+      state: 'unterminated',
+      lines: 6,
+      records: 2,
+      sessions: 2,
+      unterminated: [{ startLine: 1, lastLine: 4, cause: 'restarted' }],
+      tornLines: [4],
     });
   });
 
