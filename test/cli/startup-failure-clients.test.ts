@@ -93,6 +93,19 @@ describe('a shim that cannot start, seen by a raw client', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it.each([
+    ['audit', 'verify', '--bogus', 'x.jsonl'],
+    ['eval', '--bogus'],
+  ])('does not wait for a client on a usage error of a subcommand: %s %s', async (...argv) => {
+    const shim = new ShimProcess(argv);
+    const started = Date.now();
+    expect((await shim.exited).code).toBe(2);
+    // A wait for a request would last at least 3 s.
+    expect(Date.now() - started).toBeLessThan(2_900);
+    expect(shim.stderr).toContain('`--bogus`');
+    expect(shim.stdoutLines).toEqual([]);
+  });
+
   it('exits after its bounded wait (3 s) when the client keeps stdin open and never writes', async () => {
     const shim = new ShimProcess(['--bogus', '--', ...server]);
     const started = Date.now();
