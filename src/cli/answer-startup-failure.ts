@@ -91,6 +91,10 @@ export async function answerStartupFailure(
   return answered;
 }
 
+function ignore(): void {
+  // The write's callback has the error already.
+}
+
 /** One line, whatever the cause spans (an `opa` compile error lists one problem per line). */
 export function clientMessage(cause: string, exitCode: number): string {
   const oneLine = cause
@@ -125,12 +129,11 @@ function requestsIn(line: string): { ids: JsonRpcId[]; batch: boolean } {
 function write(stream: Writable, line: string): Promise<void> {
   return new Promise((resolve) => {
     // A client that already closed our stdout (EPIPE) cannot read the answer: nothing more to do.
-    const done = (): void => {
-      stream.off('error', done);
+    // The error is also emitted as an event, after the callback: it must not crash the exit.
+    if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
+    stream.write(line, () => {
       resolve();
-    };
-    stream.once('error', done);
-    stream.write(line, done);
+    });
   });
 }
 

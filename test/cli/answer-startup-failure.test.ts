@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { answerStartupFailure, clientMessage } from '../../src/cli/answer-startup-failure.js';
 
@@ -97,6 +97,22 @@ describe('answerStartupFailure', () => {
     expect(await answerStartupFailure(CAUSE, 2, { stdin, stdout: io.stdout })).toBe(0);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(io.lines).toEqual([]);
+  });
+
+  it('ends quietly when the client has closed its end of stdout (EPIPE)', async () => {
+    const io = pipes();
+    const stdout = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const done = answerStartupFailure(CAUSE, 2, { stdin: io.stdin, stdout }, { lingerMs: 100 });
+    io.send(initialize(1));
+    io.send(initialize(2));
+    expect(await done).toBe(2);
+    // The error event came after the callbacks and found a listener: nothing was thrown.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stdout.listenerCount('error')).toBe(1);
   });
 
   it('reads a request split across chunks, after an oversized line it cannot answer', async () => {
