@@ -29,11 +29,20 @@ export function openLogDestination(
   const fd = file === undefined ? STDERR_FD : openLogFile(file);
   const terminal = file === undefined && isatty(STDERR_FD);
   const pretty = format === 'pretty' || (format === 'auto' && terminal);
+  let failed = false;
   const destination: LogDestination = {
     write(line: string): void {
       // pino writes JSON lines: a secret in a logged value is found however it is escaped.
       const scrubbed = secrets.size > 0 ? secrets.scrubJson(line) : line;
-      writeSync(fd, destination.format(scrubbed));
+      try {
+        writeSync(fd, destination.format(scrubbed));
+      } catch (error) {
+        // A full disk or a stderr nobody reads must not end the session: the diagnostic log
+        // is not the audit trail. Said once, on stderr when the log is a file.
+        if (failed) return;
+        failed = true;
+        if (file !== undefined) reportLogFailure(file, error);
+      }
     },
     // https://no-color.org: any non-empty NO_COLOR turns colours off.
     pretty: pretty ? { colorize: terminal && (env['NO_COLOR'] ?? '') === '' } : false,
@@ -51,6 +60,18 @@ function openLogFile(file: string): number {
       `Cannot open \`--log-file\` file \`${file}\` (${code}${describeCode(code)}). Choose a file in a directory you can write to, or leave \`--log-file\` out to log to stderr.`,
       { cause: error },
     );
+  }
+}
+
+function reportLogFailure(file: string, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  try {
+    writeSync(
+      STDERR_FD,
+      `mcp-opa-shim: cannot write to \`--log-file\` file \`${file}\` (${code}); its log lines are dropped from here on. The audit log is not affected.\n`,
+    );
+  } catch {
+    // stderr is gone too: nothing left to tell.
   }
 }
 

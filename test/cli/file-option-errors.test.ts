@@ -106,6 +106,12 @@ const CASES: readonly Case[] = [
     says: ['`--audit-log`', work, 'is a directory; name a file inside it'],
   },
   {
+    name: '--audit-log on a full device (/dev/full)',
+    args: ['--audit-log', '/dev/full', ...server],
+    code: 78,
+    says: ['`--audit-log`', '/dev/full', 'ENOSPC', 'free space'],
+  },
+  {
     name: '--policy missing',
     args: ['--policy', join(missing, 'p.wasm'), ...server],
     code: 2,
@@ -228,5 +234,18 @@ describe('file options the shim cannot use', () => {
     expect(lines[0]).toMatch(/^mcp-opa-shim( audit| eval)?: /);
     expect(lines[0]).not.toMatch(/internal error|\bat .*:\d+:\d+/);
     for (const text of says) expect(lines[0]).toContain(text);
+  });
+
+  it('--log-file on a full device: one line, and the session goes on (it is not the audit log)', () => {
+    const result = spawnSync(process.execPath, [SHIM, '--log-file', '/dev/full', ...server], {
+      cwd: REPO,
+      input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('{"jsonrpc":"2.0","id":1,"result":{}}\n');
+    expect(result.stderr).toBe(
+      'mcp-opa-shim: cannot write to `--log-file` file `/dev/full` (ENOSPC); its log lines are dropped from here on. The audit log is not affected.\n',
+    );
   });
 });
