@@ -80,17 +80,27 @@ export function createAuditor(opts: AuditorOptions): Auditor {
     if (closed) throw new Error('The audit log is closed; no record can be added after `close()`.');
   };
 
-  // A previous session that did not end cleanly (crash or truncation) stays visible to `verify`.
-  const unclean = writer.previousType !== undefined && writer.previousType !== 'end';
-  writer.append(
-    recordLine('start', chain(), {
-      format: AUDIT_FORMAT,
-      labels,
-      policy: { ...policyStamp(stampedRevision), source: stampedRevision.source },
-      pid: process.pid,
-      ...(unclean ? { after_unclean_end: true } : {}),
-    }),
-  );
+  // A previous session that did not end cleanly (crash, torn write or truncation) stays visible
+  // to `verify`: its last line is not an end record, or not a record at all.
+  const unclean = writer.resumed && writer.previousType !== 'end';
+  try {
+    writer.append(
+      recordLine('start', chain(), {
+        format: AUDIT_FORMAT,
+        labels,
+        policy: { ...policyStamp(stampedRevision), source: stampedRevision.source },
+        pid: process.pid,
+        ...(unclean ? { after_unclean_end: true } : {}),
+      }),
+    );
+  } catch (error) {
+    writer.close();
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(
+      `Cannot write to \`--audit-log\` file \`${opts.file ?? 'stderr'}\` (${code}). Choose a file on a writable file system with free space.`,
+      { cause: error },
+    );
+  }
 
   return {
     record(event) {

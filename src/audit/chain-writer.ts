@@ -1,4 +1,5 @@
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SecretSet } from '../secrets/secret-set.js';
 import { hashLine } from './hash-line.js';
 import { readLastLine } from './read-last-line.js';
@@ -19,6 +20,8 @@ export class ChainWriter {
   private hashScheduled = false;
   /** The type of the last record found in the file when it was opened, if any. */
   readonly previousType: string | undefined;
+  /** The file had a last line when opened (a record, or a line torn by a crash). */
+  readonly resumed: boolean = false;
   private fd: number | undefined;
   private lock: WriterLock | undefined;
 
@@ -28,6 +31,7 @@ export class ChainWriter {
     private readonly secrets: SecretSet,
   ) {
     if (file === undefined) return;
+    createDirectory(dirname(file));
     // A device or pipe (a log shipper's FIFO) has no tail to chain onto and no lock to take.
     const regular = statSync(file, { throwIfNoEntry: false })?.isFile() ?? true;
     if (regular) this.lock = WriterLock.acquire(file);
@@ -37,12 +41,13 @@ export class ChainWriter {
       this.lock?.release();
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new Error(
-        `Cannot open \`--audit-log\` file \`${file}\` (${reason}). Create its directory or choose a writable path.`,
+        `Cannot open \`--audit-log\` file \`${file}\` (${reason}). Choose a file in a directory you can write to.`,
         { cause: error },
       );
     }
     const last = regular ? readLastLine(file) : undefined;
     if (last === undefined) return;
+    this.resumed = true;
     // A torn last line (crash mid-write) is closed off, so our first record starts a line.
     if (!last.terminated) this.writeAll('\n');
     this.lastHash = hashLine(last.text);
@@ -99,6 +104,22 @@ export class ChainWriter {
     if (written === bytes) return;
     const rest = Buffer.from(text, 'utf8');
     for (let offset = written; offset < bytes;) offset += writeSync(this.fd, rest, offset);
+  }
+}
+
+/**
+ * `--audit-log ~/.mcp-audit/x.jsonl` works on a fresh machine: missing directories are created,
+ * readable by the owner only (the log holds arguments and paths).
+ */
+function createDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(
+      `Cannot create the \`--audit-log\` directory \`${directory}\` (${reason}). Create it yourself or choose a writable path.`,
+      { cause: error },
+    );
   }
 }
 

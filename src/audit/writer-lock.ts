@@ -20,7 +20,7 @@ export class WriterLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
           const code = String((error as NodeJS.ErrnoException).code);
           throw new Error(
-            `Cannot open \`--audit-log\` file \`${logFile}\` (${code}): its lock \`${path}\` cannot be created. Create its directory or choose a writable path.`,
+            `Cannot open \`--audit-log\` file \`${logFile}\` (${code}): its lock \`${path}\` cannot be created. Choose a file in a directory you can write to.`,
             { cause: error },
           );
         }

@@ -1,4 +1,4 @@
-import { verifyAuditLog } from '../audit/verify-audit-log.js';
+import { statSync } from 'node:fs';
 import { defineOption, type OptionSpec } from '../config/option-specs.js';
 import { parsePolicyArguments } from '../config/parse-policy-arguments.js';
 import { withEnvOptions, type Env } from '../config/read-env-options.js';
@@ -17,15 +17,21 @@ import { SummaryBuilder } from '../offline/summarize-records.js';
 import { createPolicyEngine } from '../policy/create-policy-engine.js';
 import { PolicyLoadError } from '../policy/policy-load-error.js';
 import { UsageError, USAGE_EXIT_CODE } from './usage-error.js';
+import { verifyLogs } from './verify-command.js';
+import { Progress, type ProgressStream } from '../offline/report-progress.js';
 
 export interface AuditIo {
   readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  /** Also shows progress on long reads, when it is a terminal. */
+  readonly stderr: ProgressStream;
   /** For `MCP_OPA_SHIM_*` settings; defaults to `process.env`. */
   readonly env?: Env;
 }
 
-/** 1: a finding (a broken chain, a changed decision); 2: usage or unreadable log; 78: bad policy. */
+/**
+ * 1: a finding (a tampered chain, a changed decision); 2: usage or unreadable log; 3: `verify`,
+ * a session without its end record (see verify-command.ts); 78: bad policy.
+ */
 const EXIT_FINDING = 1;
 const EXIT_BAD_INPUT = 2;
 const EXIT_POLICY_FAILED = 78;
@@ -56,8 +62,9 @@ const OFFLINE_ROOT = defineOption({
 });
 
 const USAGE = `Usage:
-  mcp-opa-shim audit verify <log...>
-      Check the hash chain: exits 1 with the first bad line.
+  mcp-opa-shim audit verify [--json] <log...>
+      Check the hash chain. Exits 0: ok; 1: tampered (the first bad line is named);
+      3: unterminated (a session has no end record: its writer was killed; the rest verifies).
   mcp-opa-shim audit roots [--root <dir>...] [--json] <log...>
       Every file path read or attempted, by principal and tool, inside or outside the roots.
   mcp-opa-shim audit replay [--policy <file>] [--data <file>...] [--entrypoint <path>] [--root <dir>...] [--json] <log...>
@@ -82,8 +89,11 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
       case 'help':
         io.stdout.write(USAGE);
         return 0;
-      case 'verify':
-        return await verify(parse(rest, [], env, 'verify'), io);
+      case 'verify': {
+        const { logs, options } = parse(rest, [JSON_OPTION], env, 'verify');
+        checkLogFiles(logs);
+        return await verifyLogs(logs, options.has('json'), io);
+      }
       case 'roots':
         return await roots(parse(rest, [OFFLINE_ROOT, JSON_OPTION], env, 'roots'), io);
       case 'summary':
@@ -141,27 +151,25 @@ function requireLogs(logs: readonly string[], usage: string): readonly string[] 
   return logs;
 }
 
-async function verify({ logs }: Parsed, io: AuditIo): Promise<number> {
-  let code = 0;
+/** Before reading: a missing or unreadable file is reported by runAudit's file-error handling. */
+function checkLogFiles(logs: readonly string[]): void {
   for (const log of logs) {
-    const result = await verifyAuditLog(log);
-    if (result.ok) {
-      io.stdout.write(
-        `${log}: ok, ${result.lines} lines, ${result.records} records in ${result.sessions} session(s); last line sha256 ${result.headHash}\n`,
+    if (statSync(log).isDirectory()) {
+      throw new UsageError(
+        `Expected an audit log file, got the directory \`${showValue(log)}\`; name a log file inside it.`,
       );
-    } else {
-      io.stderr.write(`${log}:${result.line}: ${result.reason}\n`);
-      code = EXIT_FINDING;
     }
   }
-  return code;
 }
 
 async function roots({ logs, options }: Parsed, io: AuditIo): Promise<number> {
   const builder = new RootsReportBuilder(
     normaliseRoots((options.get('root') ?? []).map((r) => r.value)),
   );
-  for await (const { record } of readDecisionRecords(logs, warn(io))) builder.add(record);
+  await withProgress(io, 'audit roots', logs, async (onProgress) => {
+    for await (const { record } of readDecisionRecords(logs, warn(io), onProgress))
+      builder.add(record);
+  });
   const report = builder.build();
   io.stdout.write(
     options.has('json') ? `${JSON.stringify(report, null, 2)}\n` : renderRoots(report),
@@ -171,7 +179,9 @@ async function roots({ logs, options }: Parsed, io: AuditIo): Promise<number> {
 
 async function summary({ logs, options }: Parsed, io: AuditIo): Promise<number> {
   const builder = new SummaryBuilder(topCount(options));
-  for await (const located of readAuditRecords(logs, warn(io))) builder.add(located);
+  await withProgress(io, 'audit summary', logs, async (onProgress) => {
+    for await (const located of readAuditRecords(logs, warn(io), onProgress)) builder.add(located);
+  });
   const result = builder.build();
   io.stdout.write(
     options.has('json') ? `${JSON.stringify(result, null, 2)}\n` : renderSummary(result),
@@ -192,7 +202,9 @@ async function replay(argv: readonly string[], env: Env, io: AuditIo): Promise<n
     throw thrown;
   }
   try {
-    const report = await replayDecisions(readDecisionRecords(logs, warn(io)), engine, parsed.roots);
+    const report = await withProgress(io, 'audit replay', logs, (onProgress) =>
+      replayDecisions(readDecisionRecords(logs, warn(io), onProgress), engine, parsed.roots),
+    );
     const json = parsed.extra.has('json');
     io.stdout.write(
       json
@@ -217,8 +229,32 @@ function topCount(options: RawOptions): number {
   return n;
 }
 
+/** Runs a long read with a progress meter on stderr when it is a terminal (never on stdout). */
+async function withProgress<T>(
+  io: AuditIo,
+  label: string,
+  logs: readonly string[],
+  read: (onProgress: ((bytesRead: number) => void) | undefined) => Promise<T>,
+): Promise<T> {
+  checkLogFiles(logs);
+  const progress = Progress.forFiles(io.stderr, label, logs);
+  try {
+    return await read(
+      progress &&
+        ((bytes) => {
+          progress.update(bytes);
+        }),
+    );
+  } finally {
+    progress?.done();
+  }
+}
+
 function warn(io: AuditIo): (problem: ReadProblem) => void {
-  return (p) => io.stderr.write(`mcp-opa-shim audit: ${p.file}:${p.line}: skipped, ${p.reason}\n`);
+  // On a terminal, start from a clean line: a progress meter may be drawn on it.
+  const clear = io.stderr.isTTY === true ? '\r\x1b[K' : '';
+  return (p) =>
+    io.stderr.write(`${clear}mcp-opa-shim audit: ${p.file}:${p.line}: skipped, ${p.reason}\n`);
 }
 
 function fail(io: AuditIo, code: number, message: string): number {

@@ -4,6 +4,8 @@ import { parseCommandLine } from './parse-command-line.js';
 import { UsageError } from './usage-error.js';
 
 const EXIT_USAGE = 2;
+/** Commands that never wrap a server; any other command line is a client launching the shim. */
+const NOT_RUN_COMMANDS = new Set(['audit', 'eval', 'wrap', 'unwrap', 'doctor']);
 
 /**
  * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK prints Rego
@@ -32,6 +34,11 @@ async function main(argv: readonly string[]): Promise<number> {
     command = parseCommandLine(argv, process.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
+    if (!NOT_RUN_COMMANDS.has(argv[0] ?? '')) {
+      // A client launched the shim with a bad option: it shows the answer to its `initialize`.
+      const { reportStartupFailure } = await import('./answer-startup-failure.js');
+      return reportStartupFailure(error.message, EXIT_USAGE, process);
+    }
     process.stderr.write(`mcp-opa-shim: ${error.message}\n`);
     return EXIT_USAGE;
   }

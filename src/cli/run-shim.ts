@@ -26,6 +26,8 @@ export interface ShimIo {
 const STDOUT_DRAIN_MS = 1000;
 
 export const EXIT_POLICY_FAILED = 78;
+/** sysexits' EX_CONFIG: a log or audit file that cannot be opened, like a policy that cannot load. */
+export const EXIT_CONFIG = 78;
 export const EXIT_SPAWN_FAILED = 127;
 
 /** Runs one wrapped server until it exits; resolves with the shim's exit code. */
@@ -41,7 +43,12 @@ export async function runShim(
     namePatterns: config.secretNamePatterns,
   });
   // Opened now, so that a `--log-file` that cannot be opened still fails before anything runs.
-  const logDestination = openLogDestination(config.logFile, secrets);
+  let logDestination;
+  try {
+    logDestination = openLogDestination(config.logFile, config.logFormat, secrets, io.env);
+  } catch (error) {
+    return failToStart(io, EXIT_CONFIG, error);
+  }
   let loggerReady: Promise<Logger> | undefined;
   const getLogger = () => (loggerReady ??= createLogger(config.logLevel, logDestination));
 
@@ -50,8 +57,7 @@ export async function runShim(
     policy = await createPolicyEngine(config, laterLogger(getLogger));
   } catch (error) {
     // Fail closed before anything runs: no policy, no server.
-    io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT_POLICY_FAILED;
+    return failToStart(io, EXIT_POLICY_FAILED, error);
   }
   // A replacement --policy drops the built-in protections: say so, on stderr and in the log.
   for (const warning of await replacementWarnings(config.policy, config.roots)) {
@@ -76,9 +82,8 @@ export async function runShim(
     });
   } catch (error) {
     // No audit trail, no relaying: fail closed before the server starts.
-    io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
     policy.close();
-    return EXIT_POLICY_FAILED;
+    return failToStart(io, EXIT_CONFIG, error);
   }
 
   const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });
@@ -104,7 +109,6 @@ export async function runShim(
       error instanceof ServerSpawnError
         ? error.message
         : `Could not start \`${config.command}\`: ${String(error)}`;
-    io.stderr.write(`mcp-opa-shim: ${message}\n`);
     auditor.fault({
       direction: 'to_server',
       fault: 'spawn_failed',
@@ -113,7 +117,7 @@ export async function runShim(
     });
     auditor.close();
     policy.close();
-    return EXIT_SPAWN_FAILED;
+    return failToStart(io, EXIT_SPAWN_FAILED, message);
   }
   const [{ startRelay, Session, createInputContext }, logger] = await Promise.all([
     relayModules,
@@ -208,6 +212,16 @@ export async function runShim(
   await relay.finish();
   logger.info({ exit, ending: ending.kind }, 'server exited');
   return ending.exitCode;
+}
+
+/**
+ * Nothing runs: the cause goes to stderr, and to the client as the answer to its requests (see
+ * answer-startup-failure.ts), so that its UI shows more than "Connection closed".
+ */
+async function failToStart(io: ShimIo, exitCode: number, error: unknown): Promise<number> {
+  const { reportStartupFailure } = await import('./answer-startup-failure.js');
+  const cause = error instanceof Error ? error.message : String(error);
+  return reportStartupFailure(cause, exitCode, io);
 }
 
 async function loadRelayModules() {

@@ -2,6 +2,8 @@
 
 export type Mode = 'enforce' | 'monitor';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** `auto`: human-readable on a terminal, JSON lines otherwise. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
 
 export type PolicySource =
   | { readonly kind: 'embedded' }
@@ -34,6 +36,7 @@ export interface ShimConfig extends PolicyConfig {
   readonly serverId: string;
   readonly logLevel: LogLevel;
   readonly logFile: string | undefined;
+  readonly logFormat: LogFormat;
   /** Largest frame the client may send: larger ones are answered with an error, never forwarded. */
   readonly maxFrameBytesToServer: number;
   /** Largest frame the server may send: larger ones are dropped and their request failed. */

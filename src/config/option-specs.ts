@@ -180,6 +180,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     defaultText: 'info',
   }),
   defineOption({
+    name: 'log-format',
+    valueName: '<auto|pretty|json>',
+    group: 'Logging and audit',
+    summary: 'pretty (pino-pretty) or JSON lines; auto is pretty on a terminal',
+    defaultText: 'auto',
+  }),
+  defineOption({
     name: 'log-file',
     valueName: '<file>',
     group: 'Logging and audit',
@@ -189,7 +196,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     name: 'audit-log',
     valueName: '<file>',
     group: 'Logging and audit',
-    summary: 'Append hash-chained decision records (JSON lines) here',
+    summary:
+      'Append hash-chained decision records (JSON lines) here; missing directories are created (0700)',
   }),
   defineOption({
     name: 'audit-stderr',

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { AuditRecord, DecisionRecord } from '../audit/audit-record.js';
+import { acrossFiles } from './report-progress.js';
 
 /** A record and where it was read. */
 export interface LocatedRecord<T extends AuditRecord = AuditRecord> {
@@ -18,14 +19,22 @@ export interface ReadProblem {
 /**
  * Streams the records of audit logs in order. Lines that are not records are reported through
  * `onProblem` and skipped: offline reports work on damaged logs too (`audit verify` judges them).
- * Throws when a file cannot be read.
+ * Throws when a file cannot be read. `onProgress` receives the bytes read so far, all files together.
  */
 export async function* readAuditRecords(
   files: readonly string[],
   onProblem: (problem: ReadProblem) => void = () => undefined,
+  onProgress?: (bytesRead: number) => void,
 ): AsyncGenerator<LocatedRecord> {
-  for (const file of files) {
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const progress = acrossFiles(files, onProgress);
+  for (const [index, file] of files.entries()) {
+    // One line at a time: memory stays flat whatever the size of the log.
+    const input = createReadStream(file);
+    if (progress !== undefined)
+      input.on('data', () => {
+        progress(index, input.bytesRead);
+      });
+    const lines = createInterface({ input, crlfDelay: Infinity });
     let line = 0;
     for await (const text of lines) {
       line += 1;
@@ -41,8 +50,9 @@ export async function* readAuditRecords(
 export async function* readDecisionRecords(
   files: readonly string[],
   onProblem?: (problem: ReadProblem) => void,
+  onProgress?: (bytesRead: number) => void,
 ): AsyncGenerator<LocatedRecord<DecisionRecord>> {
-  for await (const located of readAuditRecords(files, onProblem)) {
+  for await (const located of readAuditRecords(files, onProblem, onProgress)) {
     if (located.record.type === 'decision') yield located as LocatedRecord<DecisionRecord>;
   }
 }

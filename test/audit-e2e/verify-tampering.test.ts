@@ -47,8 +47,9 @@ function lineNumberOf(predicate: (record: Record<string, unknown>) => boolean): 
 const deniedLine = () => lineNumberOf((r) => r['action'] === 'denied');
 const expectBadLine = (run: CliRun & { file: string }, line: number, why?: RegExp) => {
   expect(run.status).toBe(1);
-  const output = `${run.stdout}${run.stderr}`;
-  expect(output).toContain(`${run.file}:${line}: `);
+  expect(run.stdout).toBe('');
+  const output = run.stderr;
+  expect(output).toContain(`${run.file}:${line}: tampered: `);
   if (why) expect(output).toMatch(why);
 };
 
@@ -108,9 +109,11 @@ describe('audit verify on a real two-session log', () => {
     expectBadLine(verifyCopy('inserted-forged', edited), at + 2, /prev_hash does not match/);
   });
 
-  it('reports a dropped end record as a missing end', () => {
-    const edited = lines.slice(0, -1);
-    expectBadLine(verifyCopy('no-end', edited), lines.length, /missing end record/);
+  it('reports a log cut after a record as unterminated (exit 3): a chain cannot tell a cut from a crash', () => {
+    const run = verifyCopy('no-end', lines.slice(0, -1));
+    expect(run.status).toBe(3);
+    expect(run.stdout).toContain(`${run.file}: unterminated: the session that starts at line `);
+    expect(run.stdout).toContain(`(the log stops at line ${lines.length - 1})`);
   });
 
   it('reports a dropped end record of the first session where the second one starts', () => {
@@ -124,12 +127,50 @@ describe('audit verify on a real two-session log', () => {
     expectBadLine(verifyCopy('no-head', lines.slice(1)), 1, /start the chain/);
   });
 
-  it('reports a torn last line', () => {
+  it('reports a last line cut off mid-write (no newline) as unterminated', () => {
     const file = join(work, 'torn.jsonl');
     writeFileSync(file, `${lines.join('\n')}\n${lines[1]!.slice(0, 40)}`);
     const run = runCli(['audit', 'verify', file]);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toContain(
+      `${file}: unterminated: line ${lines.length + 1} was cut off mid-write.`,
+    );
+  });
+
+  it('reports the same partial line, once a newline makes it a whole line, as tampered', () => {
+    const edited = [...lines, lines[1]!.slice(0, 40)];
+    expectBadLine(verifyCopy('whole-junk-line', edited), lines.length + 1, /not a record/);
+  });
+
+  it('prints the state of each log as JSON, and exits with the worst', () => {
+    const at = deniedLine();
+    const tampered = [...lines];
+    tampered[at - 1] = lines[at - 1]!.replace('"allow":false', '"allow":true');
+    const tamperedFile = verifyCopy('json-tampered', tampered).file;
+    const cutFile = verifyCopy('json-cut', lines.slice(0, -1)).file;
+    const run = runCli(['audit', 'verify', '--json', original, cutFile, tamperedFile]);
     expect(run.status).toBe(1);
-    expect(`${run.stdout}${run.stderr}`).toContain(`${file}:${lines.length + 1}: `);
+    expect(JSON.parse(run.stdout)).toEqual({
+      state: 'tampered',
+      logs: [
+        {
+          file: original,
+          state: 'ok',
+          lines: lines.length,
+          records: expect.any(Number),
+          sessions: 2,
+          last_line_sha256: createHash('sha256').update(lines.at(-1)!).digest('hex'),
+        },
+        expect.objectContaining({ file: cutFile, state: 'unterminated' }),
+        {
+          file: tamperedFile,
+          state: 'tampered',
+          line: at + 1,
+          reason: expect.stringContaining('prev_hash does not match'),
+        },
+      ],
+    });
+    expect(runCli(['audit', 'verify', '--json', original, cutFile]).status).toBe(3);
   });
 
   it('cannot see an edit of the last line, but the head hash it prints changes', () => {
@@ -155,8 +196,12 @@ describe('one writer per log', () => {
     const first = shimOn({ RECORD_FILE: join(work, 'first-server.jsonl') });
     await first.initialize();
     const second = shimOn();
-    const refused = await second.exited;
-    expect(refused.code).not.toBe(0);
+    // The client of the refused shim is told why, as the answer to its initialize.
+    expect((await second.initialize())['error']).toMatchObject({
+      message: expect.stringMatching(/^mcp-opa-shim could not start \(exit 78\): Another process/),
+    });
+    const refused = await second.close();
+    expect(refused.code).toBe(78);
     expect(second.stderr).toContain('Another process');
     expect(second.stderr).toContain('--audit-log');
     expect(existsSync(received)).toBe(false);

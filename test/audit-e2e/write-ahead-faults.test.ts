@@ -181,20 +181,34 @@ describe('write-ahead under each fault', () => {
     ]);
   });
 
-  it('keeps every record after a SIGKILL of the shim, and verify reports the missing end', async () => {
+  it('keeps every record after a SIGKILL of the shim, and verify reports it unterminated (exit 3), not tampered', async () => {
     const outcome = await runUntil('SIGKILL');
     expect(outcome.exit.signal).toBe('SIGKILL');
     expectNothingMovedUnrecorded(outcome);
     const lines = readLines(outcome.log);
     expect(readLog(outcome.log).at(-1)?.type).not.toBe('end');
     const verify = runCli(['audit', 'verify', outcome.log]);
-    expect(verify.status).toBe(1);
-    expect(`${verify.stdout}${verify.stderr}`).toContain(
-      `${outcome.log}:${lines.length + 1}: missing end record`,
+    expect(verify.status).toBe(3);
+    expect(verify.stderr).toBe('');
+    expect(verify.stdout).toContain(
+      `${outcome.log}: unterminated: the session that starts at line 1 has no end record (the log stops at line ${lines.length}). The writer was killed (crash, SIGKILL) or the file was cut there; every record present verifies: ${lines.length} lines, ${lines.length - 1} records in 1 session(s); last line sha256 `,
     );
+    const json = runCli(['audit', 'verify', '--json', outcome.log]);
+    expect(json.status).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      state: 'unterminated',
+      logs: [
+        {
+          file: outcome.log,
+          state: 'unterminated',
+          lines: lines.length,
+          unterminated_sessions: [{ start_line: 1, last_line: lines.length, cause: 'log_ends' }],
+        },
+      ],
+    });
   });
 
-  it('marks the next session after a SIGKILL as after an unclean end, and verify keeps failing there', async () => {
+  it('marks the next session after a SIGKILL as after an unclean end, and verify keeps naming the killed session', async () => {
     const outcome = await runUntil('SIGKILL');
     const killedLines = readLines(outcome.log).length;
     const next = auditedShim(outcome.log, [ECHO_SERVER]);
@@ -204,8 +218,10 @@ describe('write-ahead under each fault', () => {
     expect(records[killedLines]).toMatchObject({ type: 'start', after_unclean_end: true });
     expect(records.at(-1)?.type).toBe('end');
     const verify = runCli(['audit', 'verify', outcome.log]);
-    expect(verify.status).toBe(1);
-    expect(`${verify.stdout}${verify.stderr}`).toContain(`${outcome.log}:${killedLines + 1}:`);
+    expect(verify.status).toBe(3);
+    expect(verify.stdout).toContain(
+      `${outcome.log}: unterminated: the session that starts at line 1 has no end record (it stops at line ${killedLines}; a restarted shim marked the next start after_unclean_end)`,
+    );
   });
 
   it('closes the chain on SIGTERM even when the server ignores SIGTERM (killed after the grace)', async () => {

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
   DecisionRecord,
@@ -110,7 +110,7 @@ describe('createAuditor', () => {
     });
     expect(new Set([allowed.decision_id, denied.decision_id, filtered.decision_id]).size).toBe(3);
     expect(end).toMatchObject({ type: 'end', seq: 4, records: 3, dropped: 0 });
-    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, records: 3, sessions: 1 });
+    expect(await verifyAuditLog(file)).toMatchObject({ state: 'ok', records: 3, sessions: 1 });
   });
 
   it('erases and masks arguments as the policy system.log.mask says, and lists them', () => {
@@ -218,7 +218,7 @@ describe('createAuditor', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('ghp_0123456789abcdefghij');
     expect(text).toContain('token=[redacted:GITHUB_TOKEN]');
-    expect(await verifyAuditLog(file)).toMatchObject({ ok: true });
+    expect(await verifyAuditLog(file)).toMatchObject({ state: 'ok' });
   });
 
   it('chains a new session onto the end of an existing log', async () => {
@@ -240,7 +240,7 @@ describe('createAuditor', () => {
     ]);
     expect(records.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(records[3]).not.toHaveProperty('after_unclean_end');
-    expect(await verifyAuditLog(file)).toMatchObject({ ok: true, sessions: 2, records: 2 });
+    expect(await verifyAuditLog(file)).toMatchObject({ state: 'ok', sessions: 2, records: 2 });
   });
 
   it('refuses a record after close, so nothing is forwarded unrecorded, but never throws on a fault', () => {
@@ -258,9 +258,18 @@ describe('createAuditor', () => {
     });
   });
 
-  it('names the option and the path when the log cannot be opened', () => {
-    expect(() => openAuditor('/nonexistent-dir/audit.jsonl')).toThrow(
-      'Cannot open `--audit-log` file `/nonexistent-dir/audit.jsonl` (ENOENT)',
+  it('creates missing directories of the log, readable by the owner only', () => {
+    const dir = join(dirname(tempLog()), 'new', 'deeper');
+    openAuditor(join(dir, 'audit.jsonl')).close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(dirname(dir)).mode & 0o777).toBe(0o700);
+  });
+
+  it('names the option and the path when the log directory cannot be created', () => {
+    const file = tempLog();
+    writeFileSync(file, '');
+    expect(() => openAuditor(join(file, 'sub', 'audit.jsonl'))).toThrow(
+      `Cannot create the \`--audit-log\` directory \`${join(file, 'sub')}\` (ENOTDIR)`,
     );
   });
 
@@ -280,7 +289,7 @@ describe('createAuditor', () => {
     writeFileSync(`${file}.lock`, '999999999\n');
     const auditor = openAuditor(file);
     auditor.close();
-    expect(await verifyAuditLog(file)).toMatchObject({ ok: true });
+    expect(await verifyAuditLog(file)).toMatchObject({ state: 'ok' });
   });
 
   it('writes to a device such as /dev/null without a lock or a tail to chain onto', () => {

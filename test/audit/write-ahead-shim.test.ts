@@ -113,7 +113,7 @@ describe('write-ahead through the shim', () => {
     session.shim.stdin.end();
     await session.exited;
     expect(await verifyAuditLog(session.log)).toMatchObject({
-      ok: true,
+      state: 'ok',
       records: expect.any(Number),
     });
   });
@@ -126,7 +126,7 @@ describe('write-ahead through the shim', () => {
     expect(calledIds(session.log)).toEqual([1]);
     const fault = readRecords(session.log).find((r): r is FaultRecord => r.type === 'fault');
     expect(fault).toMatchObject({ fault: 'child_exit' });
-    expect(await verifyAuditLog(session.log)).toMatchObject({ ok: true });
+    expect(await verifyAuditLog(session.log)).toMatchObject({ state: 'ok' });
   });
 
   it('keeps the record of a call sent just before the client closed stdin', async () => {
@@ -136,7 +136,7 @@ describe('write-ahead through the shim', () => {
     session.shim.stdin.end();
     await session.exited;
     expect(calledIds(session.log)).toEqual([1]);
-    expect(await verifyAuditLog(session.log)).toMatchObject({ ok: true });
+    expect(await verifyAuditLog(session.log)).toMatchObject({ state: 'ok' });
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)(
@@ -149,7 +149,7 @@ describe('write-ahead through the shim', () => {
       await session.exited;
       expect(calledIds(session.log)).toEqual([1]);
       expect(readRecords(session.log).at(-1)?.type).toBe('end');
-      expect(await verifyAuditLog(session.log)).toMatchObject({ ok: true });
+      expect(await verifyAuditLog(session.log)).toMatchObject({ state: 'ok' });
     },
   );
 
@@ -161,8 +161,8 @@ describe('write-ahead through the shim', () => {
     await session.exited;
     expect(calledIds(session.log)).toEqual([1]);
     expect(await verifyAuditLog(session.log)).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('missing end record'),
+      state: 'unterminated',
+      unterminated: [{ startLine: 1, cause: 'log_ends' }],
     });
   });
 });

@@ -38,21 +38,30 @@ describe('write-ahead', () => {
     const records = readRecords(file);
     expect(records.map((r) => r.type)).toEqual(['start', 'decision']);
     expect((records[1] as DecisionRecord).input?.message.id).toBe(42);
-    // No end record: verify reports the unclean end after the last line.
-    expect(await verifyAuditLog(file)).toEqual({
-      ok: false,
-      line: 3,
-      reason: 'missing end record: the log stops after line 2',
+    // No end record: unterminated, not tampered; the records present verify.
+    expect(await verifyAuditLog(file)).toMatchObject({
+      state: 'unterminated',
+      lines: 2,
+      records: 1,
+      sessions: 1,
+      unterminated: [{ startLine: 1, lastLine: 2, cause: 'log_ends' }],
+      tornLines: [],
     });
   });
 
-  it('marks the next session as following an unclean end, and verify still flags it', async () => {
+  it('marks the next session as following an unclean end, and verify reports both sessions unterminated', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'write-ahead-')), 'audit.jsonl');
     await runUntilRecorded(file, 'SIGKILL');
     await runUntilRecorded(file, 'SIGKILL');
     const records = readRecords(file);
     expect(records.map((r) => r.type)).toEqual(['start', 'decision', 'start', 'decision']);
     expect(records[2]).toMatchObject({ after_unclean_end: true, seq: 2 });
-    expect(await verifyAuditLog(file)).toMatchObject({ ok: false, line: 3 });
+    expect(await verifyAuditLog(file)).toMatchObject({
+      state: 'unterminated',
+      unterminated: [
+        { startLine: 1, lastLine: 2, cause: 'restarted' },
+        { startLine: 3, lastLine: 4, cause: 'log_ends' },
+      ],
+    });
   });
 });

@@ -30,6 +30,7 @@ describe('the help text', () => {
       'attr',
       'server-id',
       'log-level',
+      'log-format',
       'log-file',
       'max-frame-bytes',
       'max-frame-bytes-to-server',

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SECRET_NAME_PATTERNS } from '../../src/config/config.js';
@@ -293,7 +293,26 @@ describe('logging and audit options', () => {
       `Expected \`--log-file\` to be a file path in an existing directory, got \`nodir/shim.log\`. Create ${join(ws.dir, 'nodir')} first.`,
     );
     expect(optionError(ws, ['--audit-log', 'logs'])).toBe(
-      `Expected \`--audit-log\` to be a file path in an existing directory, got \`logs\`. ${join(ws.dir, 'logs')} is a directory; name a file inside it.`,
+      `Expected \`--audit-log\` to be a file path (missing directories are created), got \`logs\`. ${join(ws.dir, 'logs')} is a directory; name a file inside it.`,
+    );
+  });
+
+  it('accepts an audit log in missing directories (created when the shim opens it), not under a file', () => {
+    expect(runConfig(ws, ['--audit-log', 'new/deeper/audit.jsonl']).auditLog).toBe(
+      join(ws.dir, 'new/deeper/audit.jsonl'),
+    );
+    writeFileSync(join(ws.dir, 'plain.txt'), '');
+    expect(optionError(ws, ['--audit-log', 'plain.txt/sub/audit.jsonl'])).toBe(
+      `Expected \`--audit-log\` to be a file path (missing directories are created), got \`plain.txt/sub/audit.jsonl\`. ${join(ws.dir, 'plain.txt')} is not a directory; choose a path under a directory.`,
+    );
+  });
+
+  it('takes --log-format auto (the default), pretty or json, from argv or the environment', () => {
+    expect(runConfig(ws, []).logFormat).toBe('auto');
+    expect(runConfig(ws, ['--log-format', 'Pretty']).logFormat).toBe('pretty');
+    expect(runConfig(ws, [], { MCP_OPA_SHIM_LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(optionError(ws, ['--log-format', 'yaml'])).toBe(
+      'Expected `--log-format` to be one of `auto`, `pretty`, `json`, got `yaml`.',
     );
   });
 

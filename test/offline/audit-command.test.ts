@@ -33,7 +33,9 @@ describe('mcp-opa-shim audit verify', () => {
     const { code, stdout, stderr } = await audit('verify', tampered);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`${tampered}:4: prev_hash does not match the sha256 of line 3`);
+    expect(stderr).toContain(
+      `${tampered}:4: tampered: prev_hash does not match the sha256 of line 3`,
+    );
   });
 });
 

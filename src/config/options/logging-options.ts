@@ -1,9 +1,10 @@
-import type { LogLevel } from '../config.js';
+import type { LogFormat, LogLevel } from '../config.js';
 import type { RawOptions, RawValue } from '../read-option-tokens.js';
 import { showValue } from '../show-value.js';
 import { UsageError } from '../usage-error.js';
 import {
   booleanValue,
+  creatableFilePath,
   invalid,
   single,
   writableFilePath,
@@ -13,6 +14,7 @@ import {
 export interface LoggingOptions {
   readonly logLevel: LogLevel;
   readonly logFile: string | undefined;
+  readonly logFormat: LogFormat;
   readonly auditLog: string | undefined;
   readonly auditStderr: boolean;
 }
@@ -27,17 +29,22 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'silent',
 ];
 
-/** `--log-level`, `--log-file`, `--audit-log`, `--audit-stderr`. */
+const LOG_FORMATS: readonly LogFormat[] = ['auto', 'pretty', 'json'];
+
+/** `--log-level`, `--log-format`, `--log-file`, `--audit-log`, `--audit-stderr`. */
 export function validateLoggingOptions(
   options: RawOptions,
   context: OptionContext,
 ): LoggingOptions {
   const rawLevel = single(options, 'log-level');
   const rawLogFile = single(options, 'log-file');
+  const rawLogFormat = single(options, 'log-format');
   const rawAuditLog = single(options, 'audit-log');
   const rawAuditStderr = single(options, 'audit-stderr');
   const logFile = rawLogFile === undefined ? undefined : writableFilePath(rawLogFile, context);
-  const auditLog = rawAuditLog === undefined ? undefined : writableFilePath(rawAuditLog, context);
+  // The audit log's directory is created when the shim opens it (the README puts it in
+  // `~/.mcp-audit/`); the log file's must exist.
+  const auditLog = rawAuditLog === undefined ? undefined : creatableFilePath(rawAuditLog, context);
   if (auditLog !== undefined && auditLog === logFile) {
     // The audit file is a hash chain; interleaved log lines would break `audit verify`.
     throw new UsageError(
@@ -47,6 +54,7 @@ export function validateLoggingOptions(
   return {
     logLevel: rawLevel === undefined ? 'info' : logLevel(rawLevel),
     logFile,
+    logFormat: rawLogFormat === undefined ? 'auto' : logFormat(rawLogFormat),
     auditLog,
     auditStderr: rawAuditStderr === undefined ? false : booleanValue(rawAuditStderr),
   };
@@ -57,4 +65,11 @@ function logLevel(raw: RawValue): LogLevel {
   if (level === undefined)
     throw invalid(raw, `one of ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')}`);
   return level;
+}
+
+function logFormat(raw: RawValue): LogFormat {
+  const format = LOG_FORMATS.find((candidate) => candidate === raw.value.trim().toLowerCase());
+  if (format === undefined)
+    throw invalid(raw, `one of ${LOG_FORMATS.map((f) => `\`${f}\``).join(', ')}`);
+  return format;
 }

@@ -122,3 +122,29 @@ export function writableFilePath(raw: RawValue, context: OptionContext): string 
   }
   return path;
 }
+
+/**
+ * A file we will create or append to, whose missing directories we will create: the nearest
+ * existing ancestor must be a directory, and the path must not be one.
+ */
+export function creatableFilePath(raw: RawValue, context: OptionContext): string {
+  const expectation = 'a file path (missing directories are created)';
+  const path = absolutePath(raw, context, expectation);
+  let ancestor = dirname(path);
+  let stats = statOrUndefined(ancestor);
+  while (stats === undefined && dirname(ancestor) !== ancestor) {
+    ancestor = dirname(ancestor);
+    stats = statOrUndefined(ancestor);
+  }
+  if (stats?.isDirectory() !== true) {
+    throw invalid(
+      raw,
+      expectation,
+      `${showValue(ancestor)} is not a directory; choose a path under a directory.`,
+    );
+  }
+  if (statOrUndefined(path)?.isDirectory() === true) {
+    throw invalid(raw, expectation, `${showValue(path)} is a directory; name a file inside it.`);
+  }
+  return path;
+}

@@ -26,6 +26,7 @@ export function testConfig(overrides: Partial<ShimConfig> = {}): ShimConfig {
     serverId: 'filesystem',
     logLevel: 'silent',
     logFile: undefined,
+    logFormat: 'json',
     maxFrameBytesToServer: DEFAULT_MAX_FRAME_BYTES_TO_SERVER,
     maxFrameBytesToClient: DEFAULT_MAX_FRAME_BYTES_TO_CLIENT,
     roots: [],
