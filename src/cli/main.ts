@@ -49,11 +49,18 @@ async function main(argv: readonly string[]): Promise<number> {
       return runEval({
         policyConfig: command.policy,
         inputPath: command.inputPath,
+        fromAudit: command.fromAudit,
         exitZero: command.exitZero,
         stdin: process.stdin,
         stdout: process.stdout,
         stderr: process.stderr,
       });
+    }
+    case 'init':
+    case 'build':
+    case 'test': {
+      const { runPolicyDevCommand } = await import('./policy-dev-commands.js');
+      return runPolicyDevCommand(command.kind, command.argv, process);
     }
     case 'run': {
       keepConsoleOffStdout();

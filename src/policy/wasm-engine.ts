@@ -10,6 +10,7 @@ import {
 } from './normalise-decision.js';
 import { PolicyInstance, type CompiledPolicy } from './policy-instance.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import type { PrintSink } from './policy-print.js';
 import type { ProbeOutcome } from './probe-policy.js';
 import type { InputKeys } from './project-input.js';
 
@@ -27,6 +28,8 @@ export interface WasmEngineOptions {
   readonly revision: PolicyRevision;
   /** The only input keys the policy reads, when known: evaluations pass it just those. */
   readonly inputKeys?: InputKeys;
+  /** Where Rego `print()` lines go (the shim's debug log, eval's stderr); nowhere without it. */
+  readonly print?: PrintSink;
 }
 
 /** One compiled policy plus its data. Evaluation is synchronous; instances are not re-entrant. */
@@ -47,6 +50,7 @@ export class WasmEngine implements PolicyEngine {
     revision: PolicyRevision,
     logRulesInert: boolean,
     private readonly inputKeys: InputKeys,
+    private readonly print: PrintSink | undefined,
   ) {
     this.revision = revision;
     this.policy = this.instantiate();
@@ -83,6 +87,7 @@ export class WasmEngine implements PolicyEngine {
         options.revision,
         embeddedLogRulesInert(options),
         options.inputKeys,
+        options.print,
       );
     } catch (thrown) {
       if (thrown instanceof PolicyLoadError) throw thrown;
@@ -142,7 +147,7 @@ export class WasmEngine implements PolicyEngine {
   }
 
   private instantiate(): PolicyInstance {
-    return new PolicyInstance(this.module, this.dataJson, this.inputKeys);
+    return new PolicyInstance(this.module, this.dataJson, this.inputKeys, this.print);
   }
 }
 
