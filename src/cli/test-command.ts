@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
 import { checkAuditCases, renderAuditCases } from '../offline/audit-cases.js';
@@ -133,7 +133,7 @@ async function auditCases(policyDir: PolicyDir, rawLog: string, io: TestIo): Pro
   const engine = await loadEngine(policyDirConfig(policyDir));
   try {
     let problems = 0;
-    const records = readDecisionRecords([resolve(rawLog)], () => (problems += 1));
+    const records = readDecisionRecords([rawLog], () => (problems += 1));
     let report;
     try {
       report = await checkAuditCases(records, engine);

@@ -86,23 +86,20 @@ const SUBJECT_WIDTH = 120;
 
 /**
  * What a recorded call acted on, for reports: each path as given, where it resolved and whether
- * that is inside the roots (`../x → /home/a/x OUTSIDE roots`); without paths, the arguments as
+ * that is inside the roots (`../x → /home/a/x OUTSIDE roots`), then the other arguments as
  * compact JSON. Long texts are cut (marked with …).
  */
 export function describeSubject(input: PolicyInput): string {
-  const paths = input.paths;
-  let text: string;
-  if (paths.length > 0) {
-    text = paths
-      .map((p) => {
-        const where = p.within_roots ? `inside ${p.root ?? 'roots'}` : 'OUTSIDE roots';
-        const resolved = p.resolved === undefined || p.resolved === p.raw ? '' : ` → ${p.resolved}`;
-        return `${p.raw}${resolved} (${where})`;
-      })
-      .join(', ');
-  } else {
-    const args = input.arguments;
-    text = Object.keys(args).length === 0 ? '' : JSON.stringify(args);
-  }
+  const paths = input.paths.map((p) => {
+    const where = p.within_roots ? `inside ${p.root ?? 'roots'}` : 'OUTSIDE roots';
+    const resolved = p.resolved === undefined || p.resolved === p.raw ? '' : ` → ${p.resolved}`;
+    return `${p.raw}${resolved} (${where})`;
+  });
+  // Arguments that are themselves a judged path are shown once, as a path.
+  const pathKeys = new Set(input.paths.map((p) => p.pointer.split('/')[1]));
+  const others = Object.entries(input.arguments).filter(([key]) => !pathKeys.has(key));
+  const parts = [...paths];
+  if (others.length > 0) parts.push(JSON.stringify(Object.fromEntries(others)));
+  const text = parts.join('; ');
   return text.length > SUBJECT_WIDTH ? `${text.slice(0, SUBJECT_WIDTH - 1)}…` : text;
 }
