@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -117,6 +118,22 @@ describe("README's Write your own rule, from a fresh clone", () => {
     const tested = runLine(test);
     expect(tested.code, tested.stdout + tested.stderr).toBe(0);
     expect(tested.stdout).toContain('PASS: 3/3');
+
+    // The section's inline eval commands, run in the project (audit.jsonl: a recorded session).
+    copyFileSync(join(clone, 'examples/custom-rule/audit.jsonl'), join(cwd, 'audit.jsonl'));
+    const section = readFileSync(join(clone, 'README.md'), 'utf8').split(README_SECTION)[1] ?? '';
+    const evals = [...section.matchAll(/`mcp-opa-shim eval ([^`]+)`/g)].map((m) => m[1] ?? '');
+    expect(evals).toEqual(['--rules rules.rego --data data.yaml --input input.json']);
+    const evaluated = runLine(`npx mcp-opa-shim eval ${evals[0] ?? ''}`);
+    expect(evaluated.code).toBe(1);
+    expect(JSON.parse(evaluated.stdout)).toMatchObject({ reasons: ['files_read_only'] });
+    const fromAudit = /\(or `(--from-audit [^`]+)` for a recorded call\)/.exec(section)?.[1] ?? '';
+    expect(fromAudit).toBe('--from-audit audit.jsonl --seq 9');
+    const recorded = runLine(
+      `npx mcp-opa-shim eval --rules rules.rego --data data.yaml ${fromAudit}`,
+    );
+    expect(recorded.code).toBe(1);
+    expect(JSON.parse(recorded.stdout)).toMatchObject({ reasons: ['files_read_only'] });
 
     const built = runLine(build);
     expect(built.code, built.stderr).toBe(0);
