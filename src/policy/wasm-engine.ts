@@ -41,6 +41,8 @@ export class WasmEngine implements PolicyEngine {
   private readonly entrypointId: number;
   private readonly maskId: number | undefined;
   private readonly dropId: number | undefined;
+  private readonly print: PrintSink | undefined;
+  private probing = false;
 
   private constructor(
     private readonly module: CompiledPolicy,
@@ -50,8 +52,15 @@ export class WasmEngine implements PolicyEngine {
     revision: PolicyRevision,
     logRulesInert: boolean,
     private readonly inputKeys: InputKeys,
-    private readonly print: PrintSink | undefined,
+    print: PrintSink | undefined,
   ) {
+    // The start-up probe's evaluation is the shim's, not a message's: its prints are not shown.
+    this.print =
+      print === undefined
+        ? undefined
+        : (line) => {
+            if (!this.probing) print(line);
+          };
     this.revision = revision;
     this.policy = this.instantiate();
     const ids = this.policy.entrypoints;
@@ -99,7 +108,13 @@ export class WasmEngine implements PolicyEngine {
 
   /** The entrypoint's raw result set for `input`, for the start-up probe (probe-policy.ts). */
   probe(input: PolicyInput): ProbeOutcome {
-    const resultSet = this.run(this.entrypointId, input);
+    this.probing = true;
+    let resultSet: unknown;
+    try {
+      resultSet = this.run(this.entrypointId, input);
+    } finally {
+      this.probing = false;
+    }
     return resultSet instanceof EvaluationFailure ? { failure: resultSet.text } : { resultSet };
   }
 
