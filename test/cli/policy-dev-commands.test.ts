@@ -234,3 +234,17 @@ describe('print() in Rego', () => {
     }
   });
 });
+
+describe('examples/custom-rule/README.md on its audit.jsonl', () => {
+  it('runs the audit replay it shows: the write_file call would change, by the paths it acted on', () => {
+    const readme = readFileSync(join(REPO, 'examples/custom-rule/README.md'), 'utf8');
+    const shown = /`mcp-opa-shim (audit replay [^`]+)`/.exec(readme)?.[1] ?? '';
+    expect(shown).toBe('audit replay --rules rules.rego audit.jsonl');
+    const result = shim(shown.split(' '), join(REPO, 'examples/custom-rule'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^allow→deny +alice +tools\/call write_file +\/tmp\/demo\/projects\/notes\.txt \(inside \/tmp\/demo\/projects\) +\S+ +files_read_only/m,
+    );
+    expect(result.stdout).toContain('1 would change (1 allow→deny, 0 deny→allow).');
+  });
+});
