@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
-import { basename } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
 import { checkAuditCases, renderAuditCases } from '../offline/audit-cases.js';
 import { readDecisionRecords } from '../offline/read-audit-records.js';
 import { findOpa, opaMissingText } from '../policy/find-opa.js';
 import { loadData } from '../policy/load-data.js';
+import type { DataDocument } from '../policy/merge-data.js';
 import { loadEngine } from '../policy/load-engine.js';
 import {
   defaultRegoPaths,
@@ -81,8 +84,8 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
   const auditLog = values['from-audit'];
   try {
     const policyDir = await readPolicyDir(positionals[0] ?? '.', 'mcp-opa-shim test');
-    await loadData(policyDir.dataFiles, (data, what) => {
-      validateData(data, what);
+    const data = await loadData(policyDir.dataFiles, (value, what) => {
+      validateData(value, what);
     });
     if (policyDir.tests.length === 0 && auditLog === undefined) {
       return fail(
@@ -91,7 +94,8 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
       );
     }
     let passed = true;
-    if (policyDir.tests.length > 0) passed = await opaTest(policyDir, values.verbose === true, io);
+    if (policyDir.tests.length > 0)
+      passed = await opaTest(policyDir, data, values.verbose === true, io);
     if (auditLog !== undefined) passed = (await auditCases(policyDir, auditLog, io)) && passed;
     return passed ? 0 : EXIT_FAILED;
   } catch (thrown) {
@@ -100,31 +104,49 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
   }
 }
 
-/** `opa test` over the project with the default policy; its report goes to stdout. */
-async function opaTest(policyDir: PolicyDir, verbose: boolean, io: TestIo): Promise<boolean> {
+/**
+ * `opa test` over the project with the default policy; its report goes to stdout. The data goes
+ * in as the shim reads it (the files parsed, validated and merged, as one JSON file): opa would
+ * refuse an empty YAML file that the shim accepts.
+ */
+async function opaTest(
+  policyDir: PolicyDir,
+  data: DataDocument,
+  verbose: boolean,
+  io: TestIo,
+): Promise<boolean> {
   const opa = findOpa();
   if (opa === undefined) throw new PolicyLoadError(opaMissingText('`mcp-opa-shim test`'));
-  // Project files by name (opa's report names them so); the defaults by absolute path.
-  const files = [...policyDir.rules, ...policyDir.tests, ...policyDir.dataFiles].map((path) =>
-    basename(path),
-  );
-  const args = ['test', ...(verbose ? ['-v'] : []), ...files, ...defaultRegoPaths()];
+  const work = await mkdtemp(join(tmpdir(), 'mcp-opa-shim-test-'));
   try {
-    const { stdout, stderr } = await run(opa, args, {
-      cwd: policyDir.dir,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    io.stdout.write(stdout);
-    io.stderr.write(stderr);
-    return true;
-  } catch (thrown) {
-    const { stdout, stderr, code } = thrown as { stdout?: string; stderr?: string; code?: unknown };
-    if (typeof code !== 'number') {
-      throw new PolicyLoadError(`Cannot run \`${opa} test\`: ${thrownText(thrown)}.`);
+    const dataJson = join(work, 'data.json');
+    await writeFile(dataJson, JSON.stringify(data));
+    // Project files by name (opa's report names them so); the rest by absolute path.
+    const files = [...policyDir.rules, ...policyDir.tests].map((path) => basename(path));
+    const args = ['test', ...(verbose ? ['-v'] : []), ...files, ...defaultRegoPaths(), dataJson];
+    try {
+      const { stdout, stderr } = await run(opa, args, {
+        cwd: policyDir.dir,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      io.stdout.write(stdout);
+      io.stderr.write(stderr);
+      return true;
+    } catch (thrown) {
+      const { stdout, stderr, code } = thrown as {
+        stdout?: string;
+        stderr?: string;
+        code?: unknown;
+      };
+      if (typeof code !== 'number') {
+        throw new PolicyLoadError(`Cannot run \`${opa} test\`: ${thrownText(thrown)}.`);
+      }
+      io.stdout.write(stdout ?? '');
+      io.stderr.write(stderr ?? '');
+      return false;
     }
-    io.stdout.write(stdout ?? '');
-    io.stderr.write(stderr ?? '');
-    return false;
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
 }
 

@@ -82,6 +82,22 @@ describe('mcp-opa-shim test', () => {
     expect(failed.stdout).toContain('FAIL: 1/3');
   });
 
+  it('gives the tests the data as the shim reads it: data.user, and an empty data file', () => {
+    const dir = project('with-data');
+    writeFileSync(join(dir, 'data.yaml'), 'user:\n  limit: 3\n');
+    writeFileSync(
+      join(dir, 'limit_test.rego'),
+      'package mcp.user_test\n\ntest_limit if {\n\tdata.user.limit == 3\n}\n',
+    );
+    const read = shim(['test', dir]);
+    expect(read.code, read.stdout + read.stderr).toBe(0);
+    expect(read.stdout).toContain('PASS: 3/3');
+    writeFileSync(join(dir, 'data.yaml'), '# nothing yet\n');
+    const empty = shim(['test', dir]);
+    expect(empty.stdout).toContain('FAIL: 1/3');
+    expect(empty.stderr).not.toContain('error occurred during loading');
+  });
+
   it('stops (exit 78) on a mistyped data key, naming it and the fix', () => {
     const dir = project('typo');
     writeFileSync(join(dir, 'data.yaml'), 'alowed_tools: {}\n');
