@@ -193,6 +193,25 @@ describe('the eval subcommand', () => {
   });
 });
 
+describe('the policy dev loop subcommands (init, test, build)', () => {
+  it('pass their arguments through untouched, each to its own parser', () => {
+    for (const kind of ['init', 'test', 'build'] as const) {
+      const argv = ['my-policy', '-o', 'b.tar.gz', '--from-audit', 'log.jsonl'];
+      expect(parse(ws, [kind, ...argv])).toEqual({ kind, argv });
+    }
+  });
+
+  it('are refused after options, and wrap a program of that name after --', () => {
+    expect(usageError(ws, ['--principal', 'a', 'test'])).toBe(
+      'Expected the subcommand `test` first, got it after options; write `mcp-opa-shim test [options]` (or `mcp-opa-shim [options] -- test` to wrap a program of that name).',
+    );
+    expect(parse(ws, ['--', 'test', '-d', '/tmp'])).toMatchObject({
+      kind: 'run',
+      config: { command: 'test', args: ['-d', '/tmp'] },
+    });
+  });
+});
+
 describe('the audit subcommand', () => {
   it('passes its arguments through untouched', () => {
     const argv = ['replay', '--policy', 'whatever', 'log.jsonl', '--bogus', '--help'];
