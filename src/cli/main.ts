@@ -6,8 +6,9 @@ import { UsageError } from './usage-error.js';
 const EXIT_USAGE = 2;
 
 /**
- * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK prints Rego
- * `print()` output with console.log) are sent to stderr instead.
+ * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK's
+ * `opa_println`) are sent to stderr instead. Rego `print()` does not come this way: it goes to
+ * the debug log with its location (src/policy/policy-print.ts).
  */
 function keepConsoleOffStdout(): void {
   const toStderr = (...args: unknown[]): void => {
