@@ -89,7 +89,7 @@ export async function compileRegoFiles(
  * carry their location (policy-print.ts). `restore` maps the copies' paths in opa's messages
  * back to the names the user knows.
  */
-export async function markPrints(
+async function markPrints(
   opa: string,
   paths: readonly string[],
   shown: readonly string[],
