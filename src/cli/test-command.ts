@@ -37,8 +37,9 @@ Checks the data against the default schema, then runs \`opa test\` over the proj
 files (rules and *_test.rego) together with the default policy and the data (the opa on PATH,
 or the one scripts/install-opa.sh installed).
 
-Exit status: 0 every test passed and no audit case differs; 1 a test failed or a case differs;
-2 bad usage; 78 the rules or data cannot be loaded.
+Exit status: 0 every test passed and no audit case differs; 1 a test failed, opa test reported
+an error (shown), or a case differs; 2 bad usage; 78 the data is invalid, opa is missing, or
+the rules cannot be compiled for --from-audit.
 `;
 
 const EXIT_FAILED = 1;

@@ -46,6 +46,24 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+describe('init, test and build --help', () => {
+  it('print their usage on stdout and exit 0', () => {
+    for (const command of ['init', 'test', 'build']) {
+      const result = shim([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage:\n  mcp-opa-shim ${command} [dir]`);
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('reject an unknown option with exit 2, naming it', () => {
+    const result = shim(['build', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--bogus'");
+    expect(result.stderr).toContain('Run `mcp-opa-shim build --help`');
+  });
+});
+
 describe('mcp-opa-shim init', () => {
   it('writes the starter, which passes its own tests, and refuses to overwrite', () => {
     const dir = join(work, 'fresh');
