@@ -13,6 +13,7 @@ import { loadEngine } from '../policy/load-engine.js';
 import {
   defaultRegoPaths,
   policyDirConfig,
+  projectDataSchema,
   readPolicyDir,
   type PolicyDir,
 } from '../policy/policy-dir.js';
@@ -85,8 +86,9 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
   const auditLog = values['from-audit'];
   try {
     const policyDir = await readPolicyDir(positionals[0] ?? '.', 'mcp-opa-shim test');
+    const { schema, name } = await projectDataSchema(policyDir);
     const data = await loadData(policyDir.dataFiles, (value, what) => {
-      validateData(value, what);
+      validateData(value, what, schema, name);
     });
     if (policyDir.tests.length === 0 && auditLog === undefined) {
       return fail(

@@ -10,11 +10,11 @@ import { loadEngine } from './load-engine.js';
 import { sha256Hex } from './load-policy.js';
 import { checkPackage } from './load-rules.js';
 import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
-import { defaultRegoPaths, type PolicyDir } from './policy-dir.js';
+import { defaultRegoPaths, projectDataSchema, type PolicyDir } from './policy-dir.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 import { markPrintLocations, mayPrint } from './policy-print.js';
 import { MANIFEST_KEY } from './read-bundle.js';
-import { DEFAULT_DATA_SCHEMA, validateData } from './validate-data.js';
+import { validateData } from './validate-data.js';
 
 const run = promisify(execFile);
 
@@ -27,7 +27,7 @@ export interface BuiltBundle {
 /**
  * `mcp-opa-shim build`: the folder's rules with the shipped default policy, and its data, into
  * an OPA bundle built by `opa build -b -t wasm` (the shim's three entrypoints, `.manifest` with
- * a revision, `/data.json`). The manifest's metadata carries the default data schema (`opa
+ * a revision, `/data.json`). The manifest's metadata carries the data schema (`opa
  * build` packs no other JSON file) and marks the default policy as included. The result is
  * loaded as `--policy` would load it (schema check and start-up probe) before it is kept.
  */
@@ -36,8 +36,9 @@ export async function buildBundle(policyDir: PolicyDir, out: string): Promise<Bu
   if (opa === undefined) throw new PolicyLoadError(opaMissingText('`mcp-opa-shim build`'));
   const texts = await Promise.all(policyDir.rules.map((path) => readFile(path, 'utf8')));
   for (const [i, text] of texts.entries()) checkPackage(policyDir.rules[i] ?? '', text);
+  const { schema, name } = await projectDataSchema(policyDir);
   const data = await loadData(policyDir.dataFiles, (value, what) => {
-    validateData(value, what);
+    validateData(value, what, schema, name);
   });
   const defaults = defaultRegoPaths();
   const defaultTexts = await Promise.all(defaults.map((path) => readFile(path, 'utf8')));
@@ -63,7 +64,7 @@ export async function buildBundle(policyDir: PolicyDir, out: string): Promise<Bu
       [MANIFEST_KEY]: {
         default_policy: true,
         rules: policyDir.rules.map((path) => basename(path)),
-        data_schema: DEFAULT_DATA_SCHEMA,
+        data_schema: schema,
       },
     };
     await writeFile(join(work, '.manifest'), JSON.stringify({ metadata }));

@@ -44,7 +44,7 @@ async function dataCheck(source: LoadedPolicySource, dataFiles: boolean): Promis
   const name =
     schema === DEFAULT_DATA_SCHEMA
       ? 'of the default policy (docs/policy-data.md)'
-      : `/data.schema.json of \`--policy\` ${source.revision.source}`;
+      : `${source.dataSchemaAt ?? 'shipped'} of \`--policy\` ${source.revision.source}`;
   return (data, what) => {
     validateData(data, what, schema, name);
   };

@@ -8,6 +8,8 @@ export interface Bundle {
   readonly data: DataDocument;
   /** `/data.schema.json`, when the bundle ships one: its data and `--data` must match it. */
   readonly dataSchema?: Record<string, unknown>;
+  /** Where in the bundle `dataSchema` was found, for messages. */
+  readonly dataSchemaAt?: string;
   /** `.manifest` `revision`, when set and non-empty. */
   readonly revision?: string;
 }
@@ -50,6 +52,7 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
   }
 
   let dataSchema: Record<string, unknown> | undefined;
+  let dataSchemaAt: string | undefined;
   const schemaFile = files.get(DATA_SCHEMA_PATH);
   if (schemaFile !== undefined) {
     let value: unknown;
@@ -60,6 +63,7 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
     }
     if (!isPlainObject(value)) return fail(`${DATA_SCHEMA_PATH} must hold a JSON Schema object`);
     dataSchema = value;
+    dataSchemaAt = DATA_SCHEMA_PATH;
   }
 
   let revision: string | undefined;
@@ -82,12 +86,15 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
           `/.manifest metadata.${MANIFEST_KEY}.data_schema must hold a JSON Schema object`,
         );
       dataSchema = schema;
+      dataSchemaAt = `/.manifest metadata.${MANIFEST_KEY}.data_schema`;
     }
   }
   return {
     wasm,
     data,
-    ...(dataSchema === undefined ? {} : { dataSchema }),
+    ...(dataSchema === undefined
+      ? {}
+      : { dataSchema, dataSchemaAt: dataSchemaAt ?? DATA_SCHEMA_PATH }),
     ...(revision === undefined ? {} : { revision }),
   };
 }

@@ -116,6 +116,42 @@ describe('mcp-opa-shim test', () => {
     expect(empty.stderr).not.toContain('error occurred during loading');
   });
 
+  it("checks data.user against the project's user.schema.json, in test and in the built bundle", async () => {
+    const dir = project('user-schema');
+    writeFileSync(
+      join(dir, 'user.schema.json'),
+      JSON.stringify({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        additionalProperties: false,
+        properties: { limit: { type: 'integer' } },
+      }),
+    );
+    writeFileSync(join(dir, 'data.yaml'), 'user:\n  limt: 3\n');
+    for (const command of [
+      ['test', dir],
+      ['build', dir, '-o', join(work, 'user.tar.gz')],
+    ]) {
+      const result = shim(command);
+      expect(result.code).toBe(78);
+      expect(result.stderr).toContain('unknown key `limt` in `/user`: did you mean `limit`?');
+    }
+    writeFileSync(join(dir, 'data.yaml'), 'user:\n  limit: 3\n');
+    expect(shim(['test', dir]).code).toBe(0);
+    const out = join(work, 'user.tar.gz');
+    expect(shim(['build', dir, '-o', out]).code).toBe(0);
+    const wrong = join(work, 'wrong-user.yaml');
+    writeFileSync(wrong, 'user:\n  limit: many\n');
+    await expect(
+      loadEngine({
+        policy: { kind: 'bundle', path: out },
+        dataFiles: [wrong],
+        entrypoint: 'mcp/decision',
+        watch: false,
+      }),
+    ).rejects.toThrow('`/user/limit` must be an integer, got `"many"`');
+  });
+
   it('stops (exit 78) on a mistyped data key, naming it and the fix', () => {
     const dir = project('typo');
     writeFileSync(join(dir, 'data.yaml'), 'alowed_tools: {}\n');
