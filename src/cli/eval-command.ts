@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { PolicyConfig } from '../config/config.js';
 import type { PolicyInput } from '../input/policy-input.js';
-import { createPolicyEngine } from '../policy/create-policy-engine.js';
+import { loadEngine } from '../policy/load-engine.js';
 import { PolicyLoadError, thrownText } from '../policy/policy-load-error.js';
 
 export interface EvalOptions {
   readonly policyConfig: PolicyConfig;
-  /** A file, or `-` for stdin. */
-  readonly inputPath: string;
+  /** A file, or `-` for stdin; undefined with `fromAudit`. */
+  readonly inputPath: string | undefined;
+  /** The input of the decision record with this `seq` in an audit log. */
+  readonly fromAudit?: { readonly path: string; readonly seq: number } | undefined;
   /** A deny exits 0 instead of EXIT_DENIED. */
   readonly exitZero?: boolean;
   readonly stdin: Readable;
@@ -36,34 +38,44 @@ export async function runEval(options: EvalOptions): Promise<number> {
     return code;
   };
 
-  let text: string;
-  try {
-    text = inputPath === '-' ? await readAll(options.stdin) : await readFile(inputPath, 'utf8');
-  } catch (thrown) {
-    return fail(
-      EXIT_BAD_INPUT,
-      `Cannot read \`--input\` file \`${inputPath}\`: ${thrownText(thrown)}. Check the path, or pass \`-\` for stdin.`,
-    );
-  }
   let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (thrown) {
-    return fail(
-      EXIT_BAD_INPUT,
-      `Expected \`--input\` \`${inputPath}\` to be JSON: ${thrownText(thrown)}.`,
-    );
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return fail(
-      EXIT_BAD_INPUT,
-      `Expected \`--input\` \`${inputPath}\` to hold a JSON object (a policy input, see docs/policy-input.md).`,
-    );
+  if (options.fromAudit !== undefined) {
+    const found = await inputFromAudit(options.fromAudit.path, options.fromAudit.seq);
+    if (typeof found === 'string') return fail(EXIT_BAD_INPUT, found);
+    input = found.input;
+  } else {
+    let text: string;
+    try {
+      text =
+        inputPath === '-' ? await readAll(options.stdin) : await readFile(inputPath ?? '', 'utf8');
+    } catch (thrown) {
+      return fail(
+        EXIT_BAD_INPUT,
+        `Cannot read \`--input\` file \`${inputPath ?? ''}\`: ${thrownText(thrown)}. Check the path, or pass \`-\` for stdin.`,
+      );
+    }
+    try {
+      input = JSON.parse(text);
+    } catch (thrown) {
+      return fail(
+        EXIT_BAD_INPUT,
+        `Expected \`--input\` \`${inputPath ?? ''}\` to be JSON: ${thrownText(thrown)}.`,
+      );
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return fail(
+        EXIT_BAD_INPUT,
+        `Expected \`--input\` \`${inputPath ?? ''}\` to hold a JSON object (a policy input, see docs/policy-input.md).`,
+      );
+    }
   }
 
   let engine;
   try {
-    engine = await createPolicyEngine({ ...options.policyConfig, watch: false });
+    engine = await loadEngine({ ...options.policyConfig, watch: false }, (line) => {
+      // Rego print() output, as `opa eval` shows it: on stderr, stdout keeps the decision.
+      stderr.write(`${line.location === undefined ? '' : `${line.location}: `}${line.message}\n`);
+    });
   } catch (thrown) {
     if (thrown instanceof PolicyLoadError) return fail(EXIT_POLICY_FAILED, thrown.message);
     throw thrown;
@@ -76,4 +88,25 @@ export async function runEval(options: EvalOptions): Promise<number> {
   } finally {
     engine.close();
   }
+}
+
+/**
+ * The policy input of the decision record with `seq` in an audit log, or why there is none.
+ * The input is as recorded: masked fields stay masked (docs/audit.md).
+ */
+async function inputFromAudit(path: string, seq: number): Promise<{ input: object } | string> {
+  const { readAuditRecords } = await import('../offline/read-audit-records.js');
+  try {
+    for await (const { record } of readAuditRecords([path])) {
+      if (record.seq !== seq) continue;
+      if (record.type !== 'decision')
+        return `Record \`seq\` ${String(seq)} of \`--from-audit\` \`${path}\` is a \`${record.type}\` record, which has no policy input; pick a decision record (\`"type":"decision"\`).`;
+      if (record.input === null)
+        return `Record \`seq\` ${String(seq)} of \`--from-audit\` \`${path}\` has its input erased by masking (\`system.log.mask\`): there is nothing to evaluate.`;
+      return { input: record.input };
+    }
+  } catch (thrown) {
+    return `Cannot read \`--from-audit\` file \`${path}\`: ${thrownText(thrown)}. Check the path.`;
+  }
+  return `No record with \`seq\` ${String(seq)} in \`--from-audit\` \`${path}\`; each line of the log has its \`seq\`: each line of the log carries its \`seq\`.`;
 }

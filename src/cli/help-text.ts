@@ -18,6 +18,7 @@ export function helpText(version: string): string {
     '  mcp-opa-shim audit verify|roots|replay|summary ...   (mcp-opa-shim audit --help)',
     '  mcp-opa-shim doctor [options] -- <command> [args...]   check a setup (mcp-opa-shim doctor --help)',
     '  mcp-opa-shim wrap|unwrap --client <name> | --file <path> ...   (mcp-opa-shim wrap --help)',
+    '  mcp-opa-shim init|test|build [dir] ...   write, test and build your own rules (<command> --help)',
     '',
     'Every option can also be set with the environment variable shown; the command line wins.',
     ...optionLines([...RUN_OPTIONS, HELP_OPTION, VERSION_OPTION]),
@@ -41,6 +42,8 @@ export const EVAL_EXAMPLES = [
   'mcp-opa-shim eval --data examples/file-roots/data.yaml --input examples/file-roots/input-inside-root.json',
   'mcp-opa-shim eval --data examples/file-roots/data.yaml --input examples/file-roots/input-traversal.json',
   'mcp-opa-shim eval --rules examples/custom-rule/rules.rego --input examples/custom-rule/input-write.json',
+  'mcp-opa-shim eval --rules examples/custom-rule/rules.rego --from-audit examples/custom-rule/audit.jsonl --seq 9',
+  'mcp-opa-shim eval --from-audit examples/custom-rule/audit.jsonl --seq 4',
 ];
 
 /** `mcp-opa-shim eval --help`. */
@@ -50,6 +53,7 @@ export function evalHelpText(version: string): string {
     '',
     'Usage:',
     '  mcp-opa-shim eval --input <file|-> [--policy <file> | --rules <file.rego>...] [--data <file>]... [--entrypoint <path>] [--exit-zero]',
+    '  mcp-opa-shim eval --from-audit <log.jsonl> --seq <n> [policy options as above]',
     ...optionLines([...EVAL_OPTIONS, HELP_OPTION]),
     '',
     'Exit status: 0 allowed; 1 denied (0 with --exit-zero); 2 bad usage or input; 78 the policy or',

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 import { format } from 'node:util';
-import { parseCommandLine } from './parse-command-line.js';
+import { parseCommandLine, SUBCOMMANDS } from './parse-command-line.js';
 import { UsageError } from './usage-error.js';
 
 const EXIT_USAGE = 2;
-/** Commands that never wrap a server; any other command line is a client launching the shim. */
-const NOT_RUN_COMMANDS = new Set(['audit', 'eval', 'wrap', 'unwrap', 'doctor']);
 
 /**
- * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK prints Rego
- * `print()` output with console.log) are sent to stderr instead.
+ * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK's
+ * `opa_println`) are sent to stderr instead. Rego `print()` does not come this way: it goes to
+ * the debug log with its location (src/policy/policy-print.ts).
  */
 function keepConsoleOffStdout(): void {
   const toStderr = (...args: unknown[]): void => {
@@ -34,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
     command = parseCommandLine(argv, process.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    if (!NOT_RUN_COMMANDS.has(argv[0] ?? '')) {
+    if (!SUBCOMMANDS.includes(argv[0] ?? '')) {
       // A client launched the shim with a bad option: it shows the answer to its `initialize`.
       const { reportStartupFailure } = await import('./answer-startup-failure.js');
       return reportStartupFailure(error.message, EXIT_USAGE, process);
@@ -74,11 +73,18 @@ async function main(argv: readonly string[]): Promise<number> {
       return runEval({
         policyConfig: command.policy,
         inputPath: command.inputPath,
+        fromAudit: command.fromAudit,
         exitZero: command.exitZero,
         stdin: process.stdin,
         stdout: process.stdout,
         stderr: process.stderr,
       });
+    }
+    case 'init':
+    case 'build':
+    case 'test': {
+      const { runPolicyDevCommand } = await import('./policy-dev-commands.js');
+      return runPolicyDevCommand(command.kind, command.argv, process);
     }
     case 'run': {
       keepConsoleOffStdout();

@@ -28,8 +28,10 @@ export type ParsedCommand =
   | {
       readonly kind: 'eval';
       readonly policy: PolicyConfig;
-      /** Absolute path of an existing file, or `-` for stdin. */
-      readonly inputPath: string;
+      /** Absolute path of an existing file, or `-` for stdin; undefined with `fromAudit`. */
+      readonly inputPath: string | undefined;
+      /** `--from-audit <log> --seq <n>`: the input of that decision record. */
+      readonly fromAudit?: { readonly path: string; readonly seq: number };
       /** `--exit-zero`: a deny exits 0 instead of 1. */
       readonly exitZero: boolean;
     }
@@ -39,6 +41,8 @@ export type ParsedCommand =
   | { readonly kind: 'doctor'; readonly argv: readonly string[] }
   /** Everything after `wrap`/`unwrap`, for their own parser (src/cli/wrap-command.ts). */
   | { readonly kind: 'wrap' | 'unwrap'; readonly argv: readonly string[] }
+  /** The policy dev loop (init, build, test): the rest of argv, for each command's own parser. */
+  | { readonly kind: PolicyDevCommand; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
@@ -51,6 +55,17 @@ export interface ParseContext {
 }
 
 const SHIM = 'mcp-opa-shim';
+const POLICY_DEV_COMMANDS = ['init', 'build', 'test'] as const;
+type PolicyDevCommand = (typeof POLICY_DEV_COMMANDS)[number];
+/** Every command that is not a client launching the shim around a server. */
+export const SUBCOMMANDS: readonly string[] = [
+  'eval',
+  'audit',
+  'doctor',
+  'wrap',
+  'unwrap',
+  ...POLICY_DEV_COMMANDS,
+];
 const COMMAND_EXAMPLE = `${SHIM} -- npx -y @modelcontextprotocol/server-everything`;
 
 /**
@@ -66,6 +81,8 @@ export function parseCommandLine(
   if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
   if (argv[0] === 'doctor') return { kind: 'doctor', argv: argv.slice(1) };
   if (argv[0] === 'wrap' || argv[0] === 'unwrap') return { kind: argv[0], argv: argv.slice(1) };
+  const devCommand = POLICY_DEV_COMMANDS.find((name) => name === argv[0]);
+  if (devCommand !== undefined) return { kind: devCommand, argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
 }
@@ -85,7 +102,7 @@ function parseRun(argv: readonly string[], env: Env, context: OptionContext): Pa
       `Expected a program name as the server command, got \`${showValue(command)}\`.`,
     );
   }
-  if (!tokens.separated && (command === 'eval' || command === 'audit' || command === 'doctor')) {
+  if (!tokens.separated && SUBCOMMANDS.includes(command)) {
     throw new UsageError(
       `Expected the subcommand \`${command}\` first, got it after options; write \`${SHIM} ${command} [options]\` (or \`${SHIM} [options] -- ${command}\` to wrap a program of that name).`,
     );
@@ -106,20 +123,51 @@ function parseEval(argv: readonly string[], env: Env, context: OptionContext): P
   if (tokens.special === 'version') return { kind: 'version', text: `${shimVersion()}\n` };
   const options = withEnvOptions(tokens.options, env, EVAL_OPTIONS);
   const rawInput = single(options, 'input');
-  if (rawInput === undefined) {
+  const fromAudit = evalFromAudit(options, context, usage);
+  if (rawInput === undefined && fromAudit === undefined) {
     throw new UsageError(
-      `Expected \`--input <file|->\` for \`${usage}\`, got nothing; give a JSON policy input file, or \`-\` to read it from stdin.`,
+      `Expected \`--input <file|->\` or \`--from-audit <log.jsonl> --seq <n>\` for \`${usage}\`, got neither; give a JSON policy input file, \`-\` to read it from stdin, or a record of an audit log.`,
+    );
+  }
+  if (rawInput !== undefined && fromAudit !== undefined) {
+    throw new UsageError(
+      `Expected one input for \`${usage}\`, got both \`--input\` and \`--from-audit\`; drop one of them.`,
     );
   }
   const inputPath =
-    rawInput.value === '-'
-      ? '-'
-      : existingFile(rawInput, context, 'an existing JSON file or `-` for stdin');
+    rawInput === undefined
+      ? undefined
+      : rawInput.value === '-'
+        ? '-'
+        : existingFile(rawInput, context, 'an existing JSON file or `-` for stdin');
   const rawExitZero = single(options, 'exit-zero');
   return {
     kind: 'eval',
     policy: validatePolicyOnlyOptions(options, context),
     inputPath,
+    ...(fromAudit === undefined ? {} : { fromAudit }),
     exitZero: rawExitZero !== undefined && booleanValue(rawExitZero),
   };
+}
+
+/** `--from-audit <log> --seq <n>` of `eval`: both or neither. */
+function evalFromAudit(
+  options: Parameters<typeof single>[0],
+  context: OptionContext,
+  usage: string,
+): { path: string; seq: number } | undefined {
+  const rawLog = single(options, 'from-audit');
+  const rawSeq = single(options, 'seq');
+  if (rawLog === undefined && rawSeq === undefined) return undefined;
+  if (rawLog === undefined || rawSeq === undefined) {
+    throw new UsageError(
+      `Expected \`--from-audit <log.jsonl>\` and \`--seq <n>\` together for \`${usage}\`, got only ${rawLog === undefined ? '`--seq`' : '`--from-audit`'}; the record's \`seq\` is in each line of the log.`,
+    );
+  }
+  if (!/^\d+$/.test(rawSeq.value)) {
+    throw new UsageError(
+      `Expected ${rawSeq.label} to be a record's \`seq\` (a whole number, 0 or more), got \`${showValue(rawSeq.value)}\`.`,
+    );
+  }
+  return { path: existingFile(rawLog, context, 'an audit log file'), seq: Number(rawSeq.value) };
 }

@@ -258,6 +258,11 @@ function laterLogger(getLogger: () => Promise<Logger>): PolicyLogger {
         logger.error(details, message);
       });
     },
+    debug(details, message) {
+      void getLogger().then((logger) => {
+        logger.debug(details, message);
+      });
+    },
   };
 }
 

@@ -250,6 +250,20 @@ export const EVAL_OPTIONS: readonly OptionSpec[] = [
     summary: 'Exit 0 on a deny too (by default a deny exits 1)',
     fromEnv: false,
   }),
+  defineOption({
+    name: 'from-audit',
+    valueName: '<log.jsonl>',
+    group: 'Eval',
+    summary: 'Take the input from a decision record of an audit log (with --seq)',
+    fromEnv: false,
+  }),
+  defineOption({
+    name: 'seq',
+    valueName: '<n>',
+    group: 'Eval',
+    summary: 'The `seq` of the record to take from --from-audit',
+    fromEnv: false,
+  }),
   ...POLICY_FILE_OPTIONS,
 ];
 

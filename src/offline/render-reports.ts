@@ -44,6 +44,7 @@ export function renderReplay(
     c.change,
     c.principal,
     c.operation,
+    c.subject === '' ? '-' : c.subject,
     c.timestamp,
     `${c.reason}${c.masked_input ? ' (input was masked)' : ''}`,
   ]);
@@ -57,7 +58,7 @@ export function renderReplay(
   if (report.skipped > 0)
     lines.push(`${report.skipped} record(s) skipped: their input was erased by masking.`);
   const table = formatTable(
-    ['CHANGE', 'PRINCIPAL', 'OPERATION', 'WHEN', 'REASON (candidate policy)'],
+    ['CHANGE', 'PRINCIPAL', 'OPERATION', 'ARGUMENTS / PATHS', 'WHEN', 'REASON (candidate policy)'],
     rows,
   );
   return (rows.length > 0 ? table : '') + lines.join('\n') + '\n';

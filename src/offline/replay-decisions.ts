@@ -1,4 +1,5 @@
 import type { DecisionRecord } from '../audit/audit-record.js';
+import type { PolicyInput } from '../input/policy-input.js';
 import type { PolicyEngine } from '../policy/decision.js';
 import { describeOperation } from './describe-operation.js';
 import type { LocatedRecord } from './read-audit-records.js';
@@ -13,6 +14,10 @@ export interface ChangedDecision {
   readonly server: string;
   /** e.g. `tools/call read_text_file`. */
   readonly operation: string;
+  /** The tool (or prompt, resource) the call named, when it named one. */
+  readonly tool?: string;
+  /** What the decision turned on: the paths and where they resolved, else the arguments. */
+  readonly subject: string;
   readonly change: 'allow→deny' | 'deny→allow';
   /** Why the candidate decides as it does: its reasons, message or error. */
   readonly reason: string;
@@ -57,6 +62,8 @@ export async function replayDecisions(
       principal: input.principal.id,
       server: input.server.id,
       operation: describeOperation(record),
+      ...(input.operation.name === undefined ? {} : { tool: input.operation.name }),
+      subject: describeSubject(input),
       change: before ? 'allow→deny' : 'deny→allow',
       reason: explain(after),
       was: explain(record.result),
@@ -73,4 +80,26 @@ function explain(decision: DecisionRecord['result']): string {
     parts.push(decision.message);
   if (decision.error !== undefined) parts.push(`error: ${decision.error}`);
   return parts.length > 0 ? parts.join('; ') : '(no reason given)';
+}
+
+const SUBJECT_WIDTH = 120;
+
+/**
+ * What a recorded call acted on, for reports: each path as given, where it resolved and whether
+ * that is inside the roots (`../x → /home/a/x OUTSIDE roots`), then the other arguments as
+ * compact JSON. Long texts are cut (marked with …).
+ */
+export function describeSubject(input: PolicyInput): string {
+  const paths = input.paths.map((p) => {
+    const where = p.within_roots ? `inside ${p.root ?? 'roots'}` : 'OUTSIDE roots';
+    const resolved = p.resolved === undefined || p.resolved === p.raw ? '' : ` → ${p.resolved}`;
+    return `${p.raw}${resolved} (${where})`;
+  });
+  // Arguments that are themselves a judged path are shown once, as a path.
+  const pathKeys = new Set(input.paths.map((p) => p.pointer.split('/')[1]));
+  const others = Object.entries(input.arguments).filter(([key]) => !pathKeys.has(key));
+  const parts = [...paths];
+  if (others.length > 0) parts.push(JSON.stringify(Object.fromEntries(others)));
+  const text = parts.join('; ');
+  return text.length > SUBJECT_WIDTH ? `${text.slice(0, SUBJECT_WIDTH - 1)}…` : text;
 }

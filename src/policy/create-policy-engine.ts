@@ -1,6 +1,7 @@
 import type { PolicyConfig } from '../config/config.js';
 import type { PolicyEngine } from './decision.js';
 import { loadEngine } from './load-engine.js';
+import type { PrintedLine } from './policy-print.js';
 import { fingerprintFiles, ReloadingEngine, type ReloadEvent } from './reloading-engine.js';
 
 /** What the engine logs: a pino logger fits. */
@@ -8,6 +9,8 @@ export interface PolicyLogger {
   info(details: Record<string, unknown>, message: string): void;
   warn(details: Record<string, unknown>, message: string): void;
   error(details: Record<string, unknown>, message: string): void;
+  /** Rego `print()` lines, with the call's location, when given. */
+  debug?(details: Record<string, unknown>, message: string): void;
 }
 
 /**
@@ -19,6 +22,13 @@ export async function createPolicyEngine(
   logger?: PolicyLogger,
   onReload?: (event: ReloadEvent) => void,
 ): Promise<PolicyEngine> {
+  const debug = logger?.debug?.bind(logger);
+  const print =
+    debug === undefined
+      ? undefined
+      : (line: PrintedLine) => {
+          debug({ print: line }, 'policy print()');
+        };
   const files = [
     ...(config.policy.kind === 'embedded'
       ? []
@@ -27,12 +37,12 @@ export async function createPolicyEngine(
         : [config.policy.path]),
     ...config.dataFiles,
   ];
-  if (!config.watch || files.length === 0) return loadEngine(config);
+  if (!config.watch || files.length === 0) return loadEngine(config, print);
   const fingerprint = await fingerprintFiles(files);
-  const first = await loadEngine(config);
+  const first = await loadEngine(config, print);
   return new ReloadingEngine(
     first,
-    () => loadEngine(config),
+    () => loadEngine(config, print),
     files,
     fingerprint,
     (event) => {

@@ -29,6 +29,7 @@ export const HOST_BUILTINS: Readonly<Record<string, Builtin>> = {
     const signature = Buffer.from(parts[2] ?? '', 'base64url').toString('hex');
     return [base64UrlJson(parts[0]), base64UrlJson(parts[1]), signature];
   },
-  // Tracing and printing are for `opa eval`; in the shim they are no-ops that succeed.
+  // Tracing is for `opa eval`; in the shim it is a no-op that succeeds. `print` (internal.print)
+  // is provided per engine: see policy-print.ts.
   trace: () => true,
 };

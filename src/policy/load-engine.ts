@@ -2,6 +2,7 @@ import type { PolicyConfig } from '../config/config.js';
 import { loadData } from './load-data.js';
 import { loadPolicySource, type LoadedPolicySource } from './load-policy.js';
 import { mergeData } from './merge-data.js';
+import type { PrintSink } from './policy-print.js';
 import { checkProbe, PROBE_INPUT } from './probe-policy.js';
 import { WasmEngine } from './wasm-engine.js';
 
@@ -10,7 +11,7 @@ import { WasmEngine } from './wasm-engine.js';
  * data does not match the policy's data schema: a mistyped key must stop the load, not switch a
  * control off.
  */
-export async function loadEngine(config: PolicyConfig): Promise<WasmEngine> {
+export async function loadEngine(config: PolicyConfig, print?: PrintSink): Promise<WasmEngine> {
   const source = await loadPolicySource(config.policy, config.entrypoint);
   const check = await dataCheck(source, config.dataFiles.length > 0);
   const fileData = await loadData(config.dataFiles, check);
@@ -24,6 +25,7 @@ export async function loadEngine(config: PolicyConfig): Promise<WasmEngine> {
     entrypoint: config.entrypoint,
     revision: source.revision,
     inputKeys: source.inputKeys,
+    ...(print === undefined ? {} : { print }),
   });
   // Before any server starts (and before a reload swaps it in): a policy that cannot answer
   // with a decision would otherwise start and deny everything.
@@ -42,7 +44,7 @@ async function dataCheck(source: LoadedPolicySource, dataFiles: boolean): Promis
   const name =
     schema === DEFAULT_DATA_SCHEMA
       ? 'of the default policy (docs/policy-data.md)'
-      : `/data.schema.json of \`--policy\` ${source.revision.source}`;
+      : `${source.dataSchemaAt ?? 'shipped'} of \`--policy\` ${source.revision.source}`;
   return (data, what) => {
     validateData(data, what, schema, name);
   };

@@ -14,6 +14,8 @@ export interface LoadedPolicySource {
   readonly revision: PolicyRevision;
   /** The JSON Schema its data must match: the default policy's, or a bundle's `/data.schema.json`. */
   readonly dataSchema?: Readonly<Record<string, unknown>>;
+  /** Where a bundle's schema is (`/data.schema.json`, or the manifest of a `build` bundle). */
+  readonly dataSchemaAt?: string;
   /** The only input keys the policy reads, when its build recorded them (the embedded one). */
   readonly inputKeys?: InputKeys;
 }
@@ -82,7 +84,12 @@ export async function loadPolicySource(
       return {
         wasm: bundle.wasm,
         bundleData: bundle.data,
-        ...(bundle.dataSchema === undefined ? {} : { dataSchema: bundle.dataSchema }),
+        ...(bundle.dataSchema === undefined
+          ? {}
+          : {
+              dataSchema: bundle.dataSchema,
+              dataSchemaAt: bundle.dataSchemaAt ?? '/data.schema.json',
+            }),
         revision: {
           sha256: sha256Hex(file),
           source: source.path,

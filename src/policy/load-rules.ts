@@ -58,7 +58,8 @@ async function readRules(path: string): Promise<string> {
   }
 }
 
-function checkPackage(path: string, text: string): void {
+/** Throws unless `text` declares `package mcp.user` first (see loadRules). */
+export function checkPackage(path: string, text: string): void {
   // The first statement that is not a comment or blank is the package clause.
   const code = text
     .split('\n')

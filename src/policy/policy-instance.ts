@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { HOST_BUILTINS } from './host-builtins.js';
 import { InputRegion, isPlainObject } from './input-region.js';
+import { printBuiltin, type PrintSink } from './policy-print.js';
 import { projectInput, type InputKeys } from './project-input.js';
 import { OpaAbi, type WasmMemory } from './wasm-abi.js';
 
@@ -46,13 +47,21 @@ export class PolicyInstance {
   private readonly abi: OpaAbi | undefined;
   private readonly region: InputRegion | undefined;
 
-  /** `inputKeys`: the only input keys the policy reads (see project-input.ts), when known. */
+  /**
+   * `inputKeys`: the only input keys the policy reads (see project-input.ts), when known.
+   * `print`: where Rego `print()` lines go (nowhere without it).
+   */
   constructor(
     module: CompiledPolicy,
     dataJson: ArrayBuffer,
     private readonly inputKeys?: InputKeys,
+    print?: PrintSink,
   ) {
-    this.policy = opaWasm.loadPolicySync(module, { ...WASM_MEMORY_PAGES }, HOST_BUILTINS);
+    this.policy = opaWasm.loadPolicySync(
+      module,
+      { ...WASM_MEMORY_PAGES },
+      { ...HOST_BUILTINS, 'internal.print': printBuiltin(print) },
+    );
     this.policy.setData(dataJson);
     this.entrypoints = this.policy.entrypoints;
     this.abi = OpaAbi.of(this.policy.wasmInstance.exports, this.policy.mem);

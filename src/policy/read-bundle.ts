@@ -8,12 +8,19 @@ export interface Bundle {
   readonly data: DataDocument;
   /** `/data.schema.json`, when the bundle ships one: its data and `--data` must match it. */
   readonly dataSchema?: Record<string, unknown>;
+  /** Where in the bundle `dataSchema` was found, for messages. */
+  readonly dataSchemaAt?: string;
   /** `.manifest` `revision`, when set and non-empty. */
   readonly revision?: string;
 }
 
 /** Where a bundle ships the JSON Schema of its data (docs/policy-data.md, "Your own policy"). */
 export const DATA_SCHEMA_PATH = '/data.schema.json';
+/**
+ * The `.manifest` `metadata` key of bundles built by `mcp-opa-shim build`: `data_schema` (used
+ * when there is no /data.schema.json) and `default_policy: true` (the default policy is in it).
+ */
+export const MANIFEST_KEY = 'mcp_opa_shim';
 
 /** Reads an OPA bundle (`opa build -t wasm`): `/policy.wasm`, `data.json` files and `/.manifest`. */
 export function readBundle(file: Uint8Array, path: string): Bundle {
@@ -45,6 +52,7 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
   }
 
   let dataSchema: Record<string, unknown> | undefined;
+  let dataSchemaAt: string | undefined;
   const schemaFile = files.get(DATA_SCHEMA_PATH);
   if (schemaFile !== undefined) {
     let value: unknown;
@@ -55,22 +63,38 @@ export function readBundle(file: Uint8Array, path: string): Bundle {
     }
     if (!isPlainObject(value)) return fail(`${DATA_SCHEMA_PATH} must hold a JSON Schema object`);
     dataSchema = value;
+    dataSchemaAt = DATA_SCHEMA_PATH;
   }
 
   let revision: string | undefined;
-  const manifest = files.get('/.manifest');
-  if (manifest !== undefined) {
+  const manifestFile = files.get('/.manifest');
+  if (manifestFile !== undefined) {
+    let manifest: { revision?: unknown; metadata?: unknown };
     try {
-      const parsed = JSON.parse(manifest.toString('utf8')) as { revision?: unknown };
-      if (typeof parsed.revision === 'string' && parsed.revision !== '') revision = parsed.revision;
+      manifest = JSON.parse(manifestFile.toString('utf8')) as typeof manifest;
     } catch (thrown) {
       return fail(`/.manifest is not valid JSON (${thrownText(thrown)})`);
+    }
+    if (typeof manifest.revision === 'string' && manifest.revision !== '')
+      revision = manifest.revision;
+    // `mcp-opa-shim build` puts the schema here: `opa build` packs no other JSON file.
+    const shim = isPlainObject(manifest.metadata) ? manifest.metadata[MANIFEST_KEY] : undefined;
+    const schema = isPlainObject(shim) ? shim.data_schema : undefined;
+    if (schema !== undefined && dataSchema === undefined) {
+      if (!isPlainObject(schema))
+        return fail(
+          `/.manifest metadata.${MANIFEST_KEY}.data_schema must hold a JSON Schema object`,
+        );
+      dataSchema = schema;
+      dataSchemaAt = `/.manifest metadata.${MANIFEST_KEY}.data_schema`;
     }
   }
   return {
     wasm,
     data,
-    ...(dataSchema === undefined ? {} : { dataSchema }),
+    ...(dataSchema === undefined
+      ? {}
+      : { dataSchema, dataSchemaAt: dataSchemaAt ?? DATA_SCHEMA_PATH }),
     ...(revision === undefined ? {} : { revision }),
   };
 }

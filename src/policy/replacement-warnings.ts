@@ -20,6 +20,7 @@ export async function replacementWarnings(
   roots: readonly string[],
 ): Promise<string[]> {
   if (source.kind === 'embedded' || source.kind === 'rules') return [];
+  if (source.kind === 'bundle' && (await builtWithDefaults(source.path))) return [];
   const warnings = [
     `\`--policy ${source.path}\` replaces the default policy: its built-in protections are off unless this policy implements them: ${BUILT_IN_PROTECTIONS.join('; ')}. To keep them and add your own denials, use \`--rules file.rego\` instead.`,
   ];
@@ -36,4 +37,25 @@ export async function replacementWarnings(
       `\`--root\` is NOT enforced: \`--policy ${source.path}\` never reads input.paths or input.roots, so a path outside ${roots.map((r) => `\`${r}\``).join(', ')} is allowed whenever the policy allows the call. Deny such paths in the policy, or use \`--rules\` with the default policy.`,
     );
   return warnings;
+}
+
+/**
+ * A bundle from `mcp-opa-shim build` holds the default policy with the user's rules compiled in
+ * (its manifest says so): nothing of the default is replaced. Any doubt gives the warning.
+ */
+async function builtWithDefaults(path: string): Promise<boolean> {
+  try {
+    const [{ readTarGz }, { MANIFEST_KEY }] = await Promise.all([
+      import('./read-tar.js'),
+      import('./read-bundle.js'),
+    ]);
+    const manifest = readTarGz(await readFile(path)).get('/.manifest');
+    if (manifest === undefined) return false;
+    const parsed = JSON.parse(manifest.toString('utf8')) as {
+      metadata?: Record<string, { default_policy?: unknown } | undefined>;
+    };
+    return parsed.metadata?.[MANIFEST_KEY]?.default_policy === true;
+  } catch {
+    return false;
+  }
 }

@@ -10,6 +10,7 @@ import {
 } from './normalise-decision.js';
 import { PolicyInstance, type CompiledPolicy } from './policy-instance.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import type { PrintSink } from './policy-print.js';
 import type { ProbeOutcome } from './probe-policy.js';
 import type { InputKeys } from './project-input.js';
 
@@ -27,6 +28,8 @@ export interface WasmEngineOptions {
   readonly revision: PolicyRevision;
   /** The only input keys the policy reads, when known: evaluations pass it just those. */
   readonly inputKeys?: InputKeys;
+  /** Where Rego `print()` lines go (the shim's debug log, eval's stderr); nowhere without it. */
+  readonly print?: PrintSink;
 }
 
 /** One compiled policy plus its data. Evaluation is synchronous; instances are not re-entrant. */
@@ -38,6 +41,8 @@ export class WasmEngine implements PolicyEngine {
   private readonly entrypointId: number;
   private readonly maskId: number | undefined;
   private readonly dropId: number | undefined;
+  private readonly print: PrintSink | undefined;
+  private probing = false;
 
   private constructor(
     private readonly module: CompiledPolicy,
@@ -47,7 +52,15 @@ export class WasmEngine implements PolicyEngine {
     revision: PolicyRevision,
     logRulesInert: boolean,
     private readonly inputKeys: InputKeys,
+    print: PrintSink | undefined,
   ) {
+    // The start-up probe's evaluation is the shim's, not a message's: its prints are not shown.
+    this.print =
+      print === undefined
+        ? undefined
+        : (line) => {
+            if (!this.probing) print(line);
+          };
     this.revision = revision;
     this.policy = this.instantiate();
     const ids = this.policy.entrypoints;
@@ -83,6 +96,7 @@ export class WasmEngine implements PolicyEngine {
         options.revision,
         embeddedLogRulesInert(options),
         options.inputKeys,
+        options.print,
       );
     } catch (thrown) {
       if (thrown instanceof PolicyLoadError) throw thrown;
@@ -94,7 +108,13 @@ export class WasmEngine implements PolicyEngine {
 
   /** The entrypoint's raw result set for `input`, for the start-up probe (probe-policy.ts). */
   probe(input: PolicyInput): ProbeOutcome {
-    const resultSet = this.run(this.entrypointId, input);
+    this.probing = true;
+    let resultSet: unknown;
+    try {
+      resultSet = this.run(this.entrypointId, input);
+    } finally {
+      this.probing = false;
+    }
     return resultSet instanceof EvaluationFailure ? { failure: resultSet.text } : { resultSet };
   }
 
@@ -142,7 +162,7 @@ export class WasmEngine implements PolicyEngine {
   }
 
   private instantiate(): PolicyInstance {
-    return new PolicyInstance(this.module, this.dataJson, this.inputKeys);
+    return new PolicyInstance(this.module, this.dataJson, this.inputKeys, this.print);
   }
 }
 

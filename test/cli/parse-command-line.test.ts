@@ -159,8 +159,23 @@ describe('the eval subcommand', () => {
 
   it('rejects a missing --input, a missing input file, run-only options and operands', () => {
     expect(usageError(ws, ['eval'])).toBe(
-      'Expected `--input <file|->` for `mcp-opa-shim eval`, got nothing; give a JSON policy input file, or `-` to read it from stdin.',
+      'Expected `--input <file|->` or `--from-audit <log.jsonl> --seq <n>` for `mcp-opa-shim eval`, got neither; give a JSON policy input file, `-` to read it from stdin, or a record of an audit log.',
     );
+    expect(usageError(ws, ['eval', '--from-audit', 'gone.jsonl'])).toBe(
+      'Expected `--from-audit <log.jsonl>` and `--seq <n>` together for `mcp-opa-shim eval`, got only `--from-audit`; the record\'s `seq` is in each line of the log.',
+    );
+    expect(usageError(ws, ['eval', '--from-audit', 'gone.jsonl', '--seq', '-1'])).toBe(
+      'Expected `--seq` to be a record\'s `seq` (a whole number, 0 or more), got `-1`.',
+    );
+    const log = join(process.cwd(), 'examples/custom-rule/audit.jsonl');
+    expect(usageError(ws, ['eval', '--input', '-', '--from-audit', log, '--seq', '1'])).toBe(
+      'Expected one input for `mcp-opa-shim eval`, got both `--input` and `--from-audit`; drop one of them.',
+    );
+    expect(parse(ws, ['eval', '--from-audit', log, '--seq', '9'])).toMatchObject({
+      kind: 'eval',
+      inputPath: undefined,
+      fromAudit: { path: log, seq: 9 },
+    });
     expect(usageError(ws, ['eval', '--input', 'gone.json'])).toBe(
       `Expected \`--input\` to be an existing JSON file or \`-\` for stdin, got \`gone.json\`. No such file: ${join(ws.dir, 'gone.json')}.`,
     );
@@ -175,6 +190,25 @@ describe('the eval subcommand', () => {
   it('has its own help', () => {
     const parsed = parse(ws, ['eval', '--help']);
     expect(parsed.kind === 'help' && parsed.text).toContain('mcp-opa-shim eval --input <file|->');
+  });
+});
+
+describe('the policy dev loop subcommands (init, test, build)', () => {
+  it('pass their arguments through untouched, each to its own parser', () => {
+    for (const kind of ['init', 'test', 'build'] as const) {
+      const argv = ['my-policy', '-o', 'b.tar.gz', '--from-audit', 'log.jsonl'];
+      expect(parse(ws, [kind, ...argv])).toEqual({ kind, argv });
+    }
+  });
+
+  it('are refused after options, and wrap a program of that name after --', () => {
+    expect(usageError(ws, ['--principal', 'a', 'test'])).toBe(
+      'Expected the subcommand `test` first, got it after options; write `mcp-opa-shim test [options]` (or `mcp-opa-shim [options] -- test` to wrap a program of that name).',
+    );
+    expect(parse(ws, ['--', 'test', '-d', '/tmp'])).toMatchObject({
+      kind: 'run',
+      config: { command: 'test', args: ['-d', '/tmp'] },
+    });
   });
 });
 

@@ -75,9 +75,13 @@ describe('mcp-opa-shim audit replay', () => {
   it('exits 1 and lists the decisions a candidate policy would change', async () => {
     const { code, stdout } = await audit('replay', '--policy', candidateBundle, log);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^deny→allow +alice +tools\/call write_file +\S+ +inside the roots$/m);
+    // Each change names the tool and what it acted on: the paths (as given, resolved, inside or
+    // outside the roots), then the other arguments.
     expect(stdout).toMatch(
-      /^allow→deny +bob +tools\/call get_file_info +\S+ +no rule allows this operation/m,
+      /^deny→allow +alice +tools\/call write_file +notes\.txt → \/srv\/projects\/notes\.txt \(inside \/srv\/projects\); \{"content":"hi"\} +\S+ +inside the roots$/m,
+    );
+    expect(stdout).toMatch(
+      /^allow→deny +bob +tools\/call get_file_info +src\/main\.ts → \/srv\/projects\/src\/main\.ts \(inside \/srv\/projects\) +\S+ +no rule allows this operation/m,
     );
     expect(stdout).toContain('3 would change (1 allow→deny, 2 deny→allow).');
   });
@@ -88,6 +92,12 @@ describe('mcp-opa-shim audit replay', () => {
     const report = JSON.parse(stdout);
     expect(report.policy.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.changed).toHaveLength(3);
+    expect(report.changed).toContainEqual(
+      expect.objectContaining({
+        tool: 'get_file_info',
+        subject: 'src/main.ts → /srv/projects/src/main.ts (inside /srv/projects)',
+      }),
+    );
   });
 
   it('replays against the embedded default policy when no --policy is given', async () => {

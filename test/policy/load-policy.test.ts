@@ -93,14 +93,32 @@ describe('loadPolicySource and loadEngine', () => {
     expect(engine.revision.sha256).toBe(sha256Hex(readFileSync(fixturePolicy('deny-all'))));
   });
 
-  it('explain how to get opa when a .rego policy is given and there is none on PATH', async () => {
+  it('explain how to get opa when a .rego policy is given and there is none on PATH or in the install cache', async () => {
+    const savedCache = process.env.XDG_CACHE_HOME;
     process.env.PATH = join(work, 'empty-bin');
-    const load = loadEngine(config({ kind: 'rego', path: fixturePolicy('allow-all') }));
-    await expect(load).rejects.toBeInstanceOf(PolicyLoadError);
-    await expect(load).rejects.toThrow(
-      /`--policy .*allow-all\.rego` is Rego, .*no `opa` on PATH.*Install OPA/,
-    );
-    process.env.PATH = savedPath;
+    process.env.XDG_CACHE_HOME = join(work, 'empty-cache');
+    try {
+      const load = loadEngine(config({ kind: 'rego', path: fixturePolicy('allow-all') }));
+      await expect(load).rejects.toBeInstanceOf(PolicyLoadError);
+      await expect(load).rejects.toThrow(
+        /`--policy .*allow-all\.rego` is Rego, which needs the `opa` CLI, and there is none on PATH or in .*empty-cache\/mcp-opa-shim\/opa-v1\.22\.2\. Install it there with `GOBIN=.*empty-cache\/mcp-opa-shim\/opa-v1\.22\.2 go install github\.com\/open-policy-agent\/opa@v1\.22\.2`/,
+      );
+    } finally {
+      process.env.PATH = savedPath;
+      if (savedCache === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = savedCache;
+    }
+  });
+
+  it('find the opa scripts/install-opa.sh installed when there is none on PATH', async () => {
+    process.env.PATH = join(work, 'empty-bin');
+    try {
+      // The test machine's opa is in the install cache (test/policy/opa-cli.ts).
+      const engine = await loadEngine(config({ kind: 'rego', path: fixturePolicy('deny-all') }));
+      expect(engine.evaluate(policyInput())).toMatchObject({ allow: false, reasons: ['deny_all'] });
+    } finally {
+      process.env.PATH = savedPath;
+    }
   });
 
   it('report Rego that does not compile, with the opa error', async () => {
