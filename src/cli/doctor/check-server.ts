@@ -5,7 +5,7 @@ import { RUN_OPTIONS } from '../../config/option-specs.js';
 import { absolutePath, single } from '../../config/options/value-checks.js';
 import { withEnvOptions, type Env } from '../../config/read-env-options.js';
 import { readOptionTokens } from '../../config/read-option-tokens.js';
-import { findOpaOnPath } from '../../policy/find-opa.js';
+import { findOpa, opaMissingText } from '../../policy/find-opa.js';
 import { loadEngine } from '../../policy/load-engine.js';
 import { replacementWarnings } from '../../policy/replacement-warnings.js';
 import { parseCommandLine } from '../parse-command-line.js';
@@ -163,16 +163,11 @@ function checkOpa(config: ShimConfig, env: Env): DoctorCheck {
   if (source.kind !== 'rego' && source.kind !== 'rules')
     return check('opa', 'skip', 'not needed: the policy is not Rego.');
   const what = source.kind === 'rego' ? `\`--policy ${source.path}\`` : '`--rules`';
-  const opa = findOpaOnPath(env.PATH ?? '');
+  const opa = findOpa(env);
   if (opa === undefined)
-    return check(
-      'opa',
-      'fail',
-      `${what} is Rego, which needs the \`opa\` CLI, and there is no \`opa\` on PATH.`,
-      {
-        fix: 'Install OPA (`bash scripts/install-opa.sh` in a clone of this repository, or https://www.openpolicyagent.org/docs/latest/#running-opa) and put it on PATH, or pass a compiled policy (.wasm or bundle).',
-      },
-    );
+    return check('opa', 'fail', opaMissingText(`${what} is Rego, which`, env), {
+      fix: 'Or pass a compiled policy (a .wasm file or a bundle from `mcp-opa-shim build`).',
+    });
   return check('opa', 'ok', `\`${opa}\` compiles ${what}.`, { details: { path: opa } });
 }
 

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES } from '../../helpers/shim-process.js';
+import { BIN, FIXTURES, OPA_DIR } from '../../helpers/shim-process.js';
+import { PINNED_OPA_VERSION } from '../../../src/policy/find-opa.js';
 import { checkOf, MEMORY_SERVER, runDoctor, runDoctorJson } from './run-doctor.js';
 
 let work: string;
@@ -79,17 +80,32 @@ describe('mcp-opa-shim doctor finds', () => {
     expect(options.summary).toContain(`No such file: ${missing}.`);
   });
 
-  it('a .rego policy with no `opa` on PATH', () => {
+  it('a .rego policy with no `opa` on PATH nor in the install cache', () => {
+    const emptyCache = mkdtempSync(join(work, 'cache-'));
     const { status, report } = runDoctorJson(
       ['--policy', `${FIXTURES}/doctor-deny-initialize.rego`, ...SERVER],
-      { env: { PATH: '/usr/bin:/bin' } },
+      { env: { PATH: '/usr/bin:/bin', XDG_CACHE_HOME: emptyCache } },
     );
     expect(status).toBe(1);
     const opa = checkOf(report.checks, 'opa');
     expect(opa.status).toBe('fail');
-    expect(opa.summary).toContain('there is no `opa` on PATH');
-    expect(opa.fix).toContain('scripts/install-opa.sh');
+    expect(opa.summary).toContain(`there is none on PATH or in ${emptyCache}/mcp-opa-shim/`);
+    expect(opa.summary).toContain('go install github.com/open-policy-agent/opa@');
     expect(checkOf(report.checks, 'policy').status).toBe('skip');
+  });
+
+  it('a .rego policy with `opa` only in the install cache passes the opa check', () => {
+    const cache = mkdtempSync(join(work, 'cache-'));
+    const dir = join(cache, 'mcp-opa-shim', `opa-${PINNED_OPA_VERSION}`);
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(OPA_DIR, 'opa'), join(dir, 'opa'));
+    const { report } = runDoctorJson(
+      ['--policy', `${FIXTURES}/doctor-deny-initialize.rego`, ...SERVER],
+      { env: { PATH: '/usr/bin:/bin', XDG_CACHE_HOME: cache } },
+    );
+    const opa = checkOf(report.checks, 'opa');
+    expect(opa.status).toBe('ok');
+    expect(opa.summary).toContain(join(dir, 'opa'));
   });
 
   it('an audit-log directory that cannot be created', () => {
