@@ -1,5 +1,5 @@
 import type { DecisionRecord } from '../audit/audit-record.js';
-import type { PolicyEngine } from '../policy/decision.js';
+import type { PolicyEngine } from '../core/decision.js';
 import { describeOperation } from './describe-operation.js';
 import type { LocatedRecord } from './read-audit-records.js';
 import { withRoots } from './rejudge-paths.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PolicySource } from '../config/config.js';
 import defaultDataSchema from './data.schema.json' with { type: 'json' };
-import type { PolicyRevision } from './decision.js';
+import type { PolicyRevision } from '../core/decision.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 import { parseInputKeys, type InputKeys } from './project-input.js';
 

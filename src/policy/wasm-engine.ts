@@ -1,5 +1,5 @@
-import type { PolicyInput } from '../input/policy-input.js';
-import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
+import type { PolicyInput } from '../core/policy-input.js';
+import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from '../core/decision.js';
 import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
 import {
   ERASE_INPUT,

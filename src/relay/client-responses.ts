@@ -1,5 +1,5 @@
 import { buildResponseInput } from '../input/build-input.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../core/json-rpc.js';
 import { publicReason } from './deny-reply.js';
 import { judge } from './judge.js';
 import { narrowRoots } from './narrow-roots.js';

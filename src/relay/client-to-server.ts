@@ -1,7 +1,7 @@
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../core/json-rpc.js';
 import type { OversizeFrame } from '../framing/frame-splitter.js';
 import { parseFrame, topLevelId } from '../messages/parse-frame.js';
 import { recoverFrameId } from '../messages/recover-frame-id.js';

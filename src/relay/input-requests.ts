@@ -1,6 +1,6 @@
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply, resultReply, toolErrorReply } from '../messages/build-replies.js';
-import { ErrorCodes, isJsonObject, type JsonRpcId } from '../messages/json-rpc.js';
+import { ErrorCodes, isJsonObject, type JsonRpcId } from '../core/json-rpc.js';
 import type { Session } from '../session/session.js';
 import { ledgerOf } from '../session/task-ledger.js';
 import { publicReason } from './deny-reply.js';

@@ -5,7 +5,7 @@ import {
   type ClassifiedMessage,
   type JsonObject,
   type JsonRpcId,
-} from '../messages/json-rpc.js';
+} from '../core/json-rpc.js';
 import type { PendingRequest } from '../session/session.js';
 import { roundOf } from '../session/task-ledger.js';
 import { publicReason } from './deny-reply.js';

@@ -5,7 +5,7 @@ import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
 import { classifyScan } from '../messages/classify-scan.js';
 import { findDuplicateKey } from '../messages/find-duplicate-key.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../core/json-rpc.js';
 import { parseFrame } from '../messages/parse-frame.js';
 import { recoverFrameIds } from '../messages/recover-frame-id.js';
 import { scanFrame } from '../messages/scan-frame.js';

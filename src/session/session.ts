@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
-import type { OperationType, RecentOperation } from '../input/policy-input.js';
+import type { JsonObject, JsonRpcId } from '../core/json-rpc.js';
+import type { OperationType, RecentOperation } from '../core/policy-input.js';
 import { NamespaceGate, type NamespaceAccess } from './namespace-gate.js';
 import { PendingTable } from './pending-table.js';
 import { ToolCatalog } from './tool-catalog.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compileRego } from '../../src/policy/compile-rego.js';
 import { createPolicyEngine } from '../../src/policy/create-policy-engine.js';
-import type { PolicyEngine } from '../../src/policy/decision.js';
+import type { PolicyEngine } from '../../src/core/decision.js';
 import { EMBEDDED_POLICY_URL } from '../../src/policy/load-policy.js';
 import type { ReloadEvent } from '../../src/policy/reloading-engine.js';
 import { pathWithOpa } from './opa-cli.js';

@@ -1,4 +1,4 @@
-import type { PolicyInput } from '../input/policy-input.js';
+import type { PolicyInput } from './policy-input.js';
 
 /**
  * The normalised result of one evaluation. Anything but an explicit
