@@ -26,6 +26,3 @@ export interface RelayContext {
   readonly toClient: LineSink;
   readonly toServer: LineSink;
 }
-
-/** Marker for "forward the original text unchanged". */
-export const UNCHANGED = Symbol('unchanged');

@@ -6,11 +6,8 @@ import type { JsonRpcId } from '../../src/core/json-rpc.js';
 import type { PolicyEngine } from '../../src/core/decision.js';
 import { loadEngine } from '../../src/policy/load-engine.js';
 import type { RelayContext } from '../../src/relay/relay-context.js';
-import {
-  refuseOversizeServerFrame,
-  relayServerFrames,
-  relayServerLine,
-} from '../../src/relay/server-to-client.js';
+import { refuseOversizeServerFrame, relayServerLine } from '../../src/relay/server-messages.js';
+import { relayServerFrames } from '../../src/relay/server-to-client.js';
 import { secretSetFrom } from '../../src/secrets/secret-set.js';
 import { Session, type PendingRequest } from '../../src/session/session.js';
 import { randomInt, seededRandom } from '../framing/seeded-random.js';
