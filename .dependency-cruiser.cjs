@@ -48,6 +48,14 @@ module.exports = {
       to: { path: '^src/', pathNot: anyOf([folder, ...allowed]) },
     })),
     {
+      name: 'core-types-only',
+      severity: 'error',
+      comment:
+        'src/core loads nothing at run time: it imports types only (the SDK builds zod schemas when loaded)',
+      from: { path: '^src/core/' },
+      to: { dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'folder-not-in-architecture',
       severity: 'error',
       comment: 'every src/ folder has a row in the layer table of docs/architecture.md',
@@ -81,6 +89,11 @@ module.exports = {
     // Type-only imports count: the shared shapes are mostly imported as types.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    // Resolve packages through their `exports` map, as Node does (`@modelcontextprotocol/sdk/types.js`).
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     exclude: { path: '^(dist|node_modules)/' },
   },
 };

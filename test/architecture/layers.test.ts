@@ -59,6 +59,15 @@ describe('npm run deps:check (docs/architecture.md layers)', () => {
     expect(status).toBe(1);
   });
 
+  it('fails when the bottom layer imports a value (core loads nothing at run time)', () => {
+    const root = copyOfTree();
+    const file = join(root, 'src/core/json-rpc.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('import type {', 'import {'));
+    const { status, output } = check(root);
+    expect(output).toContain('core-types-only: src/core/json-rpc.ts');
+    expect(status).toBe(1);
+  });
+
   it('fails on an import cycle inside one folder', () => {
     const root = copyOfTree();
     writeFileSync(
