@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { format } from 'node:util';
 import { parseCommandLine } from './parse-command-line.js';
-import { UsageError } from './usage-error.js';
-
-const EXIT_USAGE = 2;
+import { USAGE_EXIT_CODE, UsageError } from '../config/usage-error.js';
 
 /**
  * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK prints Rego
@@ -33,7 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`mcp-opa-shim: ${error.message}\n`);
-    return EXIT_USAGE;
+    return USAGE_EXIT_CODE;
   }
   switch (command.kind) {
     case 'help':

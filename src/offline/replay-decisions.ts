@@ -1,7 +1,6 @@
 import type { DecisionRecord } from '../audit/audit-record.js';
 import type { PolicyEngine } from '../core/decision.js';
-import { describeOperation } from './describe-operation.js';
-import type { LocatedRecord } from './read-audit-records.js';
+import { describeOperation, type LocatedRecord } from './read-audit-records.js';
 import { withRoots } from './rejudge-paths.js';
 
 export interface ChangedDecision {
