@@ -30,6 +30,10 @@ export interface PolicyRevision {
   readonly source: string;
 }
 
+/** OPA's decision-log entrypoints: optional in any policy, present in the default one. */
+export const MASK_ENTRYPOINT = 'system/log/mask';
+export const DROP_ENTRYPOINT = 'system/log/drop';
+
 /** OPA `system.log.mask` result: erase pointers or `{op, path, value}` patches. */
 export type MaskRule =
   string | { readonly op: 'remove' | 'upsert'; readonly path: string; readonly value?: unknown };
