@@ -121,14 +121,24 @@ describe('a watching policy engine', () => {
     expect(engine.revision).toEqual(revision);
   });
 
-  it('does not watch when watch is off', async () => {
+  it('does not watch when watch is off: a changed data file is not picked up', async () => {
+    const dir = mkdtempSync(join(work, 'unwatched-'));
+    const policy = join(dir, 'policy.wasm');
+    copyFileSync(EMBEDDED_POLICY_URL, policy);
+    const data = join(dir, 'data.yaml');
+    writeFileSync(data, 'sampling:\n  allow: true\n');
     const engine = await createPolicyEngine({
-      policy: { kind: 'embedded' },
-      dataFiles: [],
+      policy: { kind: 'wasm', path: policy },
+      dataFiles: [data],
       entrypoint: 'mcp/decision',
       watch: false,
     });
     engines.push(engine);
-    expect(engine.constructor.name).toBe('WasmEngine');
+    expect(engine.evaluate(sampling).allow).toBe(true);
+    writeFileSync(data, 'sampling:\n  allow: false\n');
+    // Longer than a watching engine takes (fs.watch at once, else a poll each second, then a
+    // short settle): the tests above see such a change picked up well within this.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(engine.evaluate(sampling).allow).toBe(true);
   });
 });
