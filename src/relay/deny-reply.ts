@@ -38,7 +38,7 @@ export function denyClientRequest(
         ErrorCodes.invalidParams,
         concealed(decision) ? `Unknown tool: ${name}` : reason,
       );
-    return toolErrorReply(id, reason);
+    return toolErrorReply(id, reason, context.session.era === 'modern');
   }
   if (decision.obligations?.method_disabled === true) {
     return errorReply(id, ErrorCodes.methodNotFound, `Method not found: ${method} (${reason})`);
