@@ -13,15 +13,8 @@ import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse } from './client-responses.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
-import { carryOut, DROP, foldBatch, FORWARD, type Outcome, type OutcomeSinks } from './outcome.js';
+import { carryOut, DROP, foldBatch, FORWARD, type Outcome } from './outcome.js';
 import { cancelledRequestId, routeClientMessage, type Route } from './route-client-message.js';
-
-function sinks(context: RelayContext): OutcomeSinks {
-  return {
-    reply: (line) => context.toClient.send(line),
-    onward: (line) => context.toServer.send(line),
-  };
-}
 
 /** Client → server: one line from the client's stdin. */
 export async function relayClientLine(
@@ -61,7 +54,7 @@ export async function relayClientLine(
     text,
   );
   if (route.kind === 'now') await handleLaneItem(context, route.item);
-  else await carryOut(routedOutcome(route), text, sinks(context));
+  else await carryOut(routedOutcome(route), text, context.toClient, context.toServer);
 }
 
 /** A route that ends before judging, as an outcome: not forwarded (now), perhaps answered. */
@@ -72,7 +65,8 @@ function routedOutcome(route: Exclude<Route, { kind: 'now' }>): Outcome {
 /** Judges one message now (it was never held, or its barrier completed) and sends what follows. */
 export async function handleLaneItem(context: RelayContext, item: LaneItem): Promise<void> {
   const outcome = handleClientMessage(context, item.message, item.access);
-  await carryOut(outcome, item.text ?? JSON.stringify(item.value), sinks(context));
+  const text = item.text ?? JSON.stringify(item.value);
+  await carryOut(outcome, text, context.toClient, context.toServer);
 }
 
 /** The client sent a frame too large to read: answer it without ever buffering it. */

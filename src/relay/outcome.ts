@@ -1,3 +1,5 @@
+import type { LineSink } from './relay-context.js';
+
 /**
  * What happens to one message, in either direction, once the shim has judged it. Every handler
  * in the relay returns an Outcome; carryOut (or foldBatch for a batch) is the one place that
@@ -20,17 +22,20 @@ export const UNCHANGED = Symbol('unchanged');
 export const FORWARD: Outcome = { onward: UNCHANGED };
 export const DROP: Outcome = {};
 
-/** Where an outcome's lines go: back to the sender, on to the other peer. */
-export interface OutcomeSinks {
-  reply(line: string): Promise<void> | undefined;
-  onward(line: string): Promise<void> | undefined;
-}
-
-/** One whole frame's outcome: the reply first, then what goes on (`text` when unchanged). */
-export async function carryOut(outcome: Outcome, text: string, sinks: OutcomeSinks): Promise<void> {
-  if (outcome.reply !== undefined) await sinks.reply(outcome.reply);
-  if (outcome.onward === undefined) return;
-  await sinks.onward(outcome.onward === UNCHANGED ? text : JSON.stringify(outcome.onward));
+/**
+ * One whole frame's outcome: the reply to the sender first, then what goes on to the peer
+ * (`text` when unchanged). Not async: a frame that meets no back-pressure costs no promise.
+ */
+export function carryOut(
+  outcome: Outcome,
+  text: string,
+  toSender: LineSink,
+  toPeer: LineSink,
+): Promise<void> | undefined {
+  const replied = outcome.reply === undefined ? undefined : toSender.send(outcome.reply);
+  if (outcome.onward === undefined) return replied;
+  const line = outcome.onward === UNCHANGED ? text : JSON.stringify(outcome.onward);
+  return replied === undefined ? toPeer.send(line) : replied.then(() => toPeer.send(line));
 }
 
 /**

@@ -8,19 +8,24 @@ import { buildMessageInput } from '../input/build-input.js';
 import { denyServerRequest } from './deny-reply.js';
 import { refuseDuplicateId } from './duplicate-id.js';
 import { judge } from './judge.js';
-import { carryOut, DROP, foldBatch, FORWARD, type Outcome, type OutcomeSinks } from './outcome.js';
-import type { RelayContext } from './relay-context.js';
+import { carryOut, DROP, foldBatch, FORWARD, type Outcome } from './outcome.js';
+import type { LineSink, RelayContext } from './relay-context.js';
 import { catalogRefreshRequest } from './refresh-catalog.js';
 import { handleServerResponse } from './server-responses.js';
 import { dropServerNotification, strayInServerRequest } from './stray-embedded.js';
 
 export const LIST_CHANGED = 'notifications/tools/list_changed';
 
-function sinks(context: RelayContext): OutcomeSinks {
-  return {
-    reply: (line) => context.toServer.send(line),
-    onward: (line) => sendToClient(context, line),
-  };
+/** Lines on their way to the client, through sendToClient; one per context. */
+const scrubbedSinks = new WeakMap<RelayContext, LineSink>();
+
+function toClientScrubbed(context: RelayContext): LineSink {
+  let sink = scrubbedSinks.get(context);
+  if (sink === undefined) {
+    sink = { send: (line) => sendToClient(context, line) };
+    scrubbedSinks.set(context, sink);
+  }
+  return sink;
 }
 
 /** Server → client: one decoded line from the child's stdout (the frames the byte path could not pass). */
@@ -46,7 +51,7 @@ export async function relayServerLine(context: RelayContext, text: string): Prom
     return;
   }
   const outcome = handleServerMessage(context, classifyMessage(parsed.value), text);
-  await carryOut(outcome, text, sinks(context));
+  await carryOut(outcome, text, context.toServer, toClientScrubbed(context));
 }
 
 /** The server wrote a line too large to relay: drop it and fail the requests it answered. */
