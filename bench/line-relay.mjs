@@ -10,7 +10,6 @@
 import { spawn } from 'node:child_process';
 import process from 'node:process';
 import { FrameSplitter } from '../dist/framing/frame-splitter.js';
-import { readFrames } from '../dist/framing/line-reader.js';
 
 const separator = process.argv.indexOf('--');
 const [command, ...args] = process.argv.slice(separator + 1);
@@ -28,8 +27,13 @@ function byEvents(source, destination) {
 }
 
 async function byIteration(source, destination) {
-  for await (const frame of readFrames(source, limits))
-    if (frame.kind === 'line') destination.write(`${frame.text}\n`);
+  const splitter = new FrameSplitter(limits);
+  const frames = [];
+  for await (const chunk of source) {
+    splitter.push(chunk, frames);
+    for (const frame of frames) if (frame.kind === 'line') destination.write(`${frame.text}\n`);
+    frames.length = 0;
+  }
 }
 
 const wire = process.env.LINE_RELAY_READ === 'iterate' ? byIteration : byEvents;

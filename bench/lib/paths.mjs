@@ -16,12 +16,27 @@ const PLAIN_RELAY = join(ROOT, 'bench', 'plain-relay.mjs');
 const SHARED_ECHO = join(ROOT, 'test', 'fixtures', 'echo-server.mjs');
 const BENCH_ECHO = join(ROOT, 'bench', 'fixtures', 'echo-server.mjs');
 
-export const PATH_IDS = ['direct', 'relay', 'shim', 'shim-audit'];
+/**
+ * `BENCH_BASE_SHIM_MAIN` adds a second build (e.g. the commit a change started from) as two more
+ * paths, `base-shim` and `base-shim-audit`, run in the same scenarios and taking turns with the
+ * others: a before/after comparison under the same machine load.
+ */
+export const BASE_SHIM_MAIN = process.env.BENCH_BASE_SHIM_MAIN;
+
+export const PATH_IDS = [
+  'direct',
+  'relay',
+  'shim',
+  'shim-audit',
+  ...(BASE_SHIM_MAIN === undefined ? [] : ['base-shim', 'base-shim-audit']),
+];
 export const PATH_LABELS = {
   direct: 'direct',
   relay: 'plain relay',
   shim: 'shim (default policy)',
   'shim-audit': 'shim + audit log file',
+  'base-shim': 'base build: shim (default policy)',
+  'base-shim-audit': 'base build: shim + audit log file',
 };
 
 export function shimBuilt() {
@@ -47,6 +62,7 @@ export function sharedEchoServerExists() {
  */
 export function buildPaths(server, { auditFile, include = PATH_IDS, shimOptions = [], env }) {
   const shimArgs = [SHIM_MAIN, '--log-level', 'silent', ...shimOptions];
+  const baseArgs = [BASE_SHIM_MAIN ?? SHIM_MAIN, '--log-level', 'silent', ...shimOptions];
   const all = {
     direct: [server.command, ...server.args],
     relay: [process.execPath, PLAIN_RELAY, '--', server.command, ...server.args],
@@ -60,8 +76,18 @@ export function buildPaths(server, { auditFile, include = PATH_IDS, shimOptions 
       server.command,
       ...server.args,
     ],
+    'base-shim': [process.execPath, ...baseArgs, '--', server.command, ...server.args],
+    'base-shim-audit': [
+      process.execPath,
+      ...baseArgs,
+      '--audit-log',
+      `${auditFile}.base`,
+      '--',
+      server.command,
+      ...server.args,
+    ],
   };
-  const available = shimBuilt() ? PATH_IDS : PATH_IDS.filter((id) => !id.startsWith('shim'));
+  const available = shimBuilt() ? PATH_IDS : PATH_IDS.filter((id) => !id.includes('shim'));
   return available
     .filter((id) => include.includes(id))
     .map((id) => {

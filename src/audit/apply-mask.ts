@@ -1,4 +1,4 @@
-import type { MaskRule } from '../policy/decision.js';
+import type { MaskRule } from '../core/decision.js';
 
 /** The part of a decision event that mask rules may touch. */
 export interface MaskableEvent {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ENTRYPOINT } from '../config/config.js';
-import type { PolicyInput } from '../input/policy-input.js';
-import type { Decision, PolicyEngine, PolicyRevision } from '../policy/decision.js';
+import type { PolicyInput } from '../core/policy-input.js';
+import type { Decision, PolicyEngine, PolicyRevision } from '../core/decision.js';
 import type { SecretSet } from '../secrets/secret-set.js';
 import { applyMask } from './apply-mask.js';
 import {

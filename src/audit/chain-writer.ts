@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecretSet } from '../secrets/secret-set.js';
-import { hashLine } from './hash-line.js';
 import { readLastLine } from './read-last-line.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -133,4 +133,9 @@ function parseChainFields(text: string): { seq?: number; type?: string } {
   } catch {
     return {};
   }
+}
+
+/** sha256 (hex) of one audit line's exact UTF-8 bytes, without its trailing newline. */
+function hashLine(line: string): string {
+  return createHash('sha256').update(line, 'utf8').digest('hex');
 }

@@ -1,5 +1,4 @@
-/** The prefix of the shim's own settings; they configure the shim and never reach the server. */
-export const SHIM_ENV_PREFIX = 'MCP_OPA_SHIM_';
+import { SHIM_ENV_PREFIX } from '../config/option-specs.js';
 
 export interface ChildEnvSources {
   /** The environment the shim received (the client config's `env` block arrives this way). */

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { errorReply } from '../messages/build-replies.js';
-import { ErrorCodes, type JsonRpcId } from '../messages/json-rpc.js';
+import { ErrorCodes, type JsonRpcId } from '../core/json-rpc.js';
 
 /**
  * How long a shim that cannot start waits for the client's first request. Clients write

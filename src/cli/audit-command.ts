@@ -16,7 +16,7 @@ import { RootsReportBuilder } from '../offline/roots-report.js';
 import { SummaryBuilder } from '../offline/summarize-records.js';
 import { createPolicyEngine } from '../policy/create-policy-engine.js';
 import { PolicyLoadError } from '../policy/policy-load-error.js';
-import { UsageError, USAGE_EXIT_CODE } from './usage-error.js';
+import { UsageError, USAGE_EXIT_CODE } from '../config/usage-error.js';
 import { verifyLogs } from './verify-command.js';
 import { Progress, type ProgressStream } from '../offline/report-progress.js';
 

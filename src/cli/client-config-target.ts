@@ -14,7 +14,7 @@ import { ConfigChangedError, writeConfigFile } from '../clients/write-config-fil
 import { defineOption, type OptionSpec } from '../config/option-specs.js';
 import type { RawOptions } from '../config/read-option-tokens.js';
 import { showValue } from '../config/show-value.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../config/usage-error.js';
 
 /** What `wrap` and `unwrap` share: which file, `--dry-run`, `--only`, the report and the write. */
 

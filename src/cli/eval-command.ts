@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { PolicyConfig } from '../config/config.js';
-import type { PolicyInput } from '../input/policy-input.js';
+import type { PolicyInput } from '../core/policy-input.js';
 import { loadEngine } from '../policy/load-engine.js';
 import { PolicyLoadError, thrownText } from '../policy/policy-load-error.js';
 

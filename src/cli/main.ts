@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { format } from 'node:util';
 import { parseCommandLine, SUBCOMMANDS } from './parse-command-line.js';
-import { UsageError } from './usage-error.js';
-
-const EXIT_USAGE = 2;
+import { USAGE_EXIT_CODE, UsageError } from '../config/usage-error.js';
 
 /**
  * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK's
@@ -36,10 +34,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!SUBCOMMANDS.includes(argv[0] ?? '')) {
       // A client launched the shim with a bad option: it shows the answer to its `initialize`.
       const { reportStartupFailure } = await import('./answer-startup-failure.js');
-      return reportStartupFailure(error.message, EXIT_USAGE, process);
+      return reportStartupFailure(error.message, USAGE_EXIT_CODE, process);
     }
     process.stderr.write(`mcp-opa-shim: ${error.message}\n`);
-    return EXIT_USAGE;
+    return USAGE_EXIT_CODE;
   }
   switch (command.kind) {
     case 'help':

@@ -14,7 +14,7 @@ import { showValue } from '../config/show-value.js';
 import { shimVersion } from '../config/shim-version.js';
 import { validatePolicyOnlyOptions, validateShimOptions } from '../config/validate-options.js';
 import { evalHelpText, helpText } from './help-text.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../config/usage-error.js';
 
 export type ParsedCommand =
   | {

@@ -11,7 +11,7 @@ import {
   TargetFileError,
   type CommandIo,
 } from './client-config-target.js';
-import { UsageError, USAGE_EXIT_CODE } from './usage-error.js';
+import { UsageError, USAGE_EXIT_CODE } from '../config/usage-error.js';
 
 const USAGE = 'mcp-opa-shim unwrap';
 

@@ -22,15 +22,16 @@ export interface OptionSpec {
   readonly fromEnv: boolean;
 }
 
-const ENV_PREFIX = 'MCP_OPA_SHIM_';
+/** The prefix of the shim's own settings; they configure the shim and never reach the server. */
+export const SHIM_ENV_PREFIX = 'MCP_OPA_SHIM_';
 
 /** `max-frame-bytes` → `MCP_OPA_SHIM_MAX_FRAME_BYTES`. */
 export function envNameOf(spec: Pick<OptionSpec, 'name'>): string {
-  return ENV_PREFIX + spec.name.toUpperCase().replace(/-/g, '_');
+  return SHIM_ENV_PREFIX + spec.name.toUpperCase().replace(/-/g, '_');
 }
 
 export function isShimEnvName(name: string): boolean {
-  return name.startsWith(ENV_PREFIX);
+  return name.startsWith(SHIM_ENV_PREFIX);
 }
 
 export type SpecInput = Omit<OptionSpec, 'repeatable' | 'fromEnv' | 'kind'> &

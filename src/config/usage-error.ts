@@ -1,8 +1,11 @@
+/** Exit code for a bad option, value or command shape. */
+export const USAGE_EXIT_CODE = 2;
+
 /**
  * A bad command line or environment setting. The message is one line naming the option (or
- * variable), the value and the fix; the CLI prints it on stderr and exits 2.
+ * variable), the value and the fix; the CLI prints it on stderr and exits USAGE_EXIT_CODE.
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  readonly exitCode = 2;
+  readonly exitCode = USAGE_EXIT_CODE;
 }

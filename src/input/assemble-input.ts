@@ -1,4 +1,4 @@
-import type { JsonRpcId } from '../messages/json-rpc.js';
+import type { JsonRpcId } from '../core/json-rpc.js';
 import type { SessionView } from '../session/session.js';
 import type { InputContext } from './input-context.js';
 import {
@@ -8,7 +8,7 @@ import {
   type Operation,
   type PolicyInput,
   type ResolvedPath,
-} from './policy-input.js';
+} from '../core/policy-input.js';
 import type { ProjectedArguments } from './project-arguments.js';
 import { projectSession } from './project-session.js';
 

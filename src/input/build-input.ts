@@ -1,10 +1,10 @@
-import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
+import type { JsonObject, JsonRpcId } from '../core/json-rpc.js';
 import type { SessionView } from '../session/session.js';
 import { assembleInput } from './assemble-input.js';
-import { describeRequest, type PathSource } from './describe-operation.js';
+import { describeRequest, type PathSource } from './describe-request.js';
 import { describeResponse } from './describe-response.js';
 import type { InputContext } from './input-context.js';
-import type { Direction, PolicyInput, ResolvedPath } from './policy-input.js';
+import type { Direction, PolicyInput, ResolvedPath } from '../core/policy-input.js';
 import { projectArguments } from './project-arguments.js';
 import { resolveArgumentPaths, resolveSubscriptionPaths, resolveUriPath } from './resolve-paths.js';
 

@@ -1,10 +1,10 @@
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { JsonObject } from '../core/json-rpc.js';
 import type { SessionView } from '../session/session.js';
 import { ToolCatalog } from '../session/tool-catalog.js';
 import { assembleInput } from './assemble-input.js';
 import type { InputContext } from './input-context.js';
 import { operationType } from './operation-type.js';
-import type { Operation, PolicyInput } from './policy-input.js';
+import type { Operation, PolicyInput } from '../core/policy-input.js';
 import type { ProjectedArguments } from './project-arguments.js';
 import { resolveUriPath } from './resolve-paths.js';
 

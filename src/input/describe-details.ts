@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
 import { foldElicitation } from './elicitation-texts.js';
 
 /** Short strings only: a schema title is evidence, an essay is not. */

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { JsonObject } from '../core/json-rpc.js';
 import {
   elicitationResultDetails,
   rootsResultDetails,
@@ -6,7 +6,7 @@ import {
 } from './describe-details.js';
 import type { InputContext } from './input-context.js';
 import { operationType } from './operation-type.js';
-import type { Operation, ResolvedPath } from './policy-input.js';
+import type { Operation, ResolvedPath } from '../core/policy-input.js';
 import { resolveRootsAnswer } from './resolve-paths.js';
 
 export interface DescribedResponse {

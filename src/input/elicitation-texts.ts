@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
 import { foldText } from './fold-text.js';
 
 /** A raw string longer than this is not folded whole (the cut is flagged, never silent). */

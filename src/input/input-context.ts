@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ShimConfig } from '../config/config.js';
 import { parsePointer } from './json-pointer.js';
 import { readServerLaunch } from './read-server-launch.js';
-import type { PolicyInput } from './policy-input.js';
+import type { PolicyInput } from '../core/policy-input.js';
 
 /** The parts of every policy input that are fixed for one shim run: built once, frozen. */
 export interface InputContext {

@@ -1,4 +1,4 @@
-import type { OperationType } from './policy-input.js';
+import type { OperationType } from '../core/policy-input.js';
 
 // Maps, not object literals: a method named `constructor` must not find a prototype member.
 const EXACT = new Map<string, OperationType>([

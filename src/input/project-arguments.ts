@@ -1,4 +1,4 @@
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { JsonObject } from '../core/json-rpc.js';
 import { escapeToken } from './json-pointer.js';
 
 /** A top-level argument whose JSON is larger than this is left out (and named in `arguments_omitted`). */

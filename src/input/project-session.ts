@@ -1,7 +1,7 @@
 import type { SessionView } from '../session/session.js';
 import { frozenCopy, sameJson } from './frozen-copy.js';
 import type { InputContext } from './input-context.js';
-import type { OperationType, PolicyInput, RecentOperation } from './policy-input.js';
+import type { OperationType, PolicyInput, RecentOperation } from '../core/policy-input.js';
 
 /** The parts of the input that depend on the session, not on the message. */
 export type SessionParts = Pick<PolicyInput, 'client' | 'server' | 'session'>;

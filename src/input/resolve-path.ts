@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResolvedPath } from './policy-input.js';
+import type { ResolvedPath } from '../core/policy-input.js';
 import { realPath } from './real-path.js';
 
 const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i;

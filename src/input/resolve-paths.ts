@@ -1,7 +1,7 @@
-import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
 import type { InputContext } from './input-context.js';
 import { collectStrings, parsePointer, type PointedString } from './json-pointer.js';
-import type { ResolvedPath } from './policy-input.js';
+import type { ResolvedPath } from '../core/policy-input.js';
 import { resolvePath } from './resolve-path.js';
 
 /**

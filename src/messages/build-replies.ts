@@ -1,4 +1,4 @@
-import type { JsonRpcId } from './json-rpc.js';
+import type { JsonRpcId } from '../core/json-rpc.js';
 
 /** Serialised JSON-RPC error response. */
 export function errorReply(
@@ -16,7 +16,15 @@ export function resultReply(id: JsonRpcId, result: Record<string, unknown>): str
   return JSON.stringify({ jsonrpc: '2.0', id, result });
 }
 
-/** A `tools/call` result the model sees: the call failed with this message. */
-export function toolErrorReply(id: JsonRpcId, message: string): string {
-  return resultReply(id, { content: [{ type: 'text', text: message }], isError: true });
+/**
+ * A `tools/call` result the model sees: the call failed with this message. `modern`: the session
+ * speaks 2026-07-28, whose clients reject a result without `resultType` (the SDK's v2 client:
+ * "servers implementing protocol revision 2026-07-28 MUST include it").
+ */
+export function toolErrorReply(id: JsonRpcId, message: string, modern: boolean): string {
+  const content = [{ type: 'text', text: message }];
+  return resultReply(
+    id,
+    modern ? { resultType: 'complete', content, isError: true } : { content, isError: true },
+  );
 }

@@ -1,4 +1,4 @@
-import { isJsonObject, type ClassifiedMessage, type JsonRpcId } from './json-rpc.js';
+import { isJsonObject, type ClassifiedMessage, type JsonRpcId } from '../core/json-rpc.js';
 
 function validId(value: unknown): value is JsonRpcId {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));

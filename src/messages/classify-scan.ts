@@ -1,4 +1,4 @@
-import type { JsonRpcId } from './json-rpc.js';
+import type { JsonRpcId } from '../core/json-rpc.js';
 import type { ScannedFrame, ScannedValue } from './scan-frame.js';
 
 /**

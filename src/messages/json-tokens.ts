@@ -12,9 +12,6 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** Set by skipString: the string just read holds escapes. */
-export let stringHadEscapes = false;
-
 export function skipSpace(b: Buffer, i: number, end: number): number {
   while (i < end) {
     const c = b[i];
@@ -24,7 +21,12 @@ export function skipSpace(b: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** `b[i]` is the opening quote. Bytes >= 0x80 pass: the caller has checked UTF-8 validity. */
+/**
+ * `b[i]` is the opening quote. Bytes >= 0x80 pass: the caller has checked UTF-8 validity.
+ * Returns -1 when the bytes are not a string; else the index after the closing quote, inverted
+ * (`~index`, below -1) when the string holds escapes: read it with stringEnd and hasEscapes.
+ * One number rather than an object, because this runs for every string of every frame.
+ */
 export function skipString(b: Buffer, i: number, end: number): number {
   let escaped = false;
   i++;
@@ -58,8 +60,17 @@ export function skipString(b: Buffer, i: number, end: number): number {
       return -1;
     }
   }
-  stringHadEscapes = escaped;
-  return i + 1;
+  return escaped ? ~(i + 1) : i + 1;
+}
+
+/** The index after the string skipString read (its result must not be -1). */
+export function stringEnd(skipped: number): number {
+  return skipped < 0 ? ~skipped : skipped;
+}
+
+/** Whether the string skipString read holds escapes. */
+export function hasEscapes(skipped: number): boolean {
+  return skipped < -1;
 }
 
 export function skipNumber(b: Buffer, i: number, end: number): number {

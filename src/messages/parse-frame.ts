@@ -9,8 +9,23 @@ export type ParsedFrame =
     };
 
 /**
- * Parses one frame. With `strict`, a frame whose objects repeat a key is refused, so the
- * message the policy judges is the only reading of the text we forward.
+ * The duplicate-key rule, one for both directions: text that goes on as its sender wrote it,
+ * after the shim judged what it says, must have one reading only (JSON.parse keeps a repeated
+ * key's last value, other parsers its first), so a repeated key refuses the frame. Every client
+ * message is judged: `parseFrame(text, true)` applies the rule to each. From the server, a
+ * request is judged and a batch goes on as its text: the relay applies the rule to those. Server
+ * answers and notifications go on unjudged, or re-encoded from the value the shim judged (lists,
+ * embedded requests), which is then the only reading there is.
+ * Returns the fault's detail, or undefined when no key repeats.
+ */
+export function duplicateKeyDetail(text: string): string | undefined {
+  const duplicate = findDuplicateKey(text);
+  return duplicate === undefined ? undefined : `duplicate key ${JSON.stringify(duplicate)}`;
+}
+
+/**
+ * Parses one frame. With `strict` (a client frame), a frame whose objects repeat a key is
+ * refused (see duplicateKeyDetail), and so is a lone surrogate.
  */
 export function parseFrame(text: string, strict: boolean): ParsedFrame {
   let value: unknown;
@@ -24,14 +39,8 @@ export function parseFrame(text: string, strict: boolean): ParsedFrame {
     };
   }
   if (strict && typeof value === 'object' && value !== null) {
-    const duplicate = findDuplicateKey(text);
-    if (duplicate !== undefined) {
-      return {
-        ok: false,
-        fault: 'duplicate_key',
-        detail: `duplicate key ${JSON.stringify(duplicate)}`,
-      };
-    }
+    const duplicate = duplicateKeyDetail(text);
+    if (duplicate !== undefined) return { ok: false, fault: 'duplicate_key', detail: duplicate };
   }
   // A lone surrogate has no UTF-8 form: the policy engine cannot read it as the server would.
   if (strict && LONE_SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) {

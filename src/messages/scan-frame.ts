@@ -1,5 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { skipLiteral, skipNumber, skipSpace, skipString, stringHadEscapes } from './json-tokens.js';
+import {
+  hasEscapes,
+  skipLiteral,
+  skipNumber,
+  skipSpace,
+  skipString,
+  stringEnd,
+} from './json-tokens.js';
 import { decodeString, ScannedValue, type JsonType } from './scanned-value.js';
 
 export { ScannedValue, type JsonType } from './scanned-value.js';
@@ -135,8 +142,9 @@ export function scanFrame(
     } else {
       let escaped = false;
       if (type === 'string') {
-        i = skipString(b, i, end);
-        escaped = stringHadEscapes;
+        const skipped = skipString(b, i, end);
+        escaped = hasEscapes(skipped);
+        i = skipped === -1 ? -1 : stringEnd(skipped);
       } else if (type === 'number') {
         i = skipNumber(b, i, end);
       } else {
@@ -190,10 +198,11 @@ function readKey(
   keyField = undefined;
   if (i >= end || b[i] !== 0x22) return -1;
   const keyStart = i;
-  i = skipString(b, i, end);
-  if (i < 0) return -1;
+  const skipped = skipString(b, i, end);
+  if (skipped === -1) return -1;
+  i = stringEnd(skipped);
   if (tracked !== undefined) {
-    keyField = fieldNamed(b, tracked, keyStart, i, stringHadEscapes);
+    keyField = fieldNamed(b, tracked, keyStart, i, hasEscapes(skipped));
     if (keyField !== undefined && out[keyField] !== undefined) out.duplicateKey = true;
   }
   i = skipSpace(b, i, end);

@@ -1,7 +1,6 @@
 import type { DecisionRecord } from '../audit/audit-record.js';
-import type { Decision, PolicyEngine } from '../policy/decision.js';
-import { describeOperation } from './describe-operation.js';
-import type { LocatedRecord } from './read-audit-records.js';
+import type { Decision, PolicyEngine } from '../core/decision.js';
+import { describeOperation, type LocatedRecord } from './read-audit-records.js';
 import { describeSubject } from './replay-decisions.js';
 
 /**

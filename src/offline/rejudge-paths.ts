@@ -1,4 +1,4 @@
-import type { PolicyInput, ResolvedPath } from '../input/policy-input.js';
+import type { PolicyInput, ResolvedPath } from '../core/policy-input.js';
 import { rootContaining } from './path-in-roots.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { PolicyRevision } from '../policy/decision.js';
+import type { PolicyRevision } from '../core/decision.js';
 import { formatTable } from './format-table.js';
 import type { ReplayReport } from './replay-decisions.js';
 import type { RootsReport } from './roots-report.js';

@@ -1,8 +1,7 @@
 import type { DecisionRecord } from '../audit/audit-record.js';
-import type { PolicyInput } from '../input/policy-input.js';
-import type { PolicyEngine } from '../policy/decision.js';
-import { describeOperation } from './describe-operation.js';
-import type { LocatedRecord } from './read-audit-records.js';
+import type { PolicyInput } from '../core/policy-input.js';
+import type { PolicyEngine } from '../core/decision.js';
+import { describeOperation, type LocatedRecord } from './read-audit-records.js';
 import { withRoots } from './rejudge-paths.js';
 
 export interface ChangedDecision {

@@ -1,5 +1,4 @@
-import { describeOperation } from './describe-operation.js';
-import type { LocatedRecord } from './read-audit-records.js';
+import { describeOperation, type LocatedRecord } from './read-audit-records.js';
 
 export type Counts = Record<string, number>;
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { findOpa, opaMissingText } from './find-opa.js';
 import { PolicyLoadError } from './policy-load-error.js';
 import { readTarGz } from './read-tar.js';
-import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
+import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from '../core/decision.js';
 import { markPrintLocations, mayPrint } from './policy-print.js';
 
 const run = promisify(execFile);

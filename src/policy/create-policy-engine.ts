@@ -1,5 +1,5 @@
 import type { PolicyConfig } from '../config/config.js';
-import type { PolicyEngine } from './decision.js';
+import type { PolicyEngine } from '../core/decision.js';
 import { loadEngine } from './load-engine.js';
 import type { PrintedLine } from './policy-print.js';
 import { fingerprintFiles, ReloadingEngine, type ReloadEvent } from './reloading-engine.js';

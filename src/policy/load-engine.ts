@@ -1,6 +1,7 @@
 import type { PolicyConfig } from '../config/config.js';
 import { loadData } from './load-data.js';
-import { loadPolicySource, type LoadedPolicySource } from './load-policy.js';
+import { loadPolicySource } from './load-policy.js';
+import type { LoadedPolicySource } from './policy-source.js';
 import { mergeData } from './merge-data.js';
 import type { PrintSink } from './policy-print.js';
 import { checkProbe, PROBE_INPUT } from './probe-policy.js';

@@ -1,24 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PolicySource } from '../config/config.js';
 import defaultDataSchema from './data.schema.json' with { type: 'json' };
-import type { PolicyRevision } from './decision.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
+import { sha256Hex, type LoadedPolicySource } from './policy-source.js';
 import { parseInputKeys, type InputKeys } from './project-input.js';
-
-/** The compiled policy, bundle data (if any), and where it came from. */
-export interface LoadedPolicySource {
-  readonly wasm: Uint8Array;
-  readonly bundleData?: Readonly<Record<string, unknown>>;
-  readonly revision: PolicyRevision;
-  /** The JSON Schema its data must match: the default policy's, or a bundle's `/data.schema.json`. */
-  readonly dataSchema?: Readonly<Record<string, unknown>>;
-  /** Where a bundle's schema is (`/data.schema.json`, or the manifest of a `build` bundle). */
-  readonly dataSchemaAt?: string;
-  /** The only input keys the policy reads, when its build recorded them (the embedded one). */
-  readonly inputKeys?: InputKeys;
-}
 
 /**
  * src/policy/embedded in development, dist/policy/embedded when built. Spelt from the parent
@@ -30,10 +16,6 @@ export const EMBEDDED_INPUT_KEYS_URL = new URL(
   '../policy/embedded/input-keys.json',
   import.meta.url,
 );
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 async function readPolicyFile(path: string, what: string): Promise<Buffer> {
   try {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { compileRegoFiles } from './compile-rego.js';
-import type { LoadedPolicySource } from './load-policy.js';
-import { sha256Hex } from './load-policy.js';
+import type { LoadedPolicySource } from './policy-source.js';
+import { sha256Hex } from './policy-source.js';
 import { PolicyLoadError, thrownText } from './policy-load-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Decision, MaskRule } from './decision.js';
+import type { Decision, MaskRule } from '../core/decision.js';
 
 /** Shown to the client when the shim fails closed; the cause goes to `error` (logs/audit only). */
 export const FAIL_CLOSED_MESSAGE = 'Request denied: the policy could not be evaluated.';

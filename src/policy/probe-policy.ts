@@ -1,4 +1,4 @@
-import type { PolicyInput } from '../input/policy-input.js';
+import type { PolicyInput } from '../core/policy-input.js';
 import { PolicyLoadError } from './policy-load-error.js';
 
 /**

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { PolicyInput } from '../input/policy-input.js';
-import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
+import type { PolicyInput } from '../core/policy-input.js';
+import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from '../core/decision.js';
 import { thrownText } from './policy-load-error.js';
 
 export type ReloadEvent =

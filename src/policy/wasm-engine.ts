@@ -1,6 +1,12 @@
-import type { PolicyInput } from '../input/policy-input.js';
-import type { Decision, MaskRule, PolicyEngine, PolicyRevision } from './decision.js';
-import { DROP_ENTRYPOINT, MASK_ENTRYPOINT } from './log-entrypoints.js';
+import type { PolicyInput } from '../core/policy-input.js';
+import {
+  DROP_ENTRYPOINT,
+  MASK_ENTRYPOINT,
+  type Decision,
+  type MaskRule,
+  type PolicyEngine,
+  type PolicyRevision,
+} from '../core/decision.js';
 import {
   ERASE_INPUT,
   failClosed,

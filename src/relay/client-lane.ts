@@ -1,4 +1,4 @@
-import type { ClassifiedMessage } from '../messages/json-rpc.js';
+import type { ClassifiedMessage } from '../core/json-rpc.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import type { Session } from '../session/session.js';
 

@@ -1,20 +1,11 @@
 import { buildResponseInput } from '../input/build-input.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../core/json-rpc.js';
 import { publicReason } from './deny-reply.js';
 import { judge } from './judge.js';
+import { DROP, FORWARD, type Outcome } from './outcome.js';
 import { narrowRoots } from './narrow-roots.js';
 import type { RelayContext } from './relay-context.js';
 import { answeredMethod, recordClientTask } from './task-results.js';
-
-/**
- * What one client message turns into: `forward` the original text, or `rewritten` instead of it;
- * `reply` is the shim's own answer to the client.
- */
-export interface ClientOutcome {
-  readonly forward: boolean;
-  readonly rewritten?: unknown;
-  readonly reply?: string;
-}
 
 /**
  * Client → server responses answer requests the server sent (sampling, elicitation, roots).
@@ -24,8 +15,8 @@ export interface ClientOutcome {
 export function judgeClientResponse(
   context: RelayContext,
   message: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
-): ClientOutcome {
-  if (message.id === null) return { forward: false };
+): Outcome {
+  if (message.id === null) return DROP;
   const pending = context.session.settleToClient(message.id);
   if (pending === undefined) {
     const detail = `response to id ${JSON.stringify(message.id)}, which the server never sent (or the shim answered)`;
@@ -35,9 +26,9 @@ export function judgeClientResponse(
       detail,
       action: 'dropped',
     });
-    return { forward: false };
+    return DROP;
   }
-  if (message.kind === 'error') return { forward: true };
+  if (message.kind === 'error') return FORWARD;
   const method = answeredMethod(context, pending);
   if (method === undefined) {
     const detail = `the client answered tasks/result for task ${JSON.stringify(pending.params?.taskId)}, which it never created in answer to a server request the shim relayed`;
@@ -48,8 +39,7 @@ export function judgeClientResponse(
       action: 'denied',
     });
     return {
-      forward: true,
-      rewritten: {
+      onward: {
         jsonrpc: '2.0',
         id: message.id,
         error: { code: ErrorCodes.invalidParams, message: detail },
@@ -66,19 +56,17 @@ export function judgeClientResponse(
     context.inputContext,
   );
   const verdict = judge(context, input);
-  if (verdict.pass) return { forward: true };
+  if (verdict.pass) return FORWARD;
   if (method === 'roots/list')
     return {
-      forward: true,
-      rewritten: {
+      onward: {
         jsonrpc: '2.0',
         id: message.id,
         result: narrowRoots(context, message.id, message.result),
       },
     };
   return {
-    forward: true,
-    rewritten: {
+    onward: {
       jsonrpc: '2.0',
       id: message.id,
       error: { code: ErrorCodes.invalidParams, message: publicReason(verdict.decision) },

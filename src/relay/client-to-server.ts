@@ -1,7 +1,7 @@
 import { buildMessageInput } from '../input/build-input.js';
 import { errorReply } from '../messages/build-replies.js';
 import { classifyMessage } from '../messages/classify-message.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage } from '../core/json-rpc.js';
 import type { OversizeFrame } from '../framing/frame-splitter.js';
 import { parseFrame, topLevelId } from '../messages/parse-frame.js';
 import { recoverFrameId } from '../messages/recover-frame-id.js';
@@ -10,15 +10,11 @@ import { denyClientRequest } from './deny-reply.js';
 import { refuseDuplicateId } from './duplicate-id.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
-import { judgeClientResponse, type ClientOutcome } from './client-responses.js';
+import { judgeClientResponse } from './client-responses.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
-import { cancelledRequestId, routeClientMessage } from './route-client-message.js';
-
-type Outcome = ClientOutcome;
-
-const DROP: Outcome = { forward: false };
-const PASS: Outcome = { forward: true };
+import { carryOut, DROP, foldBatch, FORWARD, type Outcome } from './outcome.js';
+import { cancelledRequestId, routeClientMessage, type Route } from './route-client-message.js';
 
 /** Client → server: one line from the client's stdin. */
 export async function relayClientLine(
@@ -57,24 +53,20 @@ export async function relayClientLine(
     parsed.value,
     text,
   );
-  if (route.kind === 'done') {
-    if (route.reply !== undefined) await context.toClient.send(route.reply);
-    return;
-  }
   if (route.kind === 'now') await handleLaneItem(context, route.item);
+  else await carryOut(routedOutcome(route), text, context.toClient, context.toServer);
+}
+
+/** A route that ends before judging, as an outcome: not forwarded (now), perhaps answered. */
+function routedOutcome(route: Exclude<Route, { kind: 'now' }>): Outcome {
+  return route.kind === 'done' && route.reply !== undefined ? { reply: route.reply } : DROP;
 }
 
 /** Judges one message now (it was never held, or its barrier completed) and sends what follows. */
 export async function handleLaneItem(context: RelayContext, item: LaneItem): Promise<void> {
   const outcome = handleClientMessage(context, item.message, item.access);
-  if (outcome.reply !== undefined) await context.toClient.send(outcome.reply);
-  if (outcome.forward) {
-    await context.toServer.send(
-      outcome.rewritten === undefined
-        ? (item.text ?? JSON.stringify(item.value))
-        : JSON.stringify(outcome.rewritten),
-    );
-  }
+  const text = item.text ?? JSON.stringify(item.value);
+  await carryOut(outcome, text, context.toClient, context.toServer);
 }
 
 /** The client sent a frame too large to read: answer it without ever buffering it. */
@@ -121,26 +113,16 @@ async function relayClientBatch(
     );
     return;
   }
-  const forwarded: unknown[] = [];
-  const replies: unknown[] = [];
-  let changed = false;
-  for (const element of elements) {
+  const outcomes = elements.map((element) => {
     // Each element is routed like a frame: one held behind a barrier is forwarded on its own later.
     const route = routeClientMessage(context, lane, classifyMessage(element), element, undefined);
-    if (route.kind !== 'now') {
-      if (route.kind === 'done' && route.reply !== undefined) replies.push(JSON.parse(route.reply));
-      changed = true;
-      continue;
-    }
-    const outcome = handleClientMessage(context, route.item.message, route.item.access);
-    if (outcome.reply !== undefined) replies.push(JSON.parse(outcome.reply));
-    if (outcome.forward) forwarded.push(outcome.rewritten ?? element);
-    if (!outcome.forward || outcome.rewritten !== undefined) changed = true;
-  }
-  if (replies.length > 0) await context.toClient.send(JSON.stringify(replies));
-  if (forwarded.length === 0) return;
+    if (route.kind !== 'now') return routedOutcome(route);
+    return handleClientMessage(context, route.item.message, route.item.access);
+  });
   // Keep the array shape; when elements were removed, forward exactly the judged values.
-  await context.toServer.send(changed ? JSON.stringify(forwarded) : text);
+  const { replies, onward } = foldBatch(elements, outcomes, text);
+  if (replies.length > 0) await context.toClient.send(JSON.stringify(replies));
+  if (onward !== undefined) await context.toServer.send(onward);
 }
 
 function handleClientMessage(
@@ -158,7 +140,6 @@ function handleClientMessage(
         action: 'denied',
       });
       return {
-        forward: false,
         reply: errorReply(
           message.id,
           ErrorCodes.invalidRequest,
@@ -178,7 +159,7 @@ function handleClientMessage(
       );
       if (!verdict.pass) return DROP;
       if (cancelled !== undefined) session.cancelledByClient(cancelled);
-      return PASS;
+      return FORWARD;
     }
     case 'response':
     case 'error':
@@ -195,7 +176,7 @@ function handleClientRequest(
   const { id, method, params } = message;
   // Routing refused a pending id already; this holds the line should a caller skip routing.
   if (session.peekToServer(id) !== undefined) {
-    return { forward: false, reply: refuseDuplicateId(context, 'to_server', id, method) };
+    return { reply: refuseDuplicateId(context, 'to_server', id, method) };
   }
   if (method === 'initialize') session.observeInitialize(params);
   else session.observeRequestMeta(params);
@@ -211,11 +192,11 @@ function handleClientRequest(
       : undefined;
   if (denial !== undefined) {
     session.deniedByShim(id);
-    return { forward: false, reply: denyClientRequest(context, id, method, params, denial) };
+    return { reply: denyClientRequest(context, id, method, params, denial) };
   }
   session.forwardedToServer(id, { method, params, access });
   if (answers?.kind === 'rewrite') {
-    return { forward: true, rewritten: { jsonrpc: '2.0', id, method, params: answers.params } };
+    return { onward: { jsonrpc: '2.0', id, method, params: answers.params } };
   }
-  return PASS;
+  return FORWARD;
 }

@@ -1,7 +1,7 @@
 import { buildListingInput } from '../input/build-input.js';
 import { errorReply, resultReply, toolErrorReply } from '../messages/build-replies.js';
-import { ErrorCodes, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
-import type { Decision } from '../policy/decision.js';
+import { ErrorCodes, type JsonObject, type JsonRpcId } from '../core/json-rpc.js';
+import type { Decision } from '../core/decision.js';
 import { DEFAULT_DENY_MESSAGE } from '../policy/normalise-decision.js';
 import { judgeListing } from './judge.js';
 import type { RelayContext } from './relay-context.js';
@@ -38,7 +38,7 @@ export function denyClientRequest(
         ErrorCodes.invalidParams,
         concealed(decision) ? `Unknown tool: ${name}` : reason,
       );
-    return toolErrorReply(id, reason);
+    return toolErrorReply(id, reason, context.session.era === 'modern');
   }
   if (decision.obligations?.method_disabled === true) {
     return errorReply(id, ErrorCodes.methodNotFound, `Method not found: ${method} (${reason})`);

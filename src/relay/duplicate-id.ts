@@ -1,5 +1,5 @@
 import { errorReply } from '../messages/build-replies.js';
-import { ErrorCodes, type JsonRpcId } from '../messages/json-rpc.js';
+import { ErrorCodes, type JsonRpcId } from '../core/json-rpc.js';
 import type { RelayContext } from './relay-context.js';
 
 /**

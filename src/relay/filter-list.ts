@@ -1,5 +1,5 @@
 import { buildListingInput } from '../input/build-input.js';
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { JsonObject } from '../core/json-rpc.js';
 import type { PendingRequest } from '../session/session.js';
 import { judgeListing } from './judge.js';
 import type { RelayContext } from './relay-context.js';

@@ -1,6 +1,6 @@
 import { buildMessageInput } from '../input/build-input.js';
-import { errorReply, resultReply, toolErrorReply } from '../messages/build-replies.js';
-import { ErrorCodes, isJsonObject, type JsonRpcId } from '../messages/json-rpc.js';
+import { errorReply, toolErrorReply } from '../messages/build-replies.js';
+import { ErrorCodes, isJsonObject, type JsonRpcId } from '../core/json-rpc.js';
 import type { Session } from '../session/session.js';
 import { ledgerOf } from '../session/task-ledger.js';
 import { publicReason } from './deny-reply.js';
@@ -96,7 +96,7 @@ function refuse(context: RelayContext, id: JsonRpcId, pendingMethod: string, why
 
 /**
  * The client's pending request fails with `reason`: a tool's as an `isError` result the model
- * reads, others as a JSON-RPC error. A 2026-07-28 client rejects a result without `resultType`.
+ * reads, others as a JSON-RPC error.
  */
 export function refusedRequest(
   session: Session,
@@ -106,7 +106,5 @@ export function refusedRequest(
   code: number = ErrorCodes.invalidParams,
 ): string {
   if (pendingMethod !== 'tools/call') return errorReply(id, code, reason);
-  if (session.era !== 'modern') return toolErrorReply(id, reason);
-  const content = [{ type: 'text', text: reason }];
-  return resultReply(id, { resultType: 'complete', content, isError: true });
+  return toolErrorReply(id, reason, session.era === 'modern');
 }

@@ -1,6 +1,6 @@
 import { buildResponseInput } from '../input/build-input.js';
-import { isJsonObject, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
-import type { Decision } from '../policy/decision.js';
+import { isJsonObject, type JsonObject, type JsonRpcId } from '../core/json-rpc.js';
+import type { Decision } from '../core/decision.js';
 import { ledgerOf, roundOf } from '../session/task-ledger.js';
 import { judge } from './judge.js';
 import { narrowRoots } from './narrow-roots.js';

@@ -1,5 +1,5 @@
-import type { PolicyInput } from '../input/policy-input.js';
-import type { Decision } from '../policy/decision.js';
+import type { PolicyInput } from '../core/policy-input.js';
+import type { Decision } from '../core/decision.js';
 import type { RelayContext } from './relay-context.js';
 
 export interface Verdict {

@@ -2,7 +2,7 @@ import { collectStrings, parsePointer } from '../input/json-pointer.js';
 import type { InputContext } from '../input/input-context.js';
 import { isReadOnlyTool, operationType } from '../input/operation-type.js';
 import { FILESYSTEM_POINTERS } from '../input/resolve-paths.js';
-import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import type { ToolCatalog } from '../session/tool-catalog.js';
 

@@ -1,5 +1,5 @@
 import { buildResponseInput } from '../input/build-input.js';
-import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
+import type { JsonObject, JsonRpcId } from '../core/json-rpc.js';
 import { judgeListing } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { JsonObject } from '../core/json-rpc.js';
 import { META_PROTOCOL_VERSION } from '../session/session.js';
 import type { RelayContext } from './relay-context.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit/auditor.js';
 import type { InputContext } from '../input/input-context.js';
-import type { PolicyEngine } from '../policy/decision.js';
+import type { PolicyEngine } from '../core/decision.js';
 import type { SecretSet } from '../secrets/secret-set.js';
 import type { Session } from '../session/session.js';
 
@@ -26,6 +26,3 @@ export interface RelayContext {
   readonly toClient: LineSink;
   readonly toServer: LineSink;
 }
-
-/** Marker for "forward the original text unchanged". */
-export const UNCHANGED = Symbol('unchanged');

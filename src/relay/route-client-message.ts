@@ -4,7 +4,7 @@ import {
   type ClassifiedMessage,
   type JsonObject,
   type JsonRpcId,
-} from '../messages/json-rpc.js';
+} from '../core/json-rpc.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import type { ClientLane, LaneItem } from './client-lane.js';
 import { refuseDuplicateId } from './duplicate-id.js';

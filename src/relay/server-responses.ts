@@ -5,21 +5,17 @@ import {
   type ClassifiedMessage,
   type JsonObject,
   type JsonRpcId,
-} from '../messages/json-rpc.js';
+} from '../core/json-rpc.js';
 import type { PendingRequest } from '../session/session.js';
 import { roundOf } from '../session/task-ledger.js';
 import { publicReason } from './deny-reply.js';
 import { filterListResult, LIST_ITEMS } from './filter-list.js';
 import { judgeInputRequests, refusedRequest } from './input-requests.js';
+import { DROP, FORWARD, type Outcome } from './outcome.js';
 import { absorbCatalogPage } from './refresh-catalog.js';
-import { UNCHANGED, type RelayContext } from './relay-context.js';
+import type { RelayContext } from './relay-context.js';
 import { findStrayKey, refuseStray } from './stray-embedded.js';
 import { filterTaskList, judgePolledOutcome, recordCreatedTask } from './task-results.js';
-
-interface Outcome {
-  readonly toClient?: unknown;
-  readonly reply?: string;
-}
 
 /**
  * Server → client responses need no judgement of their own, except where they carry
@@ -32,9 +28,9 @@ export function handleServerResponse(
 ): Outcome {
   if (message.id === null) {
     const stray = findStrayKey(message, 'inputRequests');
-    if (stray === undefined) return { toClient: UNCHANGED };
+    if (stray === undefined) return FORWARD;
     refuseStray(context, 'error response', stray, 'dropped');
-    return {};
+    return DROP;
   }
   const { session } = context;
   const pending = session.settleToServer(message.id);
@@ -47,21 +43,25 @@ export function handleServerResponse(
       detail,
       action: 'dropped',
     });
-    return {};
+    return DROP;
   }
   if (pending.internal === true) {
-    if (message.kind === 'error') return {};
+    if (message.kind === 'error') return DROP;
     const next = absorbCatalogPage(context, message.result);
-    return next === undefined ? {} : { reply: next };
+    return next === undefined ? DROP : { reply: next };
   }
   if (message.kind === 'error') {
     const stray = findStrayKey(message.error, 'inputRequests');
-    if (stray === undefined) return { toClient: UNCHANGED };
+    if (stray === undefined) return FORWARD;
     const detail = refuseStray(context, 'error response', `/error${stray}`, 'denied');
-    return { toClient: refusal(context, message.id, pending.method, detail) };
+    return { onward: refusal(context, message.id, pending.method, detail) };
   }
 
   const { result } = message;
+  if (needsOnlySettling(pending, 'response', result.resultType)) {
+    const stray = findStrayKey(result, 'inputRequests');
+    if (stray === undefined) return FORWARD;
+  }
   if (pending.method === 'initialize') session.observeInitializeResult(result);
   if (pending.method === 'server/discover') session.observeDiscoverResult(result);
   return handleResult(context, message.id, pending, result);
@@ -80,12 +80,12 @@ function handleResult(
   const stray = findStrayKey(result, 'inputRequests', embeds ? result : undefined);
   if (stray !== undefined) {
     const detail = refuseStray(context, `${pending.method} result`, `/result${stray}`, 'denied');
-    return { toClient: refusal(context, id, pending.method, detail) };
+    return { onward: refusal(context, id, pending.method, detail) };
   }
   const withheld = judgePolledOutcome(context, id, pending, result);
   if (withheld !== undefined) {
     return {
-      toClient: JSON.parse(errorReply(id, ErrorCodes.invalidParams, publicReason(withheld))),
+      onward: JSON.parse(errorReply(id, ErrorCodes.invalidParams, publicReason(withheld))),
     };
   }
   if (embeds) {
@@ -93,15 +93,15 @@ function handleResult(
     const denied = judgeInputRequests(context, id, pending.method, result.inputRequests, round);
     // Relay the value that was judged, re-encoded: a duplicate key or an escape in the frame
     // cannot make the client read something else.
-    return { toClient: denied === undefined ? { jsonrpc: '2.0', id, result } : JSON.parse(denied) };
+    return { onward: denied === undefined ? { jsonrpc: '2.0', id, result } : JSON.parse(denied) };
   }
   recordCreatedTask(context, pending, result);
   const filtered =
     pending.method === 'tasks/list'
       ? filterTaskList(context, result)
       : filterListResult(context, pending, result);
-  if (filtered === undefined) return { toClient: UNCHANGED };
-  return { toClient: { jsonrpc: '2.0', id, result: filtered } };
+  if (filtered === undefined) return FORWARD;
+  return { onward: { jsonrpc: '2.0', id, result: filtered } };
 }
 
 /** The client's pending request fails with the reason (the model reads a tool's). */
@@ -111,10 +111,30 @@ function refusal(context: RelayContext, id: JsonRpcId, method: string, detail: s
 }
 
 /**
- * For a response read by scanning only: true when handleServerResponse would forward it unchanged
- * having done nothing but settle its id. Then it settles the id; otherwise it changes nothing and
- * the frame takes the slow path. (Frames whose bytes may hide an embedded request never get here:
- * see mayCarryEmbedded.)
+ * True when an answer to `pending` needs nothing but its id settled, provided it carries no
+ * embedded request: both paths ask this, handleServerResponse of the decoded value and
+ * settleUnjudgedResponse of the scanned bytes. An error needs nothing more; a result does when
+ * the session observes it, the policy filters it (lists), it may embed requests the policy judges
+ * (`input_required`), or it concerns a task (recorded, polled, listed).
+ */
+function needsOnlySettling(
+  pending: PendingRequest,
+  kind: 'response' | 'error',
+  resultType: unknown,
+): boolean {
+  if (pending.internal === true) return false;
+  if (kind === 'error') return true;
+  const { method } = pending;
+  if (method === 'initialize' || method === 'server/discover') return false;
+  if (LIST_ITEMS[method] !== undefined || method.startsWith('tasks/')) return false;
+  if (resultType === 'input_required' || resultType === 'task') return false;
+  return pending.params?.task === undefined;
+}
+
+/**
+ * For a response read by scanning only: when it needs nothing but settling (needsOnlySettling),
+ * settles its id and returns true; otherwise it changes nothing and the frame takes the slow
+ * path. (Frames whose bytes may hide an embedded request never get here: see mayCarryEmbedded.)
  */
 export function settleUnjudgedResponse(
   context: RelayContext,
@@ -122,15 +142,9 @@ export function settleUnjudgedResponse(
 ): boolean {
   if (message.id === null) return false;
   const pending = context.session.peekToServer(message.id);
-  if (pending === undefined || pending.internal === true) return false;
-  if (message.kind === 'response') {
-    const { method } = pending;
-    // Results the session observes, lists the policy filters, input requests it judges, tasks.
-    if (method === 'initialize' || method === 'server/discover') return false;
-    if (LIST_ITEMS[method] !== undefined || method.startsWith('tasks/')) return false;
-    if (message.resultType === 'input_required' || message.resultType === 'task') return false;
-    if (pending.params?.task !== undefined) return false;
-  }
+  if (pending === undefined) return false;
+  const resultType = message.kind === 'response' ? message.resultType : undefined;
+  if (!needsOnlySettling(pending, message.kind, resultType)) return false;
   context.session.settleToServer(message.id);
   return true;
 }

@@ -1,31 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import type { BytesFrame, OversizeFrame, RawFrame } from '../framing/frame-splitter.js';
-import { buildMessageInput } from '../input/build-input.js';
-import { errorReply } from '../messages/build-replies.js';
-import { classifyMessage } from '../messages/classify-message.js';
+import type { BytesFrame, RawFrame } from '../framing/frame-splitter.js';
 import { classifyScan } from '../messages/classify-scan.js';
-import { findDuplicateKey } from '../messages/find-duplicate-key.js';
-import { ErrorCodes, type ClassifiedMessage } from '../messages/json-rpc.js';
-import { parseFrame } from '../messages/parse-frame.js';
-import { recoverFrameIds } from '../messages/recover-frame-id.js';
 import { scanFrame } from '../messages/scan-frame.js';
-import { denyServerRequest } from './deny-reply.js';
-import { refuseDuplicateId } from './duplicate-id.js';
-import { judge } from './judge.js';
-import { UNCHANGED, type RelayContext } from './relay-context.js';
-import { catalogRefreshRequest } from './refresh-catalog.js';
-import { handleServerResponse, settleUnjudgedResponse } from './server-responses.js';
-import {
-  dropServerNotification,
-  mayCarryEmbedded,
-  strayInServerRequest,
-} from './stray-embedded.js';
-
-/** What one server message becomes: text for the client (undefined: drop) and/or a reply to the server. */
-interface Outcome {
-  readonly toClient?: unknown;
-  readonly reply?: string;
-}
+import type { RelayContext } from './relay-context.js';
+import { LIST_CHANGED, refuseOversizeServerFrame, relayServerLine } from './server-messages.js';
+import { settleUnjudgedResponse } from './server-responses.js';
+import { mayCarryEmbedded } from './stray-embedded.js';
 
 /** Where frames the server wrote go to the client as they were read. */
 export interface ByteSink {
@@ -33,12 +13,11 @@ export interface ByteSink {
   send(bytes: Buffer): Promise<void> | undefined;
 }
 
-const LIST_CHANGED = 'notifications/tools/list_changed';
-
 /**
- * Server → client: the frames of one read chunk, in order. Frames that need no judgement (see
- * passesUnjudged) are forwarded as their original bytes, consecutive ones as one slice of the
- * chunk; every other frame takes the slow path, relayServerLine.
+ * Server → client, at the byte level: the frames of one read chunk, in order. Frames that need
+ * no judgement (see passesUnjudged) are forwarded as their original bytes, consecutive ones as
+ * one slice of the chunk; every other frame is decoded and takes the message path
+ * (server-messages.ts).
  */
 export async function relayServerFrames(
   context: RelayContext,
@@ -122,164 +101,4 @@ function passesUnjudged(context: RelayContext, frame: BytesFrame, checkedUtf8: b
     return false;
   }
   return message.kind === 'notification' || settleUnjudgedResponse(context, message);
-}
-
-/** Server → client: one line from the child's stdout. */
-export async function relayServerLine(context: RelayContext, text: string): Promise<void> {
-  const parsed = parseFrame(text, false);
-  if (!parsed.ok) {
-    // Never let non-protocol bytes reach the client's stdout.
-    context.auditor.fault({
-      direction: 'to_client',
-      fault: parsed.fault,
-      detail: parsed.detail,
-      action: 'dropped',
-    });
-    context.logger.warn(
-      // Scrubbed whole, then cut: a cut could leave part of a secret the scrub would not see.
-      { detail: parsed.detail, head: context.secrets.scrub(text).slice(0, 200) },
-      'dropped a server line that is not JSON',
-    );
-    return;
-  }
-  if (Array.isArray(parsed.value)) {
-    await relayServerBatch(context, parsed.value as unknown[], text);
-    return;
-  }
-  const outcome = handleServerMessage(context, classifyMessage(parsed.value), text);
-  if (outcome.reply !== undefined) await context.toServer.send(outcome.reply);
-  if (outcome.toClient !== undefined) {
-    await sendToClient(
-      context,
-      outcome.toClient === UNCHANGED ? text : JSON.stringify(outcome.toClient),
-    );
-  }
-}
-
-/** The server wrote a line too large to relay: drop it and fail the requests it answered. */
-export async function refuseOversizeServerFrame(
-  context: RelayContext,
-  { bytes, head, tail }: OversizeFrame,
-): Promise<void> {
-  const limit = context.maxFrameBytesToClient;
-  const detail =
-    `server frame of at least ${bytes} bytes exceeds --max-frame-bytes-to-client=${limit}; ` +
-    'raise the limit if the client reads larger frames';
-  context.auditor.fault({
-    direction: 'to_client',
-    fault: 'oversize_frame',
-    detail,
-    action: 'dropped',
-  });
-  context.logger.warn({ bytes }, 'dropped an oversize server frame');
-  for (const id of recoverFrameIds(head, tail)) {
-    if (context.session.settleToServer(id) === undefined) continue;
-    await context.toClient.send(
-      errorReply(id, ErrorCodes.internalError, `Response dropped: ${detail}`),
-    );
-  }
-}
-
-async function relayServerBatch(
-  context: RelayContext,
-  elements: unknown[],
-  text: string,
-): Promise<void> {
-  const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) {
-    const detail = `duplicate key ${JSON.stringify(duplicate)} in a server batch`;
-    context.auditor.fault({
-      direction: 'to_client',
-      fault: 'duplicate_key',
-      detail,
-      action: 'dropped',
-    });
-    return;
-  }
-  const out: unknown[] = [];
-  let changed = false;
-  for (const element of elements) {
-    const outcome = handleServerMessage(context, classifyMessage(element), undefined);
-    if (outcome.reply !== undefined) await context.toServer.send(outcome.reply);
-    if (outcome.toClient === UNCHANGED) {
-      out.push(element);
-    } else {
-      changed = true;
-      if (outcome.toClient !== undefined) out.push(outcome.toClient);
-    }
-  }
-  if (out.length > 0) await sendToClient(context, changed ? JSON.stringify(out) : text);
-}
-
-function handleServerMessage(
-  context: RelayContext,
-  message: ClassifiedMessage,
-  text: string | undefined,
-): Outcome {
-  switch (message.kind) {
-    case 'invalid':
-      context.auditor.fault({
-        direction: 'to_client',
-        fault: 'invalid_message',
-        detail: message.reason,
-        action: 'dropped',
-      });
-      return {};
-    case 'notification':
-      if (dropServerNotification(context, message)) return {};
-      if (message.method === LIST_CHANGED) {
-        return { toClient: UNCHANGED, reply: catalogRefreshRequest(context) };
-      }
-      return { toClient: UNCHANGED };
-    case 'request': {
-      if (text !== undefined) {
-        const duplicate = findDuplicateKey(text);
-        if (duplicate !== undefined) {
-          const detail = `duplicate key ${JSON.stringify(duplicate)}`;
-          context.auditor.fault({
-            direction: 'to_client',
-            fault: 'duplicate_key',
-            detail,
-            action: 'denied',
-          });
-          return {
-            reply: errorReply(message.id, ErrorCodes.invalidRequest, `Invalid Request: ${detail}`),
-          };
-        }
-      }
-      // Before judging: the audit must not say `forwarded` for a request that will not be.
-      if (context.session.isPendingToClient(message.id)) {
-        return { reply: refuseDuplicateId(context, 'to_client', message.id, message.method) };
-      }
-      const stray = strayInServerRequest(context, message);
-      if (stray !== undefined) return { reply: stray };
-      const input = buildMessageInput('to_client', message, context.session, context.inputContext);
-      const verdict = judge(context, input);
-      if (!verdict.pass)
-        return { reply: denyServerRequest(message.id, message.method, verdict.decision) };
-      context.session.forwardedToClient(message.id, {
-        method: message.method,
-        params: message.params,
-      });
-      return { toClient: UNCHANGED };
-    }
-    case 'response':
-    case 'error':
-      return handleServerResponse(context, message);
-  }
-}
-
-/** Every line to the client passes here: secrets the server echoed never reach the model. */
-async function sendToClient(context: RelayContext, line: string): Promise<void> {
-  if (context.secrets.size > 0 && context.secrets.contains(line)) {
-    context.auditor.fault({
-      direction: 'to_client',
-      fault: 'secret_in_output',
-      detail: 'a server message echoed a secret value',
-      action: 'redacted',
-    });
-    await context.toClient.send(context.secrets.scrub(line));
-    return;
-  }
-  await context.toClient.send(line);
 }

@@ -3,7 +3,7 @@ import { FrameWriter } from '../framing/frame-writer.js';
 import { decodeFrame, type Frame } from '../framing/frame-splitter.js';
 import { pumpFrames } from '../framing/pump-frames.js';
 import { errorReply } from '../messages/build-replies.js';
-import { ErrorCodes } from '../messages/json-rpc.js';
+import { ErrorCodes } from '../core/json-rpc.js';
 import { topLevelId } from '../messages/parse-frame.js';
 import { ClientLane, type LaneItem } from './client-lane.js';
 import { handleLaneItem, refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';

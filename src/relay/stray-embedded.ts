@@ -4,7 +4,7 @@ import {
   isJsonObject,
   type ClassifiedMessage,
   type JsonObject,
-} from '../messages/json-rpc.js';
+} from '../core/json-rpc.js';
 import { ledgerOf } from '../session/task-ledger.js';
 import type { RelayContext } from './relay-context.js';
 

@@ -1,6 +1,6 @@
 import { buildMessageInput } from '../input/build-input.js';
-import { isJsonObject, type JsonObject, type JsonRpcId } from '../messages/json-rpc.js';
-import type { Decision } from '../policy/decision.js';
+import { isJsonObject, type JsonObject, type JsonRpcId } from '../core/json-rpc.js';
+import type { Decision } from '../core/decision.js';
 import type { PendingRequest } from '../session/session.js';
 import { ledgerOf, type TaskOrigin } from '../session/task-ledger.js';
 import { judge } from './judge.js';

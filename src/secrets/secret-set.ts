@@ -1,3 +1,4 @@
+import { SHIM_ENV_PREFIX } from '../config/option-specs.js';
 import { replaceSpans, SecretFinder, TooDeeplyEscapedError } from './find-secrets.js';
 
 /**
@@ -78,7 +79,7 @@ export function collectSecrets(opts: CollectSecretsOptions): SecretSet {
   for (const [name, value] of Object.entries(opts.env)) {
     const upper = name.toUpperCase();
     // The shim's own settings (MCP_OPA_SHIM_SECRET_ENV=API_TOKEN…) name secrets; they are not ones.
-    if (upper.startsWith('MCP_OPA_SHIM_')) continue;
+    if (upper.startsWith(SHIM_ENV_PREFIX)) continue;
     if (patterns.some((p) => upper.includes(p))) add(name, value, MIN_INFERRED_SECRET_LENGTH);
   }
   return secretSetFrom(byValue);

@@ -1,4 +1,4 @@
-import type { JsonRpcId } from '../messages/json-rpc.js';
+import type { JsonRpcId } from '../core/json-rpc.js';
 
 /**
  * A table renews its Map after this many insertions, or after as many as it holds when that is

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonObject, JsonRpcId } from '../messages/json-rpc.js';
-import type { OperationType, RecentOperation } from '../input/policy-input.js';
+import type { JsonObject, JsonRpcId } from '../core/json-rpc.js';
+import type { OperationType, RecentOperation } from '../core/policy-input.js';
 import { NamespaceGate, type NamespaceAccess } from './namespace-gate.js';
 import { PendingTable } from './pending-table.js';
 import { ToolCatalog } from './tool-catalog.js';
@@ -68,8 +68,6 @@ export class Session implements SessionView {
   private readonly cancelled = new Set<JsonRpcId>();
   /** Client request ids the shim answered itself (the last REMEMBERED); their cancellations are dropped. */
   private readonly deniedIds = new Set<JsonRpcId>();
-  /** Modern era: methods of the server's embedded input requests (the last REMEMBERED), by key. */
-  private readonly inputRequests = new Map<string, string>();
 
   /** Legacy handshake: the client's `initialize` request. */
   observeInitialize(params: JsonObject | undefined): void {
@@ -202,16 +200,6 @@ export class Session implements SessionView {
 
   settleToClient(id: JsonRpcId): PendingRequest | undefined {
     return this.toClient.take(id);
-  }
-
-  embeddedInputRequest(key: string, method: string): void {
-    this.inputRequests.delete(key);
-    this.inputRequests.set(key, method);
-    forgetOldest(this.inputRequests);
-  }
-
-  inputRequestMethod(key: string): string | undefined {
-    return this.inputRequests.get(key);
   }
 
   /** The shim answered this client request itself; a held entry for it is released. */

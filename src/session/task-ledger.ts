@@ -1,4 +1,4 @@
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { JsonObject } from '../core/json-rpc.js';
 import type { Session } from './session.js';
 
 /** The client request that created a task: its results are that request's results. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ToolAnnotations } from '../input/policy-input.js';
-import type { JsonObject } from '../messages/json-rpc.js';
+import type { ToolAnnotations } from '../core/policy-input.js';
+import type { JsonObject } from '../core/json-rpc.js';
 
 export interface CatalogTool {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyMask } from '../../src/audit/apply-mask.js';
-import type { MaskRule } from '../../src/policy/decision.js';
+import type { MaskRule } from '../../src/core/decision.js';
 
 interface Case {
   readonly note: string;

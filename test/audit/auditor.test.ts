@@ -10,7 +10,7 @@ import type {
 } from '../../src/audit/audit-record.js';
 import { createAuditor } from '../../src/audit/auditor.js';
 import { verifyAuditLog } from '../../src/audit/verify-audit-log.js';
-import type { PolicyEngine } from '../../src/policy/decision.js';
+import type { PolicyEngine } from '../../src/core/decision.js';
 import { collectSecrets, NO_SECRETS } from '../../src/secrets/secret-set.js';
 import { ping, toolCall } from './helpers/inputs.js';
 import { readRecords } from './helpers/read-records.js';

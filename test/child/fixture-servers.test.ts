@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameWriter } from '../../src/framing/frame-writer.js';
-import { readFrames, type Frame } from '../../src/framing/line-reader.js';
+import { readFrames, type Frame } from '../helpers/read-frames.js';
 import type { ServerProcess } from '../../src/child/start-server.js';
 import { startFixture, talkTo } from './fixture-session.js';
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { FrameWriter } from '../../src/framing/frame-writer.js';
-import { readFrames } from '../../src/framing/line-reader.js';
+import { readFrames } from '../helpers/read-frames.js';
 import {
   startServer,
   type ServerProcess,

@@ -8,7 +8,7 @@ import {
   type ParseContext,
   type ParsedCommand,
 } from '../../src/cli/parse-command-line.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { UsageError } from '../../src/config/usage-error.js';
 
 export type Env = Record<string, string | undefined>;
 

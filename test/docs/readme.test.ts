@@ -31,12 +31,19 @@ describe('README', () => {
     expect(decision.reasons).toContain('argument_rule_role');
   });
 
-  it('shows an eval command that runs and denies the prod deploy', () => {
+  it('shows an eval command that runs and denies the prod deploy for the role rule', () => {
     const line = readme.split('\n').find((l) => l.startsWith('mcp-opa-shim eval '));
     expect(line).toBeDefined();
     const args = (line ?? '').split(' ').slice(2);
     const decision = runEval(args);
+    // The rule's own reason, not a policy that failed closed (which also denies).
     expect(decision.allow).toBe(false);
+    expect(decision.reasons).toContain('argument_rule_role');
+    // The whole decision is the one the example directory records for this input.
+    const input = args[args.indexOf('--input') + 1] ?? '';
+    const expected = input.replace(/input-([^/]+)\.json$/, 'expected-$1.json');
+    expect(expected).not.toBe(input);
+    expect(decision).toEqual(JSON.parse(readFileSync(`${REPO}${expected}`, 'utf8')));
   });
 
   it('shows a claude_desktop_config.json entry that wraps the server after --', () => {

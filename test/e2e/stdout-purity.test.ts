@@ -61,31 +61,30 @@ describe('Stdout purity: the shim writes nothing but complete JSON-RPC lines to 
     expect(impureLines(shim.stdoutText())).toEqual([]);
   });
 
-  it.skipIf(!existsSync(noisyServer))(
-    'drops a server that prints junk on stdout: the client sees only the protocol lines',
-    async () => {
-      const shim = new RawShim(nodeServer(noisyServer));
-      try {
-        shim.send(initializeRequest(1));
-        await shim.response(1);
-        shim.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-        shim.send({
-          jsonrpc: '2.0',
-          id: 2,
-          method: 'tools/call',
-          params: { name: 'echo', arguments: { text: 'clean' } },
-        });
-        expect(await shim.response(2)).toMatchObject({
-          result: { content: [{ type: 'text', text: 'clean' }] },
-        });
-      } finally {
-        await shim.end();
-      }
-      const stdout = shim.stdoutText();
-      expect(stdout).not.toContain('this is not JSON');
-      expect(impureLines(stdout)).toEqual([]);
-      // The child's stderr still reaches ours.
-      expect(shim.stderr).toContain('noisy-stdout-server read:');
-    },
-  );
+  it('drops a server that prints junk on stdout: the client sees only the protocol lines', async () => {
+    // A moved fixture must fail this test, not skip it.
+    expect(existsSync(noisyServer), `fixture missing: ${noisyServer}`).toBe(true);
+    const shim = new RawShim(nodeServer(noisyServer));
+    try {
+      shim.send(initializeRequest(1));
+      await shim.response(1);
+      shim.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      shim.send({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'clean' } },
+      });
+      expect(await shim.response(2)).toMatchObject({
+        result: { content: [{ type: 'text', text: 'clean' }] },
+      });
+    } finally {
+      await shim.end();
+    }
+    const stdout = shim.stdoutText();
+    expect(stdout).not.toContain('this is not JSON');
+    expect(impureLines(stdout)).toEqual([]);
+    // The child's stderr still reaches ours.
+    expect(shim.stderr).toContain('noisy-stdout-server read:');
+  });
 });

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../src/framing/frame-splitter.js';
-import { readFrames, type Frame, type RawFrame } from '../../src/framing/line-reader.js';
+import { readFrames, type Frame, type RawFrame } from '../helpers/read-frames.js';
 import { pumpFrames } from '../../src/framing/pump-frames.js';
 import { randomInt, seededRandom } from './seeded-random.js';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { readFrames } from '../../src/framing/line-reader.js';
+import { readFrames } from '../helpers/read-frames.js';
 
 const LINES = 1_000_000;
 const line =

@@ -6,7 +6,7 @@ import { buildMessageInput, buildResponseInput } from '../../src/input/build-inp
 import type { InputContext } from '../../src/input/input-context.js';
 import { MAX_ARGUMENT_CHARS } from '../../src/input/project-arguments.js';
 import { classifyMessage } from '../../src/messages/classify-message.js';
-import type { JsonObject } from '../../src/messages/json-rpc.js';
+import type { JsonObject } from '../../src/core/json-rpc.js';
 import { Session } from '../../src/session/session.js';
 import { initializedSession, tempDir, testContext } from './helpers/input-fixtures.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyMessage } from '../../src/messages/classify-message.js';
 import { classifyScan } from '../../src/messages/classify-scan.js';
 import { findDuplicateKey } from '../../src/messages/find-duplicate-key.js';
-import { isJsonObject } from '../../src/messages/json-rpc.js';
+import { isJsonObject } from '../../src/core/json-rpc.js';
 import { scanFrame, type JsonType, type ScannedFrame } from '../../src/messages/scan-frame.js';
 import { randomInt, seededRandom } from '../framing/seeded-random.js';
 

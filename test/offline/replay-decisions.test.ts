@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyEngine } from '../../src/policy/decision.js';
+import type { PolicyEngine } from '../../src/core/decision.js';
 import { readDecisionRecords } from '../../src/offline/read-audit-records.js';
 import { replayDecisions } from '../../src/offline/replay-decisions.js';
 import { compileEngine } from '../audit/helpers/wasm-engine.js';

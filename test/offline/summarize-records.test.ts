@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuditor } from '../../src/audit/auditor.js';
-import type { PolicyEngine } from '../../src/policy/decision.js';
+import type { PolicyEngine } from '../../src/core/decision.js';
 import { NO_SECRETS } from '../../src/secrets/secret-set.js';
 import { readAuditRecords } from '../../src/offline/read-audit-records.js';
 import { SummaryBuilder } from '../../src/offline/summarize-records.js';

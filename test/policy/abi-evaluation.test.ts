@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildListingInput, buildMessageInput } from '../../src/input/build-input.js';
 import { frozenCopy } from '../../src/input/frozen-copy.js';
 import { createInputContext } from '../../src/input/input-context.js';
-import type { PolicyInput } from '../../src/input/policy-input.js';
+import type { PolicyInput } from '../../src/core/policy-input.js';
 import { readFileSync } from 'node:fs';
 import { EMBEDDED_INPUT_KEYS_URL } from '../../src/policy/load-policy.js';
 import { PolicyInstance, type CompiledPolicy } from '../../src/policy/policy-instance.js';

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PolicyInput } from '../../src/input/policy-input.js';
+import type { PolicyInput } from '../../src/core/policy-input.js';
 import type { DataDocument } from '../../src/policy/merge-data.js';
 import { REPO_ROOT } from './opa-cli.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Decision } from '../../src/policy/decision.js';
+import type { Decision } from '../../src/core/decision.js';
 import { EMBEDDED_POLICY_URL } from '../../src/policy/load-policy.js';
 import { normaliseDecision } from '../../src/policy/normalise-decision.js';
 import { WasmEngine } from '../../src/policy/wasm-engine.js';

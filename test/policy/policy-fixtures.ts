@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PolicyInput } from '../../src/input/policy-input.js';
+import type { PolicyInput } from '../../src/core/policy-input.js';
 import { REPO_ROOT } from './opa-cli.js';
 import baseInput from './base-input.json' with { type: 'json' };
 

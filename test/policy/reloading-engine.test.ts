@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compileRego } from '../../src/policy/compile-rego.js';
 import { createPolicyEngine } from '../../src/policy/create-policy-engine.js';
-import type { PolicyEngine } from '../../src/policy/decision.js';
+import type { PolicyEngine } from '../../src/core/decision.js';
 import { EMBEDDED_POLICY_URL } from '../../src/policy/load-policy.js';
 import type { ReloadEvent } from '../../src/policy/reloading-engine.js';
 import { pathWithOpa } from './opa-cli.js';
@@ -121,14 +121,24 @@ describe('a watching policy engine', () => {
     expect(engine.revision).toEqual(revision);
   });
 
-  it('does not watch when watch is off', async () => {
+  it('does not watch when watch is off: a changed data file is not picked up', async () => {
+    const dir = mkdtempSync(join(work, 'unwatched-'));
+    const policy = join(dir, 'policy.wasm');
+    copyFileSync(EMBEDDED_POLICY_URL, policy);
+    const data = join(dir, 'data.yaml');
+    writeFileSync(data, 'sampling:\n  allow: true\n');
     const engine = await createPolicyEngine({
-      policy: { kind: 'embedded' },
-      dataFiles: [],
+      policy: { kind: 'wasm', path: policy },
+      dataFiles: [data],
       entrypoint: 'mcp/decision',
       watch: false,
     });
     engines.push(engine);
-    expect(engine.constructor.name).toBe('WasmEngine');
+    expect(engine.evaluate(sampling).allow).toBe(true);
+    writeFileSync(data, 'sampling:\n  allow: false\n');
+    // Longer than a watching engine takes (fs.watch at once, else a poll each second, then a
+    // short settle): the tests above see such a change picked up well within this.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(engine.evaluate(sampling).allow).toBe(true);
   });
 });

@@ -31,6 +31,20 @@ describe('denials through the shim', () => {
     expect(recordedLines(record).some((line) => line.includes('"hello"'))).toBe(true);
   });
 
+  it('gives a denied tool call in a 2026-07-28 session the resultType its clients require', async () => {
+    const { shim } = start();
+    const reply = await shim.request('tools/call', {
+      name: 'echo',
+      arguments: { text: 'forbidden' },
+      _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
+    });
+    expect(reply.result).toEqual({
+      resultType: 'complete',
+      content: [{ type: 'text', text: 'Saying forbidden things is not allowed.' }],
+      isError: true,
+    });
+  });
+
   it('answers a denied tool call with isError and the policy message, and the server never receives it', async () => {
     const { shim, record } = start();
     await shim.initialize();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessageInput } from '../../src/input/build-input.js';
-import type { JsonObject } from '../../src/messages/json-rpc.js';
+import type { JsonObject } from '../../src/core/json-rpc.js';
 import { namespaceAccess } from '../../src/relay/namespace-access.js';
 import { Session } from '../../src/session/session.js';
 import { tempDir, testContext } from '../input/helpers/input-fixtures.js';

@@ -2,15 +2,12 @@ import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Auditor, FaultEvent } from '../../src/audit/auditor.js';
 import { FrameSplitter, type Frame, type RawFrame } from '../../src/framing/frame-splitter.js';
-import type { JsonRpcId } from '../../src/messages/json-rpc.js';
-import type { PolicyEngine } from '../../src/policy/decision.js';
+import type { JsonRpcId } from '../../src/core/json-rpc.js';
+import type { PolicyEngine } from '../../src/core/decision.js';
 import { loadEngine } from '../../src/policy/load-engine.js';
 import type { RelayContext } from '../../src/relay/relay-context.js';
-import {
-  refuseOversizeServerFrame,
-  relayServerFrames,
-  relayServerLine,
-} from '../../src/relay/server-to-client.js';
+import { refuseOversizeServerFrame, relayServerLine } from '../../src/relay/server-messages.js';
+import { relayServerFrames } from '../../src/relay/server-to-client.js';
 import { secretSetFrom } from '../../src/secrets/secret-set.js';
 import { Session, type PendingRequest } from '../../src/session/session.js';
 import { randomInt, seededRandom } from '../framing/seeded-random.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonRpcId } from '../../src/messages/json-rpc.js';
+import type { JsonRpcId } from '../../src/core/json-rpc.js';
 import { PendingTable, RENEW_AFTER } from '../../src/session/pending-table.js';
 import { Session } from '../../src/session/session.js';
 

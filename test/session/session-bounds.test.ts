@@ -10,13 +10,4 @@ describe('what a long session remembers', () => {
     expect(session.wasDenied(9)).toBe(false);
     expect(session.wasDenied(0)).toBe(false);
   });
-
-  it('keeps the last input-request keys with their methods, forgetting the oldest beyond the limit', () => {
-    const session = new Session();
-    for (let key = 0; key < REMEMBERED + 1; key++)
-      session.embeddedInputRequest(`k${String(key)}`, 'roots/list');
-    expect(session.inputRequestMethod(`k${String(REMEMBERED)}`)).toBe('roots/list');
-    expect(session.inputRequestMethod('k1')).toBe('roots/list');
-    expect(session.inputRequestMethod('k0')).toBeUndefined();
-  });
 });

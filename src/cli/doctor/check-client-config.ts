@@ -12,11 +12,10 @@ import {
 import { parseWrappedCommand } from '../../clients/wrapped-command.js';
 import { shimVersion } from '../../config/shim-version.js';
 import { showValue } from '../../config/show-value.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../config/usage-error.js';
 import { checkServer } from './check-server.js';
-import { check, messageOf, type DoctorCheck } from './doctor-check.js';
+import { check, messageOf, type DoctorCheck, type DoctorIo } from './doctor-check.js';
 import { doctorSecrets, hideSecretsInChecks } from './hide-secrets.js';
-import type { DoctorIo } from './doctor-command.js';
 import type { DoctorReport } from './render-checks.js';
 
 /**

@@ -9,7 +9,7 @@ import { findOpa, opaMissingText } from '../../policy/find-opa.js';
 import { loadEngine } from '../../policy/load-engine.js';
 import { replacementWarnings } from '../../policy/replacement-warnings.js';
 import { parseCommandLine } from '../parse-command-line.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../config/usage-error.js';
 import { checkAuditLog } from './check-audit-log.js';
 import { check, messageOf, type DoctorCheck } from './doctor-check.js';
 import { checkServerCommand } from './find-server-command.js';

@@ -1,6 +1,6 @@
 import { defineOption, RUN_OPTIONS, type OptionSpec } from '../../config/option-specs.js';
 import { invalid } from '../../config/options/value-checks.js';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../config/usage-error.js';
 
 const GROUP = 'Doctor';
 

@@ -1,3 +1,4 @@
+import type { Env } from '../../config/read-env-options.js';
 /**
  * One finding of `mcp-opa-shim doctor`: what was checked, how it went, and what to do about it.
  * `fail` makes doctor exit 1; `warn` and `skip` do not (a warning names something that works but
@@ -36,4 +37,14 @@ export function check(
 
 export function messageOf(thrown: unknown): string {
   return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/** What the doctor command reads and writes. */
+export interface DoctorIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Env;
+  readonly cwd: string;
+  /** The script running this CLI; doctor starts it again around the server. */
+  readonly shimEntry: string;
 }

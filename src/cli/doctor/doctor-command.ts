@@ -1,20 +1,11 @@
-import type { Env } from '../../config/read-env-options.js';
 import { shimVersion } from '../../config/shim-version.js';
-import { UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
+import { UsageError, USAGE_EXIT_CODE } from '../../config/usage-error.js';
 import { checkServer } from './check-server.js';
+import type { DoctorIo } from './doctor-check.js';
 import { splitDoctorArguments } from './doctor-arguments.js';
 import { doctorHelpText } from './doctor-help.js';
 import { doctorSecrets, hideSecrets } from './hide-secrets.js';
 import { renderJson, renderText, reportPassed, type DoctorReport } from './render-checks.js';
-
-export interface DoctorIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  readonly env: Env;
-  readonly cwd: string;
-  /** The script running this CLI; doctor starts it again around the server. */
-  readonly shimEntry: string;
-}
 
 /** Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 bad doctor usage. */
 const EXIT_FAILED = 1;

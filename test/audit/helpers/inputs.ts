@@ -1,4 +1,4 @@
-import type { PolicyInput, ResolvedPath } from '../../../src/input/policy-input.js';
+import type { PolicyInput, ResolvedPath } from '../../../src/core/policy-input.js';
 
 export const ROOT = '/srv/projects';
 

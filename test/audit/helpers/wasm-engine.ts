@@ -5,8 +5,8 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import type { PolicyInput } from '../../../src/input/policy-input.js';
-import type { Decision, MaskRule, PolicyEngine } from '../../../src/policy/decision.js';
+import type { PolicyInput } from '../../../src/core/policy-input.js';
+import type { Decision, MaskRule, PolicyEngine } from '../../../src/core/decision.js';
 
 export const policiesDir = join(dirname(fileURLToPath(import.meta.url)), '../policies');
 const opa = join(homedir(), '.cache/mcp-opa-shim/opa-v1.22.2/opa');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitDoctorArguments, withoutOption } from '../../../src/cli/doctor/doctor-arguments.js';
 import { parseCommandLine } from '../../../src/cli/parse-command-line.js';
-import { UsageError } from '../../../src/cli/usage-error.js';
+import { UsageError } from '../../../src/config/usage-error.js';
 
 describe('doctor arguments', () => {
   it('are dispatched whole to the doctor command', () => {

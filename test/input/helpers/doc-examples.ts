@@ -7,7 +7,7 @@ import {
   buildResponseInput,
 } from '../../../src/input/build-input.js';
 import { createInputContext, type InputContext } from '../../../src/input/input-context.js';
-import type { PolicyInput } from '../../../src/input/policy-input.js';
+import type { PolicyInput } from '../../../src/core/policy-input.js';
 import type { SessionView } from '../../../src/session/session.js';
 import { ToolCatalog } from '../../../src/session/tool-catalog.js';
 import { tempDir, testConfig } from './input-fixtures.js';

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditor } from '../../../src/audit/auditor.js';
-import type { PolicyInput } from '../../../src/input/policy-input.js';
-import type { PolicyEngine } from '../../../src/policy/decision.js';
+import type { PolicyInput } from '../../../src/core/policy-input.js';
+import type { PolicyEngine } from '../../../src/core/decision.js';
 import { NO_SECRETS } from '../../../src/secrets/secret-set.js';
 import { ping, toolCall } from '../../audit/helpers/inputs.js';
 

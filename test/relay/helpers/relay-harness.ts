@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import type { Auditor, FaultEvent } from '../../../src/audit/auditor.js';
-import type { PolicyEngine } from '../../../src/policy/decision.js';
+import type { PolicyEngine } from '../../../src/core/decision.js';
 import { loadEngine } from '../../../src/policy/load-engine.js';
 import { startRelay, type Relay } from '../../../src/relay/start-relay.js';
 import { secretSetFrom } from '../../../src/secrets/secret-set.js';

@@ -1,4 +1,4 @@
-import type { PolicyInput } from '../input/policy-input.js';
+import type { PolicyInput } from './policy-input.js';
 
 /**
  * The normalised result of one evaluation. Anything but an explicit
@@ -29,6 +29,10 @@ export interface PolicyRevision {
   /** Where it came from: `embedded`, or the file path. */
   readonly source: string;
 }
+
+/** OPA's decision-log entrypoints: optional in any policy, present in the default one. */
+export const MASK_ENTRYPOINT = 'system/log/mask';
+export const DROP_ENTRYPOINT = 'system/log/drop';
 
 /** OPA `system.log.mask` result: erase pointers or `{op, path, value}` patches. */
 export type MaskRule =

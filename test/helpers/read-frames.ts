@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { FrameSplitter, type Frame, type FrameLimits } from './frame-splitter.js';
+import { FrameSplitter, type Frame, type FrameLimits } from '../../src/framing/frame-splitter.js';
 
 export type {
   BytesFrame,
@@ -8,10 +8,11 @@ export type {
   LineFrame,
   OversizeFrame,
   RawFrame,
-} from './frame-splitter.js';
+} from '../../src/framing/frame-splitter.js';
 
 /**
- * Yields the frames of a newline-delimited stream in order, oversize ones as `{ kind: 'oversize' }`.
+ * For tests (the shim reads with pumpFrames, which costs less per chunk; see pump-frames.ts):
+ * yields the frames of a newline-delimited stream in order, oversize ones as `{ kind: 'oversize' }`.
  * Backpressure comes from async iteration: the source is read only when the consumer asks for more,
  * so a consumer that awaits a congested writer leaves the source paused (and the pipe full).
  * An unterminated last frame is yielded at end of stream. Stream errors are thrown; leaving the loop

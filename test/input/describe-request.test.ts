@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessageInput } from '../../src/input/build-input.js';
-import type { Direction, OperationType } from '../../src/input/policy-input.js';
-import type { JsonObject } from '../../src/messages/json-rpc.js';
+import type { Direction, OperationType } from '../../src/core/policy-input.js';
+import type { JsonObject } from '../../src/core/json-rpc.js';
 import { initializedSession, testContext } from './helpers/input-fixtures.js';
 
 const context = testContext();

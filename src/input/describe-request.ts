@@ -1,8 +1,8 @@
-import { isJsonObject, type JsonObject } from '../messages/json-rpc.js';
+import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
 import type { ToolCatalog } from '../session/tool-catalog.js';
 import { elicitationDetails, samplingDetails } from './describe-details.js';
 import { isItemList, operationType } from './operation-type.js';
-import type { Operation } from './policy-input.js';
+import type { Operation } from '../core/policy-input.js';
 
 /**
  * Where a message's file paths are: path-like tool/prompt arguments, a `file:`
