@@ -32,6 +32,8 @@ export interface ReportingOptions {
     readonly intervalMs: number;
   };
   readonly bundles?: BundleStatusSource;
+  /** `status.console: true`: each status report is also written to stderr. */
+  readonly statusConsole?: boolean;
   /** The bundle name events carry in `bundles`. */
   readonly bundleName?: string;
   /** Where the state file goes (see state-file.ts); absent: no state file. */
@@ -90,6 +92,8 @@ export function startReporting(options: ReportingOptions): Reporting {
     ...(options.stateDir === undefined
       ? {}
       : { stateFolder: stateFolder(options.stateDir, options.configPath) }),
+    ...(options.statusConsole === true ? { console: options.stderr } : {}),
+    secrets: options.secrets,
     configPath: options.configPath,
     serverId: options.serverId,
     ...(options.onError === undefined ? {} : { onError: options.onError }),

@@ -50,11 +50,15 @@ export function stateFolder(stateDir: string, configPath: string): string {
   return join(stateDir, 'status', key);
 }
 
-export function writeShimState(folder: string, state: ShimState): void {
+export function writeShimState(
+  folder: string,
+  state: ShimState,
+  scrub: (json: string) => string = (json) => json,
+): void {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const file = join(folder, `${String(state.pid)}.json`);
   const temporary = `${file}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(temporary, `${scrub(JSON.stringify(state, null, 2))}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 }
 

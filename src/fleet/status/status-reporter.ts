@@ -1,3 +1,4 @@
+import type { SecretSet } from '../../secrets/secret-set.js';
 import type { LogUploader } from '../decision-logs/log-uploader.js';
 import type { ServiceTransport } from '../decision-logs/service-transport.js';
 import type { BundleStatusSource } from './bundle-status.js';
@@ -21,6 +22,10 @@ export interface StatusReporterOptions {
   readonly bundles?: BundleStatusSource;
   /** Folder for this config's state files; absent: none written. */
   readonly stateFolder?: string;
+  /** `status.console: true`: each report is also written here as one JSON line. */
+  readonly console?: NodeJS.WritableStream;
+  /** Reports and the state file are scrubbed of these (an error message can quote a URL). */
+  readonly secrets: SecretSet;
   readonly configPath: string;
   readonly serverId: string;
   readonly onError?: (message: string) => void;
@@ -45,6 +50,8 @@ export function startStatusReporter(options: StatusReporterOptions): StatusRepor
   let queued = false;
   let closed = false;
 
+  const scrub = (json: string): string =>
+    options.secrets.size === 0 ? json : options.secrets.scrubJson(json);
   const bundles = () => options.bundles?.current() ?? {};
 
   const writeState = (exited: boolean): void => {
@@ -69,22 +76,24 @@ export function startStatusReporter(options: StatusReporterOptions): StatusRepor
           }),
     };
     try {
-      writeShimState(options.stateFolder, state);
+      writeShimState(options.stateFolder, state, scrub);
     } catch (error) {
       options.onError?.(`cannot write the status file: ${String(error)}`);
     }
   };
 
-  const send = async (transport: ServiceTransport): Promise<void> => {
-    const report = buildStatusReport({
+  const report = () =>
+    buildStatusReport({
       labels: options.labels,
       bundles: bundles(),
       ...(options.uploader === undefined
         ? {}
         : { decisionLogs: options.uploader.value.counters(), uploadTried }),
     });
+
+  const send = async (transport: ServiceTransport, body: Buffer): Promise<void> => {
     try {
-      const status = await transport.post(options.resource, Buffer.from(JSON.stringify(report)), {
+      const status = await transport.post(options.resource, body, {
         'Content-Type': 'application/json',
       });
       if (status >= 200 && status < 300) accepted += 1;
@@ -98,12 +107,18 @@ export function startStatusReporter(options: StatusReporterOptions): StatusRepor
     if (closed) return;
     writeState(false);
     const transport = options.transport;
-    if (transport === undefined) return;
     if (sending !== undefined) {
       queued = true;
       return;
     }
-    sending = send(transport).finally(() => {
+    if (transport === undefined && options.console === undefined) return;
+    const json = JSON.stringify(report());
+    const body = scrub(json);
+    options.console?.write(
+      `{"level":"info","msg":"Status Log","type":"openpolicyagent.org/status",${body.slice(1)}\n`,
+    );
+    if (transport === undefined) return;
+    sending = send(transport, Buffer.from(body)).finally(() => {
       sending = undefined;
       if (queued) {
         queued = false;
