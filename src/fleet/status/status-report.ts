@@ -10,18 +10,13 @@ export interface StatusReport {
   readonly labels: Readonly<Record<string, string>>;
   readonly bundles?: Readonly<Record<string, BundleStatus>>;
   readonly decision_logs?: UploadError | Record<string, never>;
-  readonly metrics: { readonly prometheus: Readonly<Record<string, PrometheusMetric>> };
+  /**
+   * OPA 1.x puts its own counters in `metrics.prometheus` as plain numbers
+   * (`"counter_decision_logs_chunks_uploaded": 1`) beside the Go runtime's Prometheus families;
+   * the shim sends its counters the same way.
+   */
+  readonly metrics: { readonly prometheus: Readonly<Record<string, number>> };
   readonly plugins: Readonly<Record<string, { readonly state: 'OK' | 'NOT_READY' | 'ERROR' }>>;
-}
-
-export interface PrometheusMetric {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'COUNTER' | 'GAUGE';
-  readonly metric: readonly [
-    | { readonly counter: { readonly value: number } }
-    | { readonly gauge: { readonly value: number } },
-  ];
 }
 
 export interface StatusInputs {
@@ -56,35 +51,14 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
   };
 }
 
-/** OPA's counter names where OPA has one; ours counts events where OPA counts chunks. */
-function decisionLogMetrics(logs: UploaderCounters): Record<string, PrometheusMetric> {
-  const entries: [string, 'COUNTER' | 'GAUGE', number, string][] = [
-    ['counter_decision_logs_chunks_uploaded', 'COUNTER', logs.uploadedChunks, 'Chunks uploaded.'],
-    ['counter_decision_logs_events_uploaded', 'COUNTER', logs.uploadedEvents, 'Events uploaded.'],
-    ['counter_decision_logs_upload_failures', 'COUNTER', logs.failedUploads, 'Failed uploads.'],
-    [
-      'counter_decision_logs_dropped_buffer_size_limit_exceeded',
-      'COUNTER',
-      logs.droppedBufferFull,
-      'Events dropped, oldest first, because the buffer was full.',
-    ],
-    [
-      'counter_decision_logs_dropped_upload_size_limit_exceeded',
-      'COUNTER',
-      logs.droppedTooLarge,
-      'Events dropped because one alone exceeds upload_size_limit_bytes.',
-    ],
-    ['gauge_decision_logs_backlog_events', 'GAUGE', logs.backlog, 'Events waiting for upload.'],
-  ];
-  return Object.fromEntries(
-    entries.map(([name, type, value, help]) => [
-      name,
-      {
-        name,
-        help,
-        type,
-        metric: [type === 'COUNTER' ? { counter: { value } } : { gauge: { value } }],
-      },
-    ]),
-  );
+/** OPA's counter names where OPA has one; ours count events where OPA counts chunks or drops. */
+function decisionLogMetrics(logs: UploaderCounters): Record<string, number> {
+  return {
+    counter_decision_logs_chunks_uploaded: logs.uploadedChunks,
+    counter_decision_logs_events_uploaded: logs.uploadedEvents,
+    counter_decision_logs_upload_failures: logs.failedUploads,
+    counter_decision_logs_dropped_buffer_size_limit_exceeded: logs.droppedBufferFull,
+    counter_decision_logs_dropped_upload_size_limit_exceeded: logs.droppedTooLarge,
+    gauge_decision_logs_backlog_events: logs.backlog,
+  };
 }
