@@ -16,6 +16,7 @@ export function helpText(version: string): string {
     '  mcp-opa-shim [options] -- <command> [args...]',
     '  mcp-opa-shim eval --input <file|-> [--policy <file>] [--data <file>]... [--entrypoint <path>]',
     '  mcp-opa-shim audit verify|roots|replay|summary ...   (mcp-opa-shim audit --help)',
+    '  mcp-opa-shim status --config <file> [--json]         (mcp-opa-shim status --help)',
     '',
     'Every option can also be set with the environment variable shown; the command line wins.',
     ...optionLines([...RUN_OPTIONS, HELP_OPTION, VERSION_OPTION]),

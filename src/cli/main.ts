@@ -44,6 +44,14 @@ async function main(argv: readonly string[]): Promise<number> {
       const { runAudit } = await import('./audit-command.js');
       return runAudit([...command.argv], { stdout: process.stdout, stderr: process.stderr });
     }
+    case 'status': {
+      const { runStatus } = await import('./status-command.js');
+      return runStatus(command.argv, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
+    }
     case 'eval': {
       const { runEval } = await import('./eval-command.js');
       return runEval({

@@ -35,6 +35,8 @@ export type ParsedCommand =
     }
   /** Everything after `audit`, untouched, for the audit command's own parser. */
   | { readonly kind: 'audit'; readonly argv: readonly string[] }
+  /** Everything after `status`, for the status command's own parser. */
+  | { readonly kind: 'status'; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
@@ -60,6 +62,7 @@ export function parseCommandLine(
 ): ParsedCommand {
   const resolved = optionContext(env, context);
   if (argv[0] === 'audit') return { kind: 'audit', argv: argv.slice(1) };
+  if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
 }
@@ -79,7 +82,7 @@ function parseRun(argv: readonly string[], env: Env, context: OptionContext): Pa
       `Expected a program name as the server command, got \`${showValue(command)}\`.`,
     );
   }
-  if (!tokens.separated && (command === 'eval' || command === 'audit')) {
+  if (!tokens.separated && (command === 'eval' || command === 'audit' || command === 'status')) {
     throw new UsageError(
       `Expected the subcommand \`${command}\` first, got it after options; write \`${SHIM} ${command} [options]\` (or \`${SHIM} [options] -- ${command}\` to wrap a program of that name).`,
     );
