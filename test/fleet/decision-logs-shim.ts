@@ -23,6 +23,9 @@ export interface ShimReporting {
   readonly reporting: Reporting;
   readonly auditLog: string;
   readonly stateDir: string;
+  /** `XDG_STATE_HOME` for `mcp-opa-shim status`: the state dir is `<it>/mcp-opa-shim`. */
+  readonly xdgStateHome: string;
+  readonly configPath: string;
   readonly stderr: string[];
   judge(input: PolicyInput): void;
   close(): Promise<void>;
@@ -54,7 +57,8 @@ export async function startShimReporting(
     entrypoint: 'mcp/decision',
     watch: false,
   });
-  const stateDir = join(dir, 'state');
+  const xdgStateHome = join(dir, 'xdg-state');
+  const stateDir = join(xdgStateHome, 'mcp-opa-shim');
   const reporting = startReporting(
     reportingOptions(readOpaConfig(configYaml, configPath, {}), configPath, {
       serverId: 'filesystem',
@@ -79,6 +83,8 @@ export async function startShimReporting(
     reporting,
     auditLog,
     stateDir,
+    xdgStateHome,
+    configPath,
     stderr,
     judge(input) {
       auditor.record({
