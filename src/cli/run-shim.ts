@@ -11,7 +11,8 @@ import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
 import { shimVersion } from '../config/shim-version.js';
 import { createLogger, openLogDestination } from '../logging/create-logger.js';
-import { createPolicyEngine, type PolicyLogger } from '../policy/create-policy-engine.js';
+import type { PolicyLogger } from '../policy/create-policy-engine.js';
+import { createShimPolicy } from './create-shim-policy.js';
 import { replacementWarnings } from '../policy/replacement-warnings.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 
@@ -47,7 +48,7 @@ export async function runShim(
 
   let policy;
   try {
-    policy = await createPolicyEngine(config, laterLogger(getLogger));
+    policy = (await createShimPolicy(config, io.env, laterLogger(getLogger))).engine;
   } catch (error) {
     // Fail closed before anything runs: no policy, no server.
     io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,4 +1,5 @@
 import { DEFAULT_SECRET_NAME_PATTERNS } from './config.js';
+import { FLEET_OPTIONS } from './options/fleet-options.js';
 
 /**
  * The table of command-line options. The parser, the env-var mapping and the help text all read
@@ -85,6 +86,7 @@ export const ROOT_OPTION: OptionSpec = defineOption({
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   ...POLICY_FILE_OPTIONS,
+  ...FLEET_OPTIONS,
   defineOption({
     name: 'mode',
     valueName: '<enforce|monitor>',
