@@ -15,6 +15,7 @@ import type { PolicyLogger } from '../policy/create-policy-engine.js';
 import { createShimPolicy } from './create-shim-policy.js';
 import { replacementWarnings } from '../policy/replacement-warnings.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
+import type { ShimReporting } from '../fleet/status/shim-reporting.js';
 
 export interface ShimIo {
   readonly stdin: Readable;
@@ -25,6 +26,9 @@ export interface ShimIo {
 
 /** After the server exits, how long its stdout may stay open (a grandchild holding the pipe). */
 const STDOUT_DRAIN_MS = 1000;
+
+/** At exit, how long a last decision-log upload may take (docs/fleet-logs.md). */
+const UPLOAD_GRACE_MS = 2000;
 
 export const EXIT_POLICY_FAILED = 78;
 export const EXIT_SPAWN_FAILED = 127;
@@ -47,9 +51,23 @@ export async function runShim(
   const getLogger = () => (loggerReady ??= createLogger(config.logLevel, logDestination));
 
   let policy;
+  let reporting: ShimReporting | undefined;
   try {
-    policy = (await createShimPolicy(config, io.env, laterLogger(getLogger))).engine;
+    const shimPolicy = await createShimPolicy(config, io.env, laterLogger(getLogger), () => {
+      reporting?.bundleChanged();
+    });
+    policy = shimPolicy.engine;
+    if (shimPolicy.fleet !== undefined) {
+      const { startShimReporting } = await import('../fleet/status/shim-reporting.js');
+      reporting = startShimReporting(shimPolicy.fleet, shimPolicy.bundle, {
+        serverId: config.serverId,
+        secrets,
+        io,
+        getLogger,
+      });
+    }
   } catch (error) {
+    policy?.close();
     // Fail closed before anything runs: no policy, no server.
     io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_POLICY_FAILED;
@@ -69,6 +87,7 @@ export async function runShim(
       policy,
       secrets,
       entrypoint: config.entrypoint,
+      ...(reporting?.sink === undefined ? {} : { sink: reporting.sink }),
       labels: {
         server_id: config.serverId,
         principal: config.principal.id,
@@ -78,6 +97,7 @@ export async function runShim(
   } catch (error) {
     // No audit trail, no relaying: fail closed before the server starts.
     io.stderr.write(`mcp-opa-shim: ${error instanceof Error ? error.message : String(error)}\n`);
+    void reporting?.close(0);
     policy.close();
     return EXIT_POLICY_FAILED;
   }
@@ -113,6 +133,7 @@ export async function runShim(
       action: 'denied',
     });
     auditor.close();
+    await reporting?.close(UPLOAD_GRACE_MS);
     policy.close();
     return EXIT_SPAWN_FAILED;
   }
@@ -205,6 +226,7 @@ export async function runShim(
   }
   stopForwarding();
   auditor.close({ kind: ending.kind, detail: ending.detail, exit_code: ending.exitCode });
+  await reporting?.close(UPLOAD_GRACE_MS);
   policy.close();
   await relay.finish();
   logger.info({ exit, ending: ending.kind }, 'server exited');

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { UploaderCounters } from '../decision-logs/log-uploader.js';
@@ -46,7 +53,13 @@ export function stateDirectory(env: Readonly<Record<string, string | undefined>>
 }
 
 export function stateFolder(stateDir: string, configPath: string): string {
-  const key = createHash('sha256').update(resolve(configPath)).digest('hex').slice(0, 16);
+  let path = resolve(configPath);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // A config that is gone: its absolute path still names the shims that used it.
+  }
+  const key = createHash('sha256').update(path).digest('hex').slice(0, 16);
   return join(stateDir, 'status', key);
 }
 
