@@ -82,7 +82,8 @@ export class Collector {
 
   private writeConfig(): void {
     const d = this.dir;
-    for (const sub of ['bodies', 'logs', 'tmp']) mkdirSync(join(d, sub), { recursive: true });
+    for (const sub of ['bodies', 'logs', 'tmp', 'www/bundles'])
+      mkdirSync(join(d, sub), { recursive: true });
     const temp = ['proxy', 'fastcgi', 'uwsgi', 'scgi']
       .map((kind) => `  ${kind}_temp_path ${d}/tmp/${kind};`)
       .join('\n');
@@ -106,6 +107,8 @@ ${temp}
     client_body_in_file_only on;
     access_log ${d}/logs/requests.jsonl collector;
     location / { proxy_pass http://127.0.0.1:${String(this.backendPort)}; }
+    # Bundles for the agents, as static files (nginx sends ETag and answers If-None-Match).
+    location /bundles/ { root ${d}/www; }
   }
   server {
     listen 127.0.0.1:${String(this.backendPort)};
@@ -138,6 +141,11 @@ ${temp}
     this.process.kill('SIGTERM');
     await this.exited;
     this.process = undefined;
+  }
+
+  /** Where `GET /bundles/<name>` is served from. */
+  get bundleDir(): string {
+    return join(this.dir, 'www', 'bundles');
   }
 
   requests(): CollectedRequest[] {

@@ -72,13 +72,16 @@ function opaBundleStatus(status: PollerStatus): BundleStatus {
     ['name', status.name],
     ['active_revision', status.activeRevision],
     ['last_successful_activation', status.lastSuccessfulActivation],
+    // The shim takes snapshot bundles only (no deltas).
+    ['type', status.activeRevision === undefined ? undefined : 'snapshot'],
     ['last_successful_download', status.lastSuccessfulDownload],
     ['last_successful_request', status.lastSuccessfulRequest],
     ['last_request', status.lastRequest],
     ['code', status.code],
     ['message', status.message],
     ['errors', status.errors],
-    ['http_code', status.httpCode],
+    // As OPA: the HTTP status goes with an error, not with a good download.
+    ['http_code', status.code === undefined ? undefined : status.httpCode],
   ];
   return Object.fromEntries(
     entries.filter(([, value]) => value !== undefined),
