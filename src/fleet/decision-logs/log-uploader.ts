@@ -86,9 +86,15 @@ export function createLogUploader(options: LogUploaderOptions): LogUploader {
   };
 
   const uploadAll = async (transport: ServiceTransport): Promise<UploadResult> => {
-    while (buffer.length > 0) {
-      const chunk = takeChunk();
-      if (chunk === undefined) continue;
+    // As OPA: a round uploads what was buffered when it began; later events wait for the next.
+    let remaining = buffer.length;
+    while (remaining > 0 && buffer.length > 0) {
+      const chunk = takeChunk(remaining);
+      if (chunk === undefined) {
+        remaining -= 1;
+        continue;
+      }
+      remaining -= chunk.count;
       let error: UploadError | undefined;
       try {
         const status = await transport.post(options.resource, chunk.body, {
@@ -123,8 +129,8 @@ export function createLogUploader(options: LogUploaderOptions): LogUploader {
   };
 
   /** The largest prefix of the buffer whose gzipped array fits the upload size limit. */
-  const takeChunk = (): { body: Buffer; count: number } | undefined => {
-    let events = buffer.take(MAX_EVENTS_PER_CHUNK);
+  const takeChunk = (max: number): { body: Buffer; count: number } | undefined => {
+    let events = buffer.take(Math.min(max, MAX_EVENTS_PER_CHUNK));
     for (;;) {
       const body = gzipSync(`[${events.map((event) => event.json).join(',')}]`);
       if (body.length <= options.uploadSizeLimitBytes) return { body, count: events.length };
