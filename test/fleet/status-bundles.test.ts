@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { BIN } from '../helpers/shim-process.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,7 @@ describe('status reports and events with a bundle, from the shim and from OPA', 
   let collector: Collector;
   let opa: OpaServer;
   let shim: ShimProcess;
+  let statusWhileRunning = '';
   const reports = (): Report[] =>
     collector
       .requests()
@@ -95,6 +97,10 @@ describe('status reports and events with a bundle, from the shim and from OPA', 
       15_000,
       'events with `bundles` from both agents',
     );
+    statusWhileRunning = execFileSync(process.execPath, [BIN, 'status', '--config', configPath], {
+      env: { ...process.env, XDG_STATE_HOME: join(dir, 'state') },
+      encoding: 'utf8',
+    });
     await shim.close();
   });
 
@@ -142,5 +148,12 @@ describe('status reports and events with a bundle, from the shim and from OPA', 
       expect(Object.keys(ourBundle)).toContain(key);
     expect(Object.keys(ours!.plugins as object)).toContain('bundle');
     expect(Object.keys(theirs!.plugins as object)).toContain('bundle');
+  });
+
+  it('shows the active revision and last poll in `mcp-opa-shim status`', () => {
+    expect(statusWhileRunning).toContain(
+      `authz: ${collector.url}/bundles/authz.tar.gz (polling 1-2 s)`,
+    );
+    expect(statusWhileRunning).toMatch(/bundle authz: revision rev-7, last poll 20\d\d-/);
   });
 });
