@@ -63,7 +63,13 @@ export function runStatus(argv: readonly string[], io: StatusIo): number {
       );
     }
     const path = existingFile(rawConfig, optionContext(io.env), 'an OPA configuration file');
-    const config = readOpaConfig(readFileSync(path, 'utf8'), path, io.env);
+    // The shims get `${VAR}` values (tokens) from the MCP client's env, which this shell may lack:
+    // an unset one stays as written; `status` prints no credential anyway.
+    const env = new Proxy(io.env, {
+      get: (target, name) =>
+        typeof name === 'string' ? (target[name] ?? `\${${name}}`) : undefined,
+    }) as NodeJS.ProcessEnv;
+    const config = readOpaConfig(readFileSync(path, 'utf8'), path, env);
     const states = readShimStates(stateFolder(stateDirectory(io.env), path));
     io.stdout.write(
       single(tokens.options, 'json') === undefined

@@ -60,7 +60,7 @@ export async function startShimReporting(
   const xdgStateHome = join(dir, 'xdg-state');
   const stateDir = join(xdgStateHome, 'mcp-opa-shim');
   const reporting = startReporting(
-    reportingOptions(readOpaConfig(configYaml, configPath, {}), configPath, {
+    reportingOptions(readOpaConfig(configYaml, configPath, options.env ?? {}), configPath, {
       serverId: 'filesystem',
       version: '0.1.0-test',
       secrets,

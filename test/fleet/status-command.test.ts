@@ -15,6 +15,11 @@ services:
     credentials:
       bearer:
         token: not-a-real-token-but-secret
+  other:
+    url: ${url}/other
+    credentials:
+      bearer:
+        token: \${FLEET_TOKEN_UNSET_HERE}
 labels:
   team: platform
 bundles:
@@ -46,7 +51,10 @@ describe('mcp-opa-shim status', () => {
 
   beforeAll(async () => {
     collector = await Collector.start();
-    shim = await startShimReporting(config(collector.url));
+    // The shim has the token's variable (from the MCP client's env); the `status` shell does not.
+    shim = await startShimReporting(config(collector.url), {
+      env: { FLEET_TOKEN_UNSET_HERE: 'token-for-the-shim-only' },
+    });
     for (const name of ['a', 'b', 'c'])
       shim.judge(
         toolCall('read_file', { path: `/srv/projects/${name}` }, [`/srv/projects/${name}`]),
@@ -79,6 +87,8 @@ describe('mcp-opa-shim status', () => {
     expect(stdout).toContain(`status: ${collector.url}/status`);
     expect(stdout).toContain('labels: team=platform');
     expect(stdout).not.toContain('not-a-real-token-but-secret');
+    // A `${VAR}` the shims get from the MCP client's env need not be set in this shell.
+    expect(stdout).toContain(`other: ${collector.url}/other (bearer token)`);
   });
 
   it("prints the running shim's backlog, uploads and drops from its state file", async () => {
