@@ -51,6 +51,17 @@ describe('the decision-log buffer', () => {
   });
 });
 
+describe('sizing a chunk', () => {
+  it('counts the front events that fit in a byte budget, at least one', () => {
+    const buffer = new EventBuffer({ kind: 'events', events: 10 });
+    for (const json of ['aaaa', 'bbbb', 'cccc']) buffer.push(json);
+    expect(buffer.countWithin(8, 10)).toBe(2);
+    expect(buffer.countWithin(9, 10)).toBe(2);
+    expect(buffer.countWithin(1, 10)).toBe(1);
+    expect(buffer.countWithin(100, 2)).toBe(2);
+  });
+});
+
 describe('the retry backoff', () => {
   it("doubles from 100 ms with OPA's ±10% jitter, capped at the max delay", () => {
     expect(backoff(0, 600_000, () => 0.5)).toBe(100);

@@ -48,6 +48,18 @@ export class EventBuffer {
     this.enforce();
   }
 
+  /** How many events from the front fit in `bytes` of JSON (at least one, at most `max`). */
+  countWithin(bytes: number, max: number): number {
+    let total = 0;
+    let count = 0;
+    for (let i = this.head; i < this.queue.length && count < max; i += 1) {
+      total += this.queue[i]?.bytes ?? 0;
+      if (count > 0 && total > bytes) break;
+      count += 1;
+    }
+    return count;
+  }
+
   /** Takes up to `max` events from the front for an upload; `settle` must follow. */
   take(max: number): readonly BufferedEvent[] {
     const end = Math.min(this.queue.length, this.head + max);

@@ -64,6 +64,8 @@ export interface LogUploader {
 const MIN_RETRY_DELAY_MS = 100;
 /** Most events per chunk before compressing; chunks are split further when too large. */
 const MAX_EVENTS_PER_CHUNK = 10_000;
+/** Decision events are repetitive JSON; gzip shrinks them about 5-10 times. */
+const ASSUMED_COMPRESSION_RATIO = 10;
 
 export function createLogUploader(options: LogUploaderOptions): LogUploader {
   const buffer = new EventBuffer(options.bufferLimit);
@@ -130,7 +132,13 @@ export function createLogUploader(options: LogUploaderOptions): LogUploader {
 
   /** The largest prefix of the buffer whose gzipped array fits the upload size limit. */
   const takeChunk = (max: number): { body: Buffer; count: number } | undefined => {
-    let events = buffer.take(Math.min(max, MAX_EVENTS_PER_CHUNK));
+    // Start from what would fit at a generous compression ratio, so a long backlog is not
+    // compressed whole on the relay's thread just to be halved.
+    const guess = buffer.countWithin(
+      options.uploadSizeLimitBytes * ASSUMED_COMPRESSION_RATIO,
+      Math.min(max, MAX_EVENTS_PER_CHUNK),
+    );
+    let events = buffer.take(guess);
     for (;;) {
       const body = gzipSync(`[${events.map((event) => event.json).join(',')}]`);
       if (body.length <= options.uploadSizeLimitBytes) return { body, count: events.length };
