@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually } from './decision-logs-collector.js';
+import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const UPLOAD_LIMIT = 2048;
@@ -47,8 +47,10 @@ describe('upload_size_limit_bytes', () => {
   });
 
   afterAll(async () => {
-    await shim.close();
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => collector.dispose(),
+    );
   });
 
   it('splits the backlog into gzipped arrays no larger than the limit', () => {

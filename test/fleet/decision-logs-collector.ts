@@ -243,3 +243,17 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Runs every clean-up step, even when an earlier one fails or its resource was never made (a
+ * failed `beforeAll`): no nginx, OPA or shim outlives its test file.
+ */
+export async function cleanUp(...steps: (() => Promise<unknown>)[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch {
+      // Keep cleaning up.
+    }
+  }
+}

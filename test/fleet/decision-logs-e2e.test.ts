@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, FIXTURES, ShimProcess } from '../helpers/shim-process.js';
-import { Collector, eventually } from './decision-logs-collector.js';
+import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
 
 const run = promisify(execFile);
 const SECRET = 'ghp_9dF3kLm2QrT7vWx1Yz4Ab6Cd8Ef0Gh2Ij4K';
@@ -84,7 +84,10 @@ status:
   });
 
   afterAll(async () => {
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => collector.dispose(),
+    );
   });
 
   it('uploads one event per audited decision, with the same decision ids', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually } from './decision-logs-collector.js';
+import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const LIMIT_BYTES = 20_000;
@@ -64,8 +64,10 @@ describe('decision-log upload while the collector is down', () => {
   });
 
   afterAll(async () => {
-    await shim.close();
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => collector.dispose(),
+    );
   });
 
   it('loses nothing within the buffer bound', async () => {

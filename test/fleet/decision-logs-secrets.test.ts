@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually } from './decision-logs-collector.js';
+import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const SECRET = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
@@ -58,7 +58,10 @@ describe('secrets and decision-log upload', () => {
   });
 
   afterAll(async () => {
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => collector.dispose(),
+    );
   });
 
   it('never sends the secret in any uploaded byte, compressed or not', () => {

@@ -6,6 +6,7 @@ import {
   eventually,
   OpaServer,
   type CollectedRequest,
+  cleanUp,
 } from './decision-logs-collector.js';
 import { LOG_DATA, startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
@@ -72,9 +73,11 @@ describe('decision-log batches from the shim and from OPA', () => {
   });
 
   afterAll(async () => {
-    await shim.close();
-    await opa.dispose();
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => opa.dispose(),
+      () => collector.dispose(),
+    );
   });
 
   it('posts gzipped JSON arrays to /logs, as OPA does', () => {

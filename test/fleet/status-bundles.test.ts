@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ShimProcess } from '../helpers/shim-process.js';
 import { opaPath, POLICY_FILES } from '../policy/opa-cli.js';
-import { Collector, eventually, OpaServer } from './decision-logs-collector.js';
+import { Collector, eventually, OpaServer, cleanUp } from './decision-logs-collector.js';
 
 /**
  * The same policy, revision `rev-7`, served by nginx twice: compiled to Wasm for the shim, as
@@ -105,8 +105,11 @@ describe('status reports and events with a bundle, from the shim and from OPA', 
   });
 
   afterAll(async () => {
-    await opa.dispose();
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => opa.dispose(),
+      () => collector.dispose(),
+    );
   });
 
   const byAgent = (list: Report[]) => {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
 import { BIN } from '../helpers/shim-process.js';
-import { Collector, eventually } from './decision-logs-collector.js';
+import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const run = promisify(execFile);
@@ -73,8 +73,10 @@ describe('mcp-opa-shim status', () => {
   });
 
   afterAll(async () => {
-    await shim.close();
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => collector.dispose(),
+    );
   });
 
   it('prints what the config resolves to, without credentials', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY_FILES } from '../policy/opa-cli.js';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually, OpaServer } from './decision-logs-collector.js';
+import { Collector, eventually, OpaServer, cleanUp } from './decision-logs-collector.js';
 import { LOG_DATA, startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const config = (url: string): string => `
@@ -70,9 +70,11 @@ describe('status reports from the shim and from OPA', () => {
   });
 
   afterAll(async () => {
-    await shim.close();
-    await opa.dispose();
-    await collector.dispose();
+    await cleanUp(
+      () => shim.close(),
+      () => opa.dispose(),
+      () => collector.dispose(),
+    );
   });
 
   it('POSTs plain JSON to /status, as OPA does', () => {
