@@ -55,7 +55,22 @@ export interface AuditorOptions {
   readonly labels: AuditLabels;
   /** OPA's `path` in each record; defaults to `mcp/decision`. */
   readonly entrypoint?: string;
+  /** Sees each decision after it is written (masked, not dropped): the decision-log uploader. */
+  readonly sink?: DecisionSink;
 }
+
+/** Must not block; an exception is ignored, so it can never stop a message or a record. */
+export type DecisionSink = (decision: {
+  readonly decisionId: string;
+  readonly path: string;
+  readonly action: AuditAction;
+  readonly input: unknown;
+  readonly result: unknown;
+  readonly erased?: string[];
+  readonly masked?: string[];
+  readonly evalNanos: number;
+  readonly bundleRevision?: string;
+}) => void;
 
 /** Fault details can quote a frame; keep records small. */
 const MAX_DETAIL = 1024;
@@ -63,7 +78,7 @@ const MAX_DETAIL = 1024;
 const NOOP_AUDITOR: Auditor = Object.freeze({ record() {}, fault() {}, close() {} });
 
 export function createAuditor(opts: AuditorOptions): Auditor {
-  if (opts.file === undefined && !opts.stderr) return NOOP_AUDITOR;
+  if (opts.file === undefined && !opts.stderr && opts.sink === undefined) return NOOP_AUDITOR;
   const writer = new ChainWriter(opts.file, opts.stderr, opts.secrets);
   const { policy, labels } = opts;
   const path = opts.entrypoint ?? DEFAULT_ENTRYPOINT;
@@ -127,17 +142,26 @@ export function createAuditor(opts: AuditorOptions): Auditor {
           ...(outcome.masked.length > 0 ? { masked: outcome.masked } : {}),
         };
       }
-      writer.append(
-        decisionLine(prefix, chain(), {
-          decisionId: randomUUID(),
-          action: event.action,
-          input,
-          result,
-          ...mask,
-          evalNanos: Math.round(event.evalMicros * 1000),
-        }),
-      );
+      const fields = {
+        decisionId: randomUUID(),
+        action: event.action,
+        input,
+        result,
+        ...mask,
+        evalNanos: Math.round(event.evalMicros * 1000),
+      };
+      writer.append(decisionLine(prefix, chain(), fields));
       records += 1;
+      try {
+        const revision = stampedRevision.bundleRevision;
+        opts.sink?.({
+          ...fields,
+          path,
+          ...(revision === undefined ? {} : { bundleRevision: revision }),
+        });
+      } catch {
+        // The local record is written; an upload problem never stops the relay.
+      }
     },
     fault(event) {
       if (closed) return;

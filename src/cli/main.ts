@@ -66,6 +66,14 @@ async function main(argv: readonly string[]): Promise<number> {
         return (await import('./unwrap-command.js')).runUnwrap(command.argv, io);
       return (await import('./wrap-command.js')).runWrap(command.argv, io);
     }
+    case 'status': {
+      const { runStatus } = await import('./status-command.js');
+      return runStatus(command.argv, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
+    }
     case 'eval': {
       const { runEval } = await import('./eval-command.js');
       return runEval({

@@ -43,6 +43,8 @@ export type ParsedCommand =
   | { readonly kind: 'wrap' | 'unwrap'; readonly argv: readonly string[] }
   /** The policy dev loop (init, build, test): the rest of argv, for each command's own parser. */
   | { readonly kind: PolicyDevCommand; readonly argv: readonly string[] }
+  /** Everything after `status`, for the status command's own parser. */
+  | { readonly kind: 'status'; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
@@ -64,6 +66,7 @@ export const SUBCOMMANDS: readonly string[] = [
   'doctor',
   'wrap',
   'unwrap',
+  'status',
   ...POLICY_DEV_COMMANDS,
 ];
 const COMMAND_EXAMPLE = `${SHIM} -- npx -y @modelcontextprotocol/server-everything`;
@@ -83,6 +86,7 @@ export function parseCommandLine(
   if (argv[0] === 'wrap' || argv[0] === 'unwrap') return { kind: argv[0], argv: argv.slice(1) };
   const devCommand = POLICY_DEV_COMMANDS.find((name) => name === argv[0]);
   if (devCommand !== undefined) return { kind: devCommand, argv: argv.slice(1) };
+  if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
 }

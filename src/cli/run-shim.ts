@@ -11,9 +11,11 @@ import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
 import { shimVersion } from '../config/shim-version.js';
 import { createLogger, openLogDestination } from '../logging/create-logger.js';
-import { createPolicyEngine, type PolicyLogger } from '../policy/create-policy-engine.js';
+import type { PolicyLogger } from '../policy/create-policy-engine.js';
+import { createShimPolicy } from './create-shim-policy.js';
 import { replacementWarnings } from '../policy/replacement-warnings.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
+import type { ShimReporting } from '../fleet/status/shim-reporting.js';
 
 export interface ShimIo {
   readonly stdin: Readable;
@@ -24,6 +26,9 @@ export interface ShimIo {
 
 /** After the server exits, how long its stdout may stay open (a grandchild holding the pipe). */
 const STDOUT_DRAIN_MS = 1000;
+
+/** At exit, how long a last decision-log upload may take (docs/fleet-logs.md). */
+const UPLOAD_GRACE_MS = 2000;
 
 export const EXIT_POLICY_FAILED = 78;
 /** sysexits' EX_CONFIG: a log or audit file that cannot be opened, like a policy that cannot load. */
@@ -53,9 +58,23 @@ export async function runShim(
   const getLogger = () => (loggerReady ??= createLogger(config.logLevel, logDestination));
 
   let policy;
+  let reporting: ShimReporting | undefined;
   try {
-    policy = await createPolicyEngine(config, laterLogger(getLogger));
+    const shimPolicy = await createShimPolicy(config, io.env, laterLogger(getLogger), () => {
+      reporting?.bundleChanged();
+    });
+    policy = shimPolicy.engine;
+    if (shimPolicy.fleet !== undefined) {
+      const { startShimReporting } = await import('../fleet/status/shim-reporting.js');
+      reporting = startShimReporting(shimPolicy.fleet, shimPolicy.bundle, {
+        serverId: config.serverId,
+        secrets,
+        io,
+        getLogger,
+      });
+    }
   } catch (error) {
+    policy?.close();
     // Fail closed before anything runs: no policy, no server.
     return failToStart(io, EXIT_POLICY_FAILED, error);
   }
@@ -74,6 +93,7 @@ export async function runShim(
       policy,
       secrets,
       entrypoint: config.entrypoint,
+      ...(reporting?.sink === undefined ? {} : { sink: reporting.sink }),
       labels: {
         server_id: config.serverId,
         principal: config.principal.id,
@@ -82,6 +102,7 @@ export async function runShim(
     });
   } catch (error) {
     // No audit trail, no relaying: fail closed before the server starts.
+    void reporting?.close(0);
     policy.close();
     return failToStart(io, EXIT_CONFIG, error);
   }
@@ -116,6 +137,7 @@ export async function runShim(
       action: 'denied',
     });
     auditor.close();
+    await reporting?.close(UPLOAD_GRACE_MS);
     policy.close();
     return failToStart(io, EXIT_SPAWN_FAILED, message);
   }
@@ -208,6 +230,7 @@ export async function runShim(
   }
   stopForwarding();
   auditor.close({ kind: ending.kind, detail: ending.detail, exit_code: ending.exitCode });
+  await reporting?.close(UPLOAD_GRACE_MS);
   policy.close();
   await relay.finish();
   logger.info({ exit, ending: ending.kind }, 'server exited');

@@ -44,6 +44,17 @@ export function defineOption(input: SpecInput): OptionSpec {
 
 const POLICY = 'Policy';
 
+/** `--config`: OPA's own configuration (src/config/options/fleet-options.ts validates it). */
+export const FLEET_OPTIONS: readonly OptionSpec[] = [
+  defineOption({
+    name: 'config',
+    valueName: '<file>',
+    group: 'Fleet',
+    summary:
+      'OPA configuration (YAML/JSON): bundles over HTTP, signing keys, decision logs, status (docs/fleet.md)',
+  }),
+];
+
 export const POLICY_FILE_OPTIONS: readonly OptionSpec[] = [
   defineOption({
     name: 'policy',
@@ -86,6 +97,7 @@ export const ROOT_OPTION: OptionSpec = defineOption({
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   ...POLICY_FILE_OPTIONS,
+  ...FLEET_OPTIONS,
   defineOption({
     name: 'mode',
     valueName: '<enforce|monitor>',

@@ -6,6 +6,7 @@ import {
   validateRoots,
 } from './options/file-root-options.js';
 import { validatePrincipal, validateServerId } from './options/identity-options.js';
+import { validateFleetOptions } from './options/fleet-options.js';
 import { validateLoggingOptions } from './options/logging-options.js';
 import { validatePolicyOptions } from './options/policy-options.js';
 import { validateRuntimeOptions } from './options/runtime-options.js';
@@ -36,6 +37,7 @@ export function validateShimOptions(
     roots: validateRoots(options, context),
     pathPointers: validatePathPointers(options),
     pathBases: validatePathBases(options, context),
+    ...validateFleetOptions(options, context),
   };
   return deepFreeze(config);
 }

@@ -1,66 +1,64 @@
 import { gunzipSync } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
 
 /**
- * A small reader for the gzipped ustar archives `opa build` writes: regular files only,
- * with GNU long names and PAX `path` records, which is all an OPA bundle uses.
+ * Reads a gzipped tar archive (an OPA bundle) into memory with the `tar` package, which checks
+ * each header's checksum and understands ustar, PAX and GNU long names. Anything short of a
+ * whole, valid archive throws: a truncated stream, a bad checksum, a duplicated path, or an entry
+ * that is not a regular file or a directory (a link could stand for a signed file). Decompression
+ * stops at `maxBytes`, so a gzip bomb cannot exhaust memory.
  */
 export function readTarGz(gz: Uint8Array, maxBytes = 512 * 1024 * 1024): Map<string, Buffer> {
   const tar = gunzipSync(gz, { maxOutputLength: maxBytes });
   const files = new Map<string, Buffer>();
-  let offset = 0;
-  let longName: string | undefined;
-  while (offset + 512 <= tar.length) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((byte) => byte === 0)) break;
-    const size = parseOctal(header.subarray(124, 136));
-    const type = String.fromCharCode(header[156] ?? 0);
-    const bodyStart = offset + 512;
-    const body = tar.subarray(bodyStart, bodyStart + size);
-    if (body.length !== size) throw new Error('truncated tar entry');
-    offset = bodyStart + Math.ceil(size / 512) * 512;
-
-    if (type === 'L') {
-      longName = cString(body);
-      continue;
-    }
-    if (type === 'x') {
-      longName = paxPath(body) ?? longName;
-      continue;
-    }
-    const prefix = cString(header.subarray(345, 500));
-    const name =
-      longName ??
-      (prefix === ''
-        ? cString(header.subarray(0, 100))
-        : `${prefix}/${cString(header.subarray(0, 100))}`);
-    longName = undefined;
-    if (type === '0' || type === '\0') files.set(normaliseName(name), Buffer.from(body));
-  }
+  // Tar is written in 512-byte blocks; anything else was cut short (the parser drops a partial header).
+  if (tar.length % 512 !== 0)
+    throw new Error('the archive is truncated (not a whole number of blocks)');
+  // An empty archive (zero blocks only), which the parser calls unrecognised.
+  if (tar.length >= 1024 && tar.every((byte) => byte === 0)) return files;
+  let failure: Error | undefined;
+  /** Entries whose body the archive cut short: the parser does not report them itself. */
+  const unfinished = new Set<string>();
+  const fail = (error: Error) => {
+    failure ??= error;
+  };
+  const parser = new Parser({
+    strict: true,
+    onReadEntry(entry: ReadEntry) {
+      if (entry.type === 'Directory') {
+        entry.resume();
+        return;
+      }
+      const name = normaliseName(entry.path);
+      if (entry.type !== 'File' && entry.type !== 'OldFile') {
+        fail(new Error(`${name} is a ${entry.type} entry; a bundle holds only regular files`));
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      unfinished.add(name);
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => {
+        unfinished.delete(name);
+        if (files.has(name)) fail(new Error(`${name} appears twice in the archive`));
+        files.set(name, Buffer.concat(chunks));
+      });
+    },
+  });
+  parser.on('error', fail);
+  // strict: warnings (bad checksums, invalid entries) are errors too.
+  parser.on('warn', (_code: string, message: string | Error) => {
+    fail(message instanceof Error ? message : new Error(message));
+  });
+  // The parser works synchronously on a buffer handed to it whole.
+  parser.end(tar);
+  if (failure !== undefined) throw failure;
+  const [cut] = unfinished;
+  if (cut !== undefined) throw new Error(`the archive ends inside ${cut} (truncated)`);
   return files;
 }
 
 /** Bundle paths are rooted: `policy.wasm`, `./policy.wasm` and `/policy.wasm` are all `/policy.wasm`. */
 function normaliseName(name: string): string {
   return `/${name.replace(/^\.?\/+/, '')}`;
-}
-
-function cString(bytes: Uint8Array): string {
-  const end = bytes.indexOf(0);
-  return Buffer.from(end === -1 ? bytes : bytes.subarray(0, end)).toString('utf8');
-}
-
-function parseOctal(bytes: Uint8Array): number {
-  const text = cString(bytes).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new Error(`bad tar size field ${JSON.stringify(text)}`);
-  return parseInt(text, 8);
-}
-
-function paxPath(body: Uint8Array): string | undefined {
-  // Records are "<len> <key>=<value>\n".
-  for (const record of Buffer.from(body).toString('utf8').split('\n')) {
-    const match = /^\d+ path=(.*)$/.exec(record);
-    if (match?.[1] !== undefined) return match[1];
-  }
-  return undefined;
 }

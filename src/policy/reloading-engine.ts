@@ -112,6 +112,20 @@ export class ReloadingEngine implements PolicyEngine {
     return this.running;
   }
 
+  /**
+   * Swaps in an engine loaded elsewhere (a bundle downloaded by fleet mode); evaluations after
+   * the call use it and the previous one is closed. Evaluation is synchronous, so none is cut.
+   */
+  swap(next: PolicyEngine): void {
+    if (this.closed) {
+      next.close();
+      return;
+    }
+    const previous = this.current;
+    this.current = next;
+    previous.close();
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
