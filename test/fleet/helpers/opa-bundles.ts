@@ -15,6 +15,12 @@ decision := {"allow": true} if {
 \tinput.operation.type != "tool"
 }
 
+# tools/list itself; its items are judged one by one, by name.
+decision := {"allow": true} if {
+\tinput.operation.type == "tool"
+\tnot input.operation.name
+}
+
 decision := {"allow": true} if {
 \tinput.operation.type == "tool"
 \tinput.operation.name in data.allowed_tools
