@@ -7,11 +7,10 @@ default decision := {
 	"message": "This tool is blocked by the platform team's policy.",
 }
 
-decision := {"allow": true} if {
-	not input.operation.type == "tool"
-}
+decision := {"allow": true} if not blocked
 
-decision := {"allow": true} if {
+# A tool call, or a tool's entry in a tools/list result, naming a blocked tool.
+blocked if {
 	input.operation.type == "tool"
-	not input.operation.name in data.blocked_tools
+	input.operation.name in data.blocked_tools
 }

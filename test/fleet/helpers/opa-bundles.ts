@@ -84,7 +84,7 @@ export class OpaServer {
   port = 0;
   logs = '';
 
-  async start(configFile: string): Promise<void> {
+  async start(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
     this.port = await freePort();
     this.child = spawn(
       opaPath(),
@@ -98,7 +98,7 @@ export class OpaServer {
         '--log-level',
         'debug',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     this.child.stdout?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
