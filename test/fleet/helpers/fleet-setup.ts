@@ -64,6 +64,7 @@ export function fleetConfigYaml(options: {
   };
   readonly minDelay?: number;
   readonly maxDelay?: number;
+  readonly longPollingTimeout?: number;
 }): string {
   const indent = (pem: string) =>
     pem
@@ -83,10 +84,10 @@ bundles:
     polling:
       min_delay_seconds: ${String(options.minDelay ?? 1)}
       max_delay_seconds: ${String(options.maxDelay ?? 2)}
-${
-  signing === undefined
-    ? ''
-    : `    signing:
+${options.longPollingTimeout === undefined ? '' : `      long_polling_timeout_seconds: ${String(options.longPollingTimeout)}\n`}${
+    signing === undefined
+      ? ''
+      : `    signing:
       keyid: ${signing.keyid}
 ${signing.scope === undefined ? '' : `      scope: ${signing.scope}\n`}keys:
   ${signing.keyid}:
@@ -94,5 +95,5 @@ ${signing.scope === undefined ? '' : `      scope: ${signing.scope}\n`}keys:
     key: |
 ${indent(signing.publicPem)}
 `
-}`;
+  }`;
 }
