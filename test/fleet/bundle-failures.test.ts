@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleStateDir } from '../../src/fleet/bundles/bundle-state.js';
 import type { BundleEvent } from '../../src/fleet/bundles/bundle-status.js';
 import { startFleetPolicy, type FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
 import { readOpaConfig } from '../../src/fleet/config/read-opa-config.js';
@@ -130,6 +131,26 @@ describe('bundle server failures keep the last good bundle', () => {
       expect(events.slice(seen)[0]).toMatchObject({ kind: 'activated', from: 'disk' });
       expect(offline.engine.revision.bundleRevision).toBe('good');
       expect(offline.engine.evaluate(callInput('echo')).allow).toBe(true);
+    } finally {
+      offline.engine.close();
+    }
+  });
+
+  it('refuses a persisted bundle changed on disk, and denies until a download', async () => {
+    const fleet = readOpaConfig(yaml, join(dir, 'opa.yaml'), {});
+    const bundle = fleet.bundles['authz']!;
+    const saved = join(bundleStateDir(bundle, `${nginx.url}/authz.tar.gz`, env), 'bundle.tar.gz');
+    writeFileSync(saved, sign('planted', ['echo', 'rm'], rsaKeys(dir, 'planted').privatePath));
+    const seen = events.length;
+    const offline = await start(300);
+    try {
+      // (The first shim, still running, reports its own failed polls meanwhile.)
+      expect(failuresSince(seen).map((event) => event.error)).toContainEqual(
+        expect.stringMatching(
+          /the persisted bundle in .* was refused: the signature does not verify/,
+        ),
+      );
+      expect(offline.engine.evaluate(callInput('echo')).allow).toBe(false);
     } finally {
       offline.engine.close();
     }
