@@ -62,7 +62,7 @@ describe('requests to the bundle server, the shim beside OPA', () => {
 
   const requests = (agent: RegExp): Logged[] =>
     nginx.accessLog().flatMap((line) => {
-      const match = /^(\d+) GET \/authz\.tar\.gz inm=(.*) prefer=(.*) ua=(.*)$/.exec(line);
+      const match = /^(\d+) GET \/authz\.tar\.gz inm=(.*) prefer=(.*) ua=(.*) auth=/.exec(line);
       if (match === null || !agent.test(match[4] ?? '')) return [];
       return [
         { status: match[1] ?? '', inm: match[2] ?? '', prefer: match[3] ?? '', ua: match[4] ?? '' },

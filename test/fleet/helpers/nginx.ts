@@ -68,7 +68,7 @@ pid ${this.dir}/nginx.pid;
 error_log ${this.dir}/error.log warn;
 events { worker_connections 64; }
 http {
-  log_format fleet escape=none '$status $request_method $uri inm=$http_if_none_match prefer=$http_prefer ua=$http_user_agent';
+  log_format fleet escape=none '$status $request_method $uri inm=$http_if_none_match prefer=$http_prefer ua=$http_user_agent auth=$http_authorization team=$http_x_team';
   access_log ${this.dir}/access.log fleet;
   client_body_temp_path ${tmp}/body;
   proxy_temp_path ${tmp}/proxy;
