@@ -98,7 +98,8 @@ export class OpaServer {
         '--log-level',
         'debug',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env },
+      // Its own working directory: with `persist: true` OPA writes `.opa/bundles/` there.
+      { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: mkdtempSync(join(tmpdir(), 'fleet-opa-')) },
     );
     this.child.stdout?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.logs += chunk.toString()));
