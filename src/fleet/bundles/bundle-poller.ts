@@ -17,8 +17,6 @@ export interface BundlePollerOptions {
   /** Called with each newly activated engine; the caller swaps it in. */
   readonly activate: (engine: PolicyEngine) => void;
   readonly onEvent: (event: BundleEvent) => void;
-  /** For tests: the random source of the jitter. */
-  readonly random?: () => number;
 }
 
 /**
@@ -211,13 +209,12 @@ export class BundlePoller {
 
   private nextDelayMs(outcome: BundleEvent['kind']): number {
     const { minDelaySeconds, maxDelaySeconds } = this.options.source.bundle.polling;
-    const random = this.options.random ?? Math.random;
     if (outcome === 'failed') {
       const backoff = Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), maxDelaySeconds * 1000);
-      return backoff / 2 + (random() * backoff) / 2;
+      return backoff / 2 + (Math.random() * backoff) / 2;
     }
     if (this.longPolling) return 0;
-    return (minDelaySeconds + random() * (maxDelaySeconds - minDelaySeconds)) * 1000;
+    return (minDelaySeconds + Math.random() * (maxDelaySeconds - minDelaySeconds)) * 1000;
   }
 
   private sleep(ms: number): Promise<void> {

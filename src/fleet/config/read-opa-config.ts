@@ -195,8 +195,9 @@ function resolveConfig(
         ...(limit === undefined ? {} : { bufferSizeLimitBytes: limit }),
         uploadSizeLimitBytes: logs.reporting?.upload_size_limit_bytes ?? 32768,
       },
-      maskDecision: logs.mask_decision ?? 'system/log/mask',
-      dropDecision: logs.drop_decision ?? 'system/log/drop',
+      // OPA writes these as `/system/log/mask`; the shim's rule paths have no leading slash.
+      maskDecision: (logs.mask_decision ?? 'system/log/mask').replace(/^\/+/, ''),
+      dropDecision: (logs.drop_decision ?? 'system/log/drop').replace(/^\/+/, ''),
       console,
     };
   }
