@@ -45,6 +45,7 @@ describe('the help text', () => {
       'secret-pattern',
       'no-watch',
       'shutdown-grace-ms',
+      'config',
     ];
     expect(RUN_OPTIONS.map((spec) => spec.name).sort()).toEqual([...required].sort());
     for (const name of required) expect(text).toMatch(new RegExp(`^  --${name}\\b`, 'm'));

@@ -104,7 +104,11 @@ describe('Examples: every examples/<scenario>/ directory is complete and its dec
           const passed = (option: string): string[] =>
             server.args.flatMap((arg, i) => (arg === option ? [server.args[i + 1] ?? ''] : []));
           const files = [...passed('--data'), ...passed('--rules')];
-          expect(files.length, 'the configuration passes no --data or --rules').toBeGreaterThan(0);
+          // A fleet configuration (`--config`) brings the policy and data from a bundle server.
+          expect(
+            files.length + passed('--config').length,
+            'the configuration passes no --data, --rules or --config',
+          ).toBeGreaterThan(0);
           for (const file of files)
             expect(
               [...example.data, ...example.rules].some((own) => file.endsWith(own)),

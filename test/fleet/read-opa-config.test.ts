@@ -24,6 +24,7 @@ bundles:
     signing: { keyid: global, scope: write, exclude_files: [notes.txt] }
 decision_logs:
   reporting: { min_delay_seconds: 1, max_delay_seconds: 2, buffer_size_limit_bytes: 1000 }
+  mask_decision: /system/log/mask
 status: {}
 `;
 

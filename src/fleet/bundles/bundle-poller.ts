@@ -17,14 +17,13 @@ export interface BundlePollerOptions {
   /** Called with each newly activated engine; the caller swaps it in. */
   readonly activate: (engine: PolicyEngine) => void;
   readonly onEvent: (event: BundleEvent) => void;
-  /** For tests: the random source of the jitter. */
-  readonly random?: () => number;
 }
 
 /**
  * Downloads one bundle as OPA does: `If-None-Match` with the last ETag (304 keeps the active
- * bundle), `Prefer: wait=<s>` when long polling is configured (no pause between requests while
- * the server answers as a long-polling one), otherwise a uniform random pause between the
+ * bundle), `Prefer: modes=snapshot;wait=<s>` when long polling is configured (no pause between
+ * requests while the server answers as a long-polling one; once it answers as a plain server,
+ * no `wait` any more), otherwise a uniform random pause between the
  * minimum and maximum delay; after a failure, retries back off from 0.5 s to the maximum delay.
  * A bundle that cannot be activated keeps the last good one in force.
  */
@@ -35,12 +34,14 @@ export class BundlePoller {
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private failures = 0;
-  private longPolling = false;
+  /** Until a response says otherwise, a server is taken to long-poll when it is configured. */
+  private longPolling: boolean;
   private readonly activated: Promise<void>;
   private markActivated: () => void = () => undefined;
 
   constructor(private readonly options: BundlePollerOptions) {
     this.state = { name: options.source.bundle.name };
+    this.longPolling = options.source.bundle.polling.longPollingTimeoutSeconds !== undefined;
     this.activated = new Promise((resolve) => {
       this.markActivated = resolve;
     });
@@ -92,7 +93,12 @@ export class BundlePoller {
     const long = source.bundle.polling.longPollingTimeoutSeconds;
     const headers: Record<string, string> = {};
     if (this.etag !== undefined) headers['If-None-Match'] = this.etag;
-    if (long !== undefined) headers['Prefer'] = `wait=${String(long)}`;
+    // As OPA: snapshot bundles (the shim reads no delta bundles), and `wait` only while the
+    // server has not shown it does not long-poll.
+    headers['Prefer'] =
+      long !== undefined && this.longPolling
+        ? `modes=snapshot;wait=${String(long)}`
+        : 'modes=snapshot';
     const now = new Date().toISOString();
     this.state = { ...this.state, lastRequest: now };
     let response;
@@ -101,10 +107,11 @@ export class BundlePoller {
         method: 'GET',
         resource: source.bundle.resource,
         headers,
-        timeoutMs: ((long ?? 0) + client.service.responseHeaderTimeoutSeconds) * 1000,
+        timeoutMs:
+          ((this.longPolling ? (long ?? 0) : 0) + client.service.responseHeaderTimeoutSeconds) *
+          1000,
       });
     } catch (thrown) {
-      this.longPolling = false;
       return this.fail('download', `request to ${source.url} failed: ${text(thrown)}`);
     }
     const contentType = response.headers['content-type'] ?? '';
@@ -202,13 +209,12 @@ export class BundlePoller {
 
   private nextDelayMs(outcome: BundleEvent['kind']): number {
     const { minDelaySeconds, maxDelaySeconds } = this.options.source.bundle.polling;
-    const random = this.options.random ?? Math.random;
     if (outcome === 'failed') {
       const backoff = Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), maxDelaySeconds * 1000);
-      return backoff / 2 + (random() * backoff) / 2;
+      return backoff / 2 + (Math.random() * backoff) / 2;
     }
     if (this.longPolling) return 0;
-    return (minDelaySeconds + random() * (maxDelaySeconds - minDelaySeconds)) * 1000;
+    return (minDelaySeconds + Math.random() * (maxDelaySeconds - minDelaySeconds)) * 1000;
   }
 
   private sleep(ms: number): Promise<void> {

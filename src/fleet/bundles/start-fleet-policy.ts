@@ -3,7 +3,7 @@ import type { PolicyLogger } from '../../policy/create-policy-engine.js';
 import type { PolicyEngine } from '../../core/decision.js';
 import { fingerprintFiles, ReloadingEngine } from '../../policy/reloading-engine.js';
 import { FleetConfigError, type FleetConfig } from '../config/fleet-config.js';
-import { createServiceClient, serviceUrl } from '../http/service-client.js';
+import { createServiceClient, displayUrl, serviceUrl } from '../http/service-client.js';
 import { BundlePoller } from './bundle-poller.js';
 import { bundleStateDir } from './bundle-state.js';
 import type { BundleEvent } from './bundle-status.js';
@@ -55,7 +55,9 @@ export async function startFleetPolicy(
   const service = fleet.services[bundle.service];
   if (service === undefined) throw new FleetConfigError(`No service \`${bundle.service}\`.`);
   const client = createServiceClient(service);
-  const url = serviceUrl(service, bundle.resource).href;
+  const fullUrl = serviceUrl(service, bundle.resource);
+  // Shown in logs, audit records and denials; the persisted copy is keyed by the full URL.
+  const url = displayUrl(fullUrl);
 
   const pending = new PendingBundleEngine(bundle.name, url);
   const swappable = new ReloadingEngine(
@@ -73,7 +75,7 @@ export async function startFleetPolicy(
       entrypoint: policy.entrypoint,
       url,
     },
-    ...(bundle.persist ? { persistDir: bundleStateDir(bundle, url, options.env) } : {}),
+    ...(bundle.persist ? { persistDir: bundleStateDir(bundle, fullUrl.href, options.env) } : {}),
     activate: (engine) => {
       swappable.swap(engine);
     },

@@ -89,7 +89,7 @@ export interface DecisionLogsConfig {
     /** Default 32768, as in OPA. */
     readonly uploadSizeLimitBytes: number;
   };
-  /** Default `system/log/mask`. */
+  /** Default `system/log/mask` (OPA's `/system/log/mask`; a leading slash is dropped). */
   readonly maskDecision: string;
   /** Default `system/log/drop`. */
   readonly dropDecision: string;

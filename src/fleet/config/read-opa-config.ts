@@ -60,7 +60,7 @@ const SCHEMA_NAME = "of OPA's configuration subset the shim supports (docs/fleet
 
 /**
  * Parses an OPA configuration file (YAML or JSON) into the shim's fleet configuration. `${VAR}`
- * references are replaced from `env` first, as OPA does; an unset variable is an error here
+ * references (VAR a variable name) are replaced from `env` first, in the text, as OPA does; an unset variable is an error here
  * (OPA substitutes an empty string, which would send an empty token). Throws FleetConfigError
  * naming the file, the key and the fix.
  */
@@ -68,15 +68,18 @@ export function readOpaConfig(text: string, fileName: string, env: NodeJS.Proces
   const fail = (what: string): never => {
     throw new FleetConfigError(`Invalid \`--config\` file \`${fileName}\`: ${what}`);
   };
-  const substituted = text.replace(/\$\{([^}]+)\}/g, (_match, name: string) => {
-    const value = env[name.trim()];
-    return (
-      value ??
-      fail(
-        `\`\${${name}}\` names an environment variable that is not set. Set it, or write the value.`,
-      )
-    );
-  });
+  const substituted = text.replace(
+    /\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g,
+    (_match, name: string) => {
+      const value = env[name.trim()];
+      return (
+        value ??
+        fail(
+          `\`\${${name}}\` names an environment variable that is not set. Set it, or write the value.`,
+        )
+      );
+    },
+  );
   let raw: unknown;
   try {
     raw = parseYaml(substituted, { uniqueKeys: true }) ?? {};
@@ -192,8 +195,9 @@ function resolveConfig(
         ...(limit === undefined ? {} : { bufferSizeLimitBytes: limit }),
         uploadSizeLimitBytes: logs.reporting?.upload_size_limit_bytes ?? 32768,
       },
-      maskDecision: logs.mask_decision ?? 'system/log/mask',
-      dropDecision: logs.drop_decision ?? 'system/log/drop',
+      // OPA writes these as `/system/log/mask`; the shim's rule paths have no leading slash.
+      maskDecision: (logs.mask_decision ?? 'system/log/mask').replace(/^\/+/, ''),
+      dropDecision: (logs.drop_decision ?? 'system/log/drop').replace(/^\/+/, ''),
       console,
     };
   }

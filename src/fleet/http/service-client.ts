@@ -36,6 +36,14 @@ export function serviceUrl(service: ServiceConfig, resource: string): URL {
 }
 
 /**
+ * A URL as logs, audit records and denial messages may show it: without user info and query,
+ * which can carry credentials (presigned CDN or object-store URLs).
+ */
+export function displayUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
  * An HTTP client for one `services` entry: its headers, bearer token (a `token_path` is read on
  * every request, so a rotated token is used at once) and CA file. The CA file is read now, so a
  * missing one stops the shim at start-up.
@@ -95,31 +103,39 @@ function send(
   ca: Buffer | undefined,
 ): Promise<ServiceResponse> {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(error);
+    };
     const options = { method: request.method, headers, ...(ca === undefined ? {} : { ca }) };
     const req = url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
-    const timer = setTimeout(() => {
-      req.destroy(
-        new Error(`no complete answer from ${url.origin} within ${String(timeoutMs)} ms`),
-      );
-    }, timeoutMs);
-    timer.unref();
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
+    // An idle deadline (no byte for timeoutMs), like OPA's response header timeout; a long poll
+    // passes its wait on top.
+    req.setTimeout(timeoutMs, () => {
+      fail(new Error(`${url.origin} sent nothing for ${String(timeoutMs)} ms`));
     });
+    req.on('error', fail);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
-          req.destroy(new Error(`the response from ${url.href} exceeds ${String(limit)} bytes`));
+          fail(new Error(`the response from ${displayUrl(url)} exceeds ${String(limit)} bytes`));
           return;
         }
         chunks.push(chunk);
       });
-      res.on('error', reject);
+      res.on('error', fail);
+      res.on('aborted', () => {
+        fail(new Error(`the response from ${displayUrl(url)} was cut short`));
+      });
       res.on('end', () => {
+        if (settled) return;
+        settled = true;
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
     });

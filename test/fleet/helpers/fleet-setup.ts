@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PolicyInput } from '../../../src/input/policy-input.js';
+
+export const BASE_INPUT = JSON.parse(
+  readFileSync(new URL('../../policy/base-input.json', import.meta.url), 'utf8'),
+) as PolicyInput;
+
+/** The base input calling `tool`. */
+export function callInput(tool: string): PolicyInput {
+  return { ...BASE_INPUT, operation: { ...BASE_INPUT.operation, name: tool } };
+}
+
+export interface KeyFiles {
+  readonly privatePath: string;
+  readonly publicPem: string;
+}
+
+/** A fresh RSA key pair for one test run (PEM files, as `opa build --signing-key` reads them). */
+export function rsaKeys(dir: string, name: string): KeyFiles {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privatePath = join(dir, `${name}.pem`);
+  writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return { privatePath, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** Changes `data.json` inside a built bundle after signing, repacking it with GNU tar. */
+export function tamper(bundle: Uint8Array, data: unknown): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-tamper-'));
+  const tree = join(dir, 'tree');
+  mkdirSync(tree);
+  writeFileSync(join(dir, 'in.tar.gz'), bundle);
+  execFileSync('tar', ['-xzf', join(dir, 'in.tar.gz'), '-C', tree]);
+  writeFileSync(join(tree, 'data.json'), JSON.stringify(data));
+  // The same member names as before (no `./` prefix): only the content differs.
+  execFileSync('tar', ['-czf', join(dir, 'out.tar.gz'), '-C', tree, ...readdirSync(tree)]);
+  return readFileSync(join(dir, 'out.tar.gz'));
+}
+
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** An OPA configuration (YAML) for one bundle on one service; the shim and `opa run` share it. */
+export function fleetConfigYaml(options: {
+  readonly url: string;
+  readonly resource: string;
+  readonly persist?: boolean;
+  readonly signing?: {
+    readonly keyid: string;
+    readonly publicPem: string;
+    readonly scope?: string;
+  };
+  readonly minDelay?: number;
+  readonly maxDelay?: number;
+  readonly longPollingTimeout?: number;
+}): string {
+  const indent = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((line) => `      ${line}`)
+      .join('\n');
+  const signing = options.signing;
+  return `services:
+  fleet:
+    url: ${options.url}
+bundles:
+  authz:
+    service: fleet
+    resource: ${options.resource}
+    persist: ${String(options.persist ?? false)}
+    polling:
+      min_delay_seconds: ${String(options.minDelay ?? 1)}
+      max_delay_seconds: ${String(options.maxDelay ?? 2)}
+${options.longPollingTimeout === undefined ? '' : `      long_polling_timeout_seconds: ${String(options.longPollingTimeout)}\n`}${
+    signing === undefined
+      ? ''
+      : `    signing:
+      keyid: ${signing.keyid}
+${signing.scope === undefined ? '' : `      scope: ${signing.scope}\n`}keys:
+  ${signing.keyid}:
+    algorithm: RS256
+    key: |
+${indent(signing.publicPem)}
+`
+  }`;
+}
