@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PolicyInput } from '../../../src/input/policy-input.js';
+import type { PolicyInput } from '../../../src/core/policy-input.js';
 
 export const BASE_INPUT = JSON.parse(
   readFileSync(new URL('../../policy/base-input.json', import.meta.url), 'utf8'),
