@@ -61,11 +61,15 @@ function sh(line: string, cwd: string): { code: number | null; out: string; stdo
       // Even a command that loses its --prefix cannot install outside the temporary prefix.
       npm_config_prefix: prefix,
       npm_config_cache: join(process.env.HOME ?? '', '.npm'),
+      // The dependencies come from the cache the repository's own `npm install` filled, when there.
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_AUTOUPDATER: '1',
     },
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 420_000,
   });
   return { code: run.status, out: run.stdout + run.stderr, stdout: run.stdout };
 }
@@ -200,7 +204,7 @@ describe('README install path', () => {
     expect(list.out).toContain(
       `filesystem: mcp-opa-shim --root ${home}/projects -- node ${FILESYSTEM} ${home}/projects - ✔ Connected`,
     );
-  }, 480_000);
+  }, 900_000);
 });
 
 async function useThroughClient(
