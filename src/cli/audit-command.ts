@@ -16,7 +16,7 @@ import { RootsReportBuilder } from '../offline/roots-report.js';
 import { SummaryBuilder } from '../offline/summarize-records.js';
 import { createPolicyEngine } from '../policy/create-policy-engine.js';
 import { PolicyLoadError } from '../policy/policy-load-error.js';
-import { UsageError, USAGE_EXIT_CODE } from '../config/usage-error.js';
+import { CONFIG_EXIT_CODE, USAGE_EXIT_CODE, UsageError } from '../config/usage-error.js';
 import { verifyLogs } from './verify-command.js';
 import { Progress, type ProgressStream } from '../offline/report-progress.js';
 
@@ -34,7 +34,6 @@ export interface AuditIo {
  */
 const EXIT_FINDING = 1;
 const EXIT_BAD_INPUT = 2;
-const EXIT_POLICY_FAILED = 78;
 
 const GROUP = 'Audit';
 const JSON_OPTION = defineOption({
@@ -198,7 +197,7 @@ async function replay(argv: readonly string[], env: Env, io: AuditIo): Promise<n
   try {
     engine = await createPolicyEngine({ ...parsed.policy, watch: false });
   } catch (thrown) {
-    if (thrown instanceof PolicyLoadError) return fail(io, EXIT_POLICY_FAILED, thrown.message);
+    if (thrown instanceof PolicyLoadError) return fail(io, CONFIG_EXIT_CODE, thrown.message);
     throw thrown;
   }
   try {

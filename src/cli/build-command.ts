@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildBundle } from '../policy/build-bundle.js';
 import { readPolicyDir } from '../policy/policy-dir.js';
 import { PolicyLoadError } from '../policy/policy-load-error.js';
+import { CONFIG_EXIT_CODE, USAGE_EXIT_CODE } from '../config/usage-error.js';
 
 export const BUILD_USAGE = `mcp-opa-shim build: compile a policy project into an OPA bundle for --policy.
 
@@ -22,9 +23,6 @@ kept. Then: mcp-opa-shim --policy bundle.tar.gz -- <server command>
 
 Exit status: 0 written; 2 bad usage; 78 the rules or data do not build.
 `;
-
-const EXIT_USAGE = 2;
-const EXIT_POLICY_FAILED = 78;
 
 export interface BuildIo {
   readonly stdout: Writable;
@@ -46,7 +44,10 @@ export async function runBuild(argv: readonly string[], io: BuildIo): Promise<nu
       allowPositionals: true,
     }));
   } catch (thrown) {
-    return fail(EXIT_USAGE, `${(thrown as Error).message}. Run \`mcp-opa-shim build --help\`.`);
+    return fail(
+      USAGE_EXIT_CODE,
+      `${(thrown as Error).message}. Run \`mcp-opa-shim build --help\`.`,
+    );
   }
   if (values.help === true) {
     io.stdout.write(BUILD_USAGE);
@@ -54,14 +55,14 @@ export async function runBuild(argv: readonly string[], io: BuildIo): Promise<nu
   }
   if (positionals.length > 1) {
     return fail(
-      EXIT_USAGE,
+      USAGE_EXIT_CODE,
       `Expected at most one project folder, got ${positionals.map((p) => `\`${p}\``).join(', ')}. Write \`mcp-opa-shim build <dir> -o bundle.tar.gz\`.`,
     );
   }
   const rawOutput = values.output ?? 'bundle.tar.gz';
   if (!rawOutput.endsWith('.tar.gz')) {
     return fail(
-      EXIT_USAGE,
+      USAGE_EXIT_CODE,
       `Expected \`--output\` to end in .tar.gz (the shim loads a bundle by that name), got \`${rawOutput}\`. Write \`-o ${rawOutput.replace(/(\.tgz|\.tar)?$/, '')}.tar.gz\`.`,
     );
   }
@@ -76,7 +77,7 @@ export async function runBuild(argv: readonly string[], io: BuildIo): Promise<nu
     );
     return 0;
   } catch (thrown) {
-    if (thrown instanceof PolicyLoadError) return fail(EXIT_POLICY_FAILED, thrown.message);
+    if (thrown instanceof PolicyLoadError) return fail(CONFIG_EXIT_CODE, thrown.message);
     throw thrown;
   }
 }

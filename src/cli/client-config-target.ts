@@ -14,7 +14,7 @@ import { ConfigChangedError, writeConfigFile } from '../clients/write-config-fil
 import { defineOption, type OptionSpec } from '../config/option-specs.js';
 import type { RawOptions } from '../config/read-option-tokens.js';
 import { showValue } from '../config/show-value.js';
-import { UsageError } from '../config/usage-error.js';
+import { USAGE_EXIT_CODE, UsageError } from '../config/usage-error.js';
 
 /** What `wrap` and `unwrap` share: which file, `--dry-run`, `--only`, the report and the write. */
 
@@ -73,6 +73,13 @@ export interface Target {
 
 /** Thrown for a file we cannot use; the message is complete (names the file and the fix). */
 export class TargetFileError extends Error {}
+
+/** A usage error (2) or a file `wrap`/`unwrap` cannot use (1), as one line; anything else is rethrown. */
+export function exitCodeFor(error: unknown, io: CommandIo): number {
+  if (!(error instanceof UsageError) && !(error instanceof TargetFileError)) throw error;
+  io.stderr.write(`mcp-opa-shim: ${error.message}\n`);
+  return error instanceof UsageError ? USAGE_EXIT_CODE : EXIT_FILE;
+}
 
 export function readTarget(options: RawOptions, io: CommandIo, usage: string): Target {
   const client = options.get('client')?.[0]?.value;

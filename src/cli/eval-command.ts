@@ -4,6 +4,7 @@ import type { PolicyConfig } from '../config/config.js';
 import type { PolicyInput } from '../core/policy-input.js';
 import { loadEngine } from '../policy/load-engine.js';
 import { PolicyLoadError, thrownText } from '../policy/policy-load-error.js';
+import { CONFIG_EXIT_CODE } from '../config/usage-error.js';
 
 export interface EvalOptions {
   readonly policyConfig: PolicyConfig;
@@ -21,7 +22,6 @@ export interface EvalOptions {
 /** A deny is a failure for scripts and CI (`--exit-zero` opts out). */
 export const EXIT_DENIED = 1;
 const EXIT_BAD_INPUT = 2;
-const EXIT_POLICY_FAILED = 78;
 
 async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -77,7 +77,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
       stderr.write(`${line.location === undefined ? '' : `${line.location}: `}${line.message}\n`);
     });
   } catch (thrown) {
-    if (thrown instanceof PolicyLoadError) return fail(EXIT_POLICY_FAILED, thrown.message);
+    if (thrown instanceof PolicyLoadError) return fail(CONFIG_EXIT_CODE, thrown.message);
     throw thrown;
   }
   try {

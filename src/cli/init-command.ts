@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { USAGE_EXIT_CODE } from '../config/usage-error.js';
 
 /**
  * The starter a new policy project begins from (templates/starter/ at the package root; src/cli/
@@ -25,7 +26,6 @@ Next: mcp-opa-shim test [dir]; mcp-opa-shim build [dir]; mcp-opa-shim --policy b
 `;
 
 const EXIT_REFUSED = 1;
-const EXIT_USAGE = 2;
 
 export interface InitIo {
   readonly stdout: Writable;
@@ -51,11 +51,11 @@ export async function runInit(argv: readonly string[], io: InitIo): Promise<numb
     }
     positionals = parsed.positionals;
   } catch (thrown) {
-    return fail(EXIT_USAGE, `${(thrown as Error).message}. Run \`mcp-opa-shim init --help\`.`);
+    return fail(USAGE_EXIT_CODE, `${(thrown as Error).message}. Run \`mcp-opa-shim init --help\`.`);
   }
   if (positionals.length > 1) {
     return fail(
-      EXIT_USAGE,
+      USAGE_EXIT_CODE,
       `Expected at most one folder, got ${positionals.map((p) => `\`${p}\``).join(', ')}. Write \`mcp-opa-shim init <dir>\`.`,
     );
   }

@@ -16,6 +16,7 @@ import { createShimPolicy } from './create-shim-policy.js';
 import { replacementWarnings } from '../policy/replacement-warnings.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 import type { ShimReporting } from '../fleet/status/shim-reporting.js';
+import { CONFIG_EXIT_CODE } from '../config/usage-error.js';
 
 export interface ShimIo {
   readonly stdin: Readable;
@@ -30,9 +31,6 @@ const STDOUT_DRAIN_MS = 1000;
 /** At exit, how long a last decision-log upload may take (docs/fleet-logs.md). */
 const UPLOAD_GRACE_MS = 2000;
 
-export const EXIT_POLICY_FAILED = 78;
-/** sysexits' EX_CONFIG: a log or audit file that cannot be opened, like a policy that cannot load. */
-export const EXIT_CONFIG = 78;
 export const EXIT_SPAWN_FAILED = 127;
 
 /** Runs one wrapped server until it exits; resolves with the shim's exit code. */
@@ -52,7 +50,7 @@ export async function runShim(
   try {
     logDestination = openLogDestination(config.logFile, config.logFormat, secrets, io.env);
   } catch (error) {
-    return failToStart(io, EXIT_CONFIG, error);
+    return failToStart(io, CONFIG_EXIT_CODE, error);
   }
   let loggerReady: Promise<Logger> | undefined;
   const getLogger = () => (loggerReady ??= createLogger(config.logLevel, logDestination));
@@ -76,7 +74,7 @@ export async function runShim(
   } catch (error) {
     policy?.close();
     // Fail closed before anything runs: no policy, no server.
-    return failToStart(io, EXIT_POLICY_FAILED, error);
+    return failToStart(io, CONFIG_EXIT_CODE, error);
   }
   // A replacement --policy drops the built-in protections: say so, on stderr and in the log.
   for (const warning of await replacementWarnings(config.policy, config.roots)) {
@@ -104,7 +102,7 @@ export async function runShim(
     // No audit trail, no relaying: fail closed before the server starts.
     void reporting?.close(0);
     policy.close();
-    return failToStart(io, EXIT_CONFIG, error);
+    return failToStart(io, CONFIG_EXIT_CODE, error);
   }
 
   const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });

@@ -19,6 +19,7 @@ import {
 } from '../policy/policy-dir.js';
 import { PolicyLoadError, thrownText } from '../policy/policy-load-error.js';
 import { validateData } from '../policy/validate-data.js';
+import { CONFIG_EXIT_CODE, USAGE_EXIT_CODE } from '../config/usage-error.js';
 
 const run = promisify(execFile);
 
@@ -44,8 +45,6 @@ the rules cannot be compiled for --from-audit.
 `;
 
 const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-const EXIT_POLICY_FAILED = 78;
 
 export interface TestIo {
   readonly stdout: Writable;
@@ -71,7 +70,7 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
       allowPositionals: true,
     }));
   } catch (thrown) {
-    return fail(EXIT_USAGE, `${(thrown as Error).message}. Run \`mcp-opa-shim test --help\`.`);
+    return fail(USAGE_EXIT_CODE, `${(thrown as Error).message}. Run \`mcp-opa-shim test --help\`.`);
   }
   if (values.help === true) {
     io.stdout.write(TEST_USAGE);
@@ -79,7 +78,7 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
   }
   if (positionals.length > 1) {
     return fail(
-      EXIT_USAGE,
+      USAGE_EXIT_CODE,
       `Expected at most one project folder, got ${positionals.map((p) => `\`${p}\``).join(', ')}. Write \`mcp-opa-shim test <dir>\`.`,
     );
   }
@@ -102,7 +101,7 @@ export async function runTest(argv: readonly string[], io: TestIo): Promise<numb
     if (auditLog !== undefined) passed = (await auditCases(policyDir, auditLog, io)) && passed;
     return passed ? 0 : EXIT_FAILED;
   } catch (thrown) {
-    if (thrown instanceof PolicyLoadError) return fail(EXIT_POLICY_FAILED, thrown.message);
+    if (thrown instanceof PolicyLoadError) return fail(CONFIG_EXIT_CODE, thrown.message);
     throw thrown;
   }
 }

@@ -4,14 +4,12 @@ import { shimVersion } from '../config/shim-version.js';
 import { readOptionTokens } from '../config/read-option-tokens.js';
 import {
   checkNamed,
-  EXIT_FILE,
   readTarget,
   report,
   TARGET_OPTIONS,
-  TargetFileError,
+  exitCodeFor,
   type CommandIo,
 } from './client-config-target.js';
-import { UsageError, USAGE_EXIT_CODE } from '../config/usage-error.js';
 
 const USAGE = 'mcp-opa-shim unwrap';
 
@@ -37,14 +35,6 @@ export function runUnwrap(argv: readonly string[], io: CommandIo): number {
       target.only.size === 0 || target.only.has(entry.name);
     return report(target, unwrapEntries(target.text, target.format, selected), 'unwrap', io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`mcp-opa-shim: ${error.message}\n`);
-      return USAGE_EXIT_CODE;
-    }
-    if (error instanceof TargetFileError) {
-      io.stderr.write(`mcp-opa-shim: ${error.message}\n`);
-      return EXIT_FILE;
-    }
-    throw error;
+    return exitCodeFor(error, io);
   }
 }

@@ -8,14 +8,13 @@ import { readOptionTokens, type RawOptions } from '../config/read-option-tokens.
 import { showValue } from '../config/show-value.js';
 import {
   checkNamed,
-  EXIT_FILE,
   readTarget,
   report,
   TARGET_OPTIONS,
-  TargetFileError,
+  exitCodeFor,
   type CommandIo,
 } from './client-config-target.js';
-import { UsageError, USAGE_EXIT_CODE } from '../config/usage-error.js';
+import { UsageError } from '../config/usage-error.js';
 
 const USAGE = 'mcp-opa-shim wrap';
 
@@ -100,15 +99,7 @@ export function runWrap(argv: readonly string[], io: CommandIo): number {
     };
     return report(target, wrapEntries(target.text, target.format, plan), 'wrap', io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`mcp-opa-shim: ${error.message}\n`);
-      return USAGE_EXIT_CODE;
-    }
-    if (error instanceof TargetFileError) {
-      io.stderr.write(`mcp-opa-shim: ${error.message}\n`);
-      return EXIT_FILE;
-    }
-    throw error;
+    return exitCodeFor(error, io);
   }
 }
 

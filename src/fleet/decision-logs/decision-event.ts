@@ -1,4 +1,5 @@
 import type { AuditAction } from '../../audit/audit-record.js';
+import type { DecisionFields } from '../../audit/record-text.js';
 
 /**
  * One decision as OPA's decision-log plugin uploads it (its `EventV1`), in OPA's field order.
@@ -27,15 +28,8 @@ export interface DecisionLogEvent {
 }
 
 /** What the auditor knows about a decision it has just written (masked already). */
-export interface LoggedDecision {
-  readonly decisionId: string;
+export interface LoggedDecision extends DecisionFields {
   readonly path: string;
-  readonly action: AuditAction;
-  readonly input: unknown;
-  readonly result: unknown;
-  readonly erased?: readonly string[];
-  readonly masked?: readonly string[];
-  readonly evalNanos: number;
   /** The `.manifest` revision of the bundle the decision came from, if any. */
   readonly bundleRevision?: string;
 }

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DecisionSink } from '../../audit/auditor.js';
 import type { SecretSet } from '../../secrets/secret-set.js';
 import { decisionLogSink } from '../decision-logs/decision-log-sink.js';
-import type { BufferLimit } from '../decision-logs/event-buffer.js';
-import { createLogUploader, type LogUploader } from '../decision-logs/log-uploader.js';
+import {
+  createLogUploader,
+  type LogUploader,
+  type LogUploaderOptions,
+} from '../decision-logs/log-uploader.js';
 import type { ServiceTransport } from '../decision-logs/service-transport.js';
 import type { BundleStatusSource } from './bundle-status.js';
 import { stateFolder } from './state-file.js';
@@ -16,16 +19,11 @@ export interface ReportingOptions {
   /** Config `labels`; `id` and `version` are added as OPA adds them. */
   readonly labels: Readonly<Record<string, string>>;
   readonly version: string;
-  readonly decisionLogs?: {
-    /** Absent: console only. */
-    readonly transport?: ServiceTransport;
-    readonly resource: string;
-    readonly minDelayMs: number;
-    readonly maxDelayMs: number;
-    readonly bufferLimit: BufferLimit;
-    readonly uploadSizeLimitBytes: number;
-    readonly console: boolean;
-  };
+  /** The uploader's settings from `decision_logs`; `console` says whether to echo to stderr. */
+  readonly decisionLogs?: Omit<
+    LogUploaderOptions,
+    'console' | 'secrets' | 'onUploadResult' | 'random'
+  > & { readonly console: boolean };
   readonly status?: {
     readonly transport: ServiceTransport;
     readonly resource: string;
