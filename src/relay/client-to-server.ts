@@ -13,7 +13,7 @@ import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse } from './client-responses.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
-import { carryOut, DROP, foldBatch, FORWARD, type Outcome } from './outcome.js';
+import { carryOut, DROP, foldBatch, FORWARD, settleRequest, type Outcome } from './outcome.js';
 import { cancelledRequestId, routeClientMessage, type Route } from './route-client-message.js';
 
 /** Client → server: one line from the client's stdin. */
@@ -190,13 +190,17 @@ function handleClientRequest(
     : answers?.kind === 'deny'
       ? answers.decision
       : undefined;
-  if (denial !== undefined) {
-    session.deniedByShim(id);
-    return { reply: denyClientRequest(context, id, method, params, denial) };
-  }
-  session.forwardedToServer(id, { method, params, access });
-  if (answers?.kind === 'rewrite') {
-    return { onward: { jsonrpc: '2.0', id, method, params: answers.params } };
-  }
-  return FORWARD;
+  return settleRequest(
+    denial,
+    (decision) => {
+      session.deniedByShim(id);
+      return denyClientRequest(context, id, method, params, decision);
+    },
+    () => {
+      session.forwardedToServer(id, { method, params, access });
+      return answers?.kind === 'rewrite'
+        ? { onward: { jsonrpc: '2.0', id, method, params: answers.params } }
+        : FORWARD;
+    },
+  );
 }

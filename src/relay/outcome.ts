@@ -1,3 +1,4 @@
+import type { Decision } from '../core/decision.js';
 import type { LineSink } from './relay-context.js';
 
 /**
@@ -21,6 +22,20 @@ export const UNCHANGED = Symbol('unchanged');
 
 export const FORWARD: Outcome = { onward: UNCHANGED };
 export const DROP: Outcome = {};
+
+/**
+ * The one step from a judged request to its outcome, in both directions: with a denial the shim
+ * answers the sender (`deny` notes it in the session and builds the reply line) and nothing goes
+ * on; without one, `forward` records the pending request and says what goes on (FORWARD, or a
+ * rewritten message).
+ */
+export function settleRequest(
+  denial: Decision | undefined,
+  deny: (decision: Decision) => string,
+  forward: () => Outcome,
+): Outcome {
+  return denial === undefined ? forward() : { reply: deny(denial) };
+}
 
 /**
  * One whole frame's outcome: the reply to the sender first, then what goes on to the peer

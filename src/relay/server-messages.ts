@@ -8,7 +8,7 @@ import { buildMessageInput } from '../input/build-input.js';
 import { denyServerRequest } from './deny-reply.js';
 import { refuseDuplicateId } from './duplicate-id.js';
 import { judge } from './judge.js';
-import { carryOut, DROP, foldBatch, FORWARD, type Outcome } from './outcome.js';
+import { carryOut, DROP, foldBatch, FORWARD, settleRequest, type Outcome } from './outcome.js';
 import type { LineSink, RelayContext } from './relay-context.js';
 import { catalogRefreshRequest } from './refresh-catalog.js';
 import { handleServerResponse } from './server-responses.js';
@@ -156,14 +156,17 @@ function handleServerRequest(
   if (stray !== undefined) return { reply: stray };
   const input = buildMessageInput('to_client', message, context.session, context.inputContext);
   const verdict = judge(context, input);
-  if (!verdict.pass) {
-    return { reply: denyServerRequest(message.id, message.method, verdict.decision) };
-  }
-  context.session.forwardedToClient(message.id, {
-    method: message.method,
-    params: message.params,
-  });
-  return FORWARD;
+  return settleRequest(
+    verdict.pass ? undefined : verdict.decision,
+    (decision) => denyServerRequest(message.id, message.method, decision),
+    () => {
+      context.session.forwardedToClient(message.id, {
+        method: message.method,
+        params: message.params,
+      });
+      return FORWARD;
+    },
+  );
 }
 
 /** Every line to the client passes here: secrets the server echoed never reach the model. */
