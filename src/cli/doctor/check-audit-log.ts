@@ -4,7 +4,7 @@ import { check, type DoctorCheck } from './doctor-check.js';
 
 const ID = 'audit-log';
 
-function statOrUndefined(path: string): Stats | undefined {
+export function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
   } catch {
@@ -13,7 +13,10 @@ function statOrUndefined(path: string): Stats | undefined {
 }
 
 /** The errno code when the current user cannot write (and enter) `path`, else undefined. */
-function notWritable(path: string, mode = constants.W_OK | constants.X_OK): string | undefined {
+export function notWritable(
+  path: string,
+  mode = constants.W_OK | constants.X_OK,
+): string | undefined {
   try {
     accessSync(path, mode);
     return undefined;

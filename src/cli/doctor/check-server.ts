@@ -11,6 +11,7 @@ import { replacementWarnings } from '../../policy/replacement-warnings.js';
 import { parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../../config/usage-error.js';
 import { checkAuditLog } from './check-audit-log.js';
+import { checkLogFile } from './check-log-file.js';
 import { check, messageOf, type DoctorCheck } from './doctor-check.js';
 import { checkServerCommand } from './find-server-command.js';
 import { handshakeThroughShim } from './handshake-through-shim.js';
@@ -73,6 +74,7 @@ async function runChecks(
       ? check('policy', 'skip', 'not loaded: it needs `opa`.')
       : await checkPolicy(config),
     checkAuditLog(config.auditLog),
+    checkLogFile(config.logFile),
   ];
   const childEnv = buildChildEnv({
     received: target.env,
