@@ -9,8 +9,7 @@ const ID = 'log-file';
  * `--log-file`: the shim appends its log there and does not create directories for it, so its
  * directory must exist and be writable, and an existing file must be a writable regular file.
  */
-export function checkLogFile(path: string | undefined): DoctorCheck {
-  if (path === undefined) return check(ID, 'skip', 'no `--log-file`: the shim logs to stderr.');
+export function checkLogFile(path: string): DoctorCheck {
   const dir = dirname(path);
   const dirStats = statOrUndefined(dir);
   if (dirStats?.isDirectory() !== true)

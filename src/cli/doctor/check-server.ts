@@ -74,7 +74,8 @@ async function runChecks(
       ? check('policy', 'skip', 'not loaded: it needs `opa`.')
       : await checkPolicy(config),
     checkAuditLog(config.auditLog),
-    checkLogFile(config.logFile),
+    // Listed only when given: without it the shim logs to stderr, which needs no check.
+    ...(config.logFile === undefined ? [] : [checkLogFile(config.logFile)]),
   ];
   const childEnv = buildChildEnv({
     received: target.env,

@@ -120,6 +120,22 @@ describe('mcp-opa-shim doctor finds', () => {
     );
   });
 
+  it('a --log-file in a directory this user cannot write (run as nobody when root: root writes anywhere)', () => {
+    const shared = mkdtempSync(join(work, 'shared-'));
+    chmodSync(work, 0o755);
+    chmodSync(shared, 0o777); // writable by nobody too
+    const readOnly = join(shared, 'read-only');
+    mkdirSync(readOnly, { mode: 0o555 });
+    const asUser = process.getuid?.() === 0 ? { uid: 65534 } : {};
+    const { report } = runDoctorJson(['--log-file', join(readOnly, 'shim.log'), ...SERVER], asUser);
+    const logFile = checkOf(report.checks, 'log-file');
+    expect(logFile.status).toBe('fail');
+    expect(logFile.summary).toContain(`the directory \`${readOnly}\` is not writable (EACCES)`);
+    expect(logFile.fix).toContain('--log-file');
+    const writable = runDoctorJson(['--log-file', join(shared, 'shim.log'), ...SERVER], asUser);
+    expect(checkOf(writable.report.checks, 'log-file').status).toBe('ok');
+  });
+
   it('a server command that does not exist', () => {
     const { status, report } = runDoctorJson(['--', 'mcp-doctor-no-such-server', '--stdio']);
     expect(status).toBe(1);

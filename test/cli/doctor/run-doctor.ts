@@ -23,10 +23,11 @@ export interface DoctorRun {
 /** Runs the built CLI's `doctor` (the package bin), with the pinned `opa` on PATH unless `env` says otherwise. */
 export function runDoctor(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; uid?: number } = {},
 ): DoctorRun {
   const run = spawnSync(process.execPath, [BIN, 'doctor', ...args], {
     cwd: options.cwd ?? REPO,
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     encoding: 'utf8',
     env: { ...process.env, PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`, ...options.env },
     timeout: 60_000,
@@ -37,7 +38,7 @@ export function runDoctor(
 /** `doctor --json …`: the parsed report. */
 export function runDoctorJson(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; uid?: number } = {},
 ): DoctorRun & { report: { ok: boolean; subject: string; checks: Check[] } } {
   const run = runDoctor(['--json', ...args], options);
   return {
