@@ -39,28 +39,9 @@ export function checkAuditLog(path: string | undefined): DoctorCheck {
     return check(ID, 'fail', `\`${path}\`: \`${dir}\` is not a directory.`, {
       fix: 'Choose an `--audit-log` path in a directory.',
     });
-  const dirCode = notWritable(dir);
-  if (dirCode !== undefined)
-    return check(
-      ID,
-      'fail',
-      `\`${path}\`: the directory \`${dir}\` is not writable (${dirCode}).`,
-      {
-        fix: `Give this user write access to \`${dir}\`, or choose another \`--audit-log\` path.`,
-      },
-    );
+  const problem = writeProblem(ID, '--audit-log', path, dir);
+  if (problem !== undefined) return problem;
   const fileStats = statOrUndefined(path);
-  if (fileStats !== undefined && !fileStats.isFile())
-    return check(ID, 'fail', `\`${path}\` exists and is not a regular file.`, {
-      fix: 'Name a file for `--audit-log`.',
-    });
-  if (fileStats !== undefined) {
-    const fileCode = notWritable(path, constants.W_OK);
-    if (fileCode !== undefined)
-      return check(ID, 'fail', `\`${path}\` is not writable (${fileCode}).`, {
-        fix: `Give this user write access to \`${path}\`, or choose another \`--audit-log\` path.`,
-      });
-  }
   const owner = lockOwner(`${path}.lock`);
   if (owner !== undefined)
     return check(
@@ -97,6 +78,39 @@ function missingDirectory(path: string, dir: string): DoctorCheck {
     'ok',
     `\`${path}\`: its directory \`${dir}\` does not exist; it will be created (mode 0700) under \`${ancestor}\`.`,
   );
+}
+
+/**
+ * Why this user cannot write `path` in its existing directory `dir` (the directory, or an
+ * existing file that is not a writable regular file), as a failed check; undefined when it can.
+ */
+export function writeProblem(
+  id: string,
+  option: string,
+  path: string,
+  dir: string,
+): DoctorCheck | undefined {
+  const dirCode = notWritable(dir);
+  if (dirCode !== undefined)
+    return check(
+      id,
+      'fail',
+      `\`${path}\`: the directory \`${dir}\` is not writable (${dirCode}).`,
+      {
+        fix: `Give this user write access to \`${dir}\`, or choose another \`${option}\` path.`,
+      },
+    );
+  const fileStats = statOrUndefined(path);
+  if (fileStats !== undefined && !fileStats.isFile())
+    return check(id, 'fail', `\`${path}\` exists and is not a regular file.`, {
+      fix: `Name a file for \`${option}\`.`,
+    });
+  const fileCode = fileStats === undefined ? undefined : notWritable(path, constants.W_OK);
+  if (fileCode !== undefined)
+    return check(id, 'fail', `\`${path}\` is not writable (${fileCode}).`, {
+      fix: `Give this user write access to \`${path}\`, or choose another \`${option}\` path.`,
+    });
+  return undefined;
 }
 
 /** The pid in an audit-log lock file, when that process is still running. */
