@@ -1,14 +1,15 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../audit-e2e/helpers/audit-files.js';
 import { FIXTURES, REPO, SHIM } from '../helpers/shim-process.js';
+import { withoutRootPowers } from '../helpers/without-root-powers.js';
 
 /**
  * Every file option, given a file the shim cannot use, fails with one line on stderr that names
  * the option, the value and the fix: never a stack trace. A read-only directory needs a process
- * the permissions apply to: as root, the CLI runs as `nobody` (uid 65534).
+ * the permissions apply to: as root, the CLI runs without the capabilities that bypass file modes.
  */
 
 const work = tempDir('file-options-');
@@ -17,7 +18,6 @@ const unreadable = (name: string) => join(work, 'unreadable', name);
 const missing = join(work, 'missing');
 const aFile = join(work, 'a-file.txt');
 const server = ['--', process.execPath, join(FIXTURES, 'echo-server.mjs')];
-const unprivileged: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 beforeAll(() => {
   // `nobody` must reach the files under test.
@@ -36,16 +36,16 @@ beforeAll(() => {
 });
 
 function cli(args: readonly string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [SHIM, ...args], {
+  const [command, commandArgs] = withoutRootPowers(process.execPath, [SHIM, ...args]);
+  const result = spawnSync(command, commandArgs, {
     cwd: REPO,
     // A closed stdin: a shim that cannot start does not wait for a client's request.
     input: '',
     encoding: 'utf8',
     timeout: 30_000,
     env: { PATH: process.env['PATH'] ?? '', ...env },
-    ...unprivileged,
   });
-  return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 interface Case {
@@ -216,11 +216,11 @@ const CASES: readonly Case[] = [
 describe('file options the shim cannot use', () => {
   it('runs where the read-only directory is read-only to the CLI', () => {
     // Root ignores file modes: without this, the EACCES cases would pass for the wrong reason.
-    const write = spawnSync(
-      process.execPath,
-      ['-e', `require('node:fs').writeFileSync(${JSON.stringify(join(readOnly, 'probe'))}, '')`],
-      { encoding: 'utf8', ...unprivileged },
-    );
+    const [command, args] = withoutRootPowers(process.execPath, [
+      '-e',
+      `require('node:fs').writeFileSync(${JSON.stringify(join(readOnly, 'probe'))}, '')`,
+    ]);
+    const write = spawnSync(command, args, { encoding: 'utf8' });
     expect(write.status).not.toBe(0);
     expect(write.stderr).toContain('EACCES');
   });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { BIN, OPA_DIR, REPO } from '../../helpers/shim-process.js';
+import { withoutRootPowers } from '../../helpers/without-root-powers.js';
 
 export const MEMORY_SERVER = `${REPO}node_modules/@modelcontextprotocol/server-memory/dist/index.js`;
 export const FILESYSTEM_SERVER = `${REPO}node_modules/@modelcontextprotocol/server-filesystem/dist/index.js`;
@@ -23,11 +24,12 @@ export interface DoctorRun {
 /** Runs the built CLI's `doctor` (the package bin), with the pinned `opa` on PATH unless `env` says otherwise. */
 export function runDoctor(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; uid?: number } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; fileModes?: boolean } = {},
 ): DoctorRun {
-  const run = spawnSync(process.execPath, [BIN, 'doctor', ...args], {
+  const line: [string, readonly string[]] = [process.execPath, [BIN, 'doctor', ...args]];
+  const [command, commandArgs] = options.fileModes === true ? withoutRootPowers(...line) : line;
+  const run = spawnSync(command, commandArgs, {
     cwd: options.cwd ?? REPO,
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     encoding: 'utf8',
     env: { ...process.env, PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`, ...options.env },
     timeout: 60_000,
@@ -38,7 +40,7 @@ export function runDoctor(
 /** `doctor --json …`: the parsed report. */
 export function runDoctorJson(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; uid?: number } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; fileModes?: boolean } = {},
 ): DoctorRun & { report: { ok: boolean; subject: string; checks: Check[] } } {
   const run = runDoctor(['--json', ...args], options);
   return {
