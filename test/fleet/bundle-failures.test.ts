@@ -4,18 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleStateDir } from '../../src/fleet/bundles/bundle-state.js';
 import type { BundleEvent } from '../../src/fleet/bundles/bundle-status.js';
-import { startFleetPolicy, type FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
+import type { FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
 import { readOpaConfig } from '../../src/fleet/config/read-opa-config.js';
-import { callInput, fleetConfigYaml, rsaKeys, waitFor } from './helpers/fleet-setup.js';
+import {
+  callInput,
+  fleetConfigYaml,
+  rsaKeys,
+  startBundlePolicy,
+  waitFor,
+} from './helpers/fleet-setup.js';
 import { Nginx } from './helpers/nginx.js';
 import { buildBundle, decisionRego } from './helpers/opa-bundles.js';
-
-const POLICY = {
-  policy: { kind: 'embedded' },
-  dataFiles: [],
-  entrypoint: 'mcp/decision',
-  watch: false,
-} as const;
 
 /**
  * The bundle server misbehaves in every way the issue lists, in turn; the last good bundle keeps
@@ -39,17 +38,11 @@ describe('bundle server failures keep the last good bundle', () => {
     });
   const failuresSince = (count: number) =>
     events.slice(count).flatMap((event) => (event.kind === 'failed' ? [event] : []));
-  const start = async (firstBundleWaitMs?: number) => {
-    const started = await startFleetPolicy({
-      fleet: readOpaConfig(yaml, join(dir, 'opa.yaml'), {}),
-      policy: POLICY,
-      env,
+  const start = async (firstBundleWaitMs?: number) =>
+    startBundlePolicy(yaml, join(dir, 'opa.yaml'), env, {
       onBundleEvent: (event) => events.push(event),
       ...(firstBundleWaitMs === undefined ? {} : { firstBundleWaitMs }),
     });
-    if (started === undefined) throw new Error('no bundle configured');
-    return started;
-  };
 
   beforeAll(async () => {
     await nginx.start();
@@ -160,20 +153,20 @@ describe('bundle server failures keep the last good bundle', () => {
   });
 
   it('denies everything, saying why, when no bundle was ever had', async () => {
-    const fresh = await startFleetPolicy({
-      fleet: readOpaConfig(yaml, join(dir, 'opa.yaml'), {}),
-      policy: POLICY,
-      env: { XDG_STATE_HOME: join(dir, 'empty-state') },
-      firstBundleWaitMs: 300,
-    });
+    const fresh = await startBundlePolicy(
+      yaml,
+      join(dir, 'opa.yaml'),
+      { XDG_STATE_HOME: join(dir, 'empty-state') },
+      { firstBundleWaitMs: 300 },
+    );
     try {
-      const decision = fresh?.engine.evaluate(callInput('echo'));
-      expect(decision?.allow).toBe(false);
-      expect(decision?.message).toMatch(
+      const decision = fresh.engine.evaluate(callInput('echo'));
+      expect(decision.allow).toBe(false);
+      expect(decision.message).toMatch(
         /No policy is active yet: the bundle `authz` has not been downloaded/,
       );
     } finally {
-      fresh?.engine.close();
+      fresh.engine.close();
     }
   });
 });

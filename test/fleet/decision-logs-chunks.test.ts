@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
+import { Collector, collectorConfig, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const UPLOAD_LIMIT = 2048;
 
-const config = (url: string): string => `
-services:
-  collector:
-    url: ${url}
-decision_logs:
-  service: collector
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-    upload_size_limit_bytes: ${String(UPLOAD_LIMIT)}
-`;
+const config = (url: string): string =>
+  collectorConfig(url, {
+    status: false,
+    reporting: [`upload_size_limit_bytes: ${String(UPLOAD_LIMIT)}`],
+  });
 
 describe('upload_size_limit_bytes', () => {
   let collector: Collector;
@@ -54,7 +48,7 @@ describe('upload_size_limit_bytes', () => {
   });
 
   it('splits the backlog into gzipped arrays no larger than the limit', () => {
-    const uploads = collector.requests().filter((request) => request.uri === '/logs');
+    const uploads = collector.uploads();
     expect(uploads.length).toBeGreaterThan(1);
     for (const upload of uploads) expect(upload.raw.length).toBeLessThanOrEqual(UPLOAD_LIMIT);
     const paths = uploads.flatMap((upload) =>

@@ -175,10 +175,53 @@ ${temp}
       });
   }
 
+  /** The decision-log uploads (`POST /logs`), in arrival order. */
+  uploads(): CollectedRequest[] {
+    return this.requests().filter((request) => request.uri === '/logs');
+  }
+
+  /** Every decision-log event uploaded so far, unpacked from its batch. */
+  events<T>(): T[] {
+    return this.uploads().flatMap((request) => request.json as T[]);
+  }
+
+  /** The status reports (`POST /status`), parsed, in arrival order. */
+  statusReports<T>(): T[] {
+    return this.requests()
+      .filter((request) => request.uri === '/status')
+      .map((request) => request.json as T);
+  }
+
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An OPA config that sends decision logs (and, unless `status: false`, status reports) to the
+ * collector every second. `reporting` lines are added under `decision_logs.reporting`, `extra`
+ * at the top level (a `bundles:` block, say); `labels` adds `team: platform`.
+ */
+export function collectorConfig(
+  url: string,
+  options: {
+    readonly labels?: boolean;
+    readonly status?: boolean;
+    readonly console?: boolean;
+    readonly reporting?: readonly string[];
+    readonly extra?: string;
+  } = {},
+): string {
+  const consoleLine = options.console === true ? '  console: true\n' : '';
+  return [
+    `services:\n  collector:\n    url: ${url}\n`,
+    options.labels === true ? 'labels:\n  team: platform\n' : '',
+    options.extra ?? '',
+    `decision_logs:\n  service: collector\n${consoleLine}  reporting:\n    min_delay_seconds: 1\n    max_delay_seconds: 1\n`,
+    ...(options.reporting ?? []).map((line) => `    ${line}\n`),
+    options.status === false ? '' : `status:\n  service: collector\n${consoleLine}`,
+  ].join('');
 }
 
 /** `opa run --server` with a config file and policy files; stopped with `dispose`. */

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, FIXTURES, ShimProcess } from '../helpers/shim-process.js';
-import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
+import { Collector, collectorConfig, eventually, cleanUp } from './decision-logs-collector.js';
 
 const run = promisify(execFile);
 const SECRET = 'ghp_9dF3kLm2QrT7vWx1Yz4Ab6Cd8Ef0Gh2Ij4K';
@@ -25,32 +25,13 @@ describe('a shim started with --config', () => {
   let configPath: string;
   let statusWhileRunning = '';
 
-  const events = (): Event[] =>
-    collector
-      .requests()
-      .filter((request) => request.uri === '/logs')
-      .flatMap((request) => request.json as Event[]);
+  const events = (): Event[] => collector.events<Event>();
 
   beforeAll(async () => {
     collector = await Collector.start();
     dir = mkdtempSync(join(tmpdir(), 'fleet-e2e-'));
     configPath = join(dir, 'fleet.yaml');
-    writeFileSync(
-      configPath,
-      `services:
-  collector:
-    url: ${collector.url}
-labels:
-  team: platform
-decision_logs:
-  service: collector
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-status:
-  service: collector
-`,
-    );
+    writeFileSync(configPath, collectorConfig(collector.url, { labels: true }));
     shim = new ShimProcess(
       [
         '--config',

@@ -1,22 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
+import { Collector, collectorConfig, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const LIMIT_BYTES = 20_000;
 
-const config = (url: string): string => `
-services:
-  collector:
-    url: ${url}
-decision_logs:
-  service: collector
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-    buffer_size_limit_bytes: ${String(LIMIT_BYTES)}
-`;
+const config = (url: string): string =>
+  collectorConfig(url, {
+    status: false,
+    reporting: [`buffer_size_limit_bytes: ${String(LIMIT_BYTES)}`],
+  });
 
 interface Event {
   decision_id: string;
@@ -35,11 +29,7 @@ describe('decision-log upload while the collector is down', () => {
   let collector: Collector;
   let shim: ShimReporting;
 
-  const received = (): Event[] =>
-    collector
-      .requests()
-      .filter((request) => request.uri === '/logs')
-      .flatMap((request) => request.json as Event[]);
+  const received = (): Event[] => collector.events<Event>();
 
   /** Stops nginx, makes `count` decisions, waits for an upload to fail, restarts nginx. */
   async function outage(count: number, start: number): Promise<void> {

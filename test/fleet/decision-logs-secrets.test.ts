@@ -3,25 +3,12 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually, cleanUp } from './decision-logs-collector.js';
+import { Collector, collectorConfig, eventually, cleanUp } from './decision-logs-collector.js';
 import { startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 const SECRET = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
 
-const config = (url: string): string => `
-services:
-  collector:
-    url: ${url}
-decision_logs:
-  service: collector
-  console: true
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-status:
-  service: collector
-  console: true
-`;
+const config = (url: string): string => collectorConfig(url, { console: true });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -47,10 +34,7 @@ describe('secrets and decision-log upload', () => {
     );
     await eventually(
       () =>
-        collector.requests().some((request) => request.uri === '/logs') &&
-        shim.reporting.status.accepted >= 2
-          ? true
-          : undefined,
+        collector.uploads().length > 0 && shim.reporting.status.accepted >= 2 ? true : undefined,
       15_000,
       'an upload and status reports',
     );
@@ -79,10 +63,7 @@ describe('secrets and decision-log upload', () => {
   });
 
   it('sends the event with the secret replaced, so the check above saw the argument', () => {
-    const events = collector
-      .requests()
-      .filter((request) => request.uri === '/logs')
-      .flatMap((request) => request.json as { input: { arguments: Record<string, string> } }[]);
+    const events = collector.events<{ input: { arguments: Record<string, string> } }>();
     expect(events).toHaveLength(1);
     expect(events[0]!.input.arguments['content']).toBe('token=[redacted:GITHUB_TOKEN]');
   });

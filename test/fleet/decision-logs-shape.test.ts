@@ -3,36 +3,20 @@ import { POLICY_FILES } from '../policy/opa-cli.js';
 import { toolCall } from '../audit/helpers/inputs.js';
 import {
   Collector,
+  collectorConfig,
   eventually,
   OpaServer,
-  type CollectedRequest,
   cleanUp,
 } from './decision-logs-collector.js';
 import { LOG_DATA, startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
 /** One config for both: the same service, labels, decision_logs and status. */
-const config = (url: string): string => `
-services:
-  collector:
-    url: ${url}
-labels:
-  team: platform
-decision_logs:
-  service: collector
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-status:
-  service: collector
-`;
+const config = (url: string): string => collectorConfig(url, { labels: true });
 
 type Event = Record<string, unknown> & { labels: Record<string, string> };
 
-const eventsFrom = (requests: CollectedRequest[], agentId: string): Event[] =>
-  requests
-    .filter((request) => request.uri === '/logs')
-    .flatMap((request) => request.json as Event[])
-    .filter((event) => event.labels['id'] === agentId);
+const eventsFrom = (collector: Collector, agentId: string): Event[] =>
+  collector.events<Event>().filter((event) => event.labels['id'] === agentId);
 
 describe('decision-log batches from the shim and from OPA', () => {
   let collector: Collector;
@@ -54,19 +38,15 @@ describe('decision-log batches from the shim and from OPA', () => {
     shim.judge(input);
     opaId = await eventually(
       () =>
-        collector
-          .requests()
-          .filter((request) => request.uri === '/logs')
-          .flatMap((request) => request.json as Event[])
-          .find((event) => event.decision_id === answer.decision_id)?.labels['id'],
+        collector.events<Event>().find((event) => event.decision_id === answer.decision_id)?.labels[
+          'id'
+        ],
       15_000,
       "OPA's decision-log upload",
     );
     await eventually(
       () =>
-        eventsFrom(collector.requests(), shim.reporting.labels['id'] ?? '').length > 0
-          ? true
-          : undefined,
+        eventsFrom(collector, shim.reporting.labels['id'] ?? '').length > 0 ? true : undefined,
       15_000,
       "the shim's decision-log upload",
     );
@@ -81,7 +61,7 @@ describe('decision-log batches from the shim and from OPA', () => {
   });
 
   it('posts gzipped JSON arrays to /logs, as OPA does', () => {
-    const uploads = collector.requests().filter((request) => request.uri === '/logs');
+    const uploads = collector.uploads();
     const fromShim = uploads.filter((request) =>
       (request.json as Event[]).some((event) => event.labels['id'] === shim.reporting.labels['id']),
     );
@@ -100,8 +80,8 @@ describe('decision-log batches from the shim and from OPA', () => {
   });
 
   it("gives each event OPA's fields, plus only the shim's `action`", () => {
-    const [ours] = eventsFrom(collector.requests(), shim.reporting.labels['id'] ?? '');
-    const [theirs] = eventsFrom(collector.requests(), opaId);
+    const [ours] = eventsFrom(collector, shim.reporting.labels['id'] ?? '');
+    const [theirs] = eventsFrom(collector, opaId);
     expect(ours).toBeDefined();
     expect(theirs).toBeDefined();
     const shimKeys = Object.keys(ours!).filter((key) => key !== 'action');
@@ -115,8 +95,8 @@ describe('decision-log batches from the shim and from OPA', () => {
   });
 
   it('masks the same argument as OPA, and says so in `erased`', () => {
-    const [ours] = eventsFrom(collector.requests(), shim.reporting.labels['id'] ?? '');
-    const [theirs] = eventsFrom(collector.requests(), opaId);
+    const [ours] = eventsFrom(collector, shim.reporting.labels['id'] ?? '');
+    const [theirs] = eventsFrom(collector, opaId);
     expect(ours!['erased']).toEqual(['/input/arguments/password']);
     expect(theirs!['erased']).toEqual(['/input/arguments/password']);
     const input = ours!['input'] as { arguments: Record<string, unknown> };

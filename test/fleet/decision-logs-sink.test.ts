@@ -30,6 +30,10 @@ describe('the decision sink the uploader is fed from', () => {
     policy.close();
   });
 
+  /** The real auditor on the test policy, feeding `sink`; `file: undefined` keeps no audit log. */
+  const auditorWith = (sink: DecisionSink, file: string | undefined = log) =>
+    createAuditor({ file, stderr: false, policy, secrets, labels, sink });
+
   const decisions = (): { decision_id: string }[] =>
     readFileSync(log, 'utf8')
       .split('\n')
@@ -38,14 +42,7 @@ describe('the decision sink the uploader is fed from', () => {
 
   it('sees each written decision, masked, with the audit record’s id', () => {
     const seen: Parameters<DecisionSink>[0][] = [];
-    const auditor = createAuditor({
-      file: log,
-      stderr: false,
-      policy,
-      secrets,
-      labels,
-      sink: (d) => seen.push(d),
-    });
+    const auditor = auditorWith((d) => seen.push(d));
     const input = toolCall('read_file', { path: '/srv/projects/a', password: 'pw-123456789' }, [
       '/srv/projects/a',
     ]);
@@ -59,14 +56,7 @@ describe('the decision sink the uploader is fed from', () => {
 
   it('does not see what system.log.drop drops, but always sees a denial', () => {
     const seen: string[] = [];
-    const auditor = createAuditor({
-      file: log,
-      stderr: false,
-      policy,
-      secrets,
-      labels,
-      sink: (d) => seen.push(d.action),
-    });
+    const auditor = auditorWith((d) => seen.push(d.action));
     const allowedPing = ping();
     auditor.record({
       input: allowedPing,
@@ -83,15 +73,8 @@ describe('the decision sink the uploader is fed from', () => {
   });
 
   it('cannot stop a record or a message: a throwing sink is ignored', () => {
-    const auditor = createAuditor({
-      file: log,
-      stderr: false,
-      policy,
-      secrets,
-      labels,
-      sink: () => {
-        throw new Error('collector exploded');
-      },
+    const auditor = auditorWith(() => {
+      throw new Error('collector exploded');
     });
     const input = toolCall('read_file', { path: '/srv/projects/a' }, ['/srv/projects/a']);
     expect(() => {
@@ -108,14 +91,7 @@ describe('the decision sink the uploader is fed from', () => {
 
   it('makes the auditor record even with no audit log, for the uploader', () => {
     const seen: string[] = [];
-    const auditor = createAuditor({
-      file: undefined,
-      stderr: false,
-      policy,
-      secrets,
-      labels,
-      sink: (d) => seen.push(d.decisionId),
-    });
+    const auditor = auditorWith((d) => seen.push(d.decisionId), undefined);
     const input = toolCall('read_file', { path: '/srv/projects/a' }, ['/srv/projects/a']);
     auditor.record({ input, decision: policy.evaluate(input), action: 'forwarded', evalMicros: 3 });
     auditor.close();

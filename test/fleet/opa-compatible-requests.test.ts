@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleetPolicy, type FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
-import { readOpaConfig } from '../../src/fleet/config/read-opa-config.js';
-import { fleetConfigYaml, waitFor } from './helpers/fleet-setup.js';
+import type { FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
+import { fleetConfigYaml, startBundlePolicy, waitFor } from './helpers/fleet-setup.js';
 import { Nginx } from './helpers/nginx.js';
 import { buildBundle, decisionRego, OpaServer } from './helpers/opa-bundles.js';
 
@@ -40,18 +39,7 @@ describe('requests to the bundle server, the shim beside OPA', () => {
     const configPath = join(dir, 'opa.yaml');
     writeFileSync(configPath, yaml);
     await opa.start(configPath);
-    const started = await startFleetPolicy({
-      fleet: readOpaConfig(yaml, configPath, {}),
-      policy: {
-        policy: { kind: 'embedded' },
-        dataFiles: [],
-        entrypoint: 'mcp/decision',
-        watch: false,
-      },
-      env: { XDG_STATE_HOME: join(dir, 'state') },
-    });
-    if (started === undefined) throw new Error('no bundle configured');
-    shim = started;
+    shim = await startBundlePolicy(yaml, configPath, { XDG_STATE_HOME: join(dir, 'state') });
     await waitFor('OPA to activate r1', async () => (await opa.bundleRevision('authz')) === 'r1');
   });
 

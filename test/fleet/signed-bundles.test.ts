@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleEvent } from '../../src/fleet/bundles/bundle-status.js';
-import { startFleetPolicy, type FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
-import { readOpaConfig } from '../../src/fleet/config/read-opa-config.js';
-import { fleetConfigYaml, rsaKeys, tamper, waitFor } from './helpers/fleet-setup.js';
+import type { FleetPolicy } from '../../src/fleet/bundles/start-fleet-policy.js';
+import {
+  fleetConfigYaml,
+  rsaKeys,
+  startBundlePolicy,
+  tamper,
+  waitFor,
+} from './helpers/fleet-setup.js';
 import { Nginx } from './helpers/nginx.js';
 import { buildBundle, decisionRego, OpaServer } from './helpers/opa-bundles.js';
 
@@ -41,19 +46,12 @@ describe('signed bundles, the shim beside a real OPA', () => {
     const configPath = join(dir, 'opa.yaml');
     writeFileSync(configPath, yaml);
     await opa.start(configPath);
-    const started = await startFleetPolicy({
-      fleet: readOpaConfig(yaml, configPath, {}),
-      policy: {
-        policy: { kind: 'embedded' },
-        dataFiles: [],
-        entrypoint: 'mcp/decision',
-        watch: false,
-      },
-      env: { XDG_STATE_HOME: join(dir, 'state') },
-      onBundleEvent: (event) => events.push(event),
-    });
-    if (started === undefined) throw new Error('no bundle configured');
-    shim = started;
+    shim = await startBundlePolicy(
+      yaml,
+      configPath,
+      { XDG_STATE_HOME: join(dir, 'state') },
+      { onBundleEvent: (event) => events.push(event) },
+    );
   });
 
   afterAll(async () => {

@@ -6,33 +6,30 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ShimProcess } from '../helpers/shim-process.js';
 import { opaPath, POLICY_FILES } from '../policy/opa-cli.js';
-import { Collector, eventually, OpaServer, cleanUp } from './decision-logs-collector.js';
+import {
+  Collector,
+  collectorConfig,
+  eventually,
+  OpaServer,
+  cleanUp,
+} from './decision-logs-collector.js';
 
 /**
  * The same policy, revision `rev-7`, served by nginx twice: compiled to Wasm for the shim, as
  * Rego for OPA (this OPA build has no Wasm engine). Otherwise the two configs are the same.
  */
-const config = (url: string, resource: string): string => `
-services:
-  collector:
-    url: ${url}
-labels:
-  team: platform
-bundles:
+const config = (url: string, resource: string): string =>
+  collectorConfig(url, {
+    labels: true,
+    extra: `bundles:
   authz:
     service: collector
     resource: ${resource}
     polling:
       min_delay_seconds: 1
       max_delay_seconds: 2
-decision_logs:
-  service: collector
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-status:
-  service: collector
-`;
+`,
+  });
 
 type Report = Record<string, unknown> & {
   labels: Record<string, string>;
@@ -44,16 +41,8 @@ describe('status reports and events with a bundle, from the shim and from OPA', 
   let opa: OpaServer;
   let shim: ShimProcess;
   let statusWhileRunning = '';
-  const reports = (): Report[] =>
-    collector
-      .requests()
-      .filter((request) => request.uri === '/status')
-      .map((request) => request.json as Report);
-  const events = (): Report[] =>
-    collector
-      .requests()
-      .filter((request) => request.uri === '/logs')
-      .flatMap((request) => request.json as Report[]);
+  const reports = (): Report[] => collector.statusReports<Report>();
+  const events = (): Report[] => collector.events<Report>();
 
   beforeAll(async () => {
     collector = await Collector.start();

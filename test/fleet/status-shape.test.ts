@@ -1,23 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY_FILES } from '../policy/opa-cli.js';
 import { toolCall } from '../audit/helpers/inputs.js';
-import { Collector, eventually, OpaServer, cleanUp } from './decision-logs-collector.js';
+import {
+  Collector,
+  collectorConfig,
+  eventually,
+  OpaServer,
+  cleanUp,
+} from './decision-logs-collector.js';
 import { LOG_DATA, startShimReporting, type ShimReporting } from './decision-logs-shim.js';
 
-const config = (url: string): string => `
-services:
-  collector:
-    url: ${url}
-labels:
-  team: platform
-decision_logs:
-  service: collector
-  reporting:
-    min_delay_seconds: 1
-    max_delay_seconds: 1
-status:
-  service: collector
-`;
+const config = (url: string): string => collectorConfig(url, { labels: true });
 
 type Report = Record<string, unknown> & {
   labels: Record<string, string>;
@@ -33,9 +26,7 @@ describe('status reports from the shim and from OPA', () => {
   /** The last report from one agent that already carries `decision_logs` (after an upload). */
   const lastReport = (id: string): Report | undefined =>
     collector
-      .requests()
-      .filter((request) => request.uri === '/status')
-      .map((request) => request.json as Report)
+      .statusReports<Report>()
       .filter((report) => report.labels['id'] === id && 'decision_logs' in report)
       .at(-1);
 
@@ -51,9 +42,7 @@ describe('status reports from the shim and from OPA', () => {
     opaId = await eventually(
       () =>
         collector
-          .requests()
-          .filter((request) => request.uri === '/status')
-          .map((request) => request.json as Report)
+          .statusReports<Report>()
           .find(
             (report) =>
               report.labels['id'] !== shim.reporting.labels['id'] &&

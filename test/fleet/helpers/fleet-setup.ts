@@ -1,9 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PolicyInput } from '../../../src/core/policy-input.js';
+import type { BundleEvent } from '../../../src/fleet/bundles/bundle-status.js';
+import {
+  startFleetPolicy,
+  type FleetPolicy,
+} from '../../../src/fleet/bundles/start-fleet-policy.js';
+import { readOpaConfig } from '../../../src/fleet/config/read-opa-config.js';
 
 export const BASE_INPUT = JSON.parse(
   readFileSync(new URL('../../policy/base-input.json', import.meta.url), 'utf8'),
@@ -96,4 +102,40 @@ ${signing.scope === undefined ? '' : `      scope: ${signing.scope}\n`}keys:
 ${indent(signing.publicPem)}
 `
   }`;
+}
+
+/** The shim's policy settings when the bundle is the policy: the embedded one until it arrives. */
+export const EMBEDDED_POLICY = {
+  policy: { kind: 'embedded' },
+  dataFiles: [],
+  entrypoint: 'mcp/decision',
+  watch: false,
+} as const;
+
+/** `startFleetPolicy` on an OPA config (YAML text and the path it is read as). */
+export async function startBundlePolicy(
+  yaml: string,
+  configPath: string,
+  env: Record<string, string>,
+  options: {
+    readonly onBundleEvent?: (event: BundleEvent) => void;
+    readonly firstBundleWaitMs?: number;
+  } = {},
+): Promise<FleetPolicy> {
+  const started = await startFleetPolicy({
+    fleet: readOpaConfig(yaml, configPath, {}),
+    policy: EMBEDDED_POLICY,
+    env,
+    ...options,
+  });
+  if (started === undefined) throw new Error(`no bundle configured in ${configPath}`);
+  return started;
+}
+
+/** Stops a server process we started (SIGTERM: nginx's and OPA's fast shutdown) and waits for it. */
+export async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
