@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POLICY_FILES } from '../policy/opa-cli.js';
 import { toolCall } from '../audit/helpers/inputs.js';
-import {
-  Collector,
-  collectorConfig,
-  eventually,
-  OpaServer,
-  cleanUp,
-} from './decision-logs-collector.js';
-import { LOG_DATA, startShimReporting, type ShimReporting } from './decision-logs-shim.js';
-
-/** One config for both: the same service, labels, decision_logs and status. */
-const config = (url: string): string => collectorConfig(url, { labels: true });
+import type { Collector, OpaServer } from './decision-logs-collector.js';
+import { eventually } from './decision-logs-collector.js';
+import { startSideBySide, type ShimReporting, type SideBySide } from './decision-logs-shim.js';
 
 type Event = Record<string, unknown> & { labels: Record<string, string> };
 
@@ -22,12 +13,12 @@ describe('decision-log batches from the shim and from OPA', () => {
   let collector: Collector;
   let opa: OpaServer;
   let shim: ShimReporting;
+  let sides: SideBySide | undefined;
   let opaId: string;
 
   beforeAll(async () => {
-    collector = await Collector.start();
-    opa = await OpaServer.start(config(collector.url), [...POLICY_FILES, LOG_DATA]);
-    shim = await startShimReporting(config(collector.url));
+    sides = await startSideBySide();
+    ({ collector, opa, shim } = sides);
     const input = toolCall(
       'read_file',
       { path: '/srv/projects/a.txt', password: 'hunter2hunter2' },
@@ -53,11 +44,7 @@ describe('decision-log batches from the shim and from OPA', () => {
   });
 
   afterAll(async () => {
-    await cleanUp(
-      () => shim.close(),
-      () => opa.dispose(),
-      () => collector.dispose(),
-    );
+    await sides?.dispose();
   });
 
   it('posts gzipped JSON arrays to /logs, as OPA does', () => {

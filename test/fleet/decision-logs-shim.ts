@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { POLICY_FILES } from '../policy/opa-cli.js';
+import { Collector, cleanUp, collectorConfig, OpaServer } from './decision-logs-collector.js';
 import { createAuditor, type Auditor } from '../../src/audit/auditor.js';
 import { readOpaConfig } from '../../src/fleet/config/read-opa-config.js';
 import { reportingOptions } from '../../src/fleet/status/reporting-options.js';
@@ -100,4 +102,33 @@ export async function startShimReporting(
       policy.close();
     },
   };
+}
+
+/** A collector (nginx), `opa run --server` and the shim's reporting, on one labelled config. */
+export interface SideBySide {
+  readonly collector: Collector;
+  readonly opa: OpaServer;
+  readonly shim: ShimReporting;
+  dispose(): Promise<void>;
+}
+
+export async function startSideBySide(): Promise<SideBySide> {
+  const collector = await Collector.start();
+  const config = collectorConfig(collector.url, { labels: true });
+  let opa: OpaServer | undefined;
+  let shim: ShimReporting | undefined;
+  const dispose = () =>
+    cleanUp(
+      async () => shim?.close(),
+      async () => opa?.dispose(),
+      () => collector.dispose(),
+    );
+  try {
+    opa = await OpaServer.start(config, [...POLICY_FILES, LOG_DATA]);
+    shim = await startShimReporting(config);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { collector, opa, shim, dispose };
 }

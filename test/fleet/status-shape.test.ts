@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POLICY_FILES } from '../policy/opa-cli.js';
 import { toolCall } from '../audit/helpers/inputs.js';
-import {
-  Collector,
-  collectorConfig,
-  eventually,
-  OpaServer,
-  cleanUp,
-} from './decision-logs-collector.js';
-import { LOG_DATA, startShimReporting, type ShimReporting } from './decision-logs-shim.js';
-
-const config = (url: string): string => collectorConfig(url, { labels: true });
+import type { Collector, OpaServer } from './decision-logs-collector.js';
+import { eventually } from './decision-logs-collector.js';
+import { startSideBySide, type ShimReporting, type SideBySide } from './decision-logs-shim.js';
 
 type Report = Record<string, unknown> & {
   labels: Record<string, string>;
@@ -22,6 +14,7 @@ describe('status reports from the shim and from OPA', () => {
   let collector: Collector;
   let opa: OpaServer;
   let shim: ShimReporting;
+  let sides: SideBySide | undefined;
 
   /** The last report from one agent that already carries `decision_logs` (after an upload). */
   const lastReport = (id: string): Report | undefined =>
@@ -33,9 +26,8 @@ describe('status reports from the shim and from OPA', () => {
   let opaId = '';
 
   beforeAll(async () => {
-    collector = await Collector.start();
-    opa = await OpaServer.start(config(collector.url), [...POLICY_FILES, LOG_DATA]);
-    shim = await startShimReporting(config(collector.url));
+    sides = await startSideBySide();
+    ({ collector, opa, shim } = sides);
     const input = toolCall('read_file', { path: '/srv/projects/a.txt' }, ['/srv/projects/a.txt']);
     await opa.query('mcp/decision', input);
     shim.judge(input);
@@ -59,11 +51,7 @@ describe('status reports from the shim and from OPA', () => {
   });
 
   afterAll(async () => {
-    await cleanUp(
-      () => shim.close(),
-      () => opa.dispose(),
-      () => collector.dispose(),
-    );
+    await sides?.dispose();
   });
 
   it('POSTs plain JSON to /status, as OPA does', () => {
