@@ -72,6 +72,7 @@ export function renderSummary(summary: Summary): string {
     countTable('OPERATION', summary.by_operation),
     countTable('DECISION', summary.by_decision),
     countTable('ACTION', summary.by_action),
+    countTable('SESSION END', summary.by_session_end),
   ];
   if (summary.faults > 0) sections.push(countTable('FAULT', summary.by_fault));
   if (summary.slowest.length > 0) {
