@@ -41,10 +41,11 @@ function escapeAt(source: string, i: number): { decoded: string; width: number }
   return { decoded: String.fromCharCode(unit), width: 6 };
 }
 
-/** `source` with one level of escapes decoded (the same string when it has none). */
-export function decodeEscapes(source: string): string {
-  const parts: string[] = [];
-  let plainFrom = 0;
+/** Calls `visit` with the index and decoding of each valid escape in `source`, in order. */
+function walkEscapes(
+  source: string,
+  visit: (at: number, escape: { decoded: string; width: number }) => void,
+): void {
   let i = source.indexOf('\\');
   while (i !== -1) {
     const escape = escapeAt(source, i);
@@ -52,11 +53,20 @@ export function decodeEscapes(source: string): string {
       i = source.indexOf('\\', i + 1);
       continue;
     }
-    if (i > plainFrom) parts.push(source.slice(plainFrom, i));
-    parts.push(escape.decoded);
-    plainFrom = i + escape.width;
-    i = source.indexOf('\\', plainFrom);
+    visit(i, escape);
+    i = source.indexOf('\\', i + escape.width);
   }
+}
+
+/** `source` with one level of escapes decoded (the same string when it has none). */
+export function decodeEscapes(source: string): string {
+  const parts: string[] = [];
+  let plainFrom = 0;
+  walkEscapes(source, (at, escape) => {
+    if (at > plainFrom) parts.push(source.slice(plainFrom, at));
+    parts.push(escape.decoded);
+    plainFrom = at + escape.width;
+  });
   if (plainFrom === 0) return source;
   parts.push(source.slice(plainFrom));
   return parts.join('');
@@ -71,17 +81,10 @@ export function decodeEscapes(source: string): string {
 export function decodedStarts(source: string): Uint32Array {
   const starts: number[] = [];
   let plainFrom = 0;
-  let i = source.indexOf('\\');
-  while (i !== -1) {
-    const escape = escapeAt(source, i);
-    if (escape === undefined) {
-      i = source.indexOf('\\', i + 1);
-      continue;
-    }
-    for (let k = plainFrom; k <= i; k++) starts.push(k);
-    plainFrom = i + escape.width;
-    i = source.indexOf('\\', plainFrom);
-  }
+  walkEscapes(source, (at, escape) => {
+    for (let k = plainFrom; k <= at; k++) starts.push(k);
+    plainFrom = at + escape.width;
+  });
   for (let k = plainFrom; k <= source.length; k++) starts.push(k);
   return Uint32Array.from(starts);
 }
