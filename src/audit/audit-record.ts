@@ -37,6 +37,8 @@ export interface StartRecord extends ChainFields {
   readonly labels: AuditLabels;
   readonly policy: PolicyStamp & { readonly source: string };
   readonly pid: number;
+  /** Start-up warnings, as printed on stderr (absent when there were none). */
+  readonly warnings?: readonly string[];
 }
 
 export interface DecisionRecord extends ChainFields {

@@ -57,6 +57,8 @@ export interface AuditorOptions {
   readonly entrypoint?: string;
   /** Sees each decision after it is written (masked, not dropped): the decision-log uploader. */
   readonly sink?: DecisionSink;
+  /** Start-up warnings (a replacement policy that drops protections…), kept on the start record. */
+  readonly warnings?: readonly string[];
 }
 
 /** Must not block; an exception is ignored, so it can never stop a message or a record. */
@@ -106,6 +108,9 @@ export function createAuditor(opts: AuditorOptions): Auditor {
         policy: { ...policyStamp(stampedRevision), source: stampedRevision.source },
         pid: process.pid,
         ...(unclean ? { after_unclean_end: true } : {}),
+        ...(opts.warnings !== undefined && opts.warnings.length > 0
+          ? { warnings: opts.warnings }
+          : {}),
       }),
     );
   } catch (error) {

@@ -76,8 +76,10 @@ export async function runShim(
     // Fail closed before anything runs: no policy, no server.
     return failToStart(io, CONFIG_EXIT_CODE, error);
   }
-  // A replacement --policy drops the built-in protections: say so, on stderr and in the log.
-  for (const warning of await replacementWarnings(config.policy, config.roots)) {
+  // A replacement --policy drops the built-in protections: say so, on stderr, in the log and on
+  // the audit log's start record.
+  const warnings = await replacementWarnings(config.policy, config.roots);
+  for (const warning of warnings) {
     io.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
     void getLogger().then((logger) => {
       logger.warn({ policy: policy.revision }, warning);
@@ -92,6 +94,7 @@ export async function runShim(
       secrets,
       entrypoint: config.entrypoint,
       ...(reporting?.sink === undefined ? {} : { sink: reporting.sink }),
+      warnings,
       labels: {
         server_id: config.serverId,
         principal: config.principal.id,
@@ -150,13 +153,21 @@ export async function runShim(
     'server started',
   );
 
+  const inputContext = createInputContext(withoutSecrets(config, secrets), Object.keys(childEnv));
+  if (inputContext.relativeBasesUnknown !== undefined && inputContext.roots.length > 0) {
+    // Not an error (absolute paths still work), but a user whose relative paths are all refused
+    // should learn why at start, not from the first denial.
+    const warning = relativeBasesWarning(inputContext.relativeBasesUnknown);
+    io.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
+    logger.warn({ reason: inputContext.relativeBasesUnknown }, warning);
+  }
   const relay = startRelay(
     {
       session: new Session(),
       policy,
       auditor,
       secrets,
-      inputContext: createInputContext(withoutSecrets(config, secrets), Object.keys(childEnv)),
+      inputContext,
       logger,
       monitor: config.mode === 'monitor',
       maxFrameBytesToServer: config.maxFrameBytesToServer,
@@ -311,4 +322,12 @@ function withoutSecrets(config: ShimConfig, secrets: SecretSet): ShimConfig {
     command: secrets.scrub(config.command),
     args: config.args.map((arg) => secrets.scrub(arg)),
   };
+}
+
+/** The start-up warning when relative path arguments will be refused. */
+export function relativeBasesWarning(reason: string): string {
+  return (
+    `relative path arguments cannot be checked against \`--root\` and will be denied: the shim cannot see which directories the server resolves them against (${reason}). ` +
+    "Use absolute paths, or name the server's base directories with `--path-base <dir>`."
+  );
 }

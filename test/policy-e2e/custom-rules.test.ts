@@ -107,6 +107,37 @@ describe('--rules add to the default policy, against the real server-filesystem'
     expect(shim.process.stderr).toContain(
       `mcp-opa-shim: warning: \`--root\` is NOT enforced: \`--policy ${policy}\` never reads input.paths or input.roots`,
     );
+    // The audit log keeps them too: its start record is what a reviewer reads later.
+    const start = JSON.parse(readFileSync(shim.auditPath, 'utf8').split('\n')[0] ?? '') as {
+      type: string;
+      warnings?: string[];
+    };
+    expect(start.type).toBe('start');
+    expect(start.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`\`--root\` is NOT enforced: \`--policy ${policy}\``),
+      ]),
+    );
+  });
+
+  it('warns at start-up that relative paths will be denied when a shell hides the server’s directories', async () => {
+    const shim = startShim({
+      args: ['--root', project, '--server-id', 'filesystem'],
+      server: ['bash', '-c', `cd / && exec ${nodeCommand(FILESYSTEM, work).join(' ')}`],
+    });
+    await shim.initialize();
+    expect(shim.process.stderr).toContain(
+      'mcp-opa-shim: warning: relative path arguments cannot be checked against `--root` and will be denied',
+    );
+    expect(shim.process.stderr).toContain('`--path-base <dir>`');
+    await shim.listToolNames();
+    const relative = toolOutcome(
+      await shim.callTool('read_text_file', { path: 'project/notes/todo.md' }),
+    );
+    expect(relative).toMatchObject({ isError: true });
+    expect(JSON.stringify(relative)).toContain(
+      'is relative, and the shim cannot tell which directory',
+    );
   });
 
   it('does not warn with the default policy and --rules', async () => {
