@@ -96,15 +96,40 @@ async function main(argv: readonly string[]): Promise<number> {
       keepConsoleOffStdout();
       for (const warning of command.warnings)
         process.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
-      const { runShim } = await import('./run-shim.js');
-      return runShim(command.config, command.envFileValues, {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-      });
+      try {
+        const { runShim } = await import('./run-shim.js');
+        return await runShim(command.config, command.envFileValues, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          stderr: process.stderr,
+          env: process.env,
+        });
+      } catch (error) {
+        return internalFailure(error);
+      }
     }
   }
+}
+
+/** Exit code for a bug in the shim itself (sysexits' EX_SOFTWARE). */
+const INTERNAL_ERROR_EXIT_CODE = 70;
+
+/**
+ * A bug in the shim, not a bad setting: the stack goes to stderr for the report. When the relay
+ * had not started reading the client's stdin, the client is also answered (as for any start-up
+ * failure), so its UI names the problem instead of "Connection closed"; nothing was forwarded.
+ */
+async function internalFailure(error: unknown): Promise<number> {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && error.stack !== undefined)
+    process.stderr.write(`mcp-opa-shim: internal error, stack: ${error.stack}\n`);
+  const cause = `internal error: ${message}. This is a bug in mcp-opa-shim: please report it with the stack printed on stderr.`;
+  if (process.stdin.readableFlowing !== null) {
+    process.stderr.write(`mcp-opa-shim: ${cause}\n`);
+    return INTERNAL_ERROR_EXIT_CODE;
+  }
+  const { reportStartupFailure } = await import('./answer-startup-failure.js');
+  return reportStartupFailure(cause, INTERNAL_ERROR_EXIT_CODE, process);
 }
 
 main(process.argv.slice(2)).then(
