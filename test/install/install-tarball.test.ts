@@ -52,10 +52,32 @@ function shellBlock(heading: string): string[] {
     .filter((line) => line.trim() !== '');
 }
 
+/**
+ * What npm needs to reach the registry, kept from this machine: its CA and proxy variables, and its
+ * own user and global config files (a moved HOME and --prefix would otherwise hide them: the global
+ * npmrc is looked up under the prefix, and that is where a machine's `cafile` often lives). Without
+ * them a cache miss fails TLS and npm retries for minutes.
+ */
+const NETWORK_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) =>
+    /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|no_proxy)$/i.test(name),
+  ),
+);
+const NPM_CONFIG_FILES = {
+  npm_config_userconfig: npmConfig('userconfig'),
+  npm_config_globalconfig: npmConfig('globalconfig'),
+};
+
+function npmConfig(key: string): string {
+  return execFileSync('npm', ['config', 'get', key], { encoding: 'utf8' }).trim();
+}
+
 function sh(line: string, cwd: string): { code: number | null; out: string; stdout: string } {
   const run = spawnSync('sh', ['-c', line], {
     cwd,
     env: {
+      ...NETWORK_ENV,
+      ...NPM_CONFIG_FILES,
       PATH: `${prefix}/bin:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       HOME: home,
       // Even a command that loses its --prefix cannot install outside the temporary prefix.
@@ -64,6 +86,8 @@ function sh(line: string, cwd: string): { code: number | null; out: string; stdo
       // The dependencies come from the cache the repository's own `npm install` filled, when there.
       npm_config_prefer_offline: 'true',
       npm_config_audit: 'false',
+      // On a failure, the output shows which request npm was making.
+      npm_config_loglevel: 'http',
       npm_config_fund: 'false',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_AUTOUPDATER: '1',
