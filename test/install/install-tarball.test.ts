@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   copyFileSync,
   mkdirSync,
@@ -72,8 +73,15 @@ function npmConfig(key: string): string {
   return execFileSync('npm', ['config', 'get', key], { encoding: 'utf8' }).trim();
 }
 
-function sh(line: string, cwd: string): { code: number | null; out: string; stdout: string } {
-  const run = spawnSync('sh', ['-c', line], {
+/**
+ * Runs one README line under `sh`. Asynchronous on purpose: a synchronous spawn blocks the test
+ * worker for the whole install, and vitest then fails the run on its own RPC timeout.
+ */
+async function sh(
+  line: string,
+  cwd: string,
+): Promise<{ code: number | null; out: string; stdout: string }> {
+  const child = spawn('sh', ['-c', line], {
     cwd,
     env: {
       ...NETWORK_ENV,
@@ -92,10 +100,20 @@ function sh(line: string, cwd: string): { code: number | null; out: string; stdo
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_AUTOUPDATER: '1',
     },
-    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 420_000,
   });
-  return { code: run.status, out: run.stdout + run.stderr, stdout: run.stdout };
+  let stdout = '';
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    out += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, out, stdout };
 }
 
 beforeAll(() => {
@@ -132,7 +150,7 @@ describe('README install path', () => {
     expect(npmInstall).toBe('npm install');
     expect(rest).toEqual([]);
 
-    const packed = sh(pack ?? '', clone);
+    const packed = await sh(pack ?? '', clone);
     expect(packed.code, packed.out).toBe(0);
     const tarball = readdirSync(clone).find((f) => f.endsWith('.tgz'));
     expect(tarball).toBe(`mcp-opa-shim-${VERSION}.tgz`);
@@ -152,13 +170,13 @@ describe('README install path', () => {
       expect(listing, file).toContain(`package/${file}\n`);
     expect(listing).not.toMatch(/\.map\n|package\/(src|test)\//);
 
-    const installed = sh(
+    const installed = await sh(
       `${installGlobal ?? ''} --prefix ${prefix} --prefer-offline --no-audit --no-fund`,
       clone,
     );
     expect(installed.code, installed.out).toBe(0);
     const bin = join(prefix, 'bin/mcp-opa-shim');
-    const shown = sh(version ?? '', home);
+    const shown = await sh(version ?? '', home);
     expect(shown.code, shown.out).toBe(0);
     expect(shown.stdout).toBe(`${VERSION}\n`);
 
@@ -181,11 +199,11 @@ describe('README install path', () => {
     )}\n`;
     writeFileSync(config, original);
     const [dryRun, wrap, unwrap] = shellBlock('## Wrap a server');
-    const dry = sh(dryRun ?? '', home);
+    const dry = await sh(dryRun ?? '', home);
     expect(dry.code, dry.out).toBe(0);
     expect(dry.stdout).toContain(`+      "command": ${JSON.stringify(bin)},`);
     expect(readFileSync(config, 'utf8')).toBe(original);
-    const wrapped = sh(wrap ?? '', home);
+    const wrapped = await sh(wrap ?? '', home);
     expect(wrapped.code, wrapped.out).toBe(0);
 
     const entries = readServerEntries(readFileSync(config, 'utf8'), 'claude-desktop');
@@ -213,7 +231,7 @@ describe('README install path', () => {
       expect(JSON.stringify(denied.content)).toMatch(/outside the allowed roots/);
     });
 
-    const restored = sh(unwrap ?? '', home);
+    const restored = await sh(unwrap ?? '', home);
     expect(restored.code, restored.out).toBe(0);
     expect(readFileSync(config, 'utf8')).toBe(original);
 
@@ -223,8 +241,8 @@ describe('README install path', () => {
     const local = (add ?? '')
       .replace(/^claude /, `${CLAUDE} `)
       .replace('npx -y @modelcontextprotocol/server-filesystem', `node ${FILESYSTEM}`);
-    expect(sh(local, home).code).toBe(0);
-    const list = sh(`${CLAUDE} mcp list`, home);
+    expect((await sh(local, home)).code).toBe(0);
+    const list = await sh(`${CLAUDE} mcp list`, home);
     expect(list.out).toContain(
       `filesystem: mcp-opa-shim --root ${home}/projects -- node ${FILESYSTEM} ${home}/projects - ✔ Connected`,
     );
