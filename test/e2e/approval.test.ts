@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { shimMain } from './helpers/paths.js';
 import {
   approvalRun,
   v1Client,
@@ -73,6 +75,17 @@ describe.each(eras)('Human approval in-band with %s', (_title, connect, recorded
       asked: { principal: expect.any(String) as string },
     });
     expect(records[0]?.answered_at).toEqual(expect.any(String));
+    // The chain holds with approval records in it, and the summary counts them.
+    execFileSync(process.execPath, [shimMain, 'audit', 'verify', run.auditLog]);
+    const summary = JSON.parse(
+      execFileSync(process.execPath, [shimMain, 'audit', 'summary', '--json', run.auditLog], {
+        encoding: 'utf8',
+      }),
+    ) as { approvals: number; by_approval: Record<string, number> };
+    expect(summary).toMatchObject({
+      approvals: 2,
+      by_approval: { 'echo approve_once': 1, 'echo deny': 1 },
+    });
   });
 
   it('approve for the session: later calls to the tool, with other arguments, run without asking', async () => {
