@@ -404,7 +404,7 @@ approval_needed if {
 
 data_denials contains deny(
 	"approval_required",
-	concat("", ["approval required (denied: no approver configured): tool ", quote(op_name), " is high-risk and needs human approval."]),
+	concat("", ["approval required: tool ", quote(op_name), " is high-risk and needs human approval."]),
 	concat("", ["tool ", quote(op_name), " requires approval; input.approval.granted is not true"]),
 ) if {
 	data.approval
@@ -446,7 +446,7 @@ data_denials contains deny(
 
 data_denials contains deny(
 	"approval_required",
-	object.get(rule, "message", concat("", ["approval required (denied: no approver configured): tool ", quote(op_name), " with these arguments needs human approval."])),
+	object.get(rule, "message", concat("", ["approval required: tool ", quote(op_name), " with these arguments needs human approval."])),
 	concat("", [argument_rule_label(i, rule), ": requires approval; input.approval.granted is not true"]),
 ) if {
 	data.argument_rules

@@ -67,6 +67,44 @@ export interface FaultRecord extends ChainFields {
   readonly labels: AuditLabels;
 }
 
+/** What became of one approval the shim sought (docs/approval.md). */
+export type ApprovalAnswer =
+  | 'approve_once'
+  | 'approve_session'
+  | 'deny'
+  | 'decline'
+  | 'cancel'
+  | 'timeout'
+  | 'no_capability'
+  | 'error';
+
+/**
+ * One approval the shim asked a human for (through the client), with who was asked, what they
+ * answered and when: its own record, next to the decision records of the call it was for.
+ */
+export interface ApprovalRecord extends ChainFields {
+  readonly type: 'approval';
+  readonly decision_id: string;
+  readonly tool: string;
+  /** The client's id for the held `tools/call`. */
+  readonly request_id: string | number;
+  /** Who was asked: the principal, through this client, by this channel and shim request id or key. */
+  readonly asked: {
+    readonly principal: string;
+    readonly client?: Readonly<Record<string, unknown>>;
+    readonly via: 'elicitation/create' | 'input_required' | 'none';
+    readonly id?: string;
+    readonly at: string;
+  };
+  readonly answer: ApprovalAnswer;
+  readonly granted: boolean;
+  readonly scope?: 'once' | 'session';
+  /** The policy's public reason for asking, then why it was denied when it was. */
+  readonly detail: string;
+  readonly answered_at: string;
+  readonly labels: AuditLabels;
+}
+
 /** How a shim session ended; see describeSessionEnding in src/child/session-ending.ts. */
 export interface SessionEnd {
   /** `clean`: the client was done and the server stopped when asked. `fault` is also a fault record. */
@@ -88,4 +126,4 @@ export interface EndRecord extends ChainFields {
   readonly unwritten?: number;
 }
 
-export type AuditRecord = StartRecord | DecisionRecord | FaultRecord | EndRecord;
+export type AuditRecord = StartRecord | DecisionRecord | FaultRecord | ApprovalRecord | EndRecord;

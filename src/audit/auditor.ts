@@ -6,6 +6,7 @@ import type { SecretSet } from '../secrets/secret-set.js';
 import { applyMask } from './apply-mask.js';
 import {
   AUDIT_FORMAT,
+  type ApprovalRecord,
   type AuditAction,
   type AuditLabels,
   type PolicyStamp,
@@ -32,6 +33,12 @@ export interface FaultEvent {
   readonly action: AuditAction;
 }
 
+/** An approval record's own fields (docs/approval.md); the chain, id and labels are added. */
+export type ApprovalEvent = Omit<
+  ApprovalRecord,
+  'type' | 'timestamp' | 'seq' | 'prev_hash' | 'decision_id' | 'labels'
+>;
+
 export interface Auditor {
   /**
    * Written and handed to the OS before it returns. Throws when the record cannot be written
@@ -43,6 +50,11 @@ export interface Auditor {
    * `close()`) is counted as `unwritten` in the end record instead.
    */
   fault(event: FaultEvent): void;
+  /**
+   * Who was asked to approve a call, what they answered and when. Throws like `record()` when it
+   * cannot be written: the caller must then not forward the call.
+   */
+  approval(event: ApprovalEvent): void;
   /** Writes the closing `end` record, with how the session ended when the caller knows. Idempotent. */
   close(ending?: SessionEnd): void;
 }
@@ -77,7 +89,12 @@ export type DecisionSink = (decision: {
 /** Fault details can quote a frame; keep records small. */
 const MAX_DETAIL = 1024;
 
-const NOOP_AUDITOR: Auditor = Object.freeze({ record() {}, fault() {}, close() {} });
+const NOOP_AUDITOR: Auditor = Object.freeze({
+  record() {},
+  fault() {},
+  approval() {},
+  close() {},
+});
 
 export function createAuditor(opts: AuditorOptions): Auditor {
   if (opts.file === undefined && !opts.stderr && opts.sink === undefined) return NOOP_AUDITOR;
@@ -187,6 +204,19 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       } catch {
         unwritten += 1;
       }
+    },
+    approval(event) {
+      ensureOpen();
+      writer.append(
+        recordLine('approval', chain(), {
+          decision_id: randomUUID(),
+          ...event,
+          detail:
+            event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail,
+          labels,
+        }),
+      );
+      records += 1;
     },
     close(ending) {
       if (closed) return;

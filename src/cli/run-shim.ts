@@ -172,6 +172,7 @@ export async function runShim(
       monitor: config.mode === 'monitor',
       maxFrameBytesToServer: config.maxFrameBytesToServer,
       maxFrameBytesToClient: config.maxFrameBytesToClient,
+      approvalTimeoutMs: config.approvalTimeoutMs,
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );

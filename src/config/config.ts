@@ -59,6 +59,8 @@ export interface ShimConfig extends PolicyConfig {
   readonly secretNamePatterns: readonly string[];
   /** Milliseconds between shutdown stages (close stdin → SIGTERM → SIGKILL). */
   readonly shutdownGraceMs: number;
+  /** `--approval-timeout`, in milliseconds: how long a call waits for a human's approval. */
+  readonly approvalTimeoutMs: number;
   /** `--config`: an OPA configuration file (fleet mode, docs/fleet.md). */
   readonly fleetConfigFile?: string;
 }

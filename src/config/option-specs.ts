@@ -246,6 +246,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: 'Wait between close stdin, SIGTERM, SIGKILL (0-600000)',
     defaultText: '2000',
   }),
+  defineOption({
+    name: 'approval-timeout',
+    valueName: '<seconds>',
+    group: 'Limits',
+    summary: "How long a call waits for a human's approval before it is denied (1-86400)",
+    defaultText: '120',
+  }),
 ];
 
 export const EVAL_OPTIONS: readonly OptionSpec[] = [

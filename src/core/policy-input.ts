@@ -76,6 +76,16 @@ export interface RecentOperation {
   readonly allow: boolean;
 }
 
+/** `once`: this exact call (tool + arguments digest); `session`: the tool for the rest of the session. New in version 2. */
+export type ApprovalScope = 'once' | 'session';
+
+/** One approval a human gave in this session (`session.approvals`); never the arguments. New in version 2. */
+export interface SessionApproval {
+  readonly tool: string;
+  readonly scope: ApprovalScope;
+  readonly at: string;
+}
+
 export interface PolicyInput {
   readonly version: typeof POLICY_INPUT_VERSION;
   readonly direction: Direction;
@@ -112,8 +122,11 @@ export interface PolicyInput {
     readonly era: 'unknown' | 'legacy' | 'modern';
     readonly counts: Readonly<Record<string, number>>;
     readonly recent: readonly RecentOperation[];
+    /** New in version 2. */
+    readonly approvals: readonly SessionApproval[];
   };
-  readonly approval: { readonly granted: boolean };
+  /** `scope` (new in version 2) is present when `granted` is true. */
+  readonly approval: { readonly granted: boolean; readonly scope?: ApprovalScope };
   readonly environment: { readonly names: readonly string[] };
   readonly roots: readonly string[];
   readonly mode: 'enforce' | 'monitor';

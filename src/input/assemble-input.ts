@@ -11,6 +11,7 @@ import {
 } from '../core/policy-input.js';
 import type { ProjectedArguments } from './project-arguments.js';
 import { projectSession } from './project-session.js';
+import { NOT_GRANTED } from '../state/approval-ledger.js';
 
 export interface MessageHead {
   readonly direction: Direction;
@@ -18,9 +19,6 @@ export interface MessageHead {
   readonly method: string;
   readonly id: JsonRpcId | undefined;
 }
-
-/** Approval is not implemented in schema v1: always this (frozen) object. */
-const NOT_GRANTED: PolicyInput['approval'] = Object.freeze({ granted: false });
 
 const environments = new WeakMap<InputContext, PolicyInput['environment']>();
 
@@ -46,6 +44,7 @@ export function assembleInput(
   paths: readonly ResolvedPath[],
   session: SessionView,
   context: InputContext,
+  approval: PolicyInput['approval'] = NOT_GRANTED,
 ): PolicyInput {
   const parts = projectSession(session, context);
   return {
@@ -64,7 +63,7 @@ export function assembleInput(
     server: parts.server,
     transport: 'stdio',
     session: parts.session,
-    approval: NOT_GRANTED,
+    approval,
     environment: environmentOf(context),
     roots: context.roots,
     mode: context.mode,

@@ -4,7 +4,8 @@ import { assembleInput } from './assemble-input.js';
 import { describeRequest, type PathSource } from './describe-request.js';
 import { describeResponse } from './describe-response.js';
 import type { InputContext } from './input-context.js';
-import type { Direction, PolicyInput, ResolvedPath } from '../core/policy-input.js';
+import type { Direction, Operation, PolicyInput, ResolvedPath } from '../core/policy-input.js';
+import { argumentsDigest, NOT_GRANTED, peekApprovalLedger } from '../state/approval-ledger.js';
 import { projectArguments } from './project-arguments.js';
 import { resolveArgumentPaths, resolveSubscriptionPaths, resolveUriPath } from './resolve-paths.js';
 
@@ -34,7 +35,26 @@ export function buildMessageInput(
     paths,
     session,
     context,
+    approvalOf(direction, message, described.operation, session),
   );
+}
+
+/**
+ * `input.approval` for a client's tool call: what the session's ledger says about this tool and
+ * these exact arguments. A session in which no one approved anything never hashes arguments.
+ */
+function approvalOf(
+  direction: Direction,
+  message: RequestLike,
+  operation: Operation,
+  session: SessionView,
+): PolicyInput['approval'] {
+  const ledger = peekApprovalLedger(session);
+  if (ledger === undefined || direction !== 'to_server' || message.kind !== 'request') {
+    return NOT_GRANTED;
+  }
+  if (operation.type !== 'tool' || operation.name === undefined) return NOT_GRANTED;
+  return ledger.view(operation.name, argumentsDigest(message.params?.arguments ?? {}));
 }
 
 /** A client's response to a server request (e.g. the roots/list answer): operation from the pending method. */

@@ -2,6 +2,7 @@ import type { SessionView } from '../session/session.js';
 import { frozenCopy, sameJson } from './frozen-copy.js';
 import type { InputContext } from './input-context.js';
 import type { OperationType, PolicyInput, RecentOperation } from '../core/policy-input.js';
+import { NO_APPROVALS, peekApprovalLedger } from '../state/approval-ledger.js';
 
 /** The parts of the input that depend on the session, not on the message. */
 export type SessionParts = Pick<PolicyInput, 'client' | 'server' | 'session'>;
@@ -41,6 +42,7 @@ export function projectSession(session: SessionView, context: InputContext): Ses
       era: session.era,
       counts: { ...session.counts },
       recent: recentOf(session.recent, previous?.parts.session.recent),
+      approvals: approvalsOf(session),
     },
   };
   cache.set(session, { context, stamp, parts });
@@ -61,7 +63,13 @@ function stampOf(session: SessionView): unknown[] {
     session.era,
     session.recent.length,
     session.recent.at(-1),
+    approvalsOf(session),
   ];
+}
+
+/** The ledger's frozen list (a new array after each grant); the shared empty one when none. */
+function approvalsOf(session: SessionView): PolicyInput['session']['approvals'] {
+  return peekApprovalLedger(session)?.entries ?? NO_APPROVALS;
 }
 
 /** The stamp entries `client` and `server` are projected from. */

@@ -75,6 +75,10 @@ export function renderSummary(summary: Summary): string {
     countTable('SESSION END', summary.by_session_end),
   ];
   if (summary.faults > 0) sections.push(countTable('FAULT', summary.by_fault));
+  if (summary.approvals > 0) {
+    sections.push(`${summary.approvals} approval request(s).\n`);
+    sections.push(countTable('APPROVAL', summary.by_approval));
+  }
   if (summary.slowest.length > 0) {
     const rows = summary.slowest.map((s) => [
       s.eval_us.toFixed(1),

@@ -16,6 +16,9 @@ export interface SlowEvaluation {
 export interface Summary {
   readonly decisions: number;
   readonly faults: number;
+  /** Approval records: each time the shim asked a human (or could not), by answer. */
+  readonly approvals: number;
+  readonly by_approval: Counts;
   readonly sessions: number;
   readonly by_principal: Counts;
   readonly by_server: Counts;
@@ -38,6 +41,8 @@ export class SummaryBuilder {
   private readonly summary = {
     decisions: 0,
     faults: 0,
+    approvals: 0,
+    by_approval: {} as Counts,
     sessions: 0,
     by_principal: {} as Counts,
     by_server: {} as Counts,
@@ -62,6 +67,12 @@ export class SummaryBuilder {
         bump(s.by_fault, `${record.direction} ${record.fault}`);
         bump(s.by_action, record.action);
         bump(s.by_principal, record.labels.principal);
+        bump(s.by_server, record.labels.server_id);
+        return;
+      case 'approval':
+        s.approvals += 1;
+        bump(s.by_approval, `${record.tool} ${record.answer}`);
+        bump(s.by_principal, record.asked.principal);
         bump(s.by_server, record.labels.server_id);
         return;
       case 'end':

@@ -27,6 +27,7 @@ export const PROBE_INPUT: PolicyInput = {
     era: 'legacy',
     counts: {},
     recent: [],
+    approvals: [],
   },
   approval: { granted: false },
   environment: { names: [] },

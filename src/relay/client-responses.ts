@@ -2,6 +2,8 @@ import { buildResponseInput } from '../input/build-input.js';
 import { ErrorCodes, type ClassifiedMessage } from '../core/json-rpc.js';
 import { publicReason } from './deny-reply.js';
 import { judge } from './judge.js';
+import { answerApproval } from './approval-gate.js';
+import { isShimApprovalId } from './approval-prompt.js';
 import { DROP, FORWARD, type Outcome } from './outcome.js';
 import { narrowRoots } from './narrow-roots.js';
 import type { RelayContext } from './relay-context.js';
@@ -17,6 +19,10 @@ export function judgeClientResponse(
   message: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
 ): Outcome {
   if (message.id === null) return DROP;
+  // The shim's own approval questions: answered to the shim, never to the server.
+  if (isShimApprovalId(message.id) && !context.session.isPendingToClient(message.id)) {
+    return answerApproval(context, message);
+  }
   const pending = context.session.settleToClient(message.id);
   if (pending === undefined) {
     const detail = `response to id ${JSON.stringify(message.id)}, which the server never sent (or the shim answered)`;

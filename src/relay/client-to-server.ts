@@ -13,6 +13,10 @@ import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse } from './client-responses.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
+import { argumentsDigest } from '../state/approval-ledger.js';
+import { askForApproval, wantsApproval } from './approval-desk.js';
+import { takeApprovalResponses } from './approval-keys.js';
+import { useApproval } from './approval-release.js';
 import { carryOut, DROP, foldBatch, FORWARD, settleRequest, type Outcome } from './outcome.js';
 import { cancelledRequestId, routeClientMessage, type Route } from './route-client-message.js';
 
@@ -180,11 +184,21 @@ function handleClientRequest(
   }
   if (method === 'initialize') session.observeInitialize(params);
   else session.observeRequestMeta(params);
-  const verdict = judge(
-    context,
-    buildMessageInput('to_server', message, session, context.inputContext),
-  );
-  const answers = verdict.pass ? judgeInputResponses(context, id, method, params) : undefined;
+  // 2026-07-28: a retry may bring a human's answer to the shim's own approval question.
+  const approval = takeApprovalResponses(context, method, params);
+  if (approval.kind === 'deny') {
+    session.deniedByShim(id);
+    return { reply: denyClientRequest(context, id, method, params, approval.decision) };
+  }
+  const judged = approval.kind === 'granted' ? { ...message, params: approval.params } : message;
+  const input = buildMessageInput('to_server', judged, session, context.inputContext);
+  const verdict = judge(context, input);
+  if (!verdict.pass && judged.params !== undefined && wantsApproval(method, verdict.decision)) {
+    return askForApproval(context, id, judged.params, access, verdict.decision);
+  }
+  const answers = verdict.pass
+    ? judgeInputResponses(context, id, method, judged.params)
+    : undefined;
   const denial = !verdict.pass
     ? verdict.decision
     : answers?.kind === 'deny'
@@ -197,9 +211,16 @@ function handleClientRequest(
       return denyClientRequest(context, id, method, params, decision);
     },
     () => {
-      session.forwardedToServer(id, { method, params, access });
-      return answers?.kind === 'rewrite'
-        ? { onward: { jsonrpc: '2.0', id, method, params: answers.params } }
+      session.forwardedToServer(id, { method, params: judged.params, access });
+      if (input.approval.scope === 'once' && input.operation.name !== undefined) {
+        const digest = argumentsDigest(judged.params?.arguments ?? {});
+        useApproval(context, 'once', input.operation.name, digest);
+      }
+      if (answers?.kind === 'rewrite') {
+        return { onward: { jsonrpc: '2.0', id, method, params: answers.params } };
+      }
+      return approval.kind === 'granted'
+        ? { onward: { jsonrpc: '2.0', id, method, params: judged.params } }
         : FORWARD;
     },
   );

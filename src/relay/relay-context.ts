@@ -23,6 +23,8 @@ export interface RelayContext {
   readonly maxFrameBytesToServer: number;
   /** `--max-frame-bytes-to-client`: frames the server sends. */
   readonly maxFrameBytesToClient: number;
+  /** `--approval-timeout` in milliseconds (default 120 s): how long a call waits for a human. */
+  readonly approvalTimeoutMs?: number;
   readonly toClient: LineSink;
   readonly toServer: LineSink;
 }

@@ -8,6 +8,7 @@ import {
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import type { ClientLane, LaneItem } from './client-lane.js';
 import { refuseDuplicateId } from './duplicate-id.js';
+import { cancelWaitingCall } from './approval-gate.js';
 import { namespaceAccess } from './namespace-access.js';
 import type { RelayContext } from './relay-context.js';
 
@@ -72,6 +73,7 @@ function routeCancellation(
   id: JsonRpcId,
 ): Route | undefined {
   const { session } = context;
+  if (session.isHeldToServer(id) && cancelWaitingCall(context, id)) return { kind: 'done' };
   if (session.isHeldToServer(id) && lane.removeHeld(id)) {
     const request = session.dropHeldToServer(id);
     context.auditor.fault({

@@ -45,6 +45,7 @@ describe('the help text', () => {
       'secret-pattern',
       'no-watch',
       'shutdown-grace-ms',
+      'approval-timeout',
       'config',
     ];
     expect(RUN_OPTIONS.map((spec) => spec.name).sort()).toEqual([...required].sort());

@@ -404,6 +404,17 @@ describe('limit options', () => {
       );
     }
   });
+
+  it('waits 120 s for an approval by default, takes 1 to 86400 s, and rejects others with the fix', () => {
+    expect(runConfig(ws, []).approvalTimeoutMs).toBe(120_000);
+    expect(runConfig(ws, ['--approval-timeout', '1']).approvalTimeoutMs).toBe(1000);
+    expect(runConfig(ws, ['--approval-timeout', '86400']).approvalTimeoutMs).toBe(86_400_000);
+    for (const bad of ['0', '86401', '2s', '-1', '1.5']) {
+      expect(optionError(ws, ['--approval-timeout', bad])).toBe(
+        `Expected \`--approval-timeout\` to be a whole number of seconds from 1 to 86400, got \`${bad}\`. Give how long the shim waits for a human's approval, e.g. \`120\`.`,
+      );
+    }
+  });
 });
 
 describe('the configuration object', () => {

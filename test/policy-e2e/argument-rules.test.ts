@@ -89,7 +89,7 @@ describe('Argument rules and the two messages, through the shim', () => {
     expect(await shim.listToolNames()).toContain('rollback_release');
     expect(toolOutcome(await shim.callTool('rollback_release', { to: '1.41.3' }))).toEqual({
       isError: true,
-      text: 'approval required (denied: no approver configured): tool `rollback_release` is high-risk and needs human approval.',
+      text: 'approval required: tool `rollback_release` is high-risk and needs human approval. Denied: the client did not declare the elicitation capability (form mode), so no one could be asked.',
     });
     expect(toolOutcome(await shim.callTool('list_releases'))).toMatchObject({ isError: false });
   });

@@ -16,7 +16,7 @@ const RISK = {
 };
 
 const APPROVAL_MESSAGE =
-  'approval required (denied: no approver configured): tool `delete_entities` is high-risk and needs human approval.';
+  'approval required: tool `delete_entities` is high-risk and needs human approval. Denied: the client did not declare the elicitation capability (form mode), so no one could be asked.';
 
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -11,10 +11,14 @@ export interface RuntimeOptions {
   readonly maxFrameBytesToServer: number;
   readonly maxFrameBytesToClient: number;
   readonly shutdownGraceMs: number;
+  readonly approvalTimeoutMs: number;
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 2000;
 const MAX_SHUTDOWN_GRACE_MS = 600_000;
+export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 120;
+/** A day: an approval left open longer is a forgotten one. */
+const MAX_APPROVAL_TIMEOUT_SECONDS = 86_400;
 /** A frame becomes one JS string; V8 caps strings at about 2^29 characters. */
 export const MAX_FRAME_BYTES_LIMIT = 512 * 1024 * 1024;
 
@@ -28,6 +32,7 @@ export function validateRuntimeOptions(options: RawOptions): RuntimeOptions {
   const rawToServer = single(options, 'max-frame-bytes-to-server') ?? rawBoth;
   const rawToClient = single(options, 'max-frame-bytes-to-client') ?? rawBoth;
   const rawGrace = single(options, 'shutdown-grace-ms');
+  const rawApproval = single(options, 'approval-timeout');
   // Validated even when both directions override it: a bad value is an error, never ignored.
   if (rawBoth !== undefined) frameBytes(rawBoth);
   return {
@@ -37,6 +42,9 @@ export function validateRuntimeOptions(options: RawOptions): RuntimeOptions {
     maxFrameBytesToClient:
       rawToClient === undefined ? DEFAULT_MAX_FRAME_BYTES_TO_CLIENT : frameBytes(rawToClient),
     shutdownGraceMs: rawGrace === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : graceMs(rawGrace),
+    approvalTimeoutMs:
+      1000 *
+      (rawApproval === undefined ? DEFAULT_APPROVAL_TIMEOUT_SECONDS : approvalSeconds(rawApproval)),
   };
 }
 
@@ -82,4 +90,18 @@ function graceMs(raw: RawValue): number {
     throw invalid(raw, `an integer number of milliseconds from 0 to ${MAX_SHUTDOWN_GRACE_MS}`);
   }
   return ms;
+}
+
+/** Whole seconds, at least 1: a zero wait would deny every approval before anyone could answer. */
+function approvalSeconds(raw: RawValue): number {
+  const value = raw.value.trim();
+  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_APPROVAL_TIMEOUT_SECONDS) {
+    throw invalid(
+      raw,
+      `a whole number of seconds from 1 to ${MAX_APPROVAL_TIMEOUT_SECONDS}`,
+      `Give how long the shim waits for a human's approval, e.g. \`${DEFAULT_APPROVAL_TIMEOUT_SECONDS}\`.`,
+    );
+  }
+  return seconds;
 }

@@ -58,6 +58,7 @@ export function toolCall(
       era: 'legacy',
       counts: {},
       recent: [],
+      approvals: [],
     },
     approval: { granted: false },
     environment: { names: ['HOME', 'PATH', 'GITHUB_TOKEN'] },

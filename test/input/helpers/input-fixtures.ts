@@ -38,6 +38,7 @@ export function testConfig(overrides: Partial<ShimConfig> = {}): ShimConfig {
     secretEnv: [],
     secretNamePatterns: DEFAULT_SECRET_NAME_PATTERNS,
     shutdownGraceMs: 1000,
+    approvalTimeoutMs: 120_000,
     ...overrides,
   };
 }

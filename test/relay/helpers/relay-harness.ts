@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
-import type { Auditor, FaultEvent } from '../../../src/audit/auditor.js';
+import type { ApprovalEvent, Auditor, FaultEvent } from '../../../src/audit/auditor.js';
 import type { PolicyEngine } from '../../../src/core/decision.js';
 import { loadEngine } from '../../../src/policy/load-engine.js';
 import { startRelay, type Relay } from '../../../src/relay/start-relay.js';
@@ -90,6 +90,7 @@ export interface Harness {
   readonly toServer: Lines;
   readonly toClient: Lines;
   readonly faults: FaultEvent[];
+  readonly approvals: ApprovalEvent[];
   readonly actions: string[];
   /** Writes lines as the client, in one chunk. */
   client(...messages: unknown[]): void;
@@ -100,9 +101,18 @@ export interface Harness {
   settle(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** Instead of the default policy without data. */
+  readonly policy?: PolicyEngine;
+  /** The client's capabilities in `initialize` (default: sampling only). */
+  readonly capabilities?: Record<string, unknown>;
+  readonly approvalTimeoutMs?: number;
+}
+
 export async function startHarness(
   roots: readonly string[],
   protocolVersion = '2025-06-18',
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const ends = {
     clientIn: new PassThrough(),
@@ -111,6 +121,7 @@ export async function startHarness(
     serverOut: new PassThrough(),
   };
   const faults: FaultEvent[] = [];
+  const approvals: ApprovalEvent[] = [];
   const actions: string[] = [];
   const auditor: Auditor = {
     record(event) {
@@ -121,13 +132,16 @@ export async function startHarness(
     fault(event) {
       faults.push(event);
     },
+    approval(event) {
+      approvals.push(event);
+    },
     close() {},
   };
   const session = new Session();
   const relay = startRelay(
     {
       session,
-      policy: await defaultPolicy(),
+      policy: options.policy ?? (await defaultPolicy()),
       auditor,
       secrets: secretSetFrom(new Map()),
       inputContext: testContext({ roots: [...roots], args: [...roots] }),
@@ -135,6 +149,9 @@ export async function startHarness(
       monitor: false,
       maxFrameBytesToServer: 1 << 20,
       maxFrameBytesToClient: 1 << 20,
+      ...(options.approvalTimeoutMs === undefined
+        ? {}
+        : { approvalTimeoutMs: options.approvalTimeoutMs }),
     },
     ends,
   );
@@ -144,6 +161,7 @@ export async function startHarness(
     toServer: new Lines(ends.serverIn),
     toClient: new Lines(ends.clientOut),
     faults,
+    approvals,
     actions,
     client: (...messages) => {
       ends.clientIn.write(messages.map((m) => `${JSON.stringify(m)}\n`).join(''));
@@ -162,7 +180,7 @@ export async function startHarness(
     method: 'initialize',
     params: {
       protocolVersion,
-      capabilities: { sampling: {} },
+      capabilities: options.capabilities ?? { sampling: {} },
       clientInfo: { name: 't', version: '1' },
     },
   });

@@ -1,0 +1,137 @@
+import type { Decision } from '../core/decision.js';
+import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
+import { REMEMBERED } from '../session/session.js';
+import { argumentsDigest } from '../state/approval-ledger.js';
+import { DEFAULT_APPROVAL_TIMEOUT_MS, isShimApprovalId, readAnswer } from './approval-prompt.js';
+import { auditApproval, grantApproval, type AskedCall } from './approval-release.js';
+import type { RelayContext } from './relay-context.js';
+
+interface Issued {
+  readonly call: AskedCall;
+  readonly expiresAt: number;
+}
+
+/** Per session: the `inputRequests` keys the shim issued for approvals (2026-07-28). */
+const issuedBySession = new WeakMap<object, Map<string, Issued>>();
+
+function issuedOf(context: RelayContext): Map<string, Issued> {
+  let issued = issuedBySession.get(context.session);
+  if (issued === undefined) {
+    issued = new Map();
+    issuedBySession.set(context.session, issued);
+  }
+  return issued;
+}
+
+/** 2026-07-28: the shim answered a call with `input_required`; the retry must come in time. */
+export function issueApprovalKey(context: RelayContext, key: string, call: AskedCall): void {
+  const issued = issuedOf(context);
+  const timeoutMs = context.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+  issued.set(key, { call, expiresAt: Date.now() + timeoutMs });
+  if (issued.size > REMEMBERED) {
+    const oldest = issued.keys().next();
+    if (oldest.done !== true) issued.delete(oldest.value);
+  }
+}
+
+export type ApprovalResponses =
+  /** The retry answers no approval the shim asked: judged as it is. */
+  | { readonly kind: 'none' }
+  /** Granted (now in the ledger); the retry goes on without the shim's key. */
+  | { readonly kind: 'granted'; readonly params: JsonObject }
+  | { readonly kind: 'deny'; readonly decision: Decision };
+
+const NONE = { kind: 'none' } as const;
+
+/**
+ * 2026-07-28: a client's retry carries the human's answer in `inputResponses`, under the key the
+ * shim issued. It must come within `--approval-timeout`, for the same tool and arguments it was
+ * asked about. The key is the shim's: it is taken out before the rest is judged and forwarded,
+ * so the server never sees it.
+ */
+export function takeApprovalResponses(
+  context: RelayContext,
+  method: string,
+  params: JsonObject | undefined,
+): ApprovalResponses {
+  const responses = params?.inputResponses;
+  if (params === undefined || !isJsonObject(responses)) return NONE;
+  const keys = Object.keys(responses).filter(isShimApprovalId);
+  if (keys.length === 0) return NONE;
+  const rest = Object.fromEntries(
+    Object.entries(responses).filter(([key]) => !isShimApprovalId(key)),
+  );
+  const others = Object.fromEntries(
+    Object.entries(params).filter(([name]) => name !== 'inputResponses'),
+  );
+  const onward: JsonObject =
+    Object.keys(rest).length > 0 ? { ...others, inputResponses: rest } : others;
+  if (keys.length > 1)
+    return deny(`the retry answers ${keys.length} approvals at once; answer only the latest one`);
+  const key = keys[0] as string;
+  const issued = issuedOf(context).get(key);
+  issuedOf(context).delete(key);
+  if (issued === undefined) {
+    return deny(
+      `the retry answers an approval the shim did not ask for in this session (or one answered already); call the tool again to be asked`,
+    );
+  }
+  const { call } = issued;
+  const asked = { via: 'input_required', id: key } as const;
+  const tool = typeof params.name === 'string' ? params.name : '';
+  if (
+    method !== 'tools/call' ||
+    tool !== call.tool ||
+    argumentsDigest(params.arguments ?? {}) !== call.digest
+  ) {
+    auditApproval(
+      context,
+      call,
+      asked,
+      'error',
+      `${call.reason} Denied: the retry is not the call that was asked about.`,
+    );
+    return deny(
+      `${call.reason} Denied: the approval answered is for another call; call the tool again to be asked`,
+    );
+  }
+  const why = refusal(context, call, asked, issued.expiresAt, responses[key]);
+  if (why !== undefined) return deny(`${call.reason} Denied: ${why}.`);
+  const answer = readAnswer(responses[key]);
+  if (answer !== 'approve_once' && answer !== 'approve_session') return deny(call.reason);
+  const refused = grantApproval(context, call, asked, answer);
+  if (refused !== undefined) {
+    return deny(`${call.reason} Denied: the approval could not be written to the audit log.`);
+  }
+  return { kind: 'granted', params: onward };
+}
+
+/** Why this answer grants nothing (audited), or undefined when it is an approval. */
+function refusal(
+  context: RelayContext,
+  call: AskedCall,
+  asked: { readonly via: 'input_required'; readonly id: string },
+  expiresAt: number,
+  response: unknown,
+): string | undefined {
+  const note = (answer: Parameters<typeof auditApproval>[3], why: string): string => {
+    auditApproval(context, call, asked, answer, `${call.reason} Denied: ${why}.`);
+    return why;
+  };
+  const timeoutMs = context.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+  if (Date.now() > expiresAt)
+    return note('timeout', `no answer within ${timeoutMs / 1000} s (--approval-timeout)`);
+  const answer = readAnswer(response);
+  if (typeof answer === 'object') return note('error', answer.error);
+  if (answer === 'deny') return note('deny', 'the user denied it');
+  if (answer === 'decline') return note('decline', 'the user declined');
+  if (answer === 'cancel') return note('cancel', 'the user cancelled the approval');
+  return undefined;
+}
+
+function deny(message: string): ApprovalResponses {
+  return {
+    kind: 'deny',
+    decision: { allow: false, reasons: ['approval_required'], message },
+  };
+}
