@@ -32,6 +32,14 @@ export interface FaultEvent {
   readonly action: AuditAction;
 }
 
+/** A tool checked against its pin (see PinRecord). */
+export interface PinEvent {
+  readonly tool: string;
+  readonly status: 'new' | 'pinned' | 'changed';
+  readonly changed?: readonly string[] | undefined;
+  readonly file: string;
+}
+
 export interface Auditor {
   /**
    * Written and handed to the OS before it returns. Throws when the record cannot be written
@@ -43,6 +51,8 @@ export interface Auditor {
    * `close()`) is counted as `unwritten` in the end record instead.
    */
   fault(event: FaultEvent): void;
+  /** A `pin` record; like `fault`, never throws. */
+  pin(event: PinEvent): void;
   /** Writes the closing `end` record, with how the session ended when the caller knows. Idempotent. */
   close(ending?: SessionEnd): void;
 }
@@ -77,7 +87,7 @@ export type DecisionSink = (decision: {
 /** Fault details can quote a frame; keep records small. */
 const MAX_DETAIL = 1024;
 
-const NOOP_AUDITOR: Auditor = Object.freeze({ record() {}, fault() {}, close() {} });
+const NOOP_AUDITOR: Auditor = Object.freeze({ record() {}, fault() {}, pin() {}, close() {} });
 
 export function createAuditor(opts: AuditorOptions): Auditor {
   if (opts.file === undefined && !opts.stderr && opts.sink === undefined) return NOOP_AUDITOR;
@@ -180,6 +190,23 @@ export function createAuditor(opts: AuditorOptions): Auditor {
             fault: event.fault,
             detail,
             action: event.action,
+            labels,
+          }),
+        );
+        records += 1;
+      } catch {
+        unwritten += 1;
+      }
+    },
+    pin(event) {
+      if (closed) return;
+      try {
+        writer.append(
+          recordLine('pin', chain(), {
+            tool: event.tool,
+            status: event.status,
+            changed: event.changed,
+            file: event.file,
             labels,
           }),
         );

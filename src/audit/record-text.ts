@@ -33,7 +33,7 @@ function chainText(chain: ChainPosition): string {
 
 /** A start, fault or end record: the chain fields, then `fields` in order, skipping undefined. */
 export function recordLine(
-  type: 'start' | 'fault' | 'end',
+  type: 'start' | 'fault' | 'pin' | 'end',
   chain: ChainPosition,
   fields: Readonly<Record<string, unknown>>,
 ): string {

@@ -199,6 +199,7 @@ class ChainChecker {
         return undefined;
       case 'decision':
       case 'fault':
+      case 'pin':
         if (this.session === undefined)
           return bad(`a ${record.type} record after the session's end record`);
         this.session.records += 1;

@@ -246,6 +246,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: 'Wait between close stdin, SIGTERM, SIGKILL (0-600000)',
     defaultText: '2000',
   }),
+  defineOption({
+    name: 'pins',
+    valueName: '<file|off>',
+    group: 'Tool pins',
+    summary: "File of this server's tool pins (docs/pinning.md); off turns pinning off",
+    defaultText: '$XDG_STATE_HOME/mcp-opa-shim/pins/<server-id>.json',
+  }),
 ];
 
 export const EVAL_OPTIONS: readonly OptionSpec[] = [

@@ -51,6 +51,7 @@ function relayFor(policy: PolicyEngine, observed: Observed): RelayContext {
     fault(event) {
       observed.faults.push(event);
     },
+    pin() {},
     close() {},
   };
   return {
