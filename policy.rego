@@ -934,3 +934,50 @@ decision := {
 	"internal_message": concat("; ", sort({d.internal | some d in denials})),
 	"obligations": obligations,
 }
+
+# --- tool pins (docs/pinning.md) ---
+
+# `input.operation.pin` is present on a tool's inputs (calls and list items) when pinning is on.
+# A tool whose definition differs from its pin is hidden from lists and its calls are denied,
+# until `mcp-opa-shim pins accept` pins the new definition. The message names what changed.
+pin_part_names := {
+	"description": "description",
+	"input_schema": "input schema",
+	"output_schema": "output schema",
+	"annotations": "annotations",
+}
+
+pin_changes := concat(", ", [object.get(pin_part_names, part, text(part)) | some part in object.get(input.operation.pin, "changed", [])])
+
+denials contains deny(
+	"tool_changed",
+	concat("", ["Tool ", quote(op_name), " is blocked: its definition changed since it was pinned (", pin_changes, ")."]),
+	concat("", ["tool ", quote(op_name), " differs from its pin in: ", pin_changes, "; review with `mcp-opa-shim pins diff`, then `pins accept`"]),
+) if {
+	input.operation.pin.status == "changed"
+	op_type == "tool"
+}
+
+# New tools (listed after the server's first listing was pinned) are flagged in the input and by
+# `pin` audit records, and allowed unless data.pins.deny_new is true.
+data_denials contains deny(
+	"tool_not_pinned",
+	concat("", ["Tool ", quote(op_name), " is blocked: it is new since the server's tools were pinned."]),
+	concat("", ["tool ", quote(op_name), " has no pin and data.pins.deny_new is true; review with `mcp-opa-shim pins diff`, then `pins accept`"]),
+) if {
+	data.pins.deny_new == true
+	input.operation.pin.status == "new"
+	op_type == "tool"
+}
+
+data_configured if _ = data.pins
+
+data_errors contains "data.pins must be an object" if {
+	x := data.pins
+	not is_object(x)
+}
+
+data_errors contains "data.pins.deny_new must be a boolean" if {
+	x := data.pins.deny_new
+	not is_boolean(x)
+}

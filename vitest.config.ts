@@ -10,6 +10,8 @@ export default defineConfig({
     exclude: adversarial
       ? configDefaults.exclude
       : [...configDefaults.exclude, 'test/adversarial/**'],
+    // A temporary XDG_STATE_HOME per test file: tool pins never land in the real home.
+    setupFiles: ['test/setup/state-home.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -115,6 +115,9 @@ async function writeCodeCache() {
   const shimArgs = [
     '--audit-log',
     join(work, 'audit.jsonl'),
+    // Tool pins are warmed up too, in the scratch directory rather than the user's state home.
+    '--pins',
+    join(work, 'pins.json'),
     '--',
     process.execPath,
     '-e',

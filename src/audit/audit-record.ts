@@ -105,6 +105,21 @@ export interface ApprovalRecord extends ChainFields {
   readonly labels: AuditLabels;
 }
 
+/**
+ * A tool's definition checked against its pin (docs/pinning.md): written when a listing first
+ * pins it, and when a definition not pinned (new) or different from its pin (changed) is first seen.
+ */
+export interface PinRecord extends ChainFields {
+  readonly type: 'pin';
+  readonly tool: string;
+  readonly status: 'new' | 'pinned' | 'changed';
+  /** For `changed`: the parts of the definition that differ from the pin. */
+  readonly changed?: readonly string[];
+  /** The pin file. */
+  readonly file: string;
+  readonly labels: AuditLabels;
+}
+
 /** How a shim session ended; see describeSessionEnding in src/child/session-ending.ts. */
 export interface SessionEnd {
   /** `clean`: the client was done and the server stopped when asked. `fault` is also a fault record. */
@@ -126,4 +141,5 @@ export interface EndRecord extends ChainFields {
   readonly unwritten?: number;
 }
 
-export type AuditRecord = StartRecord | DecisionRecord | FaultRecord | ApprovalRecord | EndRecord;
+export type AuditRecord =
+  StartRecord | DecisionRecord | FaultRecord | ApprovalRecord | PinRecord | EndRecord;

@@ -39,6 +39,14 @@ export type ApprovalEvent = Omit<
   'type' | 'timestamp' | 'seq' | 'prev_hash' | 'decision_id' | 'labels'
 >;
 
+/** A tool checked against its pin (see PinRecord). */
+export interface PinEvent {
+  readonly tool: string;
+  readonly status: 'new' | 'pinned' | 'changed';
+  readonly changed?: readonly string[] | undefined;
+  readonly file: string;
+}
+
 export interface Auditor {
   /**
    * Written and handed to the OS before it returns. Throws when the record cannot be written
@@ -55,6 +63,8 @@ export interface Auditor {
    * cannot be written: the caller must then not forward the call.
    */
   approval(event: ApprovalEvent): void;
+  /** A `pin` record; like `fault`, never throws. */
+  pin(event: PinEvent): void;
   /** Writes the closing `end` record, with how the session ended when the caller knows. Idempotent. */
   close(ending?: SessionEnd): void;
 }
@@ -93,6 +103,7 @@ const NOOP_AUDITOR: Auditor = Object.freeze({
   record() {},
   fault() {},
   approval() {},
+  pin() {},
   close() {},
 });
 
@@ -212,11 +223,30 @@ export function createAuditor(opts: AuditorOptions): Auditor {
           decision_id: randomUUID(),
           ...event,
           detail:
-            event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail,
+            event.detail.length > MAX_DETAIL
+              ? `${event.detail.slice(0, MAX_DETAIL)}…`
+              : event.detail,
           labels,
         }),
       );
       records += 1;
+    },
+    pin(event) {
+      if (closed) return;
+      try {
+        writer.append(
+          recordLine('pin', chain(), {
+            tool: event.tool,
+            status: event.status,
+            changed: event.changed,
+            file: event.file,
+            labels,
+          }),
+        );
+        records += 1;
+      } catch {
+        unwritten += 1;
+      }
     },
     close(ending) {
       if (closed) return;

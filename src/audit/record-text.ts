@@ -31,9 +31,9 @@ function chainText(chain: ChainPosition): string {
   return `,"seq":${String(chain.seq)},"prev_hash":${chain.prev_hash === null ? 'null' : JSON.stringify(chain.prev_hash)}`;
 }
 
-/** A start, fault, approval or end record: the chain fields, then `fields` in order, skipping undefined. */
+/** A start, fault, approval, pin or end record: the chain fields, then `fields` in order, skipping undefined. */
 export function recordLine(
-  type: 'start' | 'fault' | 'approval' | 'end',
+  type: 'start' | 'fault' | 'approval' | 'pin' | 'end',
   chain: ChainPosition,
   fields: Readonly<Record<string, unknown>>,
 ): string {

@@ -200,6 +200,7 @@ class ChainChecker {
       case 'decision':
       case 'fault':
       case 'approval':
+      case 'pin':
         if (this.session === undefined)
           return bad(`a ${record.type} record after the session's end record`);
         this.session.records += 1;

@@ -20,6 +20,7 @@ export function helpText(version: string): string {
     '  mcp-opa-shim wrap|unwrap --client <name> | --file <path> ...   (mcp-opa-shim wrap --help)',
     '  mcp-opa-shim init|test|build [dir] ...   write, test and build your own rules (<command> --help)',
     '  mcp-opa-shim status --config <file> [--json]         (mcp-opa-shim status --help)',
+    '  mcp-opa-shim pins list|diff|accept <server-id> [tool]   tool pins (mcp-opa-shim pins --help)',
     '',
     'Every option can also be set with the environment variable shown; the command line wins.',
     ...optionLines([...RUN_OPTIONS, HELP_OPTION, VERSION_OPTION]),

@@ -74,6 +74,14 @@ async function main(argv: readonly string[]): Promise<number> {
         env: process.env,
       });
     }
+    case 'pins': {
+      const { runPins } = await import('./pins-command.js');
+      return runPins(command.argv, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
+    }
     case 'eval': {
       const { runEval } = await import('./eval-command.js');
       return runEval({

@@ -45,6 +45,8 @@ export type ParsedCommand =
   | { readonly kind: PolicyDevCommand; readonly argv: readonly string[] }
   /** Everything after `status`, for the status command's own parser. */
   | { readonly kind: 'status'; readonly argv: readonly string[] }
+  /** Everything after `pins`, for the pins command's own parser (docs/pinning.md). */
+  | { readonly kind: 'pins'; readonly argv: readonly string[] }
   /** `text` ends with a newline and goes to stdout. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
@@ -67,6 +69,7 @@ export const SUBCOMMANDS: readonly string[] = [
   'wrap',
   'unwrap',
   'status',
+  'pins',
   ...POLICY_DEV_COMMANDS,
 ];
 const COMMAND_EXAMPLE = `${SHIM} -- npx -y @modelcontextprotocol/server-everything`;
@@ -87,6 +90,7 @@ export function parseCommandLine(
   const devCommand = POLICY_DEV_COMMANDS.find((name) => name === argv[0]);
   if (devCommand !== undefined) return { kind: devCommand, argv: argv.slice(1) };
   if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
+  if (argv[0] === 'pins') return { kind: 'pins', argv: argv.slice(1) };
   if (argv[0] === 'eval') return parseEval(argv.slice(1), env, resolved);
   return parseRun(argv, env, resolved);
 }

@@ -17,6 +17,7 @@ import { replacementWarnings } from '../policy/replacement-warnings.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 import type { ShimReporting } from '../fleet/status/shim-reporting.js';
 import { CONFIG_EXIT_CODE } from '../config/usage-error.js';
+import { PinBook } from '../state/pins/pin-book.js';
 
 export interface ShimIo {
   readonly stdin: Readable;
@@ -49,6 +50,14 @@ export async function runShim(
   let logDestination;
   try {
     logDestination = openLogDestination(config.logFile, config.logFormat, secrets, io.env);
+  } catch (error) {
+    return failToStart(io, CONFIG_EXIT_CODE, error);
+  }
+  // Read before anything runs: a corrupt pin file must not silently re-pin every tool.
+  let pins: PinBook | undefined;
+  try {
+    pins =
+      config.pinsFile === undefined ? undefined : new PinBook(config.pinsFile, config.serverId);
   } catch (error) {
     return failToStart(io, CONFIG_EXIT_CODE, error);
   }
@@ -173,6 +182,7 @@ export async function runShim(
       maxFrameBytesToServer: config.maxFrameBytesToServer,
       maxFrameBytesToClient: config.maxFrameBytesToClient,
       approvalTimeoutMs: config.approvalTimeoutMs,
+      pins,
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );

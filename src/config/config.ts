@@ -63,6 +63,8 @@ export interface ShimConfig extends PolicyConfig {
   readonly approvalTimeoutMs: number;
   /** `--config`: an OPA configuration file (fleet mode, docs/fleet.md). */
   readonly fleetConfigFile?: string;
+  /** `--pins`: the file this server's tool pins are kept in; undefined when pinning is off. */
+  readonly pinsFile?: string | undefined;
 }
 
 /**

@@ -253,6 +253,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     summary: "How long a call waits for a human's approval before it is denied (1-86400)",
     defaultText: '120',
   }),
+  defineOption({
+    name: 'pins',
+    valueName: '<file|off>',
+    group: 'Tool pins',
+    summary: "File of this server's tool pins (docs/pinning.md); off turns pinning off",
+    defaultText: '$XDG_STATE_HOME/mcp-opa-shim/pins/<server-id>.json',
+  }),
 ];
 
 export const EVAL_OPTIONS: readonly OptionSpec[] = [

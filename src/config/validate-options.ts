@@ -8,6 +8,7 @@ import {
 import { validatePrincipal, validateServerId } from './options/identity-options.js';
 import { validateFleetOptions } from './options/fleet-options.js';
 import { validateLoggingOptions } from './options/logging-options.js';
+import { validatePinsOption } from './options/pins-options.js';
 import { validatePolicyOptions } from './options/policy-options.js';
 import { validateRuntimeOptions } from './options/runtime-options.js';
 import type { OptionContext } from './options/value-checks.js';
@@ -25,19 +26,21 @@ export function validateShimOptions(
   context: OptionContext,
 ): ShimConfig {
   const [command, ...args] = commandLine;
+  const serverId = validateServerId(options, command, args);
   const config: ShimConfig = {
     ...validatePolicyOptions(options, context),
     command,
     args,
     ...validateEnvironmentOptions(options, context),
     principal: validatePrincipal(options, context),
-    serverId: validateServerId(options, command, args),
+    serverId,
     ...validateLoggingOptions(options, context),
     ...validateRuntimeOptions(options),
     roots: validateRoots(options, context),
     pathPointers: validatePathPointers(options),
     pathBases: validatePathBases(options, context),
     ...validateFleetOptions(options, context),
+    pinsFile: validatePinsOption(options, context, serverId),
   };
   return deepFreeze(config);
 }

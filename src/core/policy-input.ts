@@ -32,6 +32,19 @@ export interface ToolAnnotations {
   readonly openWorldHint?: boolean;
 }
 
+/** A part of a tool's definition that a pin covers (new in version 2). */
+export type PinPart = 'description' | 'input_schema' | 'output_schema' | 'annotations';
+
+/**
+ * A tool against its pin (new in version 2). `new`: not in the pin file (not yet accepted);
+ * `pinned`: as pinned; `changed`: differs from its pin in the `changed` parts.
+ */
+export interface ToolPin {
+  readonly status: 'new' | 'pinned' | 'changed';
+  /** For `changed`: the parts that differ, in the order of PinPart. */
+  readonly changed?: readonly PinPart[];
+}
+
 export interface Operation {
   readonly type: OperationType;
   /** Tool or prompt name, resource URI, or the method for other types. */
@@ -43,6 +56,8 @@ export interface Operation {
   readonly annotations?: ToolAnnotations;
   /** sha256 (hex) of the tool description as listed. */
   readonly description_sha256?: string;
+  /** Tools, when pinning is on (new in version 2): the tool against its pin (docs/pinning.md). */
+  readonly pin?: ToolPin;
   /**
    * For sampling/elicitation: a small projection (mode, requested field names…). Elicitation
    * requests also carry `folded_message`, `folded_texts` (form mode) and `folded_truncated`:

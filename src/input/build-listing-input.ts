@@ -4,7 +4,7 @@ import { ToolCatalog } from '../session/tool-catalog.js';
 import { assembleInput } from './assemble-input.js';
 import type { InputContext } from './input-context.js';
 import { operationType } from './operation-type.js';
-import type { Operation, PolicyInput } from '../core/policy-input.js';
+import type { Operation, PolicyInput, ToolPin } from '../core/policy-input.js';
 import type { ProjectedArguments } from './project-arguments.js';
 import { resolveUriPath } from './resolve-paths.js';
 
@@ -22,18 +22,19 @@ const scratch = new ToolCatalog();
 /**
  * "May this listed item be advertised?": `operation.listing = true`, no arguments.
  * `listMethod` is tools/list, prompts/list, resources/list or resources/templates/list;
- * `item` is one element of the result array.
+ * `item` is one element of the result array; `pin`, for a tool when pinning is on, its pin status.
  */
 export function buildListingInput(
   listMethod: string,
   item: JsonObject,
   session: SessionView,
   context: InputContext,
+  pin?: ToolPin,
 ): PolicyInput {
   const paths = listMethod === 'resources/list' ? resolveUriPath('/uri', item.uri, context) : [];
   return assembleInput(
     { direction: 'to_client', kind: 'response', method: listMethod, id: undefined },
-    listedOperation(listMethod, item),
+    listedOperation(listMethod, item, pin),
     NO_ARGUMENTS,
     paths,
     session,
@@ -41,7 +42,7 @@ export function buildListingInput(
   );
 }
 
-function listedOperation(listMethod: string, item: JsonObject): Operation {
+function listedOperation(listMethod: string, item: JsonObject, pin?: ToolPin): Operation {
   const type = operationType(listMethod);
   const rawName =
     listMethod === 'resources/list'
@@ -62,5 +63,6 @@ function listedOperation(listMethod: string, item: JsonObject): Operation {
     ...(entry?.descriptionSha256 === undefined
       ? {}
       : { description_sha256: entry.descriptionSha256 }),
+    ...(pin === undefined ? {} : { pin }),
   };
 }

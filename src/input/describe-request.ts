@@ -102,6 +102,7 @@ function toolOperation(rawName: unknown, catalog: ToolCatalog): Operation {
     ...(entry.descriptionSha256 === undefined
       ? {}
       : { description_sha256: entry.descriptionSha256 }),
+    ...(entry.pin === undefined ? {} : { pin: entry.pin }),
   };
 }
 

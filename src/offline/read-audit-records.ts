@@ -61,7 +61,7 @@ function parseRecord(text: string): AuditRecord | undefined {
   try {
     const value = JSON.parse(text) as { type?: unknown } | null;
     if (typeof value !== 'object' || value === null) return undefined;
-    const known = ['start', 'decision', 'fault', 'approval', 'end'];
+    const known = ['start', 'decision', 'fault', 'approval', 'pin', 'end'];
     return typeof value.type === 'string' && known.includes(value.type)
       ? (value as AuditRecord)
       : undefined;

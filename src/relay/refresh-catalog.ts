@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../core/json-rpc.js';
 import { META_PROTOCOL_VERSION } from '../session/session.js';
+import { checkToolPins } from './check-pins.js';
 import type { RelayContext } from './relay-context.js';
 
 let sequence = 0;
@@ -33,8 +34,11 @@ export function catalogRefreshRequest(context: RelayContext, cursor?: string): s
 export function absorbCatalogPage(context: RelayContext, result: JsonObject): string | undefined {
   const { catalog } = context.session;
   const tools = Array.isArray(result.tools) ? (result.tools as unknown[]) : [];
-  for (const tool of tools) {
-    if (typeof tool === 'object' && tool !== null) catalog.observe(tool as JsonObject);
+  // A change the server announced is checked against the pins at once, not at the next listing.
+  const pins = checkToolPins(context, tools, typeof result.nextCursor !== 'string');
+  for (const [index, tool] of tools.entries()) {
+    if (typeof tool === 'object' && tool !== null)
+      catalog.observe(tool as JsonObject, pins?.[index]);
   }
   return typeof result.nextCursor === 'string'
     ? catalogRefreshRequest(context, result.nextCursor)

@@ -4,6 +4,7 @@ import type { InputContext } from '../input/input-context.js';
 import type { PolicyEngine } from '../core/decision.js';
 import type { SecretSet } from '../secrets/secret-set.js';
 import type { Session } from '../session/session.js';
+import type { PinBook } from '../state/pins/pin-book.js';
 
 /** Where a pipeline writes whole lines (no trailing newline). Resolves once the sink can take more. */
 export interface LineSink {
@@ -27,4 +28,6 @@ export interface RelayContext {
   readonly approvalTimeoutMs?: number;
   readonly toClient: LineSink;
   readonly toServer: LineSink;
+  /** `--pins`: this server's tool pins; undefined when pinning is off. */
+  readonly pins?: PinBook | undefined;
 }

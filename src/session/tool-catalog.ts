@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { ToolAnnotations } from '../core/policy-input.js';
+import type { ToolAnnotations, ToolPin } from '../core/policy-input.js';
 import type { JsonObject } from '../core/json-rpc.js';
 
 export interface CatalogTool {
   readonly name: string;
   readonly annotations: ToolAnnotations | undefined;
   readonly descriptionSha256: string | undefined;
+  /** The tool against its pin when pinning is on (checked by the relay, src/state/pins). */
+  readonly pin?: ToolPin;
 }
 
 const ANNOTATION_KEYS = [
@@ -26,10 +28,11 @@ export class ToolCatalog {
     return this.tools.get(name);
   }
 
-  /** Records one listed tool and returns its catalog entry. */
-  observe(tool: JsonObject): CatalogTool | undefined {
+  /** Records one listed tool (and its pin status, when pinning is on) and returns its entry. */
+  observe(tool: JsonObject, pin?: ToolPin): CatalogTool | undefined {
     if (typeof tool.name !== 'string') return undefined;
     const entry: CatalogTool = {
+      ...(pin === undefined ? {} : { pin }),
       name: tool.name,
       annotations: pickAnnotations(tool.annotations),
       descriptionSha256:

@@ -149,7 +149,7 @@ describe('decision records for allowed, denied and filtered messages (embedded p
   });
 
   it('counts every decision in the end record', () => {
-    const faults = records.filter((r) => r.type === 'fault').length;
+    const faults = records.filter((r) => r.type === 'fault' || r.type === 'pin').length;
     expect(records.at(-1)).toMatchObject({
       type: 'end',
       records: decisions.length + faults,

@@ -47,6 +47,7 @@ describe('the help text', () => {
       'shutdown-grace-ms',
       'approval-timeout',
       'config',
+      'pins',
     ];
     expect(RUN_OPTIONS.map((spec) => spec.name).sort()).toEqual([...required].sort());
     for (const name of required) expect(text).toMatch(new RegExp(`^  --${name}\\b`, 'm'));

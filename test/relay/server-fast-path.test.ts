@@ -52,6 +52,7 @@ function relayFor(policy: PolicyEngine, observed: Observed): RelayContext {
       observed.faults.push(event);
     },
     approval() {},
+    pin() {},
     close() {},
   };
   return {

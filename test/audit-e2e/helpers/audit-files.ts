@@ -7,7 +7,7 @@ import { OPA_DIR, REPO, SHIM } from '../../helpers/shim-process.js';
 
 /** An audit record as read back from the file: every kind, loosely typed for assertions. */
 export type LoggedRecord = Record<string, unknown> & {
-  readonly type: 'start' | 'decision' | 'fault' | 'end';
+  readonly type: 'start' | 'decision' | 'fault' | 'pin' | 'end';
   readonly seq: number;
 };
 

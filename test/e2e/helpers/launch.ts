@@ -34,7 +34,7 @@ export function nodeServer(script: string, ...args: string[]): ServerCommand {
  */
 export function testEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of ['HOME', 'LOGNAME', 'SHELL', 'TERM', 'USER', 'LANG', 'TZ']) {
+  for (const name of ['HOME', 'LOGNAME', 'SHELL', 'TERM', 'USER', 'LANG', 'TZ', 'XDG_STATE_HOME']) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }

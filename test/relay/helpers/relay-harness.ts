@@ -129,6 +129,7 @@ export async function startHarness(
         `${event.action}:${event.input.message.method}:${String(event.input.message.id)}`,
       );
     },
+    pin() {},
     fault(event) {
       faults.push(event);
     },

@@ -1,0 +1,159 @@
+import { statSync } from 'node:fs';
+import type { JsonObject } from '../../core/json-rpc.js';
+import type { ToolPin } from '../../core/policy-input.js';
+import {
+  emptyPinFile,
+  readPinFile,
+  writePinFile,
+  type PendingTool,
+  type PinFile,
+  type PinnedTool,
+} from './pin-file.js';
+import { changedParts, digestTool, type ToolDigest } from './tool-digest.js';
+
+/** One listed tool checked against its pin. */
+export interface PinCheck {
+  readonly name: string;
+  readonly pin: ToolPin;
+  /** True when this check changed what the pin file holds (first pin, or a definition not seen before). */
+  readonly noted: boolean;
+}
+
+/**
+ * One server's pins for a shim run: the pin file, read at start (a missing file means the first
+ * listing pins every tool it advertises, trust on first use), re-read when another process
+ * (`pins accept`) changed it, and written back, merged, when a listing noted something.
+ */
+export class PinBook {
+  private tools: Record<string, PinnedTool>;
+  private pending: Record<string, PendingTool>;
+  /** No pin file existed: the tools of the first complete listing are pinned as they are. */
+  private firstListing: boolean;
+  private readonly changedNames = new Set<string>();
+  private readonly settledNames = new Set<string>();
+  private stamp: string | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly serverId: string,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {
+    const stored = readPinFile(file);
+    this.firstListing = stored === undefined;
+    const pins = stored ?? emptyPinFile(serverId);
+    this.tools = { ...pins.tools };
+    this.pending = { ...pins.pending };
+    this.stamp = fileStamp(file);
+  }
+
+  /** Checks one listed tool; undefined when it has no name. */
+  check(tool: JsonObject): PinCheck | undefined {
+    const seen = digestTool(tool);
+    if (seen === undefined) return undefined;
+    const { name } = seen;
+    const pinned = this.tools[name];
+    if (pinned === undefined) {
+      if (this.firstListing) {
+        this.tools[name] = { ...seen, pinned_at: this.now() };
+        this.changedNames.add(name);
+        return { name, pin: { status: 'pinned' }, noted: true };
+      }
+      return { name, pin: { status: 'new' }, noted: this.notePending(seen) };
+    }
+    const changed = changedParts(pinned, seen);
+    if (changed.length === 0) {
+      if (this.pending[name] !== undefined) {
+        // Changed back to its pin: nothing is left to accept.
+        this.pending = withoutKeys(this.pending, new Set([name]));
+        this.settledNames.add(name);
+      }
+      return { name, pin: { status: 'pinned' }, noted: false };
+    }
+    return { name, pin: { status: 'changed', changed }, noted: this.notePending(seen) };
+  }
+
+  /** A listing (its last page) is complete: tools it did not pin are new from now on. */
+  listingComplete(): void {
+    this.firstListing = false;
+  }
+
+  /** True when the pin file must be written (see save). */
+  get dirty(): boolean {
+    return this.changedNames.size > 0 || this.settledNames.size > 0;
+  }
+
+  /**
+   * Writes what this run noted, merged into the file as it is now (another run or `pins accept`
+   * may have written it since). Throws when the file cannot be written or has become corrupt.
+   */
+  save(): void {
+    if (!this.dirty) return;
+    const current = readPinFile(this.file) ?? emptyPinFile(this.serverId);
+    const tools = { ...current.tools };
+    const pending = { ...current.pending };
+    for (const name of this.changedNames) {
+      const pinnedHere = this.tools[name];
+      const pendingHere = this.pending[name];
+      if (pendingHere !== undefined) pending[name] = pendingHere;
+      // A tool pinned by this run's first listing; a pin already on disk wins.
+      else if (pinnedHere !== undefined && tools[name] === undefined) tools[name] = pinnedHere;
+    }
+    const merged: PinFile = {
+      ...current,
+      tools,
+      pending: withoutKeys(pending, this.settledNames),
+    };
+    writePinFile(this.file, merged);
+    this.adopt(merged);
+    this.changedNames.clear();
+    this.settledNames.clear();
+  }
+
+  /**
+   * Re-reads the file when another process changed it (`pins accept` during a session): an
+   * accepted definition counts from the next listing. Throws when it has become corrupt.
+   */
+  reloadIfChanged(): void {
+    const stamp = fileStamp(this.file);
+    if (stamp === this.stamp || stamp === undefined) return;
+    const stored = readPinFile(this.file);
+    if (stored === undefined) return;
+    this.adopt(stored);
+    this.firstListing = false;
+  }
+
+  private adopt(pins: PinFile): void {
+    this.tools = { ...pins.tools };
+    const pending = { ...pins.pending };
+    // What this run noted and has not written yet stays.
+    for (const name of this.changedNames) {
+      const here = this.pending[name];
+      if (here !== undefined) pending[name] = here;
+    }
+    this.pending = pending;
+    this.stamp = fileStamp(this.file);
+  }
+
+  /** Records a definition awaiting acceptance; true when it was not the one already recorded. */
+  private notePending(seen: ToolDigest): boolean {
+    const before = this.pending[seen.name];
+    if (before?.sha256 === seen.sha256) return false;
+    this.pending[seen.name] = { ...seen, seen_at: this.now() };
+    this.changedNames.add(seen.name);
+    return true;
+  }
+}
+
+function withoutKeys<T>(record: Record<string, T>, keys: ReadonlySet<string>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
+}
+
+/** Size and modification time: enough to notice another writer's rename. */
+function fileStamp(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    return `${String(stat.mtimeMs)}:${String(stat.size)}:${String(stat.ino)}`;
+  } catch {
+    return undefined;
+  }
+}
