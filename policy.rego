@@ -906,13 +906,13 @@ obligations := {reason: true |
 	obligation_reason(reason)
 }
 
-# The hot path: no denial means no obligation either, so the allow is a constant.
+# The hot path: no denial means no obligation but the counts (`{}` without rate limits or quotas).
 decision := {
 	"allow": true,
 	"reasons": [],
 	"message": "",
 	"internal_message": "allowed",
-	"obligations": {},
+	"obligations": count_obligations,
 } if {
 	count(denials) == 0
 } else := {
@@ -933,4 +933,145 @@ decision := {
 	"message": concat(" ", sort({d.message | some d in denials})),
 	"internal_message": concat("; ", sort({d.internal | some d in denials})),
 	"obligations": obligations,
+}
+
+# --- rate limits and quotas ---
+# docs/rate-limits.md. An allowed tools/call names in `obligations.count` the counter keys it
+# counts under; the shim counts it once forwarded and shows the counts in later inputs:
+# `rate` (the last minute, this session, in memory) and `quota` (the last day, every shim of
+# the principal, persisted). Denied calls are never counted. Top-level keys, not under
+# `session`: the embedded policy is never passed `session` (docs/policy-input.md).
+
+default rate_limits := []
+
+rate_limits := data.rate_limits
+
+default quotas := []
+
+quotas := data.quotas
+
+data_configured if _ = data.rate_limits
+
+data_configured if _ = data.quotas
+
+default counters_configured := false
+
+counters_configured if _ = data.rate_limits
+
+counters_configured if _ = data.quotas
+
+default rate_window := {}
+
+rate_window := input.rate
+
+default quota_window := {}
+
+quota_window := input.quota
+
+# A call the client sends to the server: the only messages counted.
+counted_call if {
+	method == "tools/call"
+	input.direction == "to_server"
+	input.message.kind == "request"
+}
+
+counter_applies(rule) if {
+	name_match(object.get(rule, "tool", "*"), op_name)
+	name_match(object.get(rule, "server", "*"), server_id)
+}
+
+# One counter per server and tool (a glob rule limits each matching tool on its own) and, with
+# `per_argument`, per value of that argument (`deploy|env=prod`).
+counter_key(rule) := concat("", [server_id, "/", op_name]) if {
+	not rule.per_argument
+}
+
+counter_key(rule) := concat("", [server_id, "/", op_name, "|", arg, "=", text(object.get(input.arguments, arg, null))]) if {
+	arg := rule.per_argument
+	is_string(arg)
+}
+
+window_count(window, key) := object.get(object.get(window, "counts", {}), key, 0)
+
+default resets_text(_, _) := "."
+
+resets_text(window, key) := concat("", ["; it resets at ", at, " (when the oldest counted call leaves the window)."]) if {
+	at := window.resets_at[key]
+	is_string(at)
+}
+
+per_argument_text(rule) := concat("", [" with ", rule.per_argument, " ", quote(object.get(input.arguments, rule.per_argument, null))]) if {
+	is_string(rule.per_argument)
+}
+
+default per_argument_text(_) := ""
+
+data_denials contains deny(
+	"rate_limited",
+	concat("", ["Rate limit reached: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per minute", resets_text(rate_window, key)]),
+	concat("", ["rate_limits entry for tool ", quote(object.get(rule, "tool", "*")), " (per_minute ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last minute under key ", quote(key)]),
+) if {
+	counted_call
+	some rule in rate_limits
+	limit := rule.per_minute
+	is_number(limit)
+	counter_applies(rule)
+	key := counter_key(rule)
+	used := window_count(rate_window, key)
+	used >= limit
+}
+
+data_denials contains deny(
+	"quota_exceeded",
+	concat("", ["Quota exceeded: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per day", resets_text(quota_window, key)]),
+	concat("", ["quotas entry for tool ", quote(object.get(rule, "tool", "*")), " (per_day ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last 24 hours under key ", quote(key)]),
+) if {
+	counted_call
+	some rule in quotas
+	limit := rule.per_day
+	is_number(limit)
+	counter_applies(rule)
+	key := counter_key(rule)
+	used := window_count(quota_window, key)
+	used >= limit
+}
+
+counter_limits := {"rate": rate_limits, "quota": quotas}
+
+default count_obligations := {}
+
+count_obligations := {"count": counts} if {
+	counters_configured
+	counted_call
+	counts := {kind: keys |
+		some kind, limits in counter_limits
+		keys := sort({counter_key(rule) | some rule in limits; counter_applies(rule)})
+		count(keys) > 0
+	}
+	count(counts) > 0
+}
+
+counter_lists := {"rate_limits": ["per_minute", rate_limits], "quotas": ["per_day", quotas]}
+
+data_errors contains concat("", ["data.", key, " must be a list of objects"]) if {
+	some key, [_, list] in counter_lists
+	not is_array(list)
+}
+
+data_errors contains concat("", ["data.", key, "[", format_int(i, 10), "] needs a non-negative integer ", field, " and string tool, server and per_argument"]) if {
+	some key, [field, list] in counter_lists
+	is_array(list)
+	some i, rule in list
+	not valid_counter_rule(rule, field)
+}
+
+valid_counter_rule(rule, field) if {
+	is_object(rule)
+	limit := rule[field]
+	is_number(limit)
+	limit >= 0
+	round(limit) == limit
+	is_string(object.get(rule, "tool", "*"))
+	is_string(object.get(rule, "server", "*"))
+	is_string(object.get(rule, "per_argument", ""))
 }
