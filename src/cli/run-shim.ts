@@ -142,7 +142,7 @@ export async function runShim(
     policy.close();
     return failToStart(io, EXIT_SPAWN_FAILED, message);
   }
-  const [{ startRelay, Session, createInputContext }, logger] = await Promise.all([
+  const [{ startRelay, Session, createInputContext, CallCounters }, logger] = await Promise.all([
     relayModules,
     logging,
   ]);
@@ -172,6 +172,7 @@ export async function runShim(
       monitor: config.mode === 'monitor',
       maxFrameBytesToServer: config.maxFrameBytesToServer,
       maxFrameBytesToClient: config.maxFrameBytesToClient,
+      counters: new CallCounters(config.stateDir, config.principal.id),
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );
@@ -257,15 +258,17 @@ async function failToStart(io: ShimIo, exitCode: number, error: unknown): Promis
 }
 
 async function loadRelayModules() {
-  const [relay, session, input] = await Promise.all([
+  const [relay, session, input, counters] = await Promise.all([
     import('../relay/start-relay.js'),
     import('../session/session.js'),
     import('../input/input-context.js'),
+    import('../state/counters/call-counters.js'),
   ]);
   return {
     startRelay: relay.startRelay,
     Session: session.Session,
     createInputContext: input.createInputContext,
+    CallCounters: counters.CallCounters,
   };
 }
 

@@ -10,6 +10,7 @@ import { validateFleetOptions } from './options/fleet-options.js';
 import { validateLoggingOptions } from './options/logging-options.js';
 import { validatePolicyOptions } from './options/policy-options.js';
 import { validateRuntimeOptions } from './options/runtime-options.js';
+import { validateStateDir } from './options/state-dir-option.js';
 import type { OptionContext } from './options/value-checks.js';
 import type { RawOptions } from './read-option-tokens.js';
 
@@ -38,6 +39,7 @@ export function validateShimOptions(
     pathPointers: validatePathPointers(options),
     pathBases: validatePathBases(options, context),
     ...validateFleetOptions(options, context),
+    stateDir: validateStateDir(options, context),
   };
   return deepFreeze(config);
 }

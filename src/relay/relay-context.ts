@@ -4,6 +4,7 @@ import type { InputContext } from '../input/input-context.js';
 import type { PolicyEngine } from '../core/decision.js';
 import type { SecretSet } from '../secrets/secret-set.js';
 import type { Session } from '../session/session.js';
+import type { CallCounters } from '../state/counters/call-counters.js';
 
 /** Where a pipeline writes whole lines (no trailing newline). Resolves once the sink can take more. */
 export interface LineSink {
@@ -25,4 +26,6 @@ export interface RelayContext {
   readonly maxFrameBytesToClient: number;
   readonly toClient: LineSink;
   readonly toServer: LineSink;
+  /** Rate-limit and quota counters (docs/rate-limits.md); idle until a decision asks to count. */
+  readonly counters: CallCounters;
 }

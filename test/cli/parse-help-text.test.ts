@@ -46,6 +46,7 @@ describe('the help text', () => {
       'no-watch',
       'shutdown-grace-ms',
       'config',
+      'state-dir',
     ];
     expect(RUN_OPTIONS.map((spec) => spec.name).sort()).toEqual([...required].sort());
     for (const name of required) expect(text).toMatch(new RegExp(`^  --${name}\\b`, 'm'));

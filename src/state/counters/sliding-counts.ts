@@ -1,11 +1,7 @@
-/** What a policy input shows of one window: counts and reset times per counter key. */
-export interface WindowView {
-  readonly window_seconds: number;
-  /** Counted calls per key inside the window (keys with none are absent). */
-  readonly counts: Readonly<Record<string, number>>;
-  /** Per key, when its oldest counted call leaves the window (ISO 8601): the count drops then. */
-  readonly resets_at: Readonly<Record<string, string>>;
-}
+import type { CountWindow } from '../../core/policy-input.js';
+
+/** What a policy input shows of one window (`rate`, `quota`). */
+export type WindowView = CountWindow;
 
 /**
  * Sliding-window counters: per key, the times (ms) of the counted calls in the last `windowMs`.
