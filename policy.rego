@@ -941,6 +941,9 @@ decision := {
 # `rate` (the last minute, this session, in memory) and `quota` (the last day, every shim of
 # the principal, persisted). Denied calls are never counted. Top-level keys, not under
 # `session`: the embedded policy is never passed `session` (docs/policy-input.md).
+# Performance: the rules here are in `denials` (not `data_denials`), so data with only limits
+# does not switch every other data rule on, and each limit is matched once per evaluation
+# (`rate_hits`, `quota_hits` are rules: computed once, read by the denials and the obligations).
 
 default rate_limits := []
 
@@ -949,10 +952,6 @@ rate_limits := data.rate_limits
 default quotas := []
 
 quotas := data.quotas
-
-data_configured if _ = data.rate_limits
-
-data_configured if _ = data.quotas
 
 default counters_configured := false
 
@@ -969,11 +968,27 @@ default quota_window := {}
 quota_window := input.quota
 
 # A call the client sends to the server: the only messages counted.
+default counted_call := false
+
 counted_call if {
+	counters_configured
 	method == "tools/call"
 	input.direction == "to_server"
 	input.message.kind == "request"
 }
+
+# [entry, counter key, limit] of each entry that applies to this call.
+rate_hits := [[rule, counter_key(rule), rule.per_minute] |
+	counted_call
+	some rule in rate_limits
+	counter_applies(rule)
+]
+
+quota_hits := [[rule, counter_key(rule), rule.per_day] |
+	counted_call
+	some rule in quotas
+	counter_applies(rule)
+]
 
 counter_applies(rule) if {
 	name_match(object.get(rule, "tool", "*"), op_name)
@@ -1006,59 +1021,48 @@ per_argument_text(rule) := concat("", [" with ", rule.per_argument, " ", quote(o
 
 default per_argument_text(_) := ""
 
-data_denials contains deny(
+denials contains deny(
 	"rate_limited",
 	concat("", ["Rate limit reached: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per minute", resets_text(rate_window, key)]),
 	concat("", ["rate_limits entry for tool ", quote(object.get(rule, "tool", "*")), " (per_minute ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last minute under key ", quote(key)]),
 ) if {
-	counted_call
-	some rule in rate_limits
-	limit := rule.per_minute
-	is_number(limit)
-	counter_applies(rule)
-	key := counter_key(rule)
+	some [rule, key, limit] in rate_hits
 	used := window_count(rate_window, key)
 	used >= limit
 }
 
-data_denials contains deny(
+denials contains deny(
 	"quota_exceeded",
 	concat("", ["Quota exceeded: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per day", resets_text(quota_window, key)]),
 	concat("", ["quotas entry for tool ", quote(object.get(rule, "tool", "*")), " (per_day ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last 24 hours under key ", quote(key)]),
 ) if {
-	counted_call
-	some rule in quotas
-	limit := rule.per_day
-	is_number(limit)
-	counter_applies(rule)
-	key := counter_key(rule)
+	some [rule, key, limit] in quota_hits
 	used := window_count(quota_window, key)
 	used >= limit
 }
 
-counter_limits := {"rate": rate_limits, "quota": quotas}
-
+# Arrays, not sets: cheaper to build in Wasm; the shim counts a key named twice once.
 default count_obligations := {}
 
-count_obligations := {"count": counts} if {
-	counters_configured
+count_obligations := {"count": {"rate": [key | some [_, key, _] in rate_hits], "quota": [key | some [_, key, _] in quota_hits]}} if {
 	counted_call
-	counts := {kind: keys |
-		some kind, limits in counter_limits
-		keys := sort({counter_key(rule) | some rule in limits; counter_applies(rule)})
-		count(keys) > 0
-	}
-	count(counts) > 0
+	count(rate_hits) + count(quota_hits) > 0
+}
+
+# Checked here, not in `data_errors`: limits alone do not switch the other data rules on.
+denials contains deny("invalid_data", "Request denied: the policy data is invalid.", concat("; ", sort(counter_errors))) if {
+	counters_configured
+	count(counter_errors) > 0
 }
 
 counter_lists := {"rate_limits": ["per_minute", rate_limits], "quotas": ["per_day", quotas]}
 
-data_errors contains concat("", ["data.", key, " must be a list of objects"]) if {
+counter_errors contains concat("", ["data.", key, " must be a list of objects"]) if {
 	some key, [_, list] in counter_lists
 	not is_array(list)
 }
 
-data_errors contains concat("", ["data.", key, "[", format_int(i, 10), "] needs a non-negative integer ", field, " and string tool, server and per_argument"]) if {
+counter_errors contains concat("", ["data.", key, "[", format_int(i, 10), "] needs a non-negative integer ", field, " and string tool, server and per_argument"]) if {
 	some key, [field, list] in counter_lists
 	is_array(list)
 	some i, rule in list

@@ -95,6 +95,8 @@ export function countRequestOf(
   return request.rate.length + request.quota.length > 0 ? request : undefined;
 }
 
+/** The string keys, each once: two rules naming one key count the call once. */
 function keysOf(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.filter((key): key is string => typeof key === 'string') : [];
+  if (!Array.isArray(raw) || raw.length === 0) return [];
+  return [...new Set(raw.filter((key): key is string => typeof key === 'string'))];
 }

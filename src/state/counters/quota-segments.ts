@@ -20,6 +20,14 @@ export class QuotaStoreError extends Error {
   override readonly name = 'QuotaStoreError';
 }
 
+/** A write error kept to be thrown at every later use. */
+class Failure {
+  constructor(readonly message: string) {}
+  throwIt(): never {
+    throw new QuotaStoreError(this.message);
+  }
+}
+
 const SEGMENT = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
 
 /** Where one other shim's segment has been read up to (whole lines only). */
@@ -46,6 +54,11 @@ export class QuotaSegments {
   #unwatched = false;
   /** Another segment may have grown (or appeared) since the last read. */
   #stale = true;
+  /** Lines counted but not yet written (see append). */
+  #pending: string[] = [];
+  #flushing: NodeJS.Immediate | undefined;
+  /** Set when a write failed: the store is unusable from then on. */
+  #failure: Failure | undefined;
 
   private constructor(directory: string, windowMs: number) {
     this.#directory = directory;
@@ -63,6 +76,8 @@ export class QuotaSegments {
       },
     );
     if (this.#watcher === undefined) this.#unwatched = true;
+    // A shim that exits right after a call still writes it.
+    process.on('exit', this.#flush);
   }
 
   /** Opens (creating) the principal's quota directory and reads every segment. Throws QuotaStoreError. */
@@ -83,27 +98,45 @@ export class QuotaSegments {
 
   /** The counts in the window, after reading what the other shims appended. Throws QuotaStoreError. */
   view(now: number): WindowView {
+    this.#failure?.throwIt();
     this.refresh();
     return this.#counts.view(now);
   }
 
-  /** Persists one counted call. Throws QuotaStoreError when the segment cannot be written. */
+  /**
+   * Counts one call and queues it for the segment file. The write happens once the current
+   * turn of the event loop is done (after the call was forwarded, while the server works on it),
+   * one write for every call of that turn; a failed write makes every later view throw, so the
+   * calls after it are denied.
+   */
   append(key: string, at: number): void {
-    const line = `${JSON.stringify({ t: at, k: key })}\n`;
-    try {
-      writeSync(this.#fd, line);
-    } catch (error) {
-      throw new QuotaStoreError(
-        `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
-      );
-    }
+    this.#failure?.throwIt();
+    this.#pending.push(`${JSON.stringify({ t: at, k: key })}\n`);
     this.#counts.add(key, at);
+    this.#flushing ??= setImmediate(this.#flush);
   }
 
   close(): void {
+    this.#flush();
+    process.off('exit', this.#flush);
     this.#watcher?.close();
     closeSync(this.#fd);
   }
+
+  readonly #flush = (): void => {
+    if (this.#flushing !== undefined) clearImmediate(this.#flushing);
+    this.#flushing = undefined;
+    if (this.#pending.length === 0 || this.#failure !== undefined) return;
+    const text = this.#pending.join('');
+    this.#pending = [];
+    try {
+      writeSync(this.#fd, text);
+    } catch (error) {
+      this.#failure = new Failure(
+        `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
+      );
+    }
+  };
 
   refresh(): void {
     if (!this.#stale) return;
