@@ -21,6 +21,8 @@ export const title = 'Rate limits and quotas';
 const TEXT = 'Summarise the open pull requests of the repository, newest first.';
 /** High enough never to trip: the scenario measures the counting, not the denial. */
 const RATE_DATA = 'rate_limits:\n  - { tool: echo, per_minute: 100000000 }\n';
+/** A control: data the default policy reads on every call, but no limit. */
+const OTHER_DATA = 'disabled_methods: [example/disabled]\n';
 const QUOTA_DATA = `${RATE_DATA}quotas:\n  - { tool: echo, per_day: 100000000 }\n`;
 
 async function timedEcho(item) {
@@ -38,6 +40,8 @@ function statePaths(tmpDir, auditFile) {
   mkdirSync(stateDir, { recursive: true });
   const rateFile = join(tmpDir, 'state-rate.yaml');
   const quotaFile = join(tmpDir, 'state-quota.yaml');
+  const otherFile = join(tmpDir, 'state-other.yaml');
+  writeFileSync(otherFile, OTHER_DATA);
   writeFileSync(rateFile, RATE_DATA);
   writeFileSync(quotaFile, QUOTA_DATA);
   const withData = (id, label, options) => ({
@@ -49,6 +53,7 @@ function statePaths(tmpDir, auditFile) {
   });
   return [
     ...base,
+    withData('shim-data', 'shim + data without limits', ['--data', otherFile]),
     withData('shim-rate', 'shim + rate limit', ['--data', rateFile]),
     withData('shim-state', 'shim + rate limit + quota', [
       '--data',

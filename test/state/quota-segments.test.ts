@@ -69,6 +69,21 @@ describe('QuotaSegments', () => {
     expect(() => open(directory, now)).toThrow(/corrupt at line 2.*Move the file aside/);
   });
 
+  it('keeps failing once another segment turns corrupt while it runs', () => {
+    const directory = freshDirectory();
+    const now = Date.now();
+    const store = open(directory, now);
+    const other = path.join(directory, `${process.pid}-abcdef04.jsonl`);
+    writeFileSync(other, `${JSON.stringify({ t: now, k: 'a' })}\n`);
+    expect(store.view(now).counts).toEqual({ a: 1 });
+    appendFileSync(other, '{"t": "soon", "k": "a"}\n');
+    expect(() => store.view(now)).toThrow(/corrupt at line 2/);
+    expect(() => store.view(now)).toThrow(/corrupt at line 2/);
+    expect(() => {
+      store.append('a', now);
+    }).toThrow(QuotaStoreError);
+  });
+
   it('does not count a line its writer has not finished', () => {
     const directory = freshDirectory();
     const now = Date.now();

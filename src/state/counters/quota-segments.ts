@@ -8,9 +8,7 @@ import {
   readSync,
   statSync,
   unlinkSync,
-  watch,
   writeSync,
-  type FSWatcher,
 } from 'node:fs';
 import path from 'node:path';
 import { SlidingCounts, type WindowView } from './sliding-counts.js';
@@ -28,6 +26,9 @@ class Failure {
   }
 }
 
+/** Relist the directory at least this often. */
+const RELIST_MS = 1000;
+
 const SEGMENT = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
 
 /** Where one other shim's segment has been read up to (whole lines only). */
@@ -39,8 +40,8 @@ interface Tail {
 /**
  * Persisted quota counters shared by every shim of one principal, without locks
  * (docs/design/state-store.md): each shim appends its own counted calls to its own segment file
- * (O_APPEND, one small write per call) and reads the other shims' segments incrementally, only
- * when the directory watcher saw them change. Counts older than the window are forgotten; a
+ * (O_APPEND, one small write per call) and reads the other shims' segments incrementally: only
+ * the lines added since the last read. Counts older than the window are forgotten; a
  * segment whose entries have all expired and whose shim is gone is deleted at start.
  */
 export class QuotaSegments {
@@ -49,11 +50,9 @@ export class QuotaSegments {
   readonly #fd: number;
   readonly #counts: SlidingCounts;
   readonly #tails = new Map<string, Tail>();
-  readonly #watcher: FSWatcher | undefined;
-  /** Without a working watcher every view reads the directory: slower, never stale. */
-  #unwatched = false;
-  /** Another segment may have grown (or appeared) since the last read. */
-  #stale = true;
+  /** The directory's mtime at the last listing: it moves when a segment is created or deleted. */
+  #listedMtime = -1;
+  #listedAt = 0;
   /** Lines counted but not yet written (see append). */
   #pending: string[] = [];
   #flushing: NodeJS.Immediate | undefined;
@@ -65,19 +64,8 @@ export class QuotaSegments {
     this.#counts = new SlidingCounts(windowMs);
     this.#ownName = `${process.pid}-${randomUUID().slice(0, 8)}.jsonl`;
     this.#fd = openSync(path.join(directory, this.#ownName), 'a', 0o600);
-    this.#watcher = watchOthers(
-      directory,
-      this.#ownName,
-      () => {
-        this.#stale = true;
-      },
-      () => {
-        this.#unwatched = true;
-      },
-    );
-    if (this.#watcher === undefined) this.#unwatched = true;
     // A shim that exits right after a call still writes it.
-    process.on('exit', this.#flush);
+    process.on('exit', this.#flushNow);
   }
 
   /** Opens (creating) the principal's quota directory and reads every segment. Throws QuotaStoreError. */
@@ -92,7 +80,13 @@ export class QuotaSegments {
         `Cannot open the quota directory \`${directory}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
       );
     }
-    segments.refresh();
+    try {
+      segments.refresh();
+    } catch (error) {
+      // Our segment is still empty: leave nothing behind for a store that never opened.
+      segments.discard();
+      throw error;
+    }
     return segments;
   }
 
@@ -104,26 +98,38 @@ export class QuotaSegments {
   }
 
   /**
-   * Counts one call and queues it for the segment file. The write happens once the current
-   * turn of the event loop is done (after the call was forwarded, while the server works on it),
-   * one write for every call of that turn; a failed write makes every later view throw, so the
-   * calls after it are denied.
+   * Counts one call and queues it for the segment file. The lines of one turn of the event loop
+   * are written together once the turn is done (after the call was forwarded, while the server
+   * works on it); a failed write makes every later view throw, so the calls after it are denied.
+   * (A write handed to the thread pool measured slower: its completion wakes the loop again.)
    */
   append(key: string, at: number): void {
     this.#failure?.throwIt();
     this.#pending.push(`${JSON.stringify({ t: at, k: key })}\n`);
     this.#counts.add(key, at);
-    this.#flushing ??= setImmediate(this.#flush);
+    this.#flushing ??= setImmediate(this.#flushNow);
   }
 
+  /** Closes and removes our (empty) segment: for a store that failed to open. */
+  discard(): void {
+    process.off('exit', this.#flushNow);
+    closeSync(this.#fd);
+    try {
+      unlinkSync(path.join(this.#directory, this.#ownName));
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Writes what is pending and closes the segment once the writes under way are done. */
   close(): void {
-    this.#flush();
-    process.off('exit', this.#flush);
-    this.#watcher?.close();
+    this.#flushNow();
+    process.off('exit', this.#flushNow);
     closeSync(this.#fd);
   }
 
-  readonly #flush = (): void => {
+  /** Writes the pending lines: after the turn that counted them, at close and at exit. */
+  readonly #flushNow = (): void => {
     if (this.#flushing !== undefined) clearImmediate(this.#flushing);
     this.#flushing = undefined;
     if (this.#pending.length === 0 || this.#failure !== undefined) return;
@@ -132,44 +138,61 @@ export class QuotaSegments {
     try {
       writeSync(this.#fd, text);
     } catch (error) {
-      this.#failure = new Failure(
-        `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
-      );
+      this.#fail(error);
     }
   };
 
+  #fail(error: unknown): void {
+    this.#failure ??= new Failure(
+      `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
+    );
+  }
+
+  /**
+   * Reads what the other shims appended: one `stat` of the directory (a new or deleted segment
+   * moves its mtime; listed again then, and at least every second in case the file system's
+   * timestamps are coarse) and one `stat` per other segment; a segment is read only when it grew.
+   * No watcher: its events for our own appends would wake the event loop on every call.
+   */
   refresh(): void {
-    if (!this.#stale) return;
-    // Cleared first: a change seen while reading marks it stale again.
-    this.#stale = this.#unwatched;
-    let names: string[];
+    const now = Date.now();
     try {
-      names = readdirSync(this.#directory);
+      const mtime = statSync(this.#directory).mtimeMs;
+      if (mtime !== this.#listedMtime || now - this.#listedAt > RELIST_MS) {
+        this.#listedMtime = mtime;
+        this.#listedAt = now;
+        for (const name of readdirSync(this.#directory)) {
+          if (name !== this.#ownName && SEGMENT.test(name) && !this.#tails.has(name))
+            this.#tails.set(name, { offset: 0, lineNumber: 0 });
+        }
+      }
     } catch (error) {
-      this.#stale = true;
+      this.#listedMtime = -1;
       throw new QuotaStoreError(
         `Cannot read the quota directory \`${this.#directory}\` (${describe(error)}). Make it readable, or point \`--state-dir\` elsewhere.`,
       );
     }
-    for (const name of names) {
-      if (name !== this.#ownName && SEGMENT.test(name)) this.#readTail(name);
+    try {
+      for (const [name, tail] of this.#tails) this.#readTail(name, tail);
+    } catch (error) {
+      // Lines past the bad one are never read: the store stays unusable until a restart.
+      if (error instanceof QuotaStoreError) this.#failure = new Failure(error.message);
+      throw error;
     }
   }
 
-  #readTail(name: string): void {
+  #readTail(name: string, tail: Tail): void {
     const file = path.join(this.#directory, name);
-    let tail = this.#tails.get(name);
-    if (tail === undefined) {
-      tail = { offset: 0, lineNumber: 0 };
-      this.#tails.set(name, tail);
-    }
     let text: string;
     try {
+      if (statSync(file).size <= tail.offset) return;
       text = readFrom(file, tail.offset);
     } catch (error) {
-      // Deleted between readdir and open: an expired segment another shim removed.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      this.#stale = true;
+      // An expired segment another shim removed.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#tails.delete(name);
+        return;
+      }
       throw new QuotaStoreError(
         `Cannot read the quota file \`${file}\` (${describe(error)}). Make it readable, or move it aside (its counts are then lost).`,
       );
@@ -182,7 +205,6 @@ export class QuotaSegments {
       tail.lineNumber++;
       const entry = parseLine(line);
       if (entry === undefined) {
-        this.#stale = true;
         throw new QuotaStoreError(
           `The quota file \`${file}\` is corrupt at line ${tail.lineNumber}: expected {"t": <ms>, "k": "<key>"}, got \`${line.slice(0, 80)}\`. Move the file aside or delete it (its counts are then lost).`,
         );
@@ -222,27 +244,6 @@ function readFrom(file: string, offset: number): string {
     return buffer.toString('utf8', 0, end);
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Marks the view stale when a segment other than our own changes; undefined if watching fails. */
-function watchOthers(
-  directory: string,
-  ownName: string,
-  onChange: () => void,
-  onFailure: () => void,
-): FSWatcher | undefined {
-  try {
-    const watcher = watch(directory, { persistent: false }, (_event, name) => {
-      if (name !== ownName) onChange();
-    });
-    watcher.on('error', () => {
-      watcher.close();
-      onFailure();
-    });
-    return watcher;
-  } catch {
-    return undefined;
   }
 }
 
