@@ -906,13 +906,13 @@ obligations := {reason: true |
 	obligation_reason(reason)
 }
 
-# The hot path: no denial means no obligation either, so the allow is a constant.
+# The hot path: no denial means no obligation but the counts (`{}` without rate limits or quotas).
 decision := {
 	"allow": true,
 	"reasons": [],
 	"message": "",
 	"internal_message": "allowed",
-	"obligations": {},
+	"obligations": count_obligations,
 } if {
 	count(denials) == 0
 } else := {
@@ -980,4 +980,149 @@ data_errors contains "data.pins must be an object" if {
 data_errors contains "data.pins.deny_new must be a boolean" if {
 	x := data.pins.deny_new
 	not is_boolean(x)
+}
+
+# --- rate limits and quotas ---
+# docs/rate-limits.md. An allowed tools/call names in `obligations.count` the counter keys it
+# counts under; the shim counts it once forwarded and shows the counts in later inputs:
+# `rate` (the last minute, this session, in memory) and `quota` (the last day, every shim of
+# the principal, persisted). Denied calls are never counted. Top-level keys, not under
+# `session`: the embedded policy is never passed `session` (docs/policy-input.md).
+# Performance: the rules here are in `denials` (not `data_denials`), so data with only limits
+# does not switch every other data rule on, and each limit is matched once per evaluation
+# (`rate_hits`, `quota_hits` are rules: computed once, read by the denials and the obligations).
+
+default rate_limits := []
+
+rate_limits := data.rate_limits
+
+default quotas := []
+
+quotas := data.quotas
+
+default counters_configured := false
+
+counters_configured if _ = data.rate_limits
+
+counters_configured if _ = data.quotas
+
+default rate_window := {}
+
+rate_window := input.rate
+
+default quota_window := {}
+
+quota_window := input.quota
+
+# A call the client sends to the server: the only messages counted.
+default counted_call := false
+
+counted_call if {
+	counters_configured
+	method == "tools/call"
+	input.direction == "to_server"
+	input.message.kind == "request"
+}
+
+# [entry, counter key, limit] of each entry that applies to this call.
+rate_hits := [[rule, counter_key(rule), rule.per_minute] |
+	counted_call
+	some rule in rate_limits
+	counter_applies(rule)
+]
+
+quota_hits := [[rule, counter_key(rule), rule.per_day] |
+	counted_call
+	some rule in quotas
+	counter_applies(rule)
+]
+
+counter_applies(rule) if {
+	name_match(object.get(rule, "tool", "*"), op_name)
+	name_match(object.get(rule, "server", "*"), server_id)
+}
+
+# One counter per server and tool (a glob rule limits each matching tool on its own) and, with
+# `per_argument`, per value of that argument (`deploy|env=prod`).
+counter_key(rule) := concat("", [server_id, "/", op_name]) if {
+	not rule.per_argument
+}
+
+counter_key(rule) := concat("", [server_id, "/", op_name, "|", arg, "=", text(object.get(input.arguments, arg, null))]) if {
+	arg := rule.per_argument
+	is_string(arg)
+}
+
+window_count(window, key) := object.get(object.get(window, "counts", {}), key, 0)
+
+default resets_text(_, _) := "."
+
+resets_text(window, key) := concat("", ["; it resets at ", at, " (when the oldest counted call leaves the window)."]) if {
+	at := window.resets_at[key]
+	is_string(at)
+}
+
+per_argument_text(rule) := concat("", [" with ", rule.per_argument, " ", quote(object.get(input.arguments, rule.per_argument, null))]) if {
+	is_string(rule.per_argument)
+}
+
+default per_argument_text(_) := ""
+
+denials contains deny(
+	"rate_limited",
+	concat("", ["Rate limit reached: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per minute", resets_text(rate_window, key)]),
+	concat("", ["rate_limits entry for tool ", quote(object.get(rule, "tool", "*")), " (per_minute ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last minute under key ", quote(key)]),
+) if {
+	some [rule, key, limit] in rate_hits
+	used := window_count(rate_window, key)
+	used >= limit
+}
+
+denials contains deny(
+	"quota_exceeded",
+	concat("", ["Quota exceeded: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per day", resets_text(quota_window, key)]),
+	concat("", ["quotas entry for tool ", quote(object.get(rule, "tool", "*")), " (per_day ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last 24 hours under key ", quote(key)]),
+) if {
+	some [rule, key, limit] in quota_hits
+	used := window_count(quota_window, key)
+	used >= limit
+}
+
+# Arrays, not sets: cheaper to build in Wasm; the shim counts a key named twice once.
+default count_obligations := {}
+
+count_obligations := {"count": {"rate": [key | some [_, key, _] in rate_hits], "quota": [key | some [_, key, _] in quota_hits]}} if {
+	counted_call
+	count(rate_hits) + count(quota_hits) > 0
+}
+
+# Checked here, not in `data_errors`: limits alone do not switch the other data rules on.
+denials contains deny("invalid_data", "Request denied: the policy data is invalid.", concat("; ", sort(counter_errors))) if {
+	counters_configured
+	count(counter_errors) > 0
+}
+
+counter_lists := {"rate_limits": ["per_minute", rate_limits], "quotas": ["per_day", quotas]}
+
+counter_errors contains concat("", ["data.", key, " must be a list of objects"]) if {
+	some key, [_, list] in counter_lists
+	not is_array(list)
+}
+
+counter_errors contains concat("", ["data.", key, "[", format_int(i, 10), "] needs a non-negative integer ", field, " and string tool, server and per_argument"]) if {
+	some key, [field, list] in counter_lists
+	is_array(list)
+	some i, rule in list
+	not valid_counter_rule(rule, field)
+}
+
+valid_counter_rule(rule, field) if {
+	is_object(rule)
+	limit := rule[field]
+	is_number(limit)
+	limit >= 0
+	round(limit) == limit
+	is_string(object.get(rule, "tool", "*"))
+	is_string(object.get(rule, "server", "*"))
+	is_string(object.get(rule, "per_argument", ""))
 }

@@ -26,6 +26,7 @@ const SCENARIOS = [
   'policy',
   'memory',
   'big-list',
+  'state',
 ];
 const FLAGS = ['--quick', '--strict', '--baselines-only', '--help'];
 const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only] [${SCENARIOS.join('|')}...]

@@ -29,6 +29,14 @@ export const BUDGETS = [
     unit: 'percent',
   },
   {
+    id: 'state-p50',
+    scenario: 'state',
+    text: 'A session with rate limits and a quota adds ≤ 10% to the shim’s p50 round trip',
+    limit: 0.1,
+    kind: 'max',
+    unit: 'percent',
+  },
+  {
     id: 'policy-p50',
     scenario: 'policy',
     text: 'Default-policy evaluation ≤ 10 µs p50 in process',

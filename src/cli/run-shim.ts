@@ -151,7 +151,7 @@ export async function runShim(
     policy.close();
     return failToStart(io, EXIT_SPAWN_FAILED, message);
   }
-  const [{ startRelay, Session, createInputContext }, logger] = await Promise.all([
+  const [{ startRelay, Session, createInputContext, CallCounters }, logger] = await Promise.all([
     relayModules,
     logging,
   ]);
@@ -183,6 +183,7 @@ export async function runShim(
       maxFrameBytesToClient: config.maxFrameBytesToClient,
       approvalTimeoutMs: config.approvalTimeoutMs,
       pins,
+      counters: new CallCounters(config.stateDir, config.principal.id),
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );
@@ -268,15 +269,17 @@ async function failToStart(io: ShimIo, exitCode: number, error: unknown): Promis
 }
 
 async function loadRelayModules() {
-  const [relay, session, input] = await Promise.all([
+  const [relay, session, input, counters] = await Promise.all([
     import('../relay/start-relay.js'),
     import('../session/session.js'),
     import('../input/input-context.js'),
+    import('../state/counters/call-counters.js'),
   ]);
   return {
     startRelay: relay.startRelay,
     Session: session.Session,
     createInputContext: input.createInputContext,
+    CallCounters: counters.CallCounters,
   };
 }
 

@@ -50,6 +50,8 @@ export interface ShimConfig extends PolicyConfig {
    * bases when the command line hides them (a shell or launcher).
    */
   readonly pathBases: readonly string[];
+  /** `--state-dir`: persisted quota counters (created when first needed). */
+  readonly stateDir: string;
   readonly mode: Mode;
   readonly auditLog: string | undefined;
   readonly auditStderr: boolean;

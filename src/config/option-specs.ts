@@ -186,6 +186,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     defaultText: 'its working directory, when its command line shows it',
   }),
   defineOption({
+    name: 'state-dir',
+    valueName: '<dir>',
+    group: POLICY,
+    summary: 'Where persisted quota counters live (shared by the shims of one user)',
+    defaultText: '$XDG_STATE_HOME/mcp-opa-shim or ~/.local/state/mcp-opa-shim',
+  }),
+  defineOption({
     name: 'log-level',
     valueName: '<level>',
     group: 'Logging and audit',

@@ -11,6 +11,7 @@ import { validateLoggingOptions } from './options/logging-options.js';
 import { validatePinsOption } from './options/pins-options.js';
 import { validatePolicyOptions } from './options/policy-options.js';
 import { validateRuntimeOptions } from './options/runtime-options.js';
+import { validateStateDir } from './options/state-dir-option.js';
 import type { OptionContext } from './options/value-checks.js';
 import type { RawOptions } from './read-option-tokens.js';
 
@@ -41,6 +42,7 @@ export function validateShimOptions(
     pathBases: validatePathBases(options, context),
     ...validateFleetOptions(options, context),
     pinsFile: validatePinsOption(options, context, serverId),
+    stateDir: validateStateDir(options, context),
   };
   return deepFreeze(config);
 }

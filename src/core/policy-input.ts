@@ -145,4 +145,21 @@ export interface PolicyInput {
   readonly environment: { readonly names: readonly string[] };
   readonly roots: readonly string[];
   readonly mode: 'enforce' | 'monitor';
+  /** Calls counted in the last minute, this session (new in version 2; docs/rate-limits.md). */
+  readonly rate?: CountWindow;
+  /** Calls counted in the last day by every shim of the principal (new in version 2). */
+  readonly quota?: CountWindow;
+}
+
+/**
+ * One sliding window of counted `tools/call`s, keyed as the policy asked (`<server>/<tool>`,
+ * `<server>/<tool>|<argument>=<value>`). Present on `tools/call` inputs once a decision asked
+ * for a count.
+ */
+export interface CountWindow {
+  readonly window_seconds: number;
+  /** Counted calls per key inside the window; a key with none is absent. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Per key, when its oldest counted call leaves the window (ISO 8601). */
+  readonly resets_at: Readonly<Record<string, string>>;
 }

@@ -1,5 +1,6 @@
 import type { PolicyInput } from '../core/policy-input.js';
 import type { Decision } from '../core/decision.js';
+import { evaluateCounted } from './rate-quota.js';
 import type { RelayContext } from './relay-context.js';
 
 export interface Verdict {
@@ -11,9 +12,8 @@ export interface Verdict {
 
 /** Evaluates one message's input, notes it in the session and audits it before anything moves. */
 export function judge(context: RelayContext, rawInput: PolicyInput): Verdict {
-  const input = withoutSecrets(context, rawInput);
   const started = performance.now();
-  const decision = context.policy.evaluate(input);
+  const { input, decision } = evaluateCounted(context, withoutSecrets(context, rawInput));
   const evalMicros = (performance.now() - started) * 1000;
   context.session.recordOperation(input.operation.type, input.operation.name, decision.allow);
   const pass = decision.allow || context.monitor;

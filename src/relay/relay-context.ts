@@ -5,6 +5,7 @@ import type { PolicyEngine } from '../core/decision.js';
 import type { SecretSet } from '../secrets/secret-set.js';
 import type { Session } from '../session/session.js';
 import type { PinBook } from '../state/pins/pin-book.js';
+import type { CallCounters } from '../state/counters/call-counters.js';
 
 /** Where a pipeline writes whole lines (no trailing newline). Resolves once the sink can take more. */
 export interface LineSink {
@@ -30,4 +31,6 @@ export interface RelayContext {
   readonly toServer: LineSink;
   /** `--pins`: this server's tool pins; undefined when pinning is off. */
   readonly pins?: PinBook | undefined;
+  /** Rate-limit and quota counters (docs/rate-limits.md); idle until a decision asks to count. */
+  readonly counters: CallCounters;
 }

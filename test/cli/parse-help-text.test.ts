@@ -48,6 +48,7 @@ describe('the help text', () => {
       'approval-timeout',
       'config',
       'pins',
+      'state-dir',
     ];
     expect(RUN_OPTIONS.map((spec) => spec.name).sort()).toEqual([...required].sort());
     for (const name of required) expect(text).toMatch(new RegExp(`^  --${name}\\b`, 'm'));

@@ -11,7 +11,8 @@ import { relayServerFrames } from '../../src/relay/server-to-client.js';
 import { secretSetFrom } from '../../src/secrets/secret-set.js';
 import { Session, type PendingRequest } from '../../src/session/session.js';
 import { randomInt, seededRandom } from '../framing/seeded-random.js';
-import { testContext } from '../input/helpers/input-fixtures.js';
+import { testConfig, testContext } from '../input/helpers/input-fixtures.js';
+import { CallCounters } from '../../src/state/counters/call-counters.js';
 
 const MAX_FRAME_BYTES = 2048;
 const SECRET = 'sk-live-ABCDEFGH1234';
@@ -65,6 +66,7 @@ function relayFor(policy: PolicyEngine, observed: Observed): RelayContext {
     monitor: false,
     maxFrameBytesToServer: MAX_FRAME_BYTES,
     maxFrameBytesToClient: MAX_FRAME_BYTES,
+    counters: new CallCounters(testConfig().stateDir, 'alice'),
     toClient: { send: (line) => void (observed.client += line + '\n') },
     toServer: { send: (line) => void (observed.server += line + '\n') },
   };

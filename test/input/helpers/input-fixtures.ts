@@ -32,6 +32,8 @@ export function testConfig(overrides: Partial<ShimConfig> = {}): ShimConfig {
     roots: [],
     pathPointers: [],
     pathBases: [],
+    // Created only when a policy asks for a quota; never the user's real state directory.
+    stateDir: path.join(os.tmpdir(), 'mcp-opa-shim-test-state'),
     mode: 'enforce',
     auditLog: undefined,
     auditStderr: false,

@@ -8,7 +8,8 @@ import { loadEngine } from '../../../src/policy/load-engine.js';
 import { startRelay, type Relay } from '../../../src/relay/start-relay.js';
 import { secretSetFrom } from '../../../src/secrets/secret-set.js';
 import { Session } from '../../../src/session/session.js';
-import { tempDir, testContext } from '../../input/helpers/input-fixtures.js';
+import { tempDir, testConfig, testContext } from '../../input/helpers/input-fixtures.js';
+import { CallCounters } from '../../../src/state/counters/call-counters.js';
 
 type Message = Record<string, unknown>;
 
@@ -153,6 +154,7 @@ export async function startHarness(
       ...(options.approvalTimeoutMs === undefined
         ? {}
         : { approvalTimeoutMs: options.approvalTimeoutMs }),
+      counters: new CallCounters(testConfig().stateDir, 'alice'),
     },
     ends,
   );

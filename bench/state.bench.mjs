@@ -1,0 +1,118 @@
+/**
+ * State: what rate limits and quotas (docs/rate-limits.md) add to a tools/call round trip. The
+ * same sequential echo calls as the roundtrip scenario, through the shim without limits, with a
+ * rate limit (in-memory window), and with a rate limit and a persisted quota (one append to the
+ * shim's quota segment per call), against direct and the plain relay in the same run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { compareStat } from './lib/baselines.mjs';
+import { checkBudget } from './lib/budgets.mjs';
+import { formatMicros, formatRatio } from './lib/format.mjs';
+import { buildPaths, echoServer, SHIM_MAIN } from './lib/paths.mjs';
+import { interleave, withPaths } from './lib/run-paths.mjs';
+import { echoParams, expectEcho } from './lib/spawn-path.mjs';
+import { summarise } from './lib/stats.mjs';
+
+export const name = 'state';
+export const title = 'Rate limits and quotas';
+
+const TEXT = 'Summarise the open pull requests of the repository, newest first.';
+/** High enough never to trip: the scenario measures the counting, not the denial. */
+const RATE_DATA = 'rate_limits:\n  - { tool: echo, per_minute: 100000000 }\n';
+/** A control: data the default policy reads on every call, but no limit. */
+const OTHER_DATA = 'disabled_methods: [example/disabled]\n';
+const QUOTA_DATA = `${RATE_DATA}quotas:\n  - { tool: echo, per_day: 100000000 }\n`;
+
+async function timedEcho(item) {
+  const { message, sentAt, receivedAt } = await item.client.request('tools/call', echoParams(TEXT));
+  expectEcho(message, TEXT);
+  return (receivedAt - sentAt) * 1000;
+}
+
+function statePaths(tmpDir, auditFile) {
+  const base = buildPaths(echoServer(), { auditFile, include: ['direct', 'relay', 'shim'] });
+  const shim = base.find((path) => path.id === 'shim');
+  if (shim === undefined) return base;
+  const server = echoServer();
+  const stateDir = join(tmpDir, 'state');
+  mkdirSync(stateDir, { recursive: true });
+  const rateFile = join(tmpDir, 'state-rate.yaml');
+  const quotaFile = join(tmpDir, 'state-quota.yaml');
+  const otherFile = join(tmpDir, 'state-other.yaml');
+  writeFileSync(otherFile, OTHER_DATA);
+  writeFileSync(rateFile, RATE_DATA);
+  writeFileSync(quotaFile, QUOTA_DATA);
+  const withData = (id, label, options) => ({
+    id,
+    label,
+    command: process.execPath,
+    args: [SHIM_MAIN, '--log-level', 'silent', ...options, '--', server.command, ...server.args],
+    relayed: true,
+  });
+  return [
+    ...base,
+    withData('shim-data', 'shim + data without limits', ['--data', otherFile]),
+    withData('shim-rate', 'shim + rate limit', ['--data', rateFile]),
+    withData('shim-state', 'shim + rate limit + quota', [
+      '--data',
+      quotaFile,
+      '--state-dir',
+      stateDir,
+    ]),
+  ];
+}
+
+export async function run({ quick, tmpDir, auditFile }) {
+  const warmup = quick ? 50 : 2000;
+  const block = quick ? 50 : 100;
+  const rounds = quick ? 4 : 100;
+  const settle = 10;
+  const paths = statePaths(tmpDir, auditFile(name));
+  const samples = await withPaths(paths, async (running) => {
+    await interleave(running, 1, timedEcho, warmup);
+    return interleave(running, rounds, timedEcho, block, settle);
+  });
+  const stats = Object.fromEntries(paths.map((path) => [path.id, summarise(samples[path.id])]));
+  const [p50, p99] = ['p50', 'p99'].map((key) => compareStat(paths, stats, key));
+  const over = (id) => {
+    const without = stats.shim?.p50;
+    const withState = stats[id]?.p50;
+    return without === undefined || withState === undefined
+      ? undefined
+      : (withState - without) / without;
+  };
+  return {
+    name,
+    title,
+    about:
+      'Sequential `tools/call` requests (one in flight) to the echo tool, as in the round trip, with `--data` configuring a rate limit and a quota on the tool that never trip. The rate limit is an in-memory sliding window; the quota appends one line per call to the shim’s own segment file under `--state-dir` (docs/design/state-store.md). "vs shim" is the p50 over the shim without limits.',
+    command: `node bench/run.mjs ${name}`,
+    settings: `${warmup} warm-up and ${rounds * block} measured requests per path, in ${rounds} blocks of ${block} taking turns (each block after ${settle} unrecorded requests).`,
+    tables: [
+      {
+        columns: [
+          'path',
+          'p50',
+          'p99',
+          'added p50',
+          'p50 vs direct',
+          'p50 vs relay',
+          'p50 vs shim',
+        ],
+        rows: paths.map(({ id, label }) => [
+          label,
+          formatMicros(p50[id].value),
+          formatMicros(p99[id].value),
+          formatMicros(p50[id].added),
+          formatRatio(p50[id].vsDirect),
+          formatRatio(p50[id].vsRelay),
+          id.startsWith('shim-') ? `+${((over(id) ?? NaN) * 100).toFixed(1)}%` : '',
+        ]),
+      },
+    ],
+    budgets: [checkBudget('state-p50', over('shim-state'))],
+    notes: [],
+  };
+}

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { SlidingCounts, type WindowView } from './sliding-counts.js';
+
+/** A quota file that cannot be read, parsed or written: the shim fails closed on it. */
+export class QuotaStoreError extends Error {
+  override readonly name = 'QuotaStoreError';
+}
+
+/** A write error kept to be thrown at every later use. */
+class Failure {
+  constructor(readonly message: string) {}
+  throwIt(): never {
+    throw new QuotaStoreError(this.message);
+  }
+}
+
+/** Relist the directory at least this often. */
+const RELIST_MS = 1000;
+
+const SEGMENT = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
+
+/** Where one other shim's segment has been read up to (whole lines only). */
+interface Tail {
+  offset: number;
+  lineNumber: number;
+}
+
+/**
+ * Persisted quota counters shared by every shim of one principal, without locks
+ * (docs/design/state-store.md): each shim appends its own counted calls to its own segment file
+ * (O_APPEND, one small write per call) and reads the other shims' segments incrementally: only
+ * the lines added since the last read. Counts older than the window are forgotten; a
+ * segment whose entries have all expired and whose shim is gone is deleted at start.
+ */
+export class QuotaSegments {
+  readonly #directory: string;
+  readonly #ownName: string;
+  readonly #fd: number;
+  readonly #counts: SlidingCounts;
+  readonly #tails = new Map<string, Tail>();
+  /** The directory's mtime at the last listing: it moves when a segment is created or deleted. */
+  #listedMtime = -1;
+  #listedAt = 0;
+  /** Lines counted but not yet written (see append). */
+  #pending: string[] = [];
+  #flushing: NodeJS.Immediate | undefined;
+  /** Set when a write failed: the store is unusable from then on. */
+  #failure: Failure | undefined;
+
+  private constructor(directory: string, windowMs: number) {
+    this.#directory = directory;
+    this.#counts = new SlidingCounts(windowMs);
+    this.#ownName = `${process.pid}-${randomUUID().slice(0, 8)}.jsonl`;
+    this.#fd = openSync(path.join(directory, this.#ownName), 'a', 0o600);
+    // A shim that exits right after a call still writes it.
+    process.on('exit', this.#flushNow);
+  }
+
+  /** Opens (creating) the principal's quota directory and reads every segment. Throws QuotaStoreError. */
+  static open(directory: string, windowMs: number, now: number): QuotaSegments {
+    let segments: QuotaSegments;
+    try {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      removeExpired(directory, windowMs, now);
+      segments = new QuotaSegments(directory, windowMs);
+    } catch (error) {
+      throw new QuotaStoreError(
+        `Cannot open the quota directory \`${directory}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
+      );
+    }
+    try {
+      segments.refresh();
+    } catch (error) {
+      // Our segment is still empty: leave nothing behind for a store that never opened.
+      segments.discard();
+      throw error;
+    }
+    return segments;
+  }
+
+  /** The counts in the window, after reading what the other shims appended. Throws QuotaStoreError. */
+  view(now: number): WindowView {
+    this.#failure?.throwIt();
+    this.refresh();
+    return this.#counts.view(now);
+  }
+
+  /**
+   * Counts one call and queues it for the segment file. The lines of one turn of the event loop
+   * are written together once the turn is done (after the call was forwarded, while the server
+   * works on it); a failed write makes every later view throw, so the calls after it are denied.
+   * (A write handed to the thread pool measured slower: its completion wakes the loop again.)
+   */
+  append(key: string, at: number): void {
+    this.#failure?.throwIt();
+    this.#pending.push(`${JSON.stringify({ t: at, k: key })}\n`);
+    this.#counts.add(key, at);
+    this.#flushing ??= setImmediate(this.#flushNow);
+  }
+
+  /** Closes and removes our (empty) segment: for a store that failed to open. */
+  discard(): void {
+    process.off('exit', this.#flushNow);
+    closeSync(this.#fd);
+    try {
+      unlinkSync(path.join(this.#directory, this.#ownName));
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Writes what is pending and closes the segment once the writes under way are done. */
+  close(): void {
+    this.#flushNow();
+    process.off('exit', this.#flushNow);
+    closeSync(this.#fd);
+  }
+
+  /** Writes the pending lines: after the turn that counted them, at close and at exit. */
+  readonly #flushNow = (): void => {
+    if (this.#flushing !== undefined) clearImmediate(this.#flushing);
+    this.#flushing = undefined;
+    if (this.#pending.length === 0 || this.#failure !== undefined) return;
+    const text = this.#pending.join('');
+    this.#pending = [];
+    try {
+      writeSync(this.#fd, text);
+    } catch (error) {
+      this.#fail(error);
+    }
+  };
+
+  #fail(error: unknown): void {
+    this.#failure ??= new Failure(
+      `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
+    );
+  }
+
+  /**
+   * Reads what the other shims appended: one `stat` of the directory (a new or deleted segment
+   * moves its mtime; listed again then, and at least every second in case the file system's
+   * timestamps are coarse) and one `stat` per other segment; a segment is read only when it grew.
+   * No watcher: its events for our own appends would wake the event loop on every call.
+   */
+  refresh(): void {
+    const now = Date.now();
+    try {
+      const mtime = statSync(this.#directory).mtimeMs;
+      if (mtime !== this.#listedMtime || now - this.#listedAt > RELIST_MS) {
+        this.#listedMtime = mtime;
+        this.#listedAt = now;
+        for (const name of readdirSync(this.#directory)) {
+          if (name !== this.#ownName && SEGMENT.test(name) && !this.#tails.has(name))
+            this.#tails.set(name, { offset: 0, lineNumber: 0 });
+        }
+      }
+    } catch (error) {
+      this.#listedMtime = -1;
+      throw new QuotaStoreError(
+        `Cannot read the quota directory \`${this.#directory}\` (${describe(error)}). Make it readable, or point \`--state-dir\` elsewhere.`,
+      );
+    }
+    try {
+      for (const [name, tail] of this.#tails) this.#readTail(name, tail);
+    } catch (error) {
+      // Lines past the bad one are never read: the store stays unusable until a restart.
+      if (error instanceof QuotaStoreError) this.#failure = new Failure(error.message);
+      throw error;
+    }
+  }
+
+  #readTail(name: string, tail: Tail): void {
+    const file = path.join(this.#directory, name);
+    let text: string;
+    try {
+      if (statSync(file).size <= tail.offset) return;
+      text = readFrom(file, tail.offset);
+    } catch (error) {
+      // An expired segment another shim removed.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#tails.delete(name);
+        return;
+      }
+      throw new QuotaStoreError(
+        `Cannot read the quota file \`${file}\` (${describe(error)}). Make it readable, or move it aside (its counts are then lost).`,
+      );
+    }
+    if (text === '') return;
+    tail.offset += Buffer.byteLength(text);
+    const lines = text.split('\n');
+    lines.pop();
+    for (const line of lines) {
+      tail.lineNumber++;
+      const entry = parseLine(line);
+      if (entry === undefined) {
+        throw new QuotaStoreError(
+          `The quota file \`${file}\` is corrupt at line ${tail.lineNumber}: expected {"t": <ms>, "k": "<key>"}, got \`${line.slice(0, 80)}\`. Move the file aside or delete it (its counts are then lost).`,
+        );
+      }
+      this.#counts.add(entry.k, entry.t);
+    }
+  }
+}
+
+function parseLine(line: string): { t: number; k: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { t, k } = value as Record<string, unknown>;
+    return typeof t === 'number' && Number.isFinite(t) && typeof k === 'string'
+      ? { t, k }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readFrom(file: string, offset: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return '';
+    const buffer = Buffer.alloc(size - offset);
+    let read = 0;
+    while (read < buffer.length) {
+      const got = readSync(fd, buffer, read, buffer.length - read, offset + read);
+      if (got === 0) break;
+      read += got;
+    }
+    // Whole lines only: a line its writer has not finished is read on a later refresh.
+    const end = read === 0 ? 0 : buffer.lastIndexOf(0x0a, read - 1) + 1;
+    return buffer.toString('utf8', 0, end);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Segments last written before the window whose shim has exited: every count in them expired. */
+function removeExpired(directory: string, windowMs: number, now: number): void {
+  for (const name of readdirSync(directory)) {
+    const pid = SEGMENT.exec(name)?.[1];
+    if (pid === undefined || running(Number(pid))) continue;
+    const file = path.join(directory, name);
+    try {
+      if (statSync(file).mtimeMs < now - windowMs) unlinkSync(file);
+    } catch {
+      // Another shim removed it first.
+    }
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

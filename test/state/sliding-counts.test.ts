@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SlidingCounts } from '../../src/state/counters/sliding-counts.js';
+
+describe('SlidingCounts', () => {
+  it('counts calls inside the window and says when the oldest leaves it', () => {
+    const counts = new SlidingCounts(60_000);
+    counts.add('fs/glob', 1_000);
+    counts.add('fs/glob', 2_000);
+    counts.add('fs/read', 3_000);
+    const view = counts.view(10_000);
+    expect(view.window_seconds).toBe(60);
+    expect(view.counts).toEqual({ 'fs/glob': 2, 'fs/read': 1 });
+    expect(view.resets_at['fs/glob']).toBe(new Date(61_000).toISOString());
+  });
+
+  it('forgets a call once the window has passed it, one call at a time', () => {
+    const counts = new SlidingCounts(60_000);
+    counts.add('k', 1_000);
+    counts.add('k', 5_000);
+    expect(counts.view(60_999).counts).toEqual({ k: 2 });
+    expect(counts.view(61_000).counts).toEqual({ k: 1 });
+    expect(counts.view(65_000).counts).toEqual({});
+    expect(counts.view(65_000).resets_at).toEqual({});
+  });
+
+  it('reuses the view until a call is added or one expires', () => {
+    const counts = new SlidingCounts(60_000);
+    counts.add('k', 1_000);
+    const first = counts.view(2_000);
+    expect(counts.view(3_000)).toBe(first);
+    counts.add('k', 3_000);
+    const second = counts.view(3_000);
+    expect(second).not.toBe(first);
+    expect(second.counts).toEqual({ k: 2 });
+  });
+
+  it('keeps the times ordered when a call arrives late (another shim behind)', () => {
+    const counts = new SlidingCounts(60_000);
+    counts.add('k', 5_000);
+    counts.add('k', 1_000);
+    expect(counts.view(6_000).resets_at.k).toBe(new Date(61_000).toISOString());
+    expect(counts.view(61_000).counts).toEqual({ k: 1 });
+  });
+});
