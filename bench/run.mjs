@@ -24,6 +24,7 @@ const SCENARIOS = [
   'defences',
   'cold-start',
   'policy',
+  'data-size',
   'memory',
   'big-list',
 ];
