@@ -20,6 +20,7 @@ import process from 'node:process';
 
 const SCENARIOS = [
   'roundtrip',
+  'breakdown',
   'throughput',
   'defences',
   'cold-start',
