@@ -89,20 +89,32 @@ export async function run({ quick, tmpDir }) {
     results.push({ path, stages: stageMicros(profiled.profile), profiled, loop });
   }
   const perCall = (value) => value / calls;
+  // Profile samples are wall time: a sample taken while the thread waited for a CPU (a loaded
+  // machine) counts too. Stages get their share of the samples times the thread's time on a CPU.
+  const onCpu = results.map((result) => {
+    const sampled = Object.entries(result.stages).reduce(
+      (sum, [key, value]) => (key === 'idle' ? sum : sum + value),
+      0,
+    );
+    return {
+      sampled,
+      micros: result.profiled.mainThread?.onCpuMicros ?? sampled,
+      waiting: result.profiled.mainThread?.waitingMicros,
+    };
+  });
   const stageRows = STAGES.map(([stage, covers]) => [
     stage,
     covers,
-    ...results.map((result) => formatMicros(perCall(result.stages[stage] ?? 0))),
-  ]);
-  const busy = results.map((result) =>
-    perCall(
-      Object.entries(result.stages).reduce(
-        (sum, [key, value]) => (key === 'idle' ? sum : sum + value),
-        0,
-      ),
+    ...results.map((result, i) =>
+      formatMicros(perCall(((result.stages[stage] ?? 0) / onCpu[i].sampled) * onCpu[i].micros)),
     ),
-  );
-  stageRows.push(['total', 'main-thread time per round trip (the sum)', ...busy.map(formatMicros)]);
+  ]);
+  const busy = onCpu.map((entry) => perCall(entry.micros));
+  stageRows.push([
+    'total',
+    'main thread on a CPU per round trip (the sum)',
+    ...busy.map(formatMicros),
+  ]);
   const relayBusy = busy[0];
   const cpu = results.map((r) => perCall(r.profiled.cpuMicros.user + r.profiled.cpuMicros.system));
   const gcRows = results.map((result, i) => {
@@ -114,6 +126,7 @@ export async function run({ quick, tmpDir }) {
       result.path.label,
       formatMicros(busy[i]),
       formatRatio(busy[i] / relayBusy),
+      onCpu[i].waiting === undefined ? 'n/a' : formatMicros(perCall(onCpu[i].waiting)),
       formatMicros(cpu[i]),
       formatRatio(cpu[i] / cpu[0]),
       `${formatFixed(allocatedBytes(gc, usedAtStart, usedAtStop) / calls / 1024, 1)} KiB`,
@@ -131,7 +144,7 @@ export async function run({ quick, tmpDir }) {
     name,
     title,
     about:
-      'Sequential `tools/call` echo requests (one in flight): each round trip is one request judged on its way in and one result scanned on its way out. Each path runs with bench/lib/window-probe.mjs loaded (`node --import`), which measures from inside the process between two signals, over the measured calls only. The shim runs unbundled (`node dist/cli/main.js`, the same CLI as the bin) so that every profile sample names its source file; a sample counts for the stage of the innermost shim frame on its stack (a `JSON.parse` called by the parser is parsing, a `write(2)` called by the audit writer is auditing). Main-thread time is the sum of the profile’s non-idle samples (50 µs sampling); process CPU also counts V8’s helper threads and the kernel. Allocation is the growth of the V8 heap between collections; event-loop callbacks (a second process per path: async_hooks slows it) count the callbacks the loop ran per round trip, by resource type (promise reactions excluded), so at least one per loop turn.',
+      'Sequential `tools/call` echo requests (one in flight): each round trip is one request judged on its way in and one result scanned on its way out. Each path runs with bench/lib/window-probe.mjs loaded (`node --import`), which measures from inside the process between two signals, over the measured calls only. The shim runs unbundled (`node dist/cli/main.js`, the same CLI as the bin) so that every profile sample names its source file; a sample counts for the stage of the innermost shim frame on its stack (a `JSON.parse` called by the parser is parsing, a `write(2)` called by the audit writer is auditing). Each stage’s time is its share of the profile’s non-idle samples (50 µs sampling) times the main thread’s time on a CPU (Linux schedstat), so time the thread spent waiting for a CPU on a loaded machine (shown per round trip) is not counted; process CPU also counts V8’s helper threads. Allocation is the growth of the V8 heap between collections; event-loop callbacks (a second process per path: async_hooks slows it) count the callbacks the loop ran per round trip, by resource type (promise reactions excluded), so at least one per loop turn.',
     command: `node bench/run.mjs ${name}`,
     settings: `${warmup} warm-up and ${calls} measured calls per path and mode.`,
     tables: [
@@ -144,8 +157,9 @@ export async function run({ quick, tmpDir }) {
         caption: 'Per round trip: time, CPU, allocation, GC and event-loop callbacks:',
         columns: [
           'path',
-          'main thread',
+          'main thread on a CPU',
           'vs relay',
+          'main thread waiting for a CPU',
           'process CPU',
           'vs relay',
           'allocated',

@@ -2,14 +2,15 @@
  * Loaded into a relaying process with `node --import bench/lib/window-probe.mjs`: between two
  * SIGUSR2 signals from the benchmark it measures the process from inside, then writes what it
  * saw as JSON to $BENCH_PROBE_OUT (never to stdout, which carries the protocol).
- *   BENCH_PROBE=profile  a V8 CPU profile (inspector, 50 µs sampling), process CPU time, and
+ *   BENCH_PROBE=profile  a V8 CPU profile (inspector, 50 µs sampling), process CPU time, the
+ *                        main thread's time on a CPU and waiting for one (Linux schedstat), and
  *                        every garbage collection with the heap before and after it (GCProfiler)
  *   BENCH_PROBE=loop     the callbacks the event loop ran, by async resource type (async_hooks;
  *                        promise reactions are not counted), one per loop turn or more
  * The second mode slows the process down, so the two run in separate processes.
  */
 import { createHook } from 'node:async_hooks';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import process from 'node:process';
 import { getHeapStatistics, GCProfiler } from 'node:v8';
@@ -17,6 +18,18 @@ import { getHeapStatistics, GCProfiler } from 'node:v8';
 const mode = process.env.BENCH_PROBE ?? 'profile';
 const out = process.env.BENCH_PROBE_OUT;
 let running;
+
+/** The main thread's time on a CPU and waiting for one, in ns (Linux schedstat; undefined elsewhere). */
+function mainThreadSchedule() {
+  try {
+    const [onCpu, waiting] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8')
+      .split(' ')
+      .map(Number);
+    return { onCpu, waiting };
+  } catch {
+    return undefined;
+  }
+}
 
 function startProfile() {
   const session = new Session();
@@ -28,8 +41,17 @@ function startProfile() {
   gc.start();
   const usedAtStart = getHeapStatistics().used_heap_size;
   const cpu = process.cpuUsage();
+  const schedule = mainThreadSchedule();
   return (done) => {
     const cpuMicros = process.cpuUsage(cpu);
+    const scheduleAtStop = mainThreadSchedule();
+    const mainThread =
+      schedule === undefined || scheduleAtStop === undefined
+        ? undefined
+        : {
+            onCpuMicros: (scheduleAtStop.onCpu - schedule.onCpu) / 1000,
+            waitingMicros: (scheduleAtStop.waiting - schedule.waiting) / 1000,
+          };
     const gcStats = gc.stop();
     const usedAtStop = getHeapStatistics().used_heap_size;
     session.post('Profiler.stop', (error, result) => {
@@ -38,6 +60,7 @@ function startProfile() {
         error: error?.message,
         profile: result?.profile,
         cpuMicros,
+        mainThread,
         gc: gcStats.statistics.map((entry) => ({
           type: entry.gcType,
           cost: entry.cost,
