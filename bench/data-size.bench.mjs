@@ -10,9 +10,12 @@ import { pathToFileURL } from 'node:url';
 import process from 'node:process';
 import { policyInputStreams } from './fixtures/policy-inputs.mjs';
 import { realisticData } from './fixtures/realistic-data.mjs';
-import { formatMicros, formatRatio } from './lib/format.mjs';
-import { ROOT } from './lib/paths.mjs';
-import { summarise } from './lib/stats.mjs';
+import { formatMicros, formatRate, formatRatio } from './lib/format.mjs';
+import { echoServer, ROOT, SHIM_MAIN } from './lib/paths.mjs';
+import { readProcCpuSeconds } from './lib/proc-memory.mjs';
+import { interleave, pipeline, withPaths } from './lib/run-paths.mjs';
+import { echoParams, expectEcho } from './lib/spawn-path.mjs';
+import { median, summarise } from './lib/stats.mjs';
 
 export const name = 'data-size';
 export const title = 'Policy data size';
@@ -63,6 +66,59 @@ function timeBlock(engine, stream, samples, offset, count) {
   }
 }
 
+/**
+ * The shim end to end: pipelined echo calls (64 in flight) as `alice` (role developer) on server
+ * `echo`, with no data and with the realistic data, taking turns; the rate and the shim's CPU
+ * time per call (from /proc, which does not depend on the machine's load).
+ */
+async function throughput(dataFile, { rounds, calls }) {
+  const server = echoServer();
+  const identity = ['--principal', 'alice', '--role', 'developer', '--server-id', 'echo'];
+  const path = (id, label, extra) => ({
+    id,
+    label,
+    command: process.execPath,
+    args: [
+      SHIM_MAIN,
+      '--log-level',
+      'silent',
+      ...identity,
+      ...extra,
+      '--',
+      server.command,
+      ...server.args,
+    ],
+    relayed: true,
+  });
+  const paths = [
+    path('none', 'shim, no --data', []),
+    path('realistic', 'shim, realistic --data', ['--data', dataFile]),
+  ];
+  return withPaths(paths, async (items) => {
+    const step = async (item) => {
+      const before = readProcCpuSeconds(item.pid);
+      const elapsed = await pipeline(
+        item.client,
+        calls,
+        64,
+        (client, index) => client.requestWhenWritable('tools/call', echoParams(`m${index}`)),
+        (message, index) => {
+          expectEcho(message, `m${index}`);
+        },
+      );
+      const cpu = ((readProcCpuSeconds(item.pid) - before) * 1e6) / calls;
+      return { rate: (calls / elapsed) * 1000, cpu };
+    };
+    for (const item of items) await step(item); // warm-up round
+    const results = await interleave(items, rounds, step);
+    return paths.map((entry) => ({
+      label: entry.label,
+      rate: median(results[entry.id].map((result) => result.rate)),
+      cpu: median(results[entry.id].map((result) => result.cpu)),
+    }));
+  });
+}
+
 export async function run({ quick, tmpDir }) {
   const blocks = quick ? 4 : 100;
   const perBlock = quick ? 100 : 500;
@@ -86,6 +142,10 @@ export async function run({ quick, tmpDir }) {
     for (const entry of cases) entry.engine.close();
   }
   const stats = cases.map((entry) => summarise(entry.samples));
+  const endToEnd = await throughput(join(tmpDir, 'data-size-1.json'), {
+    rounds: quick ? 1 : 5,
+    calls: quick ? 500 : 20_000,
+  });
   const base = stats[0];
   return {
     name,
@@ -108,6 +168,15 @@ export async function run({ quick, tmpDir }) {
       },
     ],
     budgets: [],
-    notes: [],
+    notes: [
+      `End to end (the shim relaying pipelined echo calls, 64 in flight, as \`--principal alice --role developer --server-id echo\`, the two shims taking turns, the median of ${quick ? 1 : 5} rounds of ${quick ? 500 : 20_000} calls): ` +
+        endToEnd
+          .map(
+            (entry) =>
+              `${entry.label} ${formatRate(entry.rate)} at ${formatMicros(entry.cpu)} of shim CPU per call`,
+          )
+          .join('; ') +
+        `; with the data the rate is ${formatRatio(endToEnd[1].rate / endToEnd[0].rate)} and the CPU per call ${formatRatio(endToEnd[1].cpu / endToEnd[0].cpu)} of no data's.`,
+    ],
   };
 }
