@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatFixed, formatMicros, formatRatio } from './lib/format.mjs';
-import { allocatedBytes, STAGES, stageMicros } from './lib/profile-stages.mjs';
+import { summarise } from './lib/stats.mjs';
+import { allocatedBytes, STAGES, stageBytes, stageMicros } from './lib/profile-stages.mjs';
 import { echoServer, ROOT } from './lib/paths.mjs';
 import { echoParams, expectEcho, startPath } from './lib/spawn-path.mjs';
 
@@ -86,7 +87,15 @@ export async function run({ quick, tmpDir }) {
     const profiled = await measure(path, 'profile', { calls, warmup, tmpDir });
     if (profiled.profile === undefined) throw new Error(`no profile: ${profiled.error}`);
     const loop = await measure(path, 'loop', { calls, warmup, tmpDir });
-    results.push({ path, stages: stageMicros(profiled.profile), profiled, loop });
+    const alloc = await measure(path, 'alloc', { calls, warmup, tmpDir });
+    if (alloc.heapProfile === undefined) throw new Error(`no heap profile: ${alloc.error}`);
+    results.push({
+      path,
+      stages: stageMicros(profiled.profile),
+      bytes: stageBytes(alloc.heapProfile),
+      profiled,
+      loop,
+    });
   }
   const perCall = (value) => value / calls;
   // Profile samples are wall time: a sample taken while the thread waited for a CPU (a loaded
@@ -115,6 +124,16 @@ export async function run({ quick, tmpDir }) {
     'main thread on a CPU per round trip (the sum)',
     ...busy.map(formatMicros),
   ]);
+  const bytesPerCall = (bytes) => `${formatFixed(bytes / calls / 1024, 2)} KiB`;
+  const allocRows = STAGES.filter(([stage]) => stage !== 'gc' && stage !== 'other').map(
+    ([stage]) => [stage, ...results.map((result) => bytesPerCall(result.bytes[stage] ?? 0))],
+  );
+  allocRows.push([
+    'total',
+    ...results.map((result) =>
+      bytesPerCall(Object.values(result.bytes).reduce((sum, value) => sum + value, 0)),
+    ),
+  ]);
   const relayBusy = busy[0];
   const cpu = results.map((r) => perCall(r.profiled.cpuMicros.user + r.profiled.cpuMicros.system));
   const gcRows = results.map((result, i) => {
@@ -133,6 +152,8 @@ export async function run({ quick, tmpDir }) {
       formatFixed((scavenges * 1000) / calls, 1),
       formatFixed(((gc.length - scavenges) * 1000) / calls, 2),
       formatMicros(perCall(gc.reduce((sum, entry) => sum + entry.cost, 0))),
+      gc.length === 0 ? 'n/a' : formatMicros(summarise(gc.map((entry) => entry.cost)).p50),
+      gc.length === 0 ? 'n/a' : formatMicros(Math.max(...gc.map((entry) => entry.cost))),
       formatFixed(turns / calls, 2),
       Object.entries(callbacks)
         .sort((a, b) => b[1] - a[1])
@@ -166,10 +187,18 @@ export async function run({ quick, tmpDir }) {
           'scavenges per 1000',
           'mark-sweeps per 1000',
           'GC time',
+          'GC pause p50',
+          'GC pause max',
           'loop callbacks',
           'by type',
         ],
         rows: gcRows,
+      },
+      {
+        caption:
+          'Allocation per round trip, by stage (a third process per path: a sampling heap profile, one sample per 4 KiB allocated, collected objects included):',
+        columns: ['stage', ...results.map((result) => result.path.label)],
+        rows: allocRows,
       },
     ],
     budgets: [],

@@ -21,3 +21,9 @@ export function allocatedBytes(
   usedAtStart: number,
   usedAtStop: number,
 ): number;
+export interface HeapNode {
+  callFrame: CallFrame;
+  selfSize: number;
+  children?: HeapNode[];
+}
+export function stageBytes(heapProfile: { head: HeapNode }): Record<string, number>;

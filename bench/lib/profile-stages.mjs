@@ -75,3 +75,18 @@ export function allocatedBytes(gc, usedAtStart, usedAtStop) {
   }
   return total + Math.max(0, usedAtStop - used);
 }
+
+/** Bytes allocated per stage in a sampling heap profile (`HeapProfiler.stopSampling`). Pure. */
+export function stageBytes(heapProfile) {
+  const bytes = {};
+  const walk = (node, stack) => {
+    const frames = [node.callFrame, ...stack];
+    if (node.selfSize > 0) {
+      const key = sampleStage(frames);
+      bytes[key] = (bytes[key] ?? 0) + node.selfSize;
+    }
+    for (const child of node.children ?? []) walk(child, frames);
+  };
+  walk(heapProfile.head, []);
+  return bytes;
+}

@@ -5,9 +5,10 @@
  *   BENCH_PROBE=profile  a V8 CPU profile (inspector, 50 µs sampling), process CPU time, the
  *                        main thread's time on a CPU and waiting for one (Linux schedstat), and
  *                        every garbage collection with the heap before and after it (GCProfiler)
+ *   BENCH_PROBE=alloc    a sampling heap profile of every allocation (collected ones included)
  *   BENCH_PROBE=loop     the callbacks the event loop ran, by async resource type (async_hooks;
  *                        promise reactions are not counted), one per loop turn or more
- * The second mode slows the process down, so the two run in separate processes.
+ * Each mode disturbs what the others measure, so each runs in a process of its own.
  */
 import { createHook } from 'node:async_hooks';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -74,6 +75,23 @@ function startProfile() {
   };
 }
 
+function startAllocations() {
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.enable');
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return (done) => {
+    session.post('HeapProfiler.stopSampling', (error, result) => {
+      session.disconnect();
+      done({ error: error?.message, heapProfile: result?.profile });
+    });
+  };
+}
+
 /** Resources are typed from the start (the pipes exist before the window); counted only in it. */
 const types = new Map();
 let callbacks;
@@ -104,7 +122,8 @@ function startLoop() {
 
 process.on('SIGUSR2', () => {
   if (running === undefined) {
-    running = mode === 'loop' ? startLoop() : startProfile();
+    running =
+      mode === 'loop' ? startLoop() : mode === 'alloc' ? startAllocations() : startProfile();
     return;
   }
   running((result) => {
