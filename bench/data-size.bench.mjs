@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import process from 'node:process';
 import { policyInputStreams } from './fixtures/policy-inputs.mjs';
 import { realisticData } from './fixtures/realistic-data.mjs';
-import { formatMicros, formatRate, formatRatio } from './lib/format.mjs';
+import { formatFixed, formatMicros, formatRate, formatRatio } from './lib/format.mjs';
 import { echoServer, ROOT, SHIM_MAIN } from './lib/paths.mjs';
 import { readProcCpuSeconds } from './lib/proc-memory.mjs';
 import { interleave, pipeline, withPaths } from './lib/run-paths.mjs';
@@ -33,14 +33,30 @@ async function loadBuilder() {
   return { ...build, ...context, ...session };
 }
 
-/** The cases compared: a label, the data (undefined: no `--data`) and its JSON size. */
+/** The cases compared: a label and the data (undefined: no `--data`); then each key alone. */
 function dataCases() {
+  const realistic = realisticData(1);
   return [
     { label: 'no --data', data: undefined },
-    { label: 'realistic --data', data: realisticData(1) },
+    { label: 'realistic --data', data: realistic },
     { label: 'realistic --data × 10', data: realisticData(10) },
+    { label: 'tiers and trust_tiers only', data: pick(realistic, 'tiers', 'trust_tiers') },
+    {
+      label: 'one tier, one server, one principal',
+      data: {
+        trust_tiers: { developer: ['alice'] },
+        tiers: { developer: { servers: { echo: {} } } },
+      },
+    },
+    { label: 'allowed_tools only', data: pick(realistic, 'allowed_tools') },
+    { label: 'argument_rules only', data: pick(realistic, 'argument_rules') },
+    { label: 'argument_rules × 10 only', data: pick(realisticData(10), 'argument_rules') },
+    { label: 'approval only', data: pick(realistic, 'approval') },
+    { label: 'disabled_methods only', data: pick(realistic, 'disabled_methods') },
   ];
 }
+
+const pick = (data, ...keys) => Object.fromEntries(keys.map((key) => [key, data[key]]));
 
 async function engineFor(data, file) {
   const { createPolicyEngine } = await load('policy/create-policy-engine.js');
@@ -138,6 +154,7 @@ export async function run({ quick, tmpDir }) {
     for (let block = 0; block < blocks; block++)
       for (const entry of cases)
         timeBlock(entry.engine, entry.stream, entry.samples, block * perBlock, perBlock);
+    for (const entry of cases) entry.memory = entry.engine.wasmMemoryBytes();
   } finally {
     for (const entry of cases) entry.engine.close();
   }
@@ -151,12 +168,20 @@ export async function run({ quick, tmpDir }) {
     name,
     title,
     about:
-      'In-process `PolicyEngine.evaluate` of the embedded default policy on the typical `tools/call` input (bench/fixtures/policy-inputs.mjs), with no `--data`, with a realistic data file (bench/fixtures/realistic-data.mjs: 5 trust tiers over 20 principals and 10 servers with tool lists, per-principal allow-lists, 5 argument rules, approval, a disabled method) and with the same data ten times larger. Every decision is an allow. The issue-14 target is a realistic data file costing at most 10% over none.',
+      'In-process `PolicyEngine.evaluate` of the embedded default policy on the typical `tools/call` input (bench/fixtures/policy-inputs.mjs), with no `--data`, with a realistic data file (bench/fixtures/realistic-data.mjs: 5 trust tiers over 20 principals and 10 servers with tool lists, per-principal allow-lists, 5 argument rules, approval, a disabled method), with the same data ten times larger, and with each of its keys alone. The last column is the Wasm linear memory each engine has grown to after all its evaluations. Every decision is an allow. The issue-14 target is a realistic data file costing at most 10% over none.',
     command: `node bench/run.mjs ${name}`,
     settings: `${blocks} blocks of ${perBlock} evaluations per case, cases taking turns, after a warm-up block each.`,
     tables: [
       {
-        columns: ['data', 'data JSON', 'Wasm p50', 'Wasm p95', 'Wasm p99', 'p50 vs no data'],
+        columns: [
+          'data',
+          'data JSON',
+          'Wasm p50',
+          'Wasm p95',
+          'Wasm p99',
+          'p50 vs no data',
+          'Wasm memory after the run',
+        ],
         rows: cases.map((entry, i) => [
           entry.label,
           `${entry.bytes} B`,
@@ -164,6 +189,7 @@ export async function run({ quick, tmpDir }) {
           formatMicros(stats[i].p95),
           formatMicros(stats[i].p99),
           formatRatio(stats[i].p50 / base.p50),
+          `${formatFixed(entry.memory / 1024, 0)} KiB`,
         ]),
       },
     ],

@@ -161,6 +161,11 @@ export class WasmEngine implements PolicyEngine {
     return resultSet;
   }
 
+  /** The current instance's Wasm memory in bytes (benchmarks and diagnostics). */
+  wasmMemoryBytes(): number {
+    return this.policy.memoryBytes();
+  }
+
   close(): void {
     // Nothing to release explicitly: the instance and its memory go with the last reference.
   }
