@@ -4,7 +4,12 @@ import { checkBudget, describeMiss } from '../../bench/lib/budgets.mjs';
 import { escapeXml, logTicks, renderLatencyChart } from '../../bench/lib/latency-chart.mjs';
 import { LineSplitter } from '../../bench/lib/line-splitter.mjs';
 import { parseProcStatus, rssDrift } from '../../bench/lib/proc-memory.mjs';
-import { allocatedBytes, sampleStage, stageMicros } from '../../bench/lib/profile-stages.mjs';
+import {
+  allocatedBytes,
+  sampleStage,
+  stageBytes,
+  stageMicros,
+} from '../../bench/lib/profile-stages.mjs';
 import { markdownTable, renderReport, type Report } from '../../bench/lib/report.mjs';
 import { percentile, ratio, summarise } from '../../bench/lib/stats.mjs';
 
@@ -243,6 +248,26 @@ describe('profile stages', () => {
       timeDeltas: [0, 10, 20, 30],
     };
     expect(stageMicros(profile)).toEqual({ input: 40, idle: 20 });
+  });
+
+  it('sums a heap profile’s allocations into the stage of each allocating stack', () => {
+    interface Node {
+      callFrame: { functionName: string; url: string };
+      selfSize: number;
+      children: Node[];
+    }
+    const node = (callFrame: Node['callFrame'], selfSize: number, children: Node[] = []): Node => ({
+      callFrame,
+      selfSize,
+      children,
+    });
+    const head = node(frame('(root)'), 0, [
+      node(frame('relayClientLine', 'file:///r/dist/relay/client-to-server.js'), 100, [
+        node(frame('parseFrame', 'file:///r/dist/messages/parse-frame.js'), 40),
+      ]),
+      node(frame('onStreamRead', 'node:internal/stream_base_commons'), 8),
+    ]);
+    expect(stageBytes({ head })).toEqual({ relay: 100, parse: 40, 'node I/O': 8 });
   });
 
   it('counts allocation as heap growth between collections', () => {
