@@ -690,6 +690,7 @@ data_denials contains deny(
 	"Request denied: the policy data is invalid.",
 	concat("; ", sort(data_errors)),
 ) if {
+	not data_checked_at_load
 	count(data_errors) > 0
 }
 
@@ -1126,3 +1127,13 @@ valid_counter_rule(rule, field) if {
 	is_string(object.get(rule, "server", "*"))
 	is_string(object.get(rule, "per_argument", ""))
 }
+
+# --- data checked once at load (issue 14) ---
+
+# `data_errors` walks the whole data document. The shim evaluates it once when it loads the
+# data (entrypoint mcp/data_errors, src/policy/load-engine.ts), refuses data with any error and
+# then sets data.mcp_shim.data_checked, so the walk does not run again for every message.
+# Without the shim (opa eval, opa test, an OPA server) the key is absent: every decision checks.
+default data_checked_at_load := false
+
+data_checked_at_load if data.mcp_shim.data_checked == true

@@ -20,10 +20,12 @@ import process from 'node:process';
 
 const SCENARIOS = [
   'roundtrip',
+  'breakdown',
   'throughput',
   'defences',
   'cold-start',
   'policy',
+  'data-size',
   'memory',
   'big-list',
   'state',

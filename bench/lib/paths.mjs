@@ -12,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `BENCH_SHIM_MAIN` points the harness at another build, e.g. a candidate fix in a scratch copy. */
 export const SHIM_MAIN =
   process.env.BENCH_SHIM_MAIN ?? join(ROOT, 'dist', 'bin', 'mcp-opa-shim.mjs');
-const PLAIN_RELAY = join(ROOT, 'bench', 'plain-relay.mjs');
+export const PLAIN_RELAY = join(ROOT, 'bench', 'plain-relay.mjs');
 const SHARED_ECHO = join(ROOT, 'test', 'fixtures', 'echo-server.mjs');
 const BENCH_ECHO = join(ROOT, 'bench', 'fixtures', 'echo-server.mjs');
 

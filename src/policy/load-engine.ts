@@ -1,4 +1,5 @@
 import type { PolicyConfig } from '../config/config.js';
+import { checkDataOnce, markDataChecked } from './check-data-once.js';
 import { loadData } from './load-data.js';
 import { loadPolicySource } from './load-policy.js';
 import type { LoadedPolicySource } from './policy-source.js';
@@ -20,9 +21,11 @@ export async function loadEngine(config: PolicyConfig, print?: PrintSink): Promi
   const data = mergeData(source.bundleData ?? {}, fileData);
   if (source.bundleData !== undefined)
     check(data, `data of \`--policy\` \`${source.revision.source}\` merged with \`--data\``);
+  // The embedded policy's data is checked once here, not on every message (check-data-once.ts).
+  const checkOnce = config.policy.kind === 'embedded' && Object.keys(data).length > 0;
   const engine = await WasmEngine.create({
     wasm: source.wasm,
-    data,
+    data: checkOnce ? markDataChecked(data) : data,
     entrypoint: config.entrypoint,
     revision: source.revision,
     inputKeys: source.inputKeys,
@@ -30,6 +33,7 @@ export async function loadEngine(config: PolicyConfig, print?: PrintSink): Promi
   });
   // Before any server starts (and before a reload swaps it in): a policy that cannot answer
   // with a decision would otherwise start and deny everything.
+  if (checkOnce) checkDataOnce(engine, `data of the default policy from ${dataWhat(config)}`);
   checkProbe(engine.probe(PROBE_INPUT), config.entrypoint, source.revision.source);
   return engine;
 }
@@ -49,4 +53,8 @@ async function dataCheck(source: LoadedPolicySource, dataFiles: boolean): Promis
   return (data, what) => {
     validateData(data, what, schema, name);
   };
+}
+
+function dataWhat(config: PolicyConfig): string {
+  return config.dataFiles.map((file) => `\`--data\` \`${file}\``).join(', ');
 }

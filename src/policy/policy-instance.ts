@@ -79,6 +79,11 @@ export class PolicyInstance {
     return this.run(entrypoint, input, false);
   }
 
+  /** The size of the Wasm linear memory in bytes: what it grew to, not its maximum (diagnostics). */
+  memoryBytes(): number {
+    return this.policy.mem.buffer.byteLength;
+  }
+
   /** The end of the Wasm heap after the last evaluation (for tests and diagnostics). */
   heapUsed(): number {
     return this.abi?.heapPtr ?? 0;

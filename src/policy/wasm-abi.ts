@@ -47,6 +47,8 @@ const UNMEASURED_TEXT = 64 * 1024;
 export class OpaAbi {
   private readonly encoder = new TextEncoder();
   private bytes: Buffer;
+  /** The last result's JSON text (a copy) and its parsed, deeply frozen value. */
+  private lastResult: { readonly text: Buffer; readonly value: unknown } | undefined;
 
   private constructor(
     private readonly exports: OpaExports,
@@ -98,14 +100,28 @@ export class OpaAbi {
     if (exports.eval(ctx) !== 0) throw new Error('eval failed');
     const result = exports.opa_eval_ctx_get_result(ctx);
     if (result === 0) throw new Error('eval left no result');
-    return JSON.parse(this.readString(exports.opa_json_dump(result))) as unknown;
+    return this.readResult(exports.opa_json_dump(result));
   }
 
-  private readString(addr: number): string {
+  /**
+   * The JSON text at `addr`, parsed. Most messages get the same result as the one before (the
+   * constant allow): when the bytes are equal, the last value is returned again, deeply frozen so
+   * that no caller can change what the next one gets, without decoding or parsing it.
+   */
+  private readResult(addr: number): unknown {
     const bytes = this.view();
     const end = bytes.indexOf(0, addr);
     if (end < 0) throw new Error('opa_json_dump returned an unterminated string');
-    return bytes.toString('utf8', addr, end);
+    const last = this.lastResult;
+    if (
+      last !== undefined &&
+      last.text.length === end - addr &&
+      bytes.compare(last.text, 0, last.text.length, addr, end) === 0
+    )
+      return last.value;
+    const value = deepFreeze(JSON.parse(bytes.toString('utf8', addr, end)) as unknown);
+    this.lastResult = { text: Buffer.from(bytes.subarray(addr, end)), value };
+    return value;
   }
 
   /** A view of the whole memory; growing the memory replaces its buffer. */
@@ -113,4 +129,13 @@ export class OpaAbi {
     if (this.bytes.buffer !== this.memory.buffer) this.bytes = Buffer.from(this.memory.buffer);
     return this.bytes;
   }
+}
+
+/** Freezes a freshly parsed JSON value in place, all the way down. */
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }

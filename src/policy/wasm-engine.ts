@@ -145,6 +145,27 @@ export class WasmEngine implements PolicyEngine {
     return resultSet instanceof EvaluationFailure ? false : normaliseDrop(resultSet);
   }
 
+  /**
+   * The result set of another entrypoint of the module on an empty input, or undefined when the
+   * module has no such entrypoint (a load-time check, not a message's evaluation). Throws
+   * PolicyLoadError when the evaluation fails.
+   */
+  evaluateOnce(entrypoint: string): unknown {
+    const id = this.policy.entrypoints[entrypoint];
+    if (id === undefined) return undefined;
+    const resultSet = this.run(id, {}, true);
+    if (resultSet instanceof EvaluationFailure)
+      throw new PolicyLoadError(
+        `Cannot evaluate \`${entrypoint}\` of the policy from ${this.revision.source}: ${resultSet.text}.`,
+      );
+    return resultSet;
+  }
+
+  /** The current instance's Wasm memory in bytes (benchmarks and diagnostics). */
+  wasmMemoryBytes(): number {
+    return this.policy.memoryBytes();
+  }
+
   close(): void {
     // Nothing to release explicitly: the instance and its memory go with the last reference.
   }

@@ -4,6 +4,12 @@ import { checkBudget, describeMiss } from '../../bench/lib/budgets.mjs';
 import { escapeXml, logTicks, renderLatencyChart } from '../../bench/lib/latency-chart.mjs';
 import { LineSplitter } from '../../bench/lib/line-splitter.mjs';
 import { parseProcStatus, rssDrift } from '../../bench/lib/proc-memory.mjs';
+import {
+  allocatedBytes,
+  sampleStage,
+  stageBytes,
+  stageMicros,
+} from '../../bench/lib/profile-stages.mjs';
 import { markdownTable, renderReport, type Report } from '../../bench/lib/report.mjs';
 import { percentile, ratio, summarise } from '../../bench/lib/stats.mjs';
 
@@ -209,5 +215,67 @@ describe('renderLatencyChart', () => {
       ticks: [10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
     });
     expect(logTicks(0.5, 0.9)).toEqual({ low: 0.1, high: 1, ticks: [0.1, 0.2, 0.5, 1] });
+  });
+});
+
+describe('profile stages', () => {
+  const frame = (functionName: string, url = '') => ({ functionName, url });
+
+  it('gives a sample the stage of the innermost shim frame on its stack', () => {
+    const parse = frame('parseFrame', 'file:///repo/dist/messages/parse-frame.js');
+    const relay = frame('relayClientLine', 'file:///repo/dist/relay/client-to-server.js');
+    expect(sampleStage([frame('parse'), parse, relay])).toBe('parse');
+    expect(sampleStage([frame('writeUtf8String'), relay])).toBe('relay');
+    expect(sampleStage([frame('opa_eval', 'wasm://wasm/abc'), relay])).toBe('eval');
+    expect(sampleStage([frame('onStreamRead', 'node:internal/stream_base_commons')])).toBe(
+      'node I/O',
+    );
+    expect(sampleStage([frame('(garbage collector)')])).toBe('gc');
+    expect(sampleStage([frame('(idle)')])).toBe('idle');
+  });
+
+  it('sums each sample’s time into its stage', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 3] },
+        { id: 2, callFrame: frame('(idle)') },
+        {
+          id: 3,
+          callFrame: frame('buildMessageInput', 'file:///r/dist/input/build-input.js'),
+        },
+      ],
+      samples: [3, 2, 3],
+      timeDeltas: [0, 10, 20, 30],
+    };
+    expect(stageMicros(profile)).toEqual({ input: 40, idle: 20 });
+  });
+
+  it('sums a heap profile’s allocations into the stage of each allocating stack', () => {
+    interface Node {
+      callFrame: { functionName: string; url: string };
+      selfSize: number;
+      children: Node[];
+    }
+    const node = (callFrame: Node['callFrame'], selfSize: number, children: Node[] = []): Node => ({
+      callFrame,
+      selfSize,
+      children,
+    });
+    const head = node(frame('(root)'), 0, [
+      node(frame('relayClientLine', 'file:///r/dist/relay/client-to-server.js'), 100, [
+        node(frame('parseFrame', 'file:///r/dist/messages/parse-frame.js'), 40),
+      ]),
+      node(frame('onStreamRead', 'node:internal/stream_base_commons'), 8),
+    ]);
+    expect(stageBytes({ head })).toEqual({ relay: 100, parse: 40, 'node I/O': 8 });
+  });
+
+  it('counts allocation as heap growth between collections', () => {
+    const gc = [
+      { type: 'Scavenge', cost: 1, before: 1500, after: 1100 },
+      { type: 'Scavenge', cost: 1, before: 1900, after: 1000 },
+    ];
+    expect(allocatedBytes(gc, 1000, 1200)).toBe(500 + 800 + 200);
+    expect(allocatedBytes([], 1000, 900)).toBe(0);
   });
 });

@@ -121,6 +121,31 @@ describe('a watching policy engine', () => {
     expect(engine.revision).toEqual(revision);
   });
 
+  it('refuses a reload whose data the default policy’s own check rejects, and keeps the last good data', async () => {
+    const dir = mkdtempSync(join(work, 'checked-'));
+    const data = join(dir, 'data.json');
+    writeFileSync(data, JSON.stringify({ sampling: { allow: true } }));
+    let notify: ((event: ReloadEvent) => void) | undefined;
+    const engine = await createPolicyEngine(
+      { policy: { kind: 'embedded' }, dataFiles: [data], entrypoint: 'mcp/decision', watch: true },
+      undefined,
+      (event) => notify?.(event),
+    );
+    engines.push(engine);
+    expect(engine.evaluate(sampling).allow).toBe(true);
+
+    const failed = new Promise<ReloadEvent>((resolve) => (notify = resolve));
+    // Valid for the schema (a list of strings), not for the policy (not ASCII words).
+    writeFileSync(
+      data,
+      JSON.stringify({ sampling: { allow: true }, elicitation: { secret_words: ['pïn'] } }),
+    );
+    const event = await failed;
+    expect(event.ok).toBe(false);
+    expect(event.ok ? '' : event.error).toMatch(/data\.elicitation\.secret_words entry `pïn`/);
+    expect(engine.evaluate(sampling).allow).toBe(true);
+  });
+
   it('does not watch when watch is off: a changed data file is not picked up', async () => {
     const dir = mkdtempSync(join(work, 'unwatched-'));
     const policy = join(dir, 'policy.wasm');

@@ -114,3 +114,16 @@ test_other_keys_of_a_tier_entry_are_not_validated if {
 		with data.tiers as {"dev": {"servers": {"*": {"note": "x", "tools": ["echo"]}}}}
 		with data.trust_tiers as {"dev": ["alice"]}
 }
+
+# The shim checks data_errors once at load and marks the data (src/policy/check-data-once.ts).
+test_data_checked_at_load_skips_the_per_message_check if {
+	d := mcp.decision with input as base with data.disabled_methods as "tools/call"
+		with data.mcp_shim as {"data_checked": true}
+	not "invalid_data" in d.reasons
+}
+
+test_data_not_checked_at_load_is_checked_per_message if {
+	invalid(mcp.decision, "data.disabled_methods must be a list of strings") with input as base
+		with data.disabled_methods as "tools/call"
+		with data.mcp_shim as {"data_checked": "yes"}
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * An experiment, not a scenario: how much of the shim's RSS is V8's young generation.
+ *   node bench/young-generation.mjs [calls] [flags;flags...]
+ * Relays `calls` pipelined echo calls (64 in flight) through the plain relay, the shim, and the
+ * shim under each `;`-separated set of Node flags (default: `--max-semi-space-size=1`, `=2`, `=4`),
+ * one path at a time, and prints each process's RSS after the run and its CPU time per call.
+ */
+import console from 'node:console';
+import process from 'node:process';
+import { echoServer, PLAIN_RELAY, SHIM_MAIN } from './lib/paths.mjs';
+import { readProcCpuSeconds, readProcMemory } from './lib/proc-memory.mjs';
+import { pipeline } from './lib/run-paths.mjs';
+import { echoParams, expectEcho, startPath } from './lib/spawn-path.mjs';
+
+const calls = Number(process.argv[2] ?? 300_000);
+const flagSets = (
+  process.argv[3] ?? '--max-semi-space-size=1;--max-semi-space-size=2;--max-semi-space-size=4'
+)
+  .split(';')
+  .filter(Boolean);
+const server = echoServer();
+const shim = [SHIM_MAIN, '--log-level', 'silent'];
+const variants = [
+  ['plain relay', [PLAIN_RELAY]],
+  ['shim', shim],
+  ...flagSets.map((flags) => [`shim, node ${flags}`, [...flags.split(' '), ...shim]]),
+];
+
+for (const [label, args] of variants) {
+  const item = await startPath({
+    id: label,
+    label,
+    command: process.execPath,
+    args: [...args, '--', server.command, ...server.args],
+  });
+  try {
+    const before = readProcCpuSeconds(item.pid);
+    const elapsed = await pipeline(
+      item.client,
+      calls,
+      64,
+      (client, index) => client.requestWhenWritable('tools/call', echoParams(`m${index}`)),
+      (message, index) => {
+        expectEcho(message, `m${index}`);
+      },
+    );
+    const cpu = ((readProcCpuSeconds(item.pid) - before) * 1e6) / calls;
+    const { rss } = readProcMemory(item.pid);
+    console.log(
+      `${label.padEnd(40)} RSS ${(rss / 2 ** 20).toFixed(1)} MiB  CPU ${cpu.toFixed(1)} µs/call  ${((calls / elapsed) * 1000).toFixed(0)} calls/s`,
+    );
+  } finally {
+    await item.close();
+  }
+}
