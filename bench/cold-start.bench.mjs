@@ -24,9 +24,9 @@ async function coldStart(path) {
   }
 }
 
-export async function run({ quick, auditFile }) {
+export async function run({ quick, auditFile, peersDir }) {
   const rounds = quick ? 2 : 30;
-  const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
+  const paths = buildPaths(echoServer(), { auditFile: auditFile(name), peers: peersDir?.(name) });
   const items = paths.map((path) => ({ path }));
   await interleave(items, 1, (item) => coldStart(item.path)); // fills the OS page cache
   const samples = await interleave(items, rounds, (item) => coldStart(item.path));
@@ -66,5 +66,6 @@ export async function run({ quick, auditFile }) {
     ],
     budgets: [checkBudget('cold-start', p50.shim?.addedVsRelay)],
     notes: [],
+    figures: { p50 },
   };
 }
