@@ -102,7 +102,7 @@ export function renderReport(report) {
     'npm run bench:quick    # build, then a few iterations of each scenario (CI); writes bench/results/ only',
     'npm run bench -- --peers       # also the peer gates installed by scripts/install-peers.sh',
     'node bench/run.mjs roundtrip   # one scenario; writes bench/results/ only',
-    'node bench/startup-trace.mjs   # where the shim\'s cold start goes, milestone by milestone',
+    "node bench/startup-trace.mjs   # where the shim's cold start goes, milestone by milestone",
     'node bench/profile.mjs calls   # the shim under --cpu-prof (also: list, notifications, --audit)',
     '```',
     '',
