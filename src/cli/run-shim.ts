@@ -5,12 +5,10 @@ import { describeExit, describeSessionEnding } from '../child/session-ending.js'
 import type { ShutdownResult } from '../child/shutdown.js';
 import { forwardSignals } from '../child/forward-signals.js';
 import { ServerSpawnError } from '../child/spawn-error.js';
-import { relayStderr } from '../child/relay-stderr.js';
 import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
 import { createLogger, openLogDestination } from '../logging/create-logger.js';
 import { startupMark } from '../logging/startup-trace.js';
-import { prepareJudging } from './prepare-judging.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
 import { CONFIG_EXIT_CODE } from '../config/usage-error.js';
 
@@ -63,8 +61,10 @@ export async function runShim(
     // With secrets to hide, the server's stderr is scrubbed line by line; otherwise inherited.
     stderr: secrets.size > 0 ? 'pipe' : 'inherit',
   });
-  // The relay is loaded while the server boots: nothing in it decides whether the server may
-  // start, and the client's first line waits on our stdin.
+  // What judges and relays is loaded only now, while the server boots (the audit log's hashing,
+  // the policy loader, the relay): nothing in it decides whether the server may start, and the
+  // client's first line waits on our stdin.
+  const judgingModule = import('./prepare-judging.js');
   const relayModules = loadRelayModules();
   const logging = getLogger();
   // Awaited below; this only keeps a failure from going unhandled when something fails first.
@@ -75,6 +75,7 @@ export async function runShim(
     },
     () => undefined,
   );
+  const { prepareJudging } = await judgingModule;
   const prepared = await prepareJudging({ config, secrets, io, getLogger });
   if (!prepared.ok) {
     // Fail closed: no policy or no audit trail, no relaying. The server never saw a frame.
@@ -104,7 +105,7 @@ export async function runShim(
     policy.close();
     return failToStart(io, EXIT_SPAWN_FAILED, message);
   }
-  const [{ startRelay, Session, createInputContext }, logger] = await Promise.all([
+  const [{ startRelay, Session, createInputContext, relayStderr }, logger] = await Promise.all([
     relayModules,
     logging,
   ]);
@@ -231,15 +232,17 @@ async function stopStartedServer(starting: Promise<ServerProcess>): Promise<void
 }
 
 async function loadRelayModules() {
-  const [relay, session, input] = await Promise.all([
+  const [relay, session, input, stderr] = await Promise.all([
     import('../relay/start-relay.js'),
     import('../session/session.js'),
     import('../input/input-context.js'),
+    import('../child/relay-stderr.js'),
   ]);
   return {
     startRelay: relay.startRelay,
     Session: session.Session,
     createInputContext: input.createInputContext,
+    relayStderr: stderr.relayStderr,
   };
 }
 
