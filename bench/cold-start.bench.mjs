@@ -24,9 +24,9 @@ async function coldStart(path) {
   }
 }
 
-export async function run({ quick, auditFile }) {
+export async function run({ quick, auditFile, peersDir }) {
   const rounds = quick ? 2 : 30;
-  const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
+  const paths = buildPaths(echoServer(), { auditFile: auditFile(name), peers: peersDir?.(name) });
   const items = paths.map((path) => ({ path }));
   await interleave(items, 1, (item) => coldStart(item.path)); // fills the OS page cache
   const samples = await interleave(items, rounds, (item) => coldStart(item.path));
@@ -37,7 +37,7 @@ export async function run({ quick, auditFile }) {
     name,
     title,
     about:
-      'Time from `spawn()` to the first `initialize` response, with the request written as soon as the process exists. Each sample is a new process (the shim also loads and instantiates its Wasm policy before it answers). Paths take turns.',
+      'Time from `spawn()` to the first `initialize` response, with the request written as soon as the process exists. Each sample is a new process. The shim spawns the server first and loads its Wasm policy and audit log while the server boots; it reads the request only when both are ready (`node bench/startup-trace.mjs` shows each step). Paths take turns.',
     command: `node bench/run.mjs ${name}`,
     settings: `${rounds} starts per path after one unmeasured start.`,
     tables: [
@@ -66,5 +66,6 @@ export async function run({ quick, auditFile }) {
     ],
     budgets: [checkBudget('cold-start', p50.shim?.addedVsRelay)],
     notes: [],
+    figures: { p50 },
   };
 }

@@ -10,20 +10,26 @@ import { summarise } from './lib/stats.mjs';
 export const name = 'roundtrip';
 export const title = 'Round trip';
 
-const TEXT = 'Summarise the open pull requests of the repository, newest first.';
+/**
+ * Every call's text differs and stays plain prose: a peer (vellaveto-proxy) refuses a request that
+ * replays an earlier answer, and high-entropy arguments adding up over calls.
+ */
+let calls = 0;
+const callText = () => `List the open issues on the site, then the notes on the tests: ${calls++}`;
 
 async function timedEcho(item) {
-  const { message, sentAt, receivedAt } = await item.client.request('tools/call', echoParams(TEXT));
-  expectEcho(message, TEXT);
+  const text = callText();
+  const { message, sentAt, receivedAt } = await item.client.request('tools/call', echoParams(text));
+  expectEcho(message, text);
   return (receivedAt - sentAt) * 1000;
 }
 
-export async function run({ quick, auditFile }) {
+export async function run({ quick, auditFile, peersDir }) {
   const warmup = quick ? 50 : 2000;
   const block = quick ? 50 : 100;
   const rounds = quick ? 4 : 100;
   const settle = 10;
-  const paths = buildPaths(echoServer(), { auditFile: auditFile(name) });
+  const paths = buildPaths(echoServer(), { auditFile: auditFile(name), peers: peersDir?.(name) });
   const samples = await withPaths(paths, async (running) => {
     await interleave(running, 1, timedEcho, warmup);
     return interleave(running, rounds, timedEcho, block, settle);
@@ -38,7 +44,7 @@ export async function run({ quick, auditFile }) {
     about:
       'Sequential `tools/call` requests (one in flight) to the echo tool, after warm-up. Paths take turns in blocks, so machine noise falls on all of them alike. "Added" is the path minus the direct connection: the cost of the hop.',
     command: `node bench/run.mjs ${name}`,
-    settings: `${warmup} warm-up and ${rounds * block} measured requests per path, in ${rounds} blocks of ${block} taking turns (each block after ${settle} unrecorded requests); a ${TEXT.length}-character argument.`,
+    settings: `${warmup} warm-up and ${rounds * block} measured requests per path, in ${rounds} blocks of ${block} taking turns (each block after ${settle} unrecorded requests); a ${callText().length}-character argument that differs per call.`,
     tables: [
       {
         columns: [
@@ -80,6 +86,7 @@ export async function run({ quick, auditFile }) {
       ),
     ],
     notes: [],
+    figures: { p50, p99 },
     chart: {
       title: `tools/call round trip, ${rounds * block} sequential requests per path`,
       series: paths.map((path) => ({ label: path.label, samples: samples[path.id] })),

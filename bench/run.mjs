@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Runs the benchmark scenarios (bench/<name>.bench.mjs) and writes the report.
- *   node bench/run.mjs [--quick] [--strict] [--baselines-only] [scenario...]
+ *   node bench/run.mjs [--quick] [--strict] [--baselines-only] [--peers] [scenario...]
  * A full run of every scenario rewrites docs/benchmarks.md and docs/benchmark-latency.svg;
  * quick or partial runs write bench/results/ instead, so the committed page only ever
  * holds complete, full-length figures.
@@ -14,6 +14,8 @@ import { renderLatencyChart } from './lib/latency-chart.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { buildPaths, describeCommand, echoServer, ROOT, shimBuilt } from './lib/paths.mjs';
 import { passMark, renderReport } from './lib/report.mjs';
+import { peerInstalled, peerPaths, PEERS } from './lib/peers.mjs';
+import { renderPeerSection } from './lib/peer-report.mjs';
 import console from 'node:console';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -30,11 +32,13 @@ const SCENARIOS = [
   'big-list',
   'state',
 ];
-const FLAGS = ['--quick', '--strict', '--baselines-only', '--help'];
-const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only] [${SCENARIOS.join('|')}...]
+const FLAGS = ['--quick', '--strict', '--baselines-only', '--peers', '--help'];
+const USAGE = `Usage: node bench/run.mjs [--quick] [--strict] [--baselines-only] [--peers] [${SCENARIOS.join('|')}...]
   --quick           a few iterations per scenario, to check the harness (CI); no timing is judged
   --strict          exit 1 when a budget fails
-  --baselines-only  run without the shim (dist/bin/mcp-opa-shim.mjs not built yet)`;
+  --baselines-only  run without the shim (dist/bin/mcp-opa-shim.mjs not built yet)
+  --peers           add the installed peer gates (bash scripts/install-peers.sh) to the round-trip
+                    and cold-start scenarios, and a peer table to the page`;
 
 class UsageError extends Error {}
 
@@ -50,6 +54,7 @@ function parseArguments(argv) {
     quick: argv.includes('--quick'),
     strict: argv.includes('--strict'),
     baselinesOnly: argv.includes('--baselines-only'),
+    peers: argv.includes('--peers'),
     names: names.length > 0 ? names : SCENARIOS,
   };
 }
@@ -69,7 +74,13 @@ async function main() {
     tmpDir,
     auditFile: (scenario) => join(tmpDir, `${scenario}-audit.jsonl`),
     log: (message) => console.error(`  ${message}`),
+    // Scenarios that compare peers pass this to buildPaths; undefined without `--peers`.
+    peersDir: options.peers ? (scenario) => join(tmpDir, 'peers', scenario) : undefined,
   };
+  if (options.peers) {
+    for (const peer of PEERS.filter((candidate) => !peerInstalled(candidate)))
+      console.error(`bench: peer ${peer.name} ${peer.version} is not installed; skipped`);
+  }
   const scenarios = [];
   const machine = describeMachine();
   try {
@@ -111,11 +122,24 @@ async function main() {
     quick: options.quick,
     machine,
     loadAtEnd: describeMachine().load,
-    paths: buildPaths(echoServer(), { auditFile: '/tmp/bench/audit.jsonl' }).map((path) => ({
+    paths: [
+      ...buildPaths(echoServer(), { auditFile: '/tmp/bench/audit.jsonl' }),
+      ...(options.peers ? peerPaths(echoServer(), '/tmp/bench/peers', { write: false }) : []),
+    ].map((path) => ({
       label: path.label,
       command: describeCommand(path),
     })),
     scenarios,
+    ...(options.peers
+      ? {
+          peerSection: renderPeerSection({
+            command: `npm run bench -- --peers${options.quick ? ' --quick' : ''}`,
+            peers: PEERS.map((peer) => ({ ...peer, installed: peerInstalled(peer) })),
+            roundtrip: scenarios.find((scenario) => scenario.name === 'roundtrip'),
+            coldStart: scenarios.find((scenario) => scenario.name === 'cold-start'),
+          }),
+        }
+      : {}),
     ...(complete && existsSync(analysisFile)
       ? { analysis: readFileSync(analysisFile, 'utf8') }
       : {}),

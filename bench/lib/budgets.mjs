@@ -63,8 +63,8 @@ export const BUDGETS = [
   {
     id: 'cold-start',
     scenario: 'cold-start',
-    text: 'Added cold start ≤ 1.3× the plain relay’s added cold start',
-    limit: 1.3,
+    text: 'Added cold start ≤ 1.2× the plain relay’s added cold start',
+    limit: 1.2,
     kind: 'max',
     unit: 'ratio',
   },

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import process from 'node:process';
+import { peerPaths } from './peers.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `BENCH_SHIM_MAIN` points the harness at another build, e.g. a candidate fix in a scratch copy. */
@@ -57,10 +58,14 @@ export function sharedEchoServerExists() {
 
 /**
  * @param {{ command: string, args: string[] }} server
- * @param {{ auditFile: string, include?: string[], shimOptions?: string[], env?: Record<string, string> }} options
- *   `shimOptions` go to both shim paths; `env` is added to every path's environment.
+ * @param {{ auditFile: string, include?: string[], shimOptions?: string[], env?: Record<string, string>, peers?: string }} options
+ *   `shimOptions` go to both shim paths; `env` is added to every path's environment; `peers`, a
+ *   working directory, adds the installed peers (bench/lib/peers.mjs) after the shim paths.
  */
-export function buildPaths(server, { auditFile, include = PATH_IDS, shimOptions = [], env }) {
+export function buildPaths(
+  server,
+  { auditFile, include = PATH_IDS, shimOptions = [], env, peers },
+) {
   const shimArgs = [SHIM_MAIN, '--log-level', 'silent', ...shimOptions];
   const baseArgs = [BASE_SHIM_MAIN ?? SHIM_MAIN, '--log-level', 'silent', ...shimOptions];
   const all = {
@@ -88,6 +93,7 @@ export function buildPaths(server, { auditFile, include = PATH_IDS, shimOptions 
     ],
   };
   const available = shimBuilt() ? PATH_IDS : PATH_IDS.filter((id) => !id.includes('shim'));
+  const extra = peers === undefined ? [] : peerPaths(server, peers);
   return available
     .filter((id) => include.includes(id))
     .map((id) => {
@@ -100,7 +106,8 @@ export function buildPaths(server, { auditFile, include = PATH_IDS, shimOptions 
         relayed: id !== 'direct',
         ...(env === undefined ? {} : { env }),
       };
-    });
+    })
+    .concat(extra);
 }
 
 /** The command line as a reader would type it from the repository root. */

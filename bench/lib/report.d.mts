@@ -25,6 +25,8 @@ export interface Report {
   paths: { label: string; command: string }[];
   scenarios: ScenarioResult[];
   analysis?: string;
+  /** From bench/lib/peer-report.mjs, with `--peers`. */
+  peerSection?: string;
 }
 export function markdownTable(
   columns: readonly string[],

@@ -100,7 +100,9 @@ export function renderReport(report) {
     '```sh',
     'npm run bench          # build, then every scenario; rewrites this page and docs/benchmark-latency.svg',
     'npm run bench:quick    # build, then a few iterations of each scenario (CI); writes bench/results/ only',
+    'npm run bench -- --peers       # also the peer gates installed by scripts/install-peers.sh',
     'node bench/run.mjs roundtrip   # one scenario; writes bench/results/ only',
+    "node bench/startup-trace.mjs   # where the shim's cold start goes, milestone by milestone",
     'node bench/profile.mjs calls   # the shim under --cpu-prof (also: list, notifications, --audit)',
     '```',
     '',
@@ -116,6 +118,7 @@ export function renderReport(report) {
     checks.length > 0 ? budgetTable(checks, report.quick) : 'No budget was measured in this run.',
     '',
     ...report.scenarios.map((scenario) => renderScenario(scenario, report.quick)),
+    ...(report.peerSection === undefined ? [] : [report.peerSection]),
   ];
   if (report.analysis) lines.push('## Analysis', '', report.analysis.trim(), '');
   return `${lines

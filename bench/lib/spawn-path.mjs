@@ -14,7 +14,7 @@ export const PROTOCOL_VERSION = '2025-06-18';
 /** Spawns the path; with `initialize` (the default) also completes the MCP handshake. */
 export async function startPath(path, { initialize = true } = {}) {
   const child = spawn(path.command, path.args, {
-    cwd: ROOT,
+    cwd: path.cwd ?? ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(path.env === undefined ? {} : { env: { ...process.env, ...path.env } }),
   });

@@ -2,6 +2,7 @@
 import { format } from 'node:util';
 import { parseCommandLine, SUBCOMMANDS } from './parse-command-line.js';
 import { USAGE_EXIT_CODE, UsageError } from '../config/usage-error.js';
+import { startupMark } from '../logging/startup-trace.js';
 
 /**
  * Stdout carries the protocol. Libraries that log with console (the OPA Wasm SDK's
@@ -26,6 +27,7 @@ function keepConsoleOffStdout(): void {
  * eval code is never loaded.
  */
 async function main(argv: readonly string[]): Promise<number> {
+  startupMark('main');
   let command;
   try {
     command = parseCommandLine(argv, process.env);
@@ -105,6 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
       for (const warning of command.warnings)
         process.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
       try {
+        startupMark('options parsed');
         const { runShim } = await import('./run-shim.js');
         return await runShim(command.config, command.envFileValues, {
           stdin: process.stdin,

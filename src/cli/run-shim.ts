@@ -1,21 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { createAuditor } from '../audit/auditor.js';
 import { buildChildEnv } from '../child/build-child-env.js';
 import { describeExit, describeSessionEnding } from '../child/session-ending.js';
 import type { ShutdownResult } from '../child/shutdown.js';
 import { forwardSignals } from '../child/forward-signals.js';
 import { ServerSpawnError } from '../child/spawn-error.js';
-import { relayStderr } from '../child/relay-stderr.js';
 import { startServer, type ServerProcess } from '../child/start-server.js';
 import type { ShimConfig } from '../config/config.js';
-import { shimVersion } from '../config/shim-version.js';
 import { createLogger, openLogDestination } from '../logging/create-logger.js';
-import type { PolicyLogger } from '../policy/create-policy-engine.js';
-import { createShimPolicy } from './create-shim-policy.js';
-import { replacementWarnings } from '../policy/replacement-warnings.js';
+import { startupMark } from '../logging/startup-trace.js';
 import { collectSecrets, type SecretSet } from '../secrets/secret-set.js';
-import type { ShimReporting } from '../fleet/status/shim-reporting.js';
 import { CONFIG_EXIT_CODE } from '../config/usage-error.js';
 import { PinBook } from '../state/pins/pin-book.js';
 
@@ -64,61 +58,10 @@ export async function runShim(
   let loggerReady: Promise<Logger> | undefined;
   const getLogger = () => (loggerReady ??= createLogger(config.logLevel, logDestination));
 
-  let policy;
-  let reporting: ShimReporting | undefined;
-  try {
-    const shimPolicy = await createShimPolicy(config, io.env, laterLogger(getLogger), () => {
-      reporting?.bundleChanged();
-    });
-    policy = shimPolicy.engine;
-    if (shimPolicy.fleet !== undefined) {
-      const { startShimReporting } = await import('../fleet/status/shim-reporting.js');
-      reporting = startShimReporting(shimPolicy.fleet, shimPolicy.bundle, {
-        serverId: config.serverId,
-        secrets,
-        io,
-        getLogger,
-      });
-    }
-  } catch (error) {
-    policy?.close();
-    // Fail closed before anything runs: no policy, no server.
-    return failToStart(io, CONFIG_EXIT_CODE, error);
-  }
-  // A replacement --policy drops the built-in protections: say so, on stderr, in the log and on
-  // the audit log's start record.
-  const warnings = await replacementWarnings(config.policy, config.roots);
-  for (const warning of warnings) {
-    io.stderr.write(`mcp-opa-shim: warning: ${warning}\n`);
-    void getLogger().then((logger) => {
-      logger.warn({ policy: policy.revision }, warning);
-    });
-  }
-  let auditor;
-  try {
-    auditor = createAuditor({
-      file: config.auditLog,
-      stderr: config.auditStderr,
-      policy,
-      secrets,
-      entrypoint: config.entrypoint,
-      ...(reporting?.sink === undefined ? {} : { sink: reporting.sink }),
-      warnings,
-      labels: {
-        server_id: config.serverId,
-        principal: config.principal.id,
-        version: shimVersion(),
-      },
-    });
-  } catch (error) {
-    // No audit trail, no relaying: fail closed before the server starts.
-    void reporting?.close(0);
-    policy.close();
-    return failToStart(io, CONFIG_EXIT_CODE, error);
-  }
-
+  // The server is spawned first and boots while the policy loads (issue 14): the relay, which
+  // reads the client's frames, starts only when both are ready, so frames wait in the pipe.
   const childEnv = buildChildEnv({ received: io.env, envFileValues, allow: config.envAllow });
-  let server: ServerProcess;
+  startupMark('spawn called');
   const starting = startServer({
     command: config.command,
     args: config.args,
@@ -127,12 +70,32 @@ export async function runShim(
     // With secrets to hide, the server's stderr is scrubbed line by line; otherwise inherited.
     stderr: secrets.size > 0 ? 'pipe' : 'inherit',
   });
-  // The relay is loaded while the server boots (the spawn call above has been made): nothing in
-  // it decides whether the server may start, and the client's first line waits on our stdin.
+  // What judges and relays is loaded only now, while the server boots (the audit log's hashing,
+  // the policy loader, the relay): nothing in it decides whether the server may start, and the
+  // client's first line waits on our stdin.
+  const judgingModule = import('./prepare-judging.js');
   const relayModules = loadRelayModules();
   const logging = getLogger();
-  // Awaited below; this only keeps a failure from going unhandled when the spawn fails first.
-  Promise.all([relayModules, logging]).catch(() => undefined);
+  // Awaited below; this only keeps a failure from going unhandled when something fails first.
+  Promise.all([starting, relayModules, logging]).catch(() => undefined);
+  void starting.then(
+    () => {
+      startupMark('server spawned');
+    },
+    () => undefined,
+  );
+  const { prepareJudging } = await judgingModule;
+  const prepared = await prepareJudging({ config, secrets, io, getLogger });
+  if (!prepared.ok) {
+    // Fail closed: no policy or no audit trail, no relaying. The server never saw a frame.
+    const [exitCode] = await Promise.all([
+      failToStart(io, CONFIG_EXIT_CODE, prepared.error),
+      stopStartedServer(starting),
+    ]);
+    return exitCode;
+  }
+  const { policy, auditor, reporting } = prepared.judging;
+  let server: ServerProcess;
   try {
     server = await starting;
   } catch (error) {
@@ -151,10 +114,8 @@ export async function runShim(
     policy.close();
     return failToStart(io, EXIT_SPAWN_FAILED, message);
   }
-  const [{ startRelay, Session, createInputContext, CallCounters }, logger] = await Promise.all([
-    relayModules,
-    logging,
-  ]);
+  const [{ startRelay, Session, createInputContext, relayStderr, CallCounters }, logger] =
+    await Promise.all([relayModules, logging]);
   if (server.stderr !== undefined)
     relayStderr(server.stderr, io.stderr, (line) => scrubStderrLine(secrets, line));
   logger.info(
@@ -187,6 +148,7 @@ export async function runShim(
     },
     { clientIn: io.stdin, clientOut: io.stdout, serverIn: server.stdin, serverOut: server.stdout },
   );
+  startupMark('relay started');
   // Set from callbacks; read once the server is gone.
   const seen: {
     forwardedSignal?: NodeJS.Signals;
@@ -268,47 +230,31 @@ async function failToStart(io: ShimIo, exitCode: number, error: unknown): Promis
   return reportStartupFailure(cause, exitCode, io);
 }
 
+/** A server spawned before the policy failed to load is stopped (staged) before the shim exits. */
+async function stopStartedServer(starting: Promise<ServerProcess>): Promise<void> {
+  let server;
+  try {
+    server = await starting;
+  } catch {
+    return; // it never started
+  }
+  await server.shutdown();
+}
+
 async function loadRelayModules() {
-  const [relay, session, input, counters] = await Promise.all([
+  const [relay, session, input, stderr, counters] = await Promise.all([
     import('../relay/start-relay.js'),
     import('../session/session.js'),
     import('../input/input-context.js'),
+    import('../child/relay-stderr.js'),
     import('../state/counters/call-counters.js'),
   ]);
   return {
     startRelay: relay.startRelay,
     Session: session.Session,
     createInputContext: input.createInputContext,
+    relayStderr: stderr.relayStderr,
     CallCounters: counters.CallCounters,
-  };
-}
-
-/**
- * Policy reloads are logged through the shim's logger, which loads after the spawn; a reload
- * reported before then (rare) loads it early. No line is lost.
- */
-function laterLogger(getLogger: () => Promise<Logger>): PolicyLogger {
-  return {
-    info(details, message) {
-      void getLogger().then((logger) => {
-        logger.info(details, message);
-      });
-    },
-    warn(details, message) {
-      void getLogger().then((logger) => {
-        logger.warn(details, message);
-      });
-    },
-    error(details, message) {
-      void getLogger().then((logger) => {
-        logger.error(details, message);
-      });
-    },
-    debug(details, message) {
-      void getLogger().then((logger) => {
-        logger.debug(details, message);
-      });
-    },
   };
 }
 
