@@ -62,6 +62,9 @@ async function connectV1(
   server: readonly string[],
 ): Promise<Connected> {
   const client = new V1Client({ name: 'rates-e2e-v1', version: '1.0.0' }, { capabilities: {} });
+  // Any line on the shim's stdout that is not a protocol message surfaces here.
+  const errors: unknown[] = [];
+  client.onerror = (error) => errors.push(error);
   await client.connect(
     new V1Transport({
       command: process.execPath,
@@ -72,7 +75,10 @@ async function connectV1(
   );
   return {
     call: async (name, args) => textOf(await client.callTool({ name, arguments: args })),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      expect(errors).toEqual([]);
+    },
   };
 }
 
@@ -81,6 +87,8 @@ async function connectV2(
   server: readonly string[],
 ): Promise<Connected> {
   const client = new V2Client({ name: 'rates-e2e-v2', version: '2.0.0' }, { capabilities: {} });
+  const errors: unknown[] = [];
+  client.onerror = (error) => errors.push(error);
   const transport = new V2Transport({
     command: process.execPath,
     args: shimArgs(options, server),
@@ -95,7 +103,10 @@ async function connectV2(
       const result = textOf(await client.callTool({ name, arguments: args }));
       return stderr === '' ? result : { ...result, text: `${result.text}\n[stderr] ${stderr}` };
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      expect(errors).toEqual([]);
+    },
   };
 }
 

@@ -41,4 +41,14 @@ describe('SlidingCounts', () => {
     expect(counts.view(6_000).resets_at.k).toBe(new Date(61_000).toISOString());
     expect(counts.view(61_000).counts).toEqual({ k: 1 });
   });
+
+  it('stays exact while thousands of calls expire one by one', () => {
+    const counts = new SlidingCounts(60_000);
+    for (let at = 0; at < 5_000; at++) counts.add('k', at * 20);
+    // 20 ms apart, all added up front: the view counts those after now − 60 s.
+    for (let now = 60_000; now < 150_000; now += 7) {
+      const expired = Math.min(5_000, Math.floor((now - 60_000) / 20) + 1);
+      expect(counts.view(now).counts.k).toBe(5_000 - expired === 0 ? undefined : 5_000 - expired);
+    }
+  });
 });

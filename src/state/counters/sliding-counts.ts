@@ -3,15 +3,21 @@ import type { CountWindow } from '../../core/policy-input.js';
 /** What a policy input shows of one window (`rate`, `quota`). */
 export type WindowView = CountWindow;
 
+/** Ascending times of one key; entries before `head` have expired (dropped in batches). */
+interface Times {
+  readonly list: number[];
+  head: number;
+}
+
 /**
  * Sliding-window counters: per key, the times (ms) of the counted calls in the last `windowMs`.
  * Entirely in memory; the view is rebuilt only when a call is added or an entry expires, so a
- * run of judged calls reuses one frozen object.
+ * run of judged calls reuses one frozen object. Expiry advances an index rather than shifting
+ * the array: a window holds up to a day of calls.
  */
 export class SlidingCounts {
   readonly #windowMs: number;
-  /** Ascending times per key. */
-  readonly #times = new Map<string, number[]>();
+  readonly #times = new Map<string, Times>();
   #view: WindowView | undefined;
   /** When the cached view goes stale: the earliest expiry among the keys. */
   #validUntil = Number.POSITIVE_INFINITY;
@@ -23,13 +29,17 @@ export class SlidingCounts {
   add(key: string, at: number): void {
     let times = this.#times.get(key);
     if (times === undefined) {
-      times = [];
+      times = { list: [], head: 0 };
       this.#times.set(key, times);
     }
+    const { list } = times;
     // Calls arrive in time order; another shim's segment may be a little behind.
-    let index = times.length;
-    while (index > 0 && (times[index - 1] ?? 0) > at) index--;
-    times.splice(index, 0, at);
+    if (list.length === 0 || (list[list.length - 1] ?? 0) <= at) list.push(at);
+    else {
+      let index = list.length;
+      while (index > times.head && (list[index - 1] ?? 0) > at) index--;
+      list.splice(index, 0, at);
+    }
     this.#view = undefined;
   }
 
@@ -41,15 +51,18 @@ export class SlidingCounts {
     const resetsAt: Record<string, string> = {};
     let validUntil = Number.POSITIVE_INFINITY;
     for (const [key, times] of this.#times) {
-      let expired = 0;
-      while (expired < times.length && (times[expired] ?? 0) <= since) expired++;
-      if (expired > 0) times.splice(0, expired);
-      const oldest = times[0];
+      const { list } = times;
+      while (times.head < list.length && (list[times.head] ?? 0) <= since) times.head++;
+      const oldest = list[times.head];
       if (oldest === undefined) {
         this.#times.delete(key);
         continue;
       }
-      counts[key] = times.length;
+      if (times.head > 1024 && times.head * 2 > list.length) {
+        list.splice(0, times.head);
+        times.head = 0;
+      }
+      counts[key] = list.length - times.head;
       resetsAt[key] = new Date(oldest + this.#windowMs).toISOString();
       validUntil = Math.min(validUntil, oldest + this.#windowMs);
     }
