@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../core/json-rpc.js';
-import { META_PROTOCOL_VERSION } from '../session/session.js';
+import {
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_PROTOCOL_VERSION,
+} from '../session/session.js';
 import { checkToolPins } from './check-pins.js';
 import type { RelayContext } from './relay-context.js';
 
@@ -21,7 +25,13 @@ export function catalogRefreshRequest(context: RelayContext, cursor?: string): s
   const params: JsonObject = {};
   if (cursor !== undefined) params.cursor = cursor;
   if (session.era === 'modern' && session.protocolVersion !== undefined) {
-    params._meta = { [META_PROTOCOL_VERSION]: session.protocolVersion };
+    // A 2026-07-28 server refuses a request whose envelope lacks the client's capabilities: the
+    // shim's own listing carries what the client declared (its info too, when it gave one).
+    params._meta = {
+      [META_PROTOCOL_VERSION]: session.protocolVersion,
+      [META_CLIENT_CAPABILITIES]: session.clientCapabilities ?? {},
+      ...(session.clientInfo === undefined ? {} : { [META_CLIENT_INFO]: session.clientInfo }),
+    };
   }
   let id = `${ID_PREFIX}${String(++sequence)}`;
   while (!session.forwardedToServer(id, { method: 'tools/list', params, internal: true })) {

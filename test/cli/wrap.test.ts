@@ -24,6 +24,7 @@ import {
 import { parseWrappedCommand } from '../../src/clients/wrapped-command.js';
 import { assertShimBuilt } from '../e2e/helpers/paths.js';
 import { BIN, REPO } from '../helpers/shim-process.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 const FIXTURES = join(REPO, 'test/clients/fixtures');
 let scratch: string;
@@ -300,7 +301,7 @@ describe('mcp-opa-shim wrap / unwrap', () => {
         command: entry?.command ?? '',
         args: [...(entry?.args ?? [])],
         cwd: entry?.cwd ?? '',
-        env: { PATH: process.env.PATH ?? '', ...entry?.env },
+        env: { PATH: process.env.PATH ?? '', ...stateHomeEnv(), ...entry?.env },
         stderr: 'pipe',
       }),
     );

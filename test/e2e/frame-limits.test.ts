@@ -21,6 +21,7 @@ import {
   nonProtocolLines,
   recordingShim,
 } from '../helpers/shim-process.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * The client → server frame limit, with a real v1 SDK client and the real server-filesystem, whose
@@ -59,7 +60,11 @@ async function connect(): Promise<Connected> {
       FILESYSTEM,
       dir,
     ],
-    env: { PATH: `${OPA_DIR}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? dir },
+    env: {
+      PATH: `${OPA_DIR}:${process.env['PATH'] ?? ''}`,
+      HOME: process.env['HOME'] ?? dir,
+      ...stateHomeEnv(),
+    },
     stderr: 'pipe',
   });
   let stderr = '';

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ShimProcess } from '../helpers/shim-process.js';
 import { tempDir } from '../input/helpers/input-fixtures.js';
 import { assertShimBuilt, repoRoot, shimMain } from './helpers/paths.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * Finding 2 of issue 10 (time of check vs time of use): `move_file p → q`, pipelined with a read
@@ -192,7 +193,7 @@ describe('namespace barrier with a real SDK client', () => {
           FILESYSTEM,
           base,
         ],
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? base },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? base, ...stateHomeEnv() },
         stderr: 'pipe',
       }),
     );

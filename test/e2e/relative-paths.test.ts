@@ -13,6 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertShimBuilt, repoRoot, shimMain } from './helpers/paths.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * The built shim (embedded policy, `--root`) in front of the real server-filesystem started
@@ -60,7 +61,7 @@ async function connect(
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [shimMain, '--root', root, '--log-level', 'silent', ...shimOptions, '--', ...server],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? wide },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? wide, ...stateHomeEnv() },
     // The client starts everything inside the root, so the working directory is not the way out.
     cwd: root,
     stderr: 'pipe',

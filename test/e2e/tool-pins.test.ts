@@ -122,6 +122,15 @@ describe.each([
     expect(pinsCli('accept', 'rug', 'weather', '--pins', pins)).toContain('weather');
     expect(toolNames(await client.listTools())).toEqual(['rug_pull', 'weather']);
     expect(await callOutcome(client, 'weather')).toBe('Sunny in Oslo');
+
+    // The pin records are part of the hash chain of the finished session.
+    await client.close();
+    clients.splice(0);
+    expect(
+      execFileSync(process.execPath, [shimMain, 'audit', 'verify', join(work, 'audit.jsonl')], {
+        encoding: 'utf8',
+      }),
+    ).toContain(': ok,');
   });
 
   it('denies in a later session a tool that changed between sessions, and flags a new tool', async () => {
@@ -141,6 +150,22 @@ describe.each([
     expect(await callOutcome(later, 'weather')).toContain(CHANGED_MESSAGE);
     expect(await callOutcome(later, 'added_later')).toBe('added');
     expect(Object.keys(readJson(pins).pending ?? {}).sort()).toEqual(['added_later', 'weather']);
+  });
+});
+
+describe('tool pins turned off', () => {
+  it('writes no pin file and leaves a rewritten tool to the rest of the policy', async () => {
+    const spec = shimSpec('off', rugPullServer);
+    const client = await connectV1(spec);
+    clients.push(client);
+    expect(toolNames(await client.listTools())).toEqual(['rug_pull', 'weather']);
+    await callOutcome(client, 'rug_pull');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await callOutcome(client, 'weather')).toBe('Sunny in Oslo');
+    expect(toolNames(await client.listTools())).toEqual(['rug_pull', 'weather']);
+    const audit = readFileSync(join(work, 'audit.jsonl'), 'utf8');
+    expect(audit).not.toContain('"type":"pin"');
+    expect(audit).not.toContain('"pin":');
   });
 });
 

@@ -7,6 +7,7 @@ import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertShimBuilt, repoRoot, shimMain } from '../e2e/helpers/paths.js';
 import { tempDir } from './helpers/input-fixtures.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * The real shim (embedded default policy, `--root`) in front of the real
@@ -60,6 +61,7 @@ async function connect(serverDir: string, clientRoots?: readonly string[]): Prom
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? base,
+    ...stateHomeEnv(),
   };
   const transport = new StdioClientTransport({
     command: process.execPath,

@@ -89,7 +89,7 @@ async function runChecks(
     checks.push(check('initialize', 'skip', BLOCKED));
     return { checks, secrets };
   }
-  checks.push(...(await handshakeThroughShim(target)));
+  checks.push(...(await handshakeThroughShim({ ...target, pinsFile: config.pinsFile })));
   return { checks, secrets };
 }
 

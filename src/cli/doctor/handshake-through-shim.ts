@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface HandshakeTarget {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly timeoutMs: number;
+  /** The pin file the shim would use (undefined: pinning off); doctor reads a copy of it. */
+  readonly pinsFile?: string | undefined;
 }
 
 /**
@@ -42,19 +44,23 @@ const REQUEST_TIMEOUT = -32001;
 /**
  * Runs the shim, with the same options, around the server, as a real MCP client: `initialize`,
  * then `tools/list` page by page. The shim's decisions go to a temporary audit log, so the
- * user's own (hash-chained, locked by a running shim) is never touched.
+ * user's own (hash-chained, locked by a running shim) is never touched. Its tool pins are a copy
+ * of the user's pin file: the listing is judged against them, and the real file never changes.
  */
 export async function handshakeThroughShim(target: HandshakeTarget): Promise<DoctorCheck[]> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-opa-shim-doctor-'));
   const auditLog = join(dir, 'audit.jsonl');
+  const pins = await pinsCopy(target.pinsFile, dir);
   const { Client, StdioClientTransport } = loadSdk();
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [
       target.shimEntry,
-      ...withoutOption(target.shimOptions, 'audit-log'),
+      ...withoutOption(withoutOption(target.shimOptions, 'audit-log'), 'pins'),
       '--audit-log',
       auditLog,
+      '--pins',
+      pins,
       '--',
       ...target.commandLine,
     ],
@@ -248,4 +254,16 @@ function isShimNoise(line: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `--pins` for the doctor's shim: a copy of the user's pin file (none yet: a fresh file), or off. */
+async function pinsCopy(pinsFile: string | undefined, dir: string): Promise<string> {
+  if (pinsFile === undefined) return 'off';
+  const copy = join(dir, 'pins.json');
+  try {
+    await copyFile(pinsFile, copy);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return copy;
 }

@@ -66,6 +66,7 @@ export class PinBook {
         // Changed back to its pin: nothing is left to accept.
         this.pending = withoutKeys(this.pending, new Set([name]));
         this.settledNames.add(name);
+        this.changedNames.delete(name);
       }
       return { name, pin: { status: 'pinned' }, noted: false };
     }
@@ -140,6 +141,7 @@ export class PinBook {
     if (before?.sha256 === seen.sha256) return false;
     this.pending[seen.name] = { ...seen, seen_at: this.now() };
     this.changedNames.add(seen.name);
+    this.settledNames.delete(seen.name);
     return true;
   }
 }

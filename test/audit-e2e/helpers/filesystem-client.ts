@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { OPA_DIR, REPO, SHIM } from '../../helpers/shim-process.js';
+import { stateHomeEnv } from '../../helpers/state-home-env.js';
 
 export const FILESYSTEM_SERVER = join(
   REPO,
@@ -42,6 +43,7 @@ export async function connectFilesystem(
     env: {
       PATH: `${OPA_DIR}:${process.env['PATH'] ?? ''}`,
       HOME: process.env['HOME'] ?? serverDir,
+      ...stateHomeEnv(),
     },
     stderr: 'pipe',
   });

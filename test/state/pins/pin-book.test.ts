@@ -125,3 +125,23 @@ describe('PinBook', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).pending).toEqual({});
   });
 });
+
+describe('PinBook, a tool that changes back', () => {
+  let backDir: string;
+  beforeEach(() => {
+    backDir = mkdtempSync(join(tmpdir(), 'pins-back-'));
+  });
+  afterEach(() => {
+    rmSync(backDir, { recursive: true, force: true });
+  });
+
+  it('drops the pending definition when the tool is listed as pinned again', () => {
+    const pinFile = join(backDir, 's.json');
+    listOnce(new PinBook(pinFile, 's'), [echo]);
+    const book = new PinBook(pinFile, 's');
+    listOnce(book, [{ ...echo, description: 'Changed.' }]);
+    expect(readPinFile(pinFile)?.pending.echo).toBeDefined();
+    expect(listOnce(book, [echo])).toEqual([{ status: 'pinned' }]);
+    expect(readPinFile(pinFile)?.pending).toEqual({});
+  });
+});
