@@ -15,6 +15,7 @@ const REQUIRED = [
   'file-roots',
   'sampling-and-elicitation',
   'custom-rule',
+  'approval',
 ];
 
 const examples = discoverExamples();
