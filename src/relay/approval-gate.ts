@@ -1,4 +1,5 @@
-import type { ClassifiedMessage, JsonRpcId } from '../core/json-rpc.js';
+import { ErrorCodes, type ClassifiedMessage, type JsonRpcId } from '../core/json-rpc.js';
+import { errorReply } from '../messages/build-replies.js';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, readAnswer } from './approval-prompt.js';
 import {
   grantApproval,
@@ -38,25 +39,33 @@ export function holdForApproval(context: RelayContext, shimId: string, call: Ask
   session.gate.enter(call.access);
   const timeoutMs = context.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
   const timer = setTimeout(() => {
-    if (!end(context, shimId)) return;
-    void context.toClient.send(
-      JSON.stringify({
-        jsonrpc: '2.0',
-        method: 'notifications/cancelled',
-        params: { requestId: shimId, reason: 'mcp-opa-shim: the approval timed out' },
-      }),
-    );
-    void deny(
-      context,
-      call,
-      shimId,
-      'timeout',
-      `no answer within ${timeoutMs / 1000} s (--approval-timeout)`,
-    );
+    try {
+      timeOut(context, shimId, call, timeoutMs);
+    } catch (error) {
+      failHeld(context, call, error);
+    }
   }, timeoutMs);
   // A forgotten form never keeps the shim alive once both peers are gone.
   timer.unref();
   waitingOf(context).set(shimId, { call, timer });
+}
+
+function timeOut(context: RelayContext, shimId: string, call: AskedCall, timeoutMs: number): void {
+  if (!end(context, shimId)) return;
+  void context.toClient.send(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: shimId, reason: 'mcp-opa-shim: the approval timed out' },
+    }),
+  );
+  void deny(
+    context,
+    call,
+    shimId,
+    'timeout',
+    `no answer within ${timeoutMs / 1000} s (--approval-timeout)`,
+  );
 }
 
 /**
@@ -86,7 +95,11 @@ export function answerApproval(
   if (answer === 'approve_once' || answer === 'approve_session') {
     const refused = grantApproval(context, call, { via: 'elicitation/create', id: shimId }, answer);
     if (refused !== undefined) void context.toClient.send(refused);
-    else void releaseApprovedCall(context, call);
+    else {
+      releaseApprovedCall(context, call).catch((error: unknown) => {
+        failHeld(context, call, error);
+      });
+    }
     return DROP;
   }
   if (typeof answer === 'object') void deny(context, call, shimId, 'error', answer.error);
@@ -135,6 +148,29 @@ function end(context: RelayContext, shimId: string): boolean {
   if (!session.isHeldToServer(waiting.call.id)) return false;
   session.gate.leave(waiting.call.access);
   return true;
+}
+
+/**
+ * Judging or auditing failed while releasing or timing out a held call: fail closed. It was not
+ * forwarded; the client is told so rather than left waiting.
+ */
+function failHeld(context: RelayContext, call: AskedCall, error: unknown): void {
+  context.session.deniedByShim(call.id);
+  const detail = error instanceof Error ? error.message : String(error);
+  context.auditor.fault({
+    direction: 'to_server',
+    fault: 'internal_error',
+    detail,
+    action: 'denied',
+  });
+  context.logger.error({ err: error }, 'failed to release a call after approval; denied it');
+  void context.toClient.send(
+    errorReply(
+      call.id,
+      ErrorCodes.internalError,
+      'Internal error: the shim could not judge this call after approval, so it was not forwarded.',
+    ),
+  );
 }
 
 function deny(

@@ -66,14 +66,19 @@ export function takeApprovalResponses(
   );
   const onward: JsonObject =
     Object.keys(rest).length > 0 ? { ...others, inputResponses: rest } : others;
-  if (keys.length > 1)
-    return deny(`the retry answers ${keys.length} approvals at once; answer only the latest one`);
+  if (keys.length > 1) {
+    return refuse(
+      context,
+      `the retry answers ${keys.length} approvals at once; answer only the latest one`,
+    );
+  }
   const key = keys[0] as string;
   const issued = issuedOf(context).get(key);
   issuedOf(context).delete(key);
   if (issued === undefined) {
-    return deny(
-      `the retry answers an approval the shim did not ask for in this session (or one answered already); call the tool again to be asked`,
+    return refuse(
+      context,
+      `the retry answers approval key ${JSON.stringify(key)}, which the shim did not issue in this session or was answered already; call the tool again to be asked`,
     );
   }
   const { call } = issued;
@@ -127,6 +132,17 @@ function refusal(
   if (answer === 'decline') return note('decline', 'the user declined');
   if (answer === 'cancel') return note('cancel', 'the user cancelled the approval');
   return undefined;
+}
+
+/** An answer that belongs to no open approval: audited as a fault, the retry denied. */
+function refuse(context: RelayContext, why: string): ApprovalResponses {
+  context.auditor.fault({
+    direction: 'to_server',
+    fault: 'embedded_answer_refused',
+    detail: why,
+    action: 'denied',
+  });
+  return deny(`Denied: ${why}.`);
 }
 
 function deny(message: string): ApprovalResponses {

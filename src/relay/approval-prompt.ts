@@ -63,7 +63,7 @@ export function approvalPrompt(
 
 /** One line of JSON, secrets scrubbed, cut at SUMMARY_LIMIT characters. */
 function summarise(context: RelayContext, args: unknown): string {
-  const text = context.secrets.scrub(JSON.stringify(args ?? {}));
+  const text = context.secrets.scrubJson(JSON.stringify(args ?? {}));
   return text.length > SUMMARY_LIMIT
     ? `${text.slice(0, SUMMARY_LIMIT)}… (${text.length - SUMMARY_LIMIT} more characters)`
     : text;

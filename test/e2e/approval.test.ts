@@ -29,6 +29,15 @@ async function using<T>(client: ApprovalClient, body: (client: ApprovalClient) =
   }
 }
 
+/** The shim writes its end record after the client closes; wait for it (at most 5 s). */
+async function untilEnded(run: ApprovalRun): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    if (run.auditRecords().at(-1)?.type === 'end') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no end record in ${run.auditLog}`);
+}
+
 const eras: [string, Connect, boolean][] = [
   ['the SDK v1 client, legacy era (the shim sends its own elicitation/create)', v1Client, true],
   [
@@ -76,6 +85,7 @@ describe.each(eras)('Human approval in-band with %s', (_title, connect, recorded
     });
     expect(records[0]?.answered_at).toEqual(expect.any(String));
     // The chain holds with approval records in it, and the summary counts them.
+    await untilEnded(run);
     execFileSync(process.execPath, [shimMain, 'audit', 'verify', run.auditLog]);
     const summary = JSON.parse(
       execFileSync(process.execPath, [shimMain, 'audit', 'summary', '--json', run.auditLog], {

@@ -16,6 +16,8 @@ const REQUIRED = [
   'sampling-and-elicitation',
   'custom-rule',
   'rate-limits',
+  'approval',
+  'pinning',
 ];
 
 const examples = discoverExamples();

@@ -124,6 +124,30 @@ describe('approval in the client → server pipeline (legacy era)', () => {
     expect(h.toServer.ids()).toEqual(['init']);
   });
 
+  it('fails closed when the call cannot be judged again after approval: never forwarded, the client told', async () => {
+    const engine = await approvalPolicy();
+    let broken = false;
+    const policy = Object.create(engine) as typeof engine;
+    policy.evaluate = (input) => {
+      if (broken) throw new Error('the policy engine broke');
+      return engine.evaluate(input);
+    };
+    const h = await startHarness([], '2025-06-18', {
+      policy,
+      capabilities: { elicitation: {} },
+    });
+    h.client(call(1, 'deploy', { env: 'prod' }));
+    await h.toClient.waitFor(isAsk);
+    broken = true;
+    h.client(accept(lastAsk(h).id, 'approve_once'));
+    await h.toClient.waitFor((m) => m.id === 1);
+    expect(h.toClient.flat.find((m) => m.id === 1)).toMatchObject({
+      error: { message: expect.stringContaining('not forwarded') as string },
+    });
+    expect(h.toServer.ids()).toEqual(['init']);
+    expect(h.faults.map((f) => f.fault)).toContain('internal_error');
+  });
+
   it('puts approvals in the policy input: approve for the session lets later calls through unasked', async () => {
     const h = await start();
     h.client(call(1, 'deploy', { env: 'prod' }));
