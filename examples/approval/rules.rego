@@ -1,4 +1,4 @@
-# A rule that reads `input.session.approvals` (new in input version 2), added with
+# A rule that reads `input.session.approvals` (added to the input on 2026-12-06), added with
 # `--rules examples/approval/rules.rego`: a rollback is allowed only in a session in which a
 # human approved a deploy. The approvals list names the tool, the scope and when; never the
 # arguments.

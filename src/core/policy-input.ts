@@ -32,11 +32,11 @@ export interface ToolAnnotations {
   readonly openWorldHint?: boolean;
 }
 
-/** A part of a tool's definition that a pin covers (new in version 2). */
+/** A part of a tool's definition that a pin covers (added 2026-12-06, input version 1). */
 export type PinPart = 'description' | 'input_schema' | 'output_schema' | 'annotations';
 
 /**
- * A tool against its pin (new in version 2). `new`: not in the pin file (not yet accepted);
+ * A tool against its pin (added 2026-12-06, input version 1). `new`: not in the pin file (not yet accepted);
  * `pinned`: as pinned; `changed`: differs from its pin in the `changed` parts.
  */
 export interface ToolPin {
@@ -56,7 +56,7 @@ export interface Operation {
   readonly annotations?: ToolAnnotations;
   /** sha256 (hex) of the tool description as listed. */
   readonly description_sha256?: string;
-  /** Tools, when pinning is on (new in version 2): the tool against its pin (docs/pinning.md). */
+  /** Tools, when pinning is on (added 2026-12-06, input version 1): the tool against its pin (docs/pinning.md). */
   readonly pin?: ToolPin;
   /**
    * For sampling/elicitation: a small projection (mode, requested field names…). Elicitation
@@ -91,10 +91,10 @@ export interface RecentOperation {
   readonly allow: boolean;
 }
 
-/** `once`: this exact call (tool + arguments digest); `session`: the tool for the rest of the session. New in version 2. */
+/** `once`: this exact call (tool + arguments digest); `session`: the tool for the rest of the session. Added 2026-12-06. */
 export type ApprovalScope = 'once' | 'session';
 
-/** One approval a human gave in this session (`session.approvals`); never the arguments. New in version 2. */
+/** One approval a human gave in this session (`session.approvals`); never the arguments. Added 2026-12-06. */
 export interface SessionApproval {
   readonly tool: string;
   readonly scope: ApprovalScope;
@@ -137,17 +137,17 @@ export interface PolicyInput {
     readonly era: 'unknown' | 'legacy' | 'modern';
     readonly counts: Readonly<Record<string, number>>;
     readonly recent: readonly RecentOperation[];
-    /** New in version 2. */
+    /** Added 2026-12-06. */
     readonly approvals: readonly SessionApproval[];
   };
-  /** `scope` (new in version 2) is present when `granted` is true. */
+  /** `scope` (added 2026-12-06, input version 1) is present when `granted` is true. */
   readonly approval: { readonly granted: boolean; readonly scope?: ApprovalScope };
   readonly environment: { readonly names: readonly string[] };
   readonly roots: readonly string[];
   readonly mode: 'enforce' | 'monitor';
-  /** Calls counted in the last minute, this session (new in version 2; docs/rate-limits.md). */
+  /** Calls counted in the last minute, this session (added 2026-12-06; docs/rate-limits.md). */
   readonly rate?: CountWindow;
-  /** Calls counted in the last day by every shim of the principal (new in version 2). */
+  /** Calls counted in the last day by every shim of the principal (added 2026-12-06, input version 1). */
   readonly quota?: CountWindow;
 }
 

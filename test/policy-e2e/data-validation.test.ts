@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/shim-process.js';
 import { shimsClosedAfterEach } from './helpers/closed-after-each.js';
+import { expectServerStopped, MARKER_LAUNCHER } from './helpers/server-marker.js';
 import {
   CATALOG_SERVER,
   nodeCommand,
@@ -43,13 +44,13 @@ const MISTAKES = [
 
 /**
  * The real server-filesystem, started through `sh` so that the test can see whether it was
- * ever started: the launcher leaves a marker before it execs the server.
+ * started and then stopped: the launcher leaves its pid before it execs the server.
  */
 function markedFilesystem(marker: string): string[] {
   return [
     '/bin/sh',
     '-c',
-    'echo started > "$0"; exec "$1" "$2" "$3"',
+    `${MARKER_LAUNCHER} "$1" "$2" "$3"`,
     marker,
     process.execPath,
     FILESYSTEM,
@@ -67,7 +68,7 @@ async function stderrHas(shim: PolicyShim, needle: string, count = 1): Promise<v
 
 describe('Data validated against the default policy schema, end to end', () => {
   for (const [i, mistake] of MISTAKES.entries()) {
-    it(`refuses ${mistake.note} at start-up with exit 78, before the server starts`, async () => {
+    it(`refuses ${mistake.note} at start-up with exit 78 and stops the server`, async () => {
       const marker = join(work, `started-${String(i)}`);
       const shim = startShim({ data: mistake.data, server: markedFilesystem(marker) });
       const { code } = await shim.process.exited;
@@ -75,7 +76,7 @@ describe('Data validated against the default policy schema, end to end', () => {
       for (const text of mistake.says) expect(shim.process.stderr).toContain(text);
       expect(shim.process.stderr).toContain(`Invalid \`--data\` file \`${shim.dataPath}\``);
       expect(shim.process.stdoutLines).toEqual([]);
-      expect(existsSync(marker)).toBe(false);
+      expectServerStopped(marker);
     });
   }
 

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ShimProcess } from '../helpers/shim-process.js';
 import { CATALOG_SERVER } from './helpers/policy-shim.js';
+import { expectServerStopped, MARKER_LAUNCHER } from './helpers/server-marker.js';
 
 const work = mkdtempSync(join(tmpdir(), 'start-up-probe-'));
 const shims: ShimProcess[] = [];
@@ -35,12 +36,12 @@ const WRONG_SHAPES = [
   },
 ] as const;
 
-/** The catalog fixture server, through a launcher that leaves a marker when it starts. */
+/** The catalog fixture server, through a launcher that leaves its pid when it starts. */
 function markedServer(marker: string): string[] {
   return [
     '/bin/sh',
     '-c',
-    'echo started > "$0"; exec "$1" "$2" deploy',
+    `${MARKER_LAUNCHER} "$1" "$2" deploy`,
     marker,
     process.execPath,
     CATALOG_SERVER,
@@ -63,7 +64,7 @@ async function stderrHas(shim: ShimProcess, needle: string, count = 1): Promise<
 
 describe('The start-up probe: the policy must answer with {allow: boolean, …}', () => {
   for (const [i, shape] of WRONG_SHAPES.entries()) {
-    it(`stops with exit 78 before the server starts on ${shape.note}`, async () => {
+    it(`stops with exit 78, and stops the server, on ${shape.note}`, async () => {
       const policy = join(work, `wrong-${String(i)}.rego`);
       writeFileSync(policy, shape.rego);
       const marker = join(work, `started-${String(i)}`);
@@ -72,7 +73,7 @@ describe('The start-up probe: the policy must answer with {allow: boolean, …}'
       expect(shim.stderr).toContain('entrypoint `mcp/decision` (`--entrypoint`)');
       expect(shim.stderr).toContain(shape.says);
       expect(shim.stdoutLines).toEqual([]);
-      expect(existsSync(marker)).toBe(false);
+      expectServerStopped(marker);
     });
   }
 

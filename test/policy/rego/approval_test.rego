@@ -1,4 +1,4 @@
-# Approval in the input (new in version 2): the shim sets approval.granted (with approval.scope)
+# Approval in the input (added 2026-12-06): the shim sets approval.granted (with approval.scope)
 # from the session's approvals; session.approvals lists them for rules of one's own.
 package mcp_test
 
