@@ -1,5 +1,4 @@
-import { ErrorCodes, type ClassifiedMessage, type JsonRpcId } from '../core/json-rpc.js';
-import { errorReply } from '../messages/build-replies.js';
+import type { ClassifiedMessage, JsonRpcId } from '../core/json-rpc.js';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, readAnswer } from './approval-prompt.js';
 import {
   grantApproval,
@@ -9,6 +8,7 @@ import {
 } from './approval-release.js';
 import { DROP, type Outcome } from './outcome.js';
 import type { RelayContext } from './relay-context.js';
+import { failClosedToClient } from './fail-closed.js';
 
 interface Waiting {
   readonly call: AskedCall;
@@ -156,20 +156,8 @@ function end(context: RelayContext, shimId: string): boolean {
  */
 function failHeld(context: RelayContext, call: AskedCall, error: unknown): void {
   context.session.deniedByShim(call.id);
-  const detail = error instanceof Error ? error.message : String(error);
-  context.auditor.fault({
-    direction: 'to_server',
-    fault: 'internal_error',
-    detail,
-    action: 'denied',
-  });
-  context.logger.error({ err: error }, 'failed to release a call after approval; denied it');
-  void context.toClient.send(
-    errorReply(
-      call.id,
-      ErrorCodes.internalError,
-      'Internal error: the shim could not judge this call after approval, so it was not forwarded.',
-    ),
+  void failClosedToClient(context, call.id, error, 'this call after approval').catch(
+    () => undefined,
   );
 }
 

@@ -8,6 +8,7 @@ import { topLevelId } from '../messages/parse-frame.js';
 import { ClientLane, type LaneItem } from './client-lane.js';
 import { handleLaneItem, refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
 import type { LineSink, RelayContext } from './relay-context.js';
+import { failClosedToClient } from './fail-closed.js';
 import { relayServerFrames, type ByteSink } from './server-to-client.js';
 
 export interface RelayEnds {
@@ -126,7 +127,12 @@ async function relayClientFrame(
     if (frame.kind === 'line') await relayClientLine(context, lane, frame.text);
     else await refuseOversizeClientFrame(context, frame);
   } catch (error) {
-    await failClientMessage(context, frame.kind === 'line' ? topLevelId(frame.text) : null, error);
+    await failClosedToClient(
+      context,
+      frame.kind === 'line' ? topLevelId(frame.text) : null,
+      error,
+      'this message',
+    );
   }
 }
 
@@ -137,29 +143,6 @@ async function relayHeldItem(context: RelayContext, item: LaneItem): Promise<voi
   } catch (error) {
     const id = item.message.kind === 'request' ? item.message.id : null;
     if (id !== null) context.session.dropHeldToServer(id);
-    await failClientMessage(context, id, error).catch(() => undefined);
+    await failClosedToClient(context, id, error, 'this message').catch(() => undefined);
   }
-}
-
-async function failClientMessage(
-  context: RelayContext,
-  id: string | number | null,
-  error: unknown,
-): Promise<void> {
-  // Fail closed: nothing was forwarded; tell the client rather than leave it waiting.
-  const detail = error instanceof Error ? error.message : String(error);
-  context.auditor.fault({
-    direction: 'to_server',
-    fault: 'internal_error',
-    detail,
-    action: 'denied',
-  });
-  context.logger.error({ err: error }, 'failed to judge a client frame; denied it');
-  await context.toClient.send(
-    errorReply(
-      id,
-      ErrorCodes.internalError,
-      'Internal error: the shim could not judge this message, so it was not forwarded.',
-    ),
-  );
 }
