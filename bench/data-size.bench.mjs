@@ -12,9 +12,8 @@ import { policyInputStreams } from './fixtures/policy-inputs.mjs';
 import { realisticData } from './fixtures/realistic-data.mjs';
 import { formatFixed, formatMicros, formatRate, formatRatio } from './lib/format.mjs';
 import { echoServer, ROOT, SHIM_MAIN } from './lib/paths.mjs';
-import { readProcCpuSeconds } from './lib/proc-memory.mjs';
-import { interleave, pipeline, withPaths } from './lib/run-paths.mjs';
-import { echoParams, expectEcho } from './lib/spawn-path.mjs';
+import { pipelinedEchoCpu } from './lib/echo-pipeline.mjs';
+import { interleave, withPaths } from './lib/run-paths.mjs';
 import { median, summarise } from './lib/stats.mjs';
 
 export const name = 'data-size';
@@ -112,17 +111,7 @@ async function throughput(dataFile, { rounds, calls }) {
   ];
   return withPaths(paths, async (items) => {
     const step = async (item) => {
-      const before = readProcCpuSeconds(item.pid);
-      const elapsed = await pipeline(
-        item.client,
-        calls,
-        64,
-        (client, index) => client.requestWhenWritable('tools/call', echoParams(`m${index}`)),
-        (message, index) => {
-          expectEcho(message, `m${index}`);
-        },
-      );
-      const cpu = ((readProcCpuSeconds(item.pid) - before) * 1e6) / calls;
+      const { elapsed, cpu } = await pipelinedEchoCpu(item, calls);
       return { rate: (calls / elapsed) * 1000, cpu };
     };
     for (const item of items) await step(item); // warm-up round

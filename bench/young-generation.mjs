@@ -9,9 +9,9 @@
 import console from 'node:console';
 import process from 'node:process';
 import { echoServer, PLAIN_RELAY, SHIM_MAIN } from './lib/paths.mjs';
-import { readProcCpuSeconds, readProcMemory } from './lib/proc-memory.mjs';
-import { pipeline } from './lib/run-paths.mjs';
-import { echoParams, expectEcho, startPath } from './lib/spawn-path.mjs';
+import { pipelinedEchoCpu } from './lib/echo-pipeline.mjs';
+import { readProcMemory } from './lib/proc-memory.mjs';
+import { startPath } from './lib/spawn-path.mjs';
 
 const calls = Number(process.argv[2] ?? 300_000);
 const flagSets = (
@@ -35,17 +35,7 @@ for (const [label, args] of variants) {
     args: [...args, '--', server.command, ...server.args],
   });
   try {
-    const before = readProcCpuSeconds(item.pid);
-    const elapsed = await pipeline(
-      item.client,
-      calls,
-      64,
-      (client, index) => client.requestWhenWritable('tools/call', echoParams(`m${index}`)),
-      (message, index) => {
-        expectEcho(message, `m${index}`);
-      },
-    );
-    const cpu = ((readProcCpuSeconds(item.pid) - before) * 1e6) / calls;
+    const { elapsed, cpu } = await pipelinedEchoCpu(item, calls);
     const { rss } = readProcMemory(item.pid);
     console.log(
       `${label.padEnd(40)} RSS ${(rss / 2 ** 20).toFixed(1)} MiB  CPU ${cpu.toFixed(1)} µs/call  ${((calls / elapsed) * 1000).toFixed(0)} calls/s`,
