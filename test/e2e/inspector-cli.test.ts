@@ -23,11 +23,19 @@ async function inspect(
   method: string[] = ['--method', 'tools/list'],
 ): Promise<Record<string, unknown>> {
   const cli = join(inspectorCliDir, 'build/cli.js');
-  const { stdout } = await run(process.execPath, [cli, '--cli', command, ...args, ...method], {
-    cwd: join(inspectorCliDir, 'build'),
-    env: testEnv(),
-    timeout: 25_000,
-  });
+  // The inspector starts the server with only a few inherited variables: the test's state home
+  // (tool pins) is passed on explicitly, to both routes alike.
+  const stateHome = process.env['XDG_STATE_HOME'];
+  const passEnv = stateHome === undefined ? [] : ['-e', `XDG_STATE_HOME=${stateHome}`];
+  const { stdout } = await run(
+    process.execPath,
+    [cli, '--cli', ...passEnv, command, ...args, ...method],
+    {
+      cwd: join(inspectorCliDir, 'build'),
+      env: testEnv(),
+      timeout: 25_000,
+    },
+  );
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
