@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertShimBuilt, repoRoot, shimMain } from '../e2e/helpers/paths.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * The README's `--path-base` command, run for real: `~/proj` becomes a temporary directory and
@@ -48,7 +49,7 @@ describe('README: relative paths and --path-base', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [shimMain, '--log-level', 'silent', ...readmeArguments()],
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? project },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? project, ...stateHomeEnv() },
       stderr: 'pipe',
     });
     await client.connect(transport);

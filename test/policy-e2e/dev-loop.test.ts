@@ -16,6 +16,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/shim-process.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * Issue 12's acceptance: README's "Write your own rule" commands, run one by one from a fresh
@@ -72,6 +73,7 @@ beforeAll(() => {
   env = {
     PATH: dirname(process.execPath),
     HOME: process.env.HOME ?? '',
+    ...stateHomeEnv(),
     ...(process.env.XDG_CACHE_HOME === undefined
       ? {}
       : { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME }),
