@@ -48,7 +48,7 @@ describe('the service HTTP client', () => {
     expect(first.body.toString()).toBe('hello');
     writeFileSync(tokenPath, 'rotated-token\n');
     await client.request({ method: 'GET', resource: 'file.txt' });
-    const lines = nginx.accessLog().filter((line) => line.includes('/file.txt'));
+    const lines = await nginx.accessLogLines('/file.txt', 2);
     expect(lines[0]).toMatch(/auth=Bearer first-token team=platform$/);
     expect(lines[1]).toMatch(/auth=Bearer rotated-token team=platform$/);
   });

@@ -139,6 +139,19 @@ http {
     }
   }
 
+  /**
+   * The access-log lines that contain `needle`, once there are at least `count` of them: nginx
+   * writes a request's line after it has sent the response, so a client can be answered first.
+   */
+  async accessLogLines(needle: string, count: number, timeoutMs = 5_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.accessLog().filter((line) => line.includes(needle));
+      if (lines.length >= count || Date.now() > deadline) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   errorLog(): string {
     try {
       return readFileSync(join(this.dir, 'error.log'), 'utf8');
