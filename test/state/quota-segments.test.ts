@@ -113,4 +113,25 @@ describe('QuotaSegments', () => {
     expect(readdirSync(directory)).not.toContain('999999999-abcdef03.jsonl');
     expect(store.view(now).counts).toEqual({});
   });
+
+  it('counts one key as its view does, reading the other shims first', async () => {
+    const directory = freshDirectory();
+    const now = Date.now();
+    const one = open(directory, now);
+    const two = open(directory, now);
+    two.append('fs/glob', now);
+    await expect.poll(() => one.countOf('fs/glob', now)).toBe(1);
+    expect(one.view(now).counts['fs/glob']).toBe(1);
+    expect(one.countOf('fs/read', now)).toBe(0);
+  });
+
+  it('fails closed when its directory is removed while it runs', () => {
+    const directory = freshDirectory();
+    const now = Date.now();
+    const segments = open(directory, now);
+    segments.append('fs/glob', now);
+    rmSync(directory, { recursive: true, force: true });
+    expect(() => segments.countOf('fs/glob', now)).toThrow(QuotaStoreError);
+    expect(() => segments.view(now)).toThrow(/quota directory .* was removed while the shim ran.*Restart the shim/);
+  });
 });
