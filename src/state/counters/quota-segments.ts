@@ -29,6 +29,12 @@ class Failure {
 /** Relist the directory at least this often. */
 const RELIST_MS = 1000;
 
+/**
+ * The longest the other shims' counts may go unread while calls are judged (docs/rate-limits.md):
+ * a quota can be overshot by what they counted within it, on top of the race at the boundary.
+ */
+export const REFRESH_MS = 1;
+
 const SEGMENT = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
 
 /** Where one other shim's segment has been read up to (whole lines only). */
@@ -55,6 +61,8 @@ export class QuotaSegments {
   /** The directory's mtime at the last listing: it moves when a segment is created or deleted. */
   #listedMtime = -1;
   #listedAt = 0;
+  /** `performance.now()` of the last complete refresh. */
+  #refreshedAt = Number.NEGATIVE_INFINITY;
   /** Lines counted but not yet written (see append). */
   #pending: string[] = [];
   #flushing: NodeJS.Immediate | undefined;
@@ -166,12 +174,16 @@ export class QuotaSegments {
   }
 
   /**
-   * Reads what the other shims appended: one `stat` of the directory (a new or deleted segment
+   * Reads what the other shims appended: one `fstat` of the directory (a new or deleted segment
    * moves its mtime; listed again then, and at least every second in case the file system's
    * timestamps are coarse) and one `stat` per other segment; a segment is read only when it grew.
+   * At most once per REFRESH_MS: a run of calls within it shares one look (each look is a system
+   * call per shim, the largest part of a quota's cost). After a failure it looks every time.
    * No watcher: its events for our own appends would wake the event loop on every call.
    */
   refresh(): void {
+    const started = performance.now();
+    if (started - this.#refreshedAt < REFRESH_MS) return;
     const now = Date.now();
     try {
       const stats = fstatSync(this.#directoryFd);
@@ -198,6 +210,7 @@ export class QuotaSegments {
     }
     try {
       for (const [name, tail] of this.#tails) this.#readTail(name, tail);
+      this.#refreshedAt = started;
     } catch (error) {
       // Lines past the bad one are never read: the store stays unusable until a restart.
       if (error instanceof QuotaStoreError) this.#failure = new Failure(error.message);
