@@ -78,6 +78,11 @@ export class PinBook {
     return { name, pin: { status: 'changed', changed }, noted: this.notePending(seen) };
   }
 
+  /** True when the file pins this tool or holds a definition of it awaiting acceptance. */
+  knows(name: string): boolean {
+    return this.tools[name] !== undefined || this.pending[name] !== undefined;
+  }
+
   /** A listing (its last page) is complete: tools it did not pin are new from now on. */
   listingComplete(): void {
     this.firstListing = false;
