@@ -51,7 +51,11 @@ export async function runShim(
   let pins: PinBook | undefined;
   try {
     pins =
-      config.pinsFile === undefined ? undefined : new PinBook(config.pinsFile, config.serverId);
+      config.pinsFile === undefined
+        ? undefined
+        : new PinBook(config.pinsFile, config.serverId, undefined, (text) =>
+            secrets.scrubJson(text),
+          );
   } catch (error) {
     return failToStart(io, CONFIG_EXIT_CODE, error);
   }

@@ -79,6 +79,13 @@ export function renderSummary(summary: Summary): string {
     sections.push(`${summary.approvals} approval request(s).\n`);
     sections.push(countTable('APPROVAL', summary.by_approval));
   }
+  if (summary.pins > 0) {
+    const status = (name: string) => String(summary.by_pin_status[name] ?? 0);
+    sections.push(
+      `${summary.pins} pin record(s): ${status('pinned')} pinned, ${status('new')} new, ${status('changed')} changed.\n`,
+    );
+    sections.push(countTable('PIN', summary.by_pin));
+  }
   if (summary.slowest.length > 0) {
     const rows = summary.slowest.map((s) => [
       s.eval_us.toFixed(1),

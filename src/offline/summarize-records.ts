@@ -19,6 +19,14 @@ export interface Summary {
   /** Approval records: each time the shim asked a human (or could not), by answer. */
   readonly approvals: number;
   readonly by_approval: Counts;
+  /**
+   * Pin records (docs/pinning.md): a tool pinned by a first listing (`pinned`), or a definition
+   * seen for the first time that is not pinned (`new`) or differs from its pin (`changed`).
+   */
+  readonly pins: number;
+  /** Pin records by status, then by tool and status (`weather changed`). */
+  readonly by_pin_status: Counts;
+  readonly by_pin: Counts;
   readonly sessions: number;
   readonly by_principal: Counts;
   readonly by_server: Counts;
@@ -43,6 +51,9 @@ export class SummaryBuilder {
     faults: 0,
     approvals: 0,
     by_approval: {} as Counts,
+    pins: 0,
+    by_pin_status: {} as Counts,
+    by_pin: {} as Counts,
     sessions: 0,
     by_principal: {} as Counts,
     by_server: {} as Counts,
@@ -73,6 +84,13 @@ export class SummaryBuilder {
         s.approvals += 1;
         bump(s.by_approval, `${record.tool} ${record.answer}`);
         bump(s.by_principal, record.asked.principal);
+        bump(s.by_server, record.labels.server_id);
+        return;
+      case 'pin':
+        s.pins += 1;
+        bump(s.by_pin_status, record.status);
+        bump(s.by_pin, `${record.tool} ${record.status}`);
+        bump(s.by_principal, record.labels.principal);
         bump(s.by_server, record.labels.server_id);
         return;
       case 'end':

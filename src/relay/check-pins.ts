@@ -1,6 +1,7 @@
-import type { JsonObject } from '../core/json-rpc.js';
+import type { JsonObject, JsonRpcId } from '../core/json-rpc.js';
 import type { ToolPin } from '../core/policy-input.js';
 import type { PinCheck } from '../state/pins/pin-book.js';
+import { denyClientRequest } from './deny-reply.js';
 import type { RelayContext } from './relay-context.js';
 
 /**
@@ -27,7 +28,10 @@ export function checkToolPins(
       : undefined,
   );
   for (const check of checked) if (check?.noted === true) notePin(context, check);
-  if (complete) pins.listingComplete();
+  if (complete) {
+    pins.listingComplete();
+    context.pinListing?.listed();
+  }
   try {
     pins.save();
   } catch (error) {
@@ -52,4 +56,45 @@ function pinFault(context: RelayContext, fault: string, error: unknown): void {
   const detail = error instanceof Error ? error.message : String(error);
   context.auditor.fault({ direction: 'to_client', fault, detail, action: 'forwarded' });
   context.logger.error({ err: error }, 'the pin file could not be used');
+}
+
+/**
+ * A `tools/call` that cannot be judged with its pin, answered by the shim (docs/pinning.md): the
+ * pin file knows the tool but this session's complete listing left it out, or the shim's own
+ * listing failed or timed out. A server can tell the shim's listing from the client's (its ids), so it
+ * could leave a changed tool out of it or fail it on purpose: neither may let a call through
+ * unchecked. Audited as a `tool_unchecked` fault. Undefined: judge the call as usual (also in
+ * monitor mode, after the fault is recorded as `monitored`).
+ */
+export function refuseUncheckedTool(
+  context: RelayContext,
+  id: JsonRpcId,
+  params: JsonObject | undefined,
+): string | undefined {
+  const { pins, pinListing } = context;
+  const name = params?.name;
+  if (pins === undefined || pinListing === undefined || typeof name !== 'string') return undefined;
+  if (context.session.catalog.get(name) !== undefined) return undefined;
+  // A tool neither listed nor ever pinned has no definition to check: judged as usual (`listed`
+  // false), and a server answers for a tool it does not have as it would without the shim.
+  if (pinListing.complete && !pins.knows(name)) return undefined;
+  const tool = `Tool \`${name}\` is blocked`;
+  const failure = pinListing.failure;
+  const message = pinListing.complete
+    ? `${tool}: the server does not list it, so its definition cannot be checked against its pin.`
+    : `${tool}: its definition could not be checked against its pin: the shim's own tools/list failed (${failure ?? 'no listing was made'}). List the tools (tools/list), then call it again.`;
+  context.auditor.fault({
+    direction: 'to_server',
+    fault: 'tool_unchecked',
+    detail: `tools/call ${name} id ${JSON.stringify(id)}: ${message}`,
+    action: context.monitor ? 'monitored' : 'denied',
+  });
+  context.logger.warn({ tool: name, id }, message);
+  if (context.monitor) return undefined;
+  context.session.deniedByShim(id);
+  return denyClientRequest(context, id, 'tools/call', params, {
+    allow: false,
+    reasons: ['tool_unchecked'],
+    message,
+  });
 }

@@ -10,6 +10,11 @@ export interface LaneItem {
   /** The frame's text when the message was a whole frame: forwarded unchanged when allowed. */
   readonly text: string | undefined;
   readonly access: NamespaceAccess;
+  /**
+   * Held until this is true as well: a tool call waiting for the shim's own tools listing (its
+   * pin, see PinListing in refresh-catalog). The lane is woken when that listing ends.
+   */
+  readonly ready?: () => boolean;
 }
 
 /**
@@ -35,6 +40,7 @@ export class ClientLane {
   /** The held item being handled: already judged (and forwarded), no longer removable. */
   #active: LaneItem | undefined;
   #roomWaiters: (() => void)[] = [];
+  #readyWaiters: (() => void)[] = [];
 
   /** `handle` judges and forwards (or answers) one released item; it must not throw. */
   constructor(session: Session, handle: (item: LaneItem) => Promise<void>) {
@@ -66,6 +72,21 @@ export class ClientLane {
     this.#wake();
   }
 
+  /**
+   * Resolves once no held item waits on its own `ready` and nothing is being handled: the client
+   * closed its end, and a call waiting for the shim's listing (bounded by its timeout, unlike a
+   * barrier) must reach the server before the server's stdin is closed.
+   */
+  whenReadyWaitsDone(): Promise<void> {
+    if (this.#readyWaitsDone()) return Promise.resolve();
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  /** Something other than the gate may admit the head now (PinListing ended). */
+  wake(): void {
+    this.#wake();
+  }
+
   /** Takes a held request out of the queue (the client cancelled it); not the one being handled. */
   removeHeld(id: string | number): boolean {
     const index = this.#held.findIndex(
@@ -76,6 +97,7 @@ export class ClientLane {
     const [removed] = this.#held.splice(index, 1);
     this.#heldBytes -= removed?.bytes ?? 0;
     this.#notifyRoom();
+    this.#notifyReadyWaits();
     return true;
   }
 
@@ -90,6 +112,7 @@ export class ClientLane {
     this.#held = [];
     this.#heldBytes = 0;
     this.#notifyRoom();
+    this.#notifyReadyWaits();
   }
 
   #wake(): void {
@@ -103,7 +126,7 @@ export class ClientLane {
     try {
       for (;;) {
         const head = this.#held[0];
-        if (head === undefined || !this.#session.gate.admits(head.item.access)) break;
+        if (head === undefined || !this.#admits(head.item)) break;
         // Stays queued while handled: a message read meanwhile must not overtake it.
         this.#active = head.item;
         await this.#handle(head.item);
@@ -118,9 +141,25 @@ export class ClientLane {
       this.#active = undefined;
       this.#draining = false;
     }
+    this.#notifyReadyWaits();
     // A leave that came while the last item was being handled may admit the new head.
     const head = this.#held[0];
-    if (head !== undefined && this.#session.gate.admits(head.item.access)) this.#wake();
+    if (head !== undefined && this.#admits(head.item)) this.#wake();
+  }
+
+  #admits(item: LaneItem): boolean {
+    return this.#session.gate.admits(item.access) && (item.ready?.() ?? true);
+  }
+
+  #readyWaitsDone(): boolean {
+    return !this.#draining && !this.#held.some(({ item }) => item.ready !== undefined);
+  }
+
+  #notifyReadyWaits(): void {
+    if (this.#readyWaiters.length === 0 || !this.#readyWaitsDone()) return;
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   #hasRoom(): boolean {

@@ -11,6 +11,7 @@ import { refuseDuplicateId } from './duplicate-id.js';
 import { judge } from './judge.js';
 import type { RelayContext } from './relay-context.js';
 import { judgeClientResponse } from './client-responses.js';
+import { refuseUncheckedTool } from './check-pins.js';
 import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
 import { argumentsDigest } from '../state/approval-ledger.js';
@@ -191,6 +192,9 @@ function handleClientRequest(
     return { reply: denyClientRequest(context, id, method, params, approval.decision) };
   }
   const judged = approval.kind === 'granted' ? { ...message, params: approval.params } : message;
+  // With pins, a tool call is judged with its pin or not at all.
+  const unchecked = method === 'tools/call' ? refuseUncheckedTool(context, id, params) : undefined;
+  if (unchecked !== undefined) return { reply: unchecked };
   const input = buildMessageInput('to_server', judged, session, context.inputContext);
   const verdict = judge(context, input);
   if (!verdict.pass && judged.params !== undefined && wantsApproval(method, verdict.decision)) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JsonObject } from '../core/json-rpc.js';
+import type { ClassifiedMessage, JsonObject } from '../core/json-rpc.js';
 import {
   META_CLIENT_CAPABILITIES,
   META_CLIENT_INFO,
@@ -16,8 +16,9 @@ let sequence = 0;
 const ID_PREFIX = `mcp-opa-shim:catalog:${randomBytes(9).toString('base64url')}:`;
 
 /**
- * The shim's own `tools/list` request, sent when the server says its tools changed, so that
- * annotations and `listed` in the policy input stay current even if the client never re-lists.
+ * The shim's own `tools/list` request: sent when the server says its tools changed, so that
+ * annotations, `listed` and pins in the policy input stay current even if the client never
+ * re-lists, and before a tool call when this session has seen no complete listing (PinListing).
  * Its answer is consumed by the shim (see server-responses) and never reaches the client.
  */
 export function catalogRefreshRequest(context: RelayContext, cursor?: string): string {
@@ -40,8 +41,23 @@ export function catalogRefreshRequest(context: RelayContext, cursor?: string): s
   return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list', params });
 }
 
-/** Records one page of the shim's own listing; returns the request for the next page, if any. */
-export function absorbCatalogPage(context: RelayContext, result: JsonObject): string | undefined {
+/**
+ * The server's answer to one page of the shim's own listing: a result is recorded (and checked
+ * against the pins); an error ends the listing a tool call may be waiting for. Returns the
+ * request for the next page, if any.
+ */
+export function absorbCatalogAnswer(
+  context: RelayContext,
+  answer: Extract<ClassifiedMessage, { kind: 'response' | 'error' }>,
+): string | undefined {
+  if (answer.kind === 'error') {
+    const { code, message } = answer.error;
+    context.pinListing?.failed(
+      `the server answered it with error ${String(code)}: ${JSON.stringify(message)}`,
+    );
+    return undefined;
+  }
+  const { result } = answer;
   const { catalog } = context.session;
   const tools = Array.isArray(result.tools) ? (result.tools as unknown[]) : [];
   // A change the server announced is checked against the pins at once, not at the next listing.
@@ -50,7 +66,30 @@ export function absorbCatalogPage(context: RelayContext, result: JsonObject): st
     if (typeof tool === 'object' && tool !== null)
       catalog.observe(tool as JsonObject, pins?.[index]);
   }
-  return typeof result.nextCursor === 'string'
-    ? catalogRefreshRequest(context, result.nextCursor)
-    : undefined;
+  if (typeof result.nextCursor === 'string')
+    return catalogRefreshRequest(context, result.nextCursor);
+  // The last page: the catalog is complete now (checkToolPins said so to pinListing too).
+  return undefined;
+}
+
+/**
+ * For a client request about to be routed: undefined when it need not wait for a listing; else
+ * when it may be judged (`ready`) and the first request of the shim's own listing, when one had
+ * to be started (the caller sends it to the server).
+ */
+export function pinListingFor(
+  context: RelayContext,
+  method: string,
+  params: JsonObject | undefined,
+): { readonly ready: () => boolean; readonly request: string | undefined } | undefined {
+  const listing = context.pinListing;
+  if (listing === undefined || !listing.needed || method !== 'tools/call') return undefined;
+  const name = params?.name;
+  if (typeof name !== 'string' || context.session.catalog.get(name) !== undefined) return undefined;
+  // A 2026-07-28 call may be the session's first request: its envelope is what the listing carries.
+  context.session.observeRequestMeta(params);
+  return {
+    ready: () => !listing.listing,
+    request: listing.start(() => catalogRefreshRequest(context)),
+  };
 }

@@ -6,6 +6,7 @@ import type { SecretSet } from '../secrets/secret-set.js';
 import type { Session } from '../session/session.js';
 import type { PinBook } from '../state/pins/pin-book.js';
 import type { CallCounters } from '../state/counters/call-counters.js';
+import type { PinListing } from './pin-listing.js';
 
 /** Where a pipeline writes whole lines (no trailing newline). Resolves once the sink can take more. */
 export interface LineSink {
@@ -31,6 +32,10 @@ export interface RelayContext {
   readonly toServer: LineSink;
   /** `--pins`: this server's tool pins; undefined when pinning is off. */
   readonly pins?: PinBook | undefined;
+  /** The shim's own listing a tool call waits for (refresh-catalog); set by startRelay with pins. */
+  readonly pinListing?: PinListing | undefined;
+  /** How long a call waits for that listing; PIN_LISTING_TIMEOUT_MS when absent (tests shorten it). */
+  readonly pinListingTimeoutMs?: number;
   /** Rate-limit and quota counters (docs/rate-limits.md); idle until a decision asks to count. */
   readonly counters: CallCounters;
 }

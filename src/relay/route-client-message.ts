@@ -10,6 +10,7 @@ import type { ClientLane, LaneItem } from './client-lane.js';
 import { refuseDuplicateId } from './duplicate-id.js';
 import { cancelWaitingCall } from './approval-gate.js';
 import { namespaceAccess } from './namespace-access.js';
+import { pinListingFor } from './refresh-catalog.js';
 import type { RelayContext } from './relay-context.js';
 
 export type Route =
@@ -42,9 +43,13 @@ export function routeClientMessage(
     if ((access === 'read' || access === 'write') && params?.task !== undefined) {
       return { kind: 'done', reply: refuseTaskOnPaths(context, id, method, params) };
     }
-    if (lane.admitsNow(access)) return { kind: 'now', item: item(access) };
+    // A tool call the session has no pin for yet waits, in order, for the shim's own listing.
+    const listing = pinListingFor(context, method, params);
+    if (listing === undefined && lane.admitsNow(access)) return { kind: 'now', item: item(access) };
     session.holdToServer(id, { method, params, access });
-    lane.hold(item(access), text?.length ?? JSON.stringify(value).length);
+    const held = listing === undefined ? item(access) : { ...item(access), ready: listing.ready };
+    lane.hold(held, text?.length ?? JSON.stringify(value).length);
+    if (listing?.request !== undefined) void context.toServer.send(listing.request);
     return { kind: 'held' };
   }
   if (message.kind === 'notification') {

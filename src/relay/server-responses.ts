@@ -12,7 +12,7 @@ import { publicReason } from './deny-reply.js';
 import { filterListResult, LIST_ITEMS } from './filter-list.js';
 import { judgeInputRequests, refusedRequest } from './input-requests.js';
 import { DROP, FORWARD, type Outcome } from './outcome.js';
-import { absorbCatalogPage } from './refresh-catalog.js';
+import { absorbCatalogAnswer } from './refresh-catalog.js';
 import type { RelayContext } from './relay-context.js';
 import { findStrayKey, refuseStray } from './stray-embedded.js';
 import { filterTaskList, judgePolledOutcome, recordCreatedTask } from './task-results.js';
@@ -46,8 +46,7 @@ export function handleServerResponse(
     return DROP;
   }
   if (pending.internal === true) {
-    if (message.kind === 'error') return DROP;
-    const next = absorbCatalogPage(context, message.result);
+    const next = absorbCatalogAnswer(context, message);
     return next === undefined ? DROP : { reply: next };
   }
   if (message.kind === 'error') {

@@ -10,6 +10,7 @@ import { handleLaneItem, refuseOversizeClientFrame, relayClientLine } from './cl
 import type { LineSink, RelayContext } from './relay-context.js';
 import { failClosedToClient } from './fail-closed.js';
 import { relayServerFrames, type ByteSink } from './server-to-client.js';
+import { PinListing } from './pin-listing.js';
 
 export interface RelayEnds {
   readonly clientIn: Readable;
@@ -50,7 +51,7 @@ function byteSinkFor(writer: FrameWriter): ByteSink {
 
 /** Wires both pipelines. Each frame is handled in order; a failure on one frame never stops the relay. */
 export function startRelay(
-  base: Omit<RelayContext, 'toClient' | 'toServer'>,
+  base: Omit<RelayContext, 'toClient' | 'toServer' | 'pinListing'>,
   ends: RelayEnds,
 ): Relay {
   const clientWriter = new FrameWriter(ends.clientOut);
@@ -59,10 +60,15 @@ export function startRelay(
     ...base,
     toClient: sinkFor(clientWriter),
     toServer: sinkFor(serverWriter),
+    ...(base.pins === undefined ? {} : { pinListing: new PinListing(base.pinListingTimeoutMs) }),
   };
   const toServerLimits = { maxFrameBytes: context.maxFrameBytesToServer };
   const toClientLimits = { maxFrameBytes: context.maxFrameBytesToClient };
   const lane = new ClientLane(context.session, (item) => relayHeldItem(context, item));
+  // Tool calls that waited for the shim's own listing (pins) are judged once it ends.
+  context.pinListing?.onSettled(() => {
+    lane.wake();
+  });
 
   const clientClosed = pumpFrames(ends.clientIn, toServerLimits, async (frames) => {
     // The requests of one read chunk reach the server in one write.
@@ -81,10 +87,13 @@ export function startRelay(
     } finally {
       serverWriter.uncork();
     }
-  }).catch((error: unknown) => {
-    // A broken client pipe ends the session like EOF does.
-    context.logger.error({ err: error }, 'reading from the client failed');
-  });
+  })
+    .catch((error: unknown) => {
+      // A broken client pipe ends the session like EOF does.
+      context.logger.error({ err: error }, 'reading from the client failed');
+    })
+    // Calls the client sent before it closed, waiting for the shim's own listing, go on first.
+    .then(() => lane.whenReadyWaitsDone());
 
   const bytesToClient = byteSinkFor(clientWriter);
   const serverClosed = pumpFrames(ends.serverOut, toClientLimits, async (frames) => {

@@ -15,7 +15,9 @@ afterEach(async () => {
 
 /** The v2 SDK client on 2026-07-28, through the built shim, against the hostile fixture. */
 async function connect(): Promise<ScenarioClient> {
-  client = await connectV2(launchSpec('shim', nodeServer(hostileServer)), { pin: '2026-07-28' });
+  // The fixture answers only tools/call, not the tools/list that pins need before a first call.
+  const spec = launchSpec('shim', nodeServer(hostileServer), { extraArgs: ['--pins', 'off'] });
+  client = await connectV2(spec, { pin: '2026-07-28' });
   return client;
 }
 

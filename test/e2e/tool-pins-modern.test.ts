@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { launchSpec, nodeServer, testEnv, type LaunchSpec, type Route } from './
 import { modernServer, shimMain } from './helpers/paths.js';
 import type { ScenarioClient } from './helpers/scenario-client.js';
 import { connectV2 } from './helpers/v2-client.js';
+import { digestTool } from '../../src/state/pins/tool-digest.js';
+import type { PinFile } from '../../src/state/pins/pin-file.js';
 
 let work: string;
 const clients: ScenarioClient[] = [];
@@ -92,5 +94,45 @@ describe('tool pins under 2026-07-28, with a v2 SDK client and the modern fixtur
       'Tool `echo` is blocked: its definition changed since it was pinned (description).',
     );
     await subscription.close();
+  });
+
+  it('judges a call made before any listing with its pin: the shim lists the tools itself', async () => {
+    const pins = join(work, 'modern.json');
+    const first = await connect('shim', pins);
+    first.frames.section('calls');
+    const echoed = (await first.callTool('echo', { message: 'unlisted' })) as {
+      content: { text: string }[];
+    };
+    expect(echoed.content[0]?.text).toBe('Echo: unlisted');
+    // The shim's listing (with the client's 2026-07-28 envelope) pinned the tools; the client saw
+    // only its call's answer.
+    const file = JSON.parse(readFileSync(pins, 'utf8')) as PinFile;
+    expect(Object.keys(file.tools)).toContain('echo');
+    expect(first.frames.frames('calls')).toHaveLength(1);
+    await first.close();
+    clients.splice(0);
+
+    // As if `echo` had been pinned with another description: the server's is now a change.
+    const pinned = file.tools.echo!;
+    const { definition } = pinned;
+    const earlier = digestTool({
+      name: 'echo',
+      description: 'Echoes the message back, and nothing else.',
+      inputSchema: definition.input_schema,
+      outputSchema: definition.output_schema ?? undefined,
+      annotations: definition.annotations ?? undefined,
+    })!;
+    const tools = { ...file.tools, echo: { ...earlier, pinned_at: pinned.pinned_at } };
+    writeFileSync(pins, JSON.stringify({ ...file, tools }));
+
+    const later = await connect('shim', pins);
+    const denied = (await later.callTool('echo', { message: 'after' })) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    expect(denied.isError).toBe(true);
+    expect(denied.content[0]?.text).toBe(
+      'Tool `echo` is blocked: its definition changed since it was pinned (description).',
+    );
   });
 });

@@ -153,6 +153,114 @@ describe.each([
   });
 });
 
+describe.each([
+  ['v1', connectV1],
+  ['v2', (spec: LaunchSpec) => connectV2(spec)],
+] as const)('tool calls made before any listing, with a %s SDK client', (_sdk, connect) => {
+  function auditRecords(): Record<string, unknown>[] {
+    return readFileSync(join(work, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** Pins the fixture's tools as a first session that lists them does. */
+  async function pinFirst(pins: string): Promise<void> {
+    const first = await connect(shimSpec(pins, rugPullServer));
+    clients.push(first);
+    expect(toolNames(await first.listTools())).toEqual(['rug_pull', 'weather']);
+    await first.close();
+    clients.splice(0);
+  }
+
+  it('denies a call to a tool that changed since it was pinned, naming the change', async () => {
+    const pins = join(work, 'rug.json');
+    await pinFirst(pins);
+    const later = await connect(shimSpec(pins, rugPullServer, { RUG_PULLED: '1' }));
+    clients.push(later);
+    later.frames.section('calls');
+    // No tools/list from the client: the shim lists the tools itself before judging the call.
+    expect(await callOutcome(later, 'weather')).toBe(`error: ${CHANGED_MESSAGE}`);
+    expect(readJson(pins).pending?.weather).toBeDefined();
+    const denied = auditRecords().find(
+      (r) =>
+        r.type === 'decision' &&
+        r.action === 'denied' &&
+        JSON.stringify(r).includes('"tools/call"'),
+    );
+    expect(denied).toMatchObject({
+      input: {
+        operation: {
+          name: 'weather',
+          listed: true,
+          pin: { status: 'changed', changed: ['description'] },
+        },
+      },
+      result: { reasons: ['tool_changed'] },
+    });
+    // The client never listed: the shim's own listing never reached it.
+    expect(later.frames.frames('calls')).toHaveLength(1);
+    expect(JSON.stringify(later.frames.frames('calls'))).not.toContain('"tools"');
+  });
+
+  it('allows a call to a pinned tool that has not changed', async () => {
+    const pins = join(work, 'rug.json');
+    await pinFirst(pins);
+    const later = await connect(shimSpec(pins, rugPullServer));
+    clients.push(later);
+    expect(await callOutcome(later, 'weather')).toBe('Sunny in Oslo');
+    const allowed = auditRecords().find(
+      (r) =>
+        r.type === 'decision' &&
+        r.action === 'forwarded' &&
+        JSON.stringify(r).includes('"tools/call"'),
+    );
+    expect(allowed).toMatchObject({
+      input: { operation: { name: 'weather', listed: true, pin: { status: 'pinned' } } },
+    });
+  });
+
+  it('pins at the first call of the first session, and keeps the order of calls sent together', async () => {
+    const pins = join(work, 'rug.json');
+    const client = await connect(shimSpec(pins, rugPullServer));
+    clients.push(client);
+    const outcomes = await Promise.all([
+      callOutcome(client, 'weather'),
+      callOutcome(client, 'rug_pull'),
+      callOutcome(client, 'weather'),
+    ]);
+    // All three waited for the shim's listing, then were judged (and forwarded) in the order sent.
+    expect(outcomes).toEqual(['Sunny in Oslo', 'weather rewritten', 'Sunny in Oslo']);
+    expect(Object.keys(readJson(pins).tools ?? {}).sort()).toEqual(['rug_pull', 'weather']);
+    const calls = auditRecords()
+      .filter((r) => r.type === 'decision' && JSON.stringify(r).includes('"tools/call"'))
+      .map((r) => (r.input as { operation: { name: string } }).operation.name);
+    expect(calls).toEqual(['weather', 'rug_pull', 'weather']);
+  });
+
+  it('denies a call to a pinned tool the server no longer lists', async () => {
+    const pins = join(work, 'rug.json');
+    const first = await connect(shimSpec(pins, rugPullServer, { EXTRA_TOOL: '1' }));
+    clients.push(first);
+    expect(toolNames(await first.listTools())).toEqual(['added_later', 'rug_pull', 'weather']);
+    await first.close();
+    clients.splice(0);
+
+    const later = await connect(shimSpec(pins, rugPullServer));
+    clients.push(later);
+    expect(await callOutcome(later, 'added_later')).toContain(
+      'Tool `added_later` is blocked: the server does not list it, so its definition cannot be checked against its pin.',
+    );
+    expect(auditRecords()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'fault', fault: 'tool_unchecked', action: 'denied' }),
+      ]),
+    );
+    // A tool never listed nor pinned is the server's to refuse, as without the shim.
+    expect(await callOutcome(later, 'no_such_tool')).toMatch(/no_such_tool not found/);
+  });
+});
+
 describe('tool pins turned off', () => {
   it('writes no pin file and leaves a rewritten tool to the rest of the policy', async () => {
     const spec = shimSpec('off', rugPullServer);

@@ -33,7 +33,14 @@ export class ShimProcess {
   ) {
     this.child = spawn(process.execPath, [options.main ?? SHIM, ...args], {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`, ...options.env },
+      env: {
+        ...process.env,
+        PATH: `${OPA_DIR}:${process.env.PATH ?? ''}`,
+        // The fixture servers answer only the methods under test, not tools/list, which pins need
+        // before a first call (docs/pinning.md): pins are tested where a test turns them on.
+        MCP_OPA_SHIM_PINS: 'off',
+        ...options.env,
+      },
     });
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => {

@@ -1,5 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAuditor } from '../../src/audit/auditor.js';
+import { NO_SECRETS } from '../../src/secrets/secret-set.js';
 import { buildBundle, compileEngine } from '../audit/helpers/wasm-engine.js';
 import { recordSession } from './helpers/recorded-session.js';
 import { audit } from './helpers/run-audit.js';
@@ -130,6 +134,55 @@ describe('mcp-opa-shim audit summary', () => {
   it('prints JSON with --json', async () => {
     const { stdout } = await audit('summary', '--json', log);
     expect(JSON.parse(stdout)).toMatchObject({ decisions: 8, by_decision: { allow: 4, deny: 4 } });
+  });
+
+  it('counts pin records by status and by tool, in a log that audit verify accepts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'summary-pins-')), 'audit.jsonl');
+    const auditor = createAuditor({
+      file,
+      stderr: false,
+      policy: await compileEngine(['baseline.rego']),
+      secrets: NO_SECRETS,
+      labels: { server_id: 'rug', principal: 'alice', version: '0.1.0' },
+    });
+    const pinFile = '/state/pins/rug.json';
+    auditor.pin({ tool: 'weather', status: 'pinned', file: pinFile });
+    auditor.pin({ tool: 'rug_pull', status: 'pinned', file: pinFile });
+    auditor.pin({ tool: 'weather', status: 'changed', changed: ['description'], file: pinFile });
+    auditor.pin({ tool: 'added_later', status: 'new', file: pinFile });
+    auditor.close();
+
+    expect((await audit('verify', file)).stdout).toContain(
+      ': ok, 6 lines, 4 records in 1 session(s);',
+    );
+    const { code, stdout } = await audit('summary', file);
+    expect(code).toBe(0);
+    expect(stdout).toContain('4 pin record(s): 2 pinned, 1 new, 1 changed.');
+    expect(stdout).toMatch(/^PIN +COUNT\n(.+\n){4}/m);
+    expect(stdout).toMatch(/^weather changed +1$/m);
+    expect(stdout).toMatch(/^alice +4$/m);
+    const json = JSON.parse((await audit('summary', '--json', file)).stdout) as unknown;
+    expect(json).toMatchObject({
+      decisions: 0,
+      pins: 4,
+      by_pin_status: { pinned: 2, new: 1, changed: 1 },
+      by_pin: {
+        'weather pinned': 1,
+        'rug_pull pinned': 1,
+        'weather changed': 1,
+        'added_later new': 1,
+      },
+      by_server: { rug: 4 },
+    });
+  });
+
+  it('prints no pin section for a log without pin records', async () => {
+    const { stdout } = await audit('summary', log);
+    expect(stdout).not.toContain('pin record(s)');
+    expect(JSON.parse((await audit('summary', '--json', log)).stdout)).toMatchObject({
+      pins: 0,
+      by_pin_status: {},
+    });
   });
 });
 

@@ -33,10 +33,15 @@ export class PinBook {
   private readonly settledNames = new Set<string>();
   private stamp: string | undefined;
 
+  /**
+   * `scrubJson`: the user's secret values replaced by the markers the audit log uses, in the
+   * definitions the file keeps (SecretSet.scrubJson; see `scrubbed`).
+   */
   constructor(
     readonly file: string,
     readonly serverId: string,
     private readonly now: () => string = () => new Date().toISOString(),
+    private readonly scrubJson: (text: string) => string = (text) => text,
   ) {
     const stored = readPinFile(file);
     this.firstListing = stored === undefined;
@@ -73,6 +78,11 @@ export class PinBook {
     return { name, pin: { status: 'changed', changed }, noted: this.notePending(seen) };
   }
 
+  /** True when the file pins this tool or holds a definition of it awaiting acceptance. */
+  knows(name: string): boolean {
+    return this.tools[name] !== undefined || this.pending[name] !== undefined;
+  }
+
   /** A listing (its last page) is complete: tools it did not pin are new from now on. */
   listingComplete(): void {
     this.firstListing = false;
@@ -101,8 +111,8 @@ export class PinBook {
     }
     const merged: PinFile = {
       ...current,
-      tools,
-      pending: withoutKeys(pending, this.settledNames),
+      tools: this.scrubbed(tools),
+      pending: this.scrubbed(withoutKeys(pending, this.settledNames)),
     };
     writePinFile(this.file, merged);
     this.adopt(merged);
@@ -121,6 +131,25 @@ export class PinBook {
     if (stored === undefined) return;
     this.adopt(stored);
     this.firstListing = false;
+  }
+
+  /**
+   * The entries with the user's secret values in their definitions replaced by `[redacted:NAME]`,
+   * entries written by an older shim included: a server that puts a secret in a description must
+   * not have it kept in plain text. The digests stay those of the definition as listed: a
+   * definition is judged by digest only, so a secret set that changes between runs (a rotated
+   * token) moves no digest, and a definition that differs only where a secret was (even one that
+   * now spells the marker itself) is still a change. The definition is only what `pins diff` shows.
+   */
+  private scrubbed<T extends ToolDigest>(entries: Record<string, T>): Record<string, T> {
+    const result: Record<string, T> = {};
+    for (const [name, entry] of Object.entries(entries)) {
+      const text = JSON.stringify(entry.definition);
+      const cleared = this.scrubJson(text);
+      result[name] =
+        cleared === text ? entry : { ...entry, definition: JSON.parse(cleared) as T['definition'] };
+    }
+    return result;
   }
 
   private adopt(pins: PinFile): void {

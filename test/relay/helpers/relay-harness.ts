@@ -10,6 +10,7 @@ import { secretSetFrom } from '../../../src/secrets/secret-set.js';
 import { Session } from '../../../src/session/session.js';
 import { tempDir, testConfig, testContext } from '../../input/helpers/input-fixtures.js';
 import { CallCounters } from '../../../src/state/counters/call-counters.js';
+import type { PinBook } from '../../../src/state/pins/pin-book.js';
 
 type Message = Record<string, unknown>;
 
@@ -108,6 +109,9 @@ export interface HarnessOptions {
   /** The client's capabilities in `initialize` (default: sampling only). */
   readonly capabilities?: Record<string, unknown>;
   readonly approvalTimeoutMs?: number;
+  /** Tool pins (off when absent), and how long a call waits for the shim's own listing. */
+  readonly pins?: PinBook;
+  readonly pinListingTimeoutMs?: number;
 }
 
 export async function startHarness(
@@ -155,6 +159,10 @@ export async function startHarness(
         ? {}
         : { approvalTimeoutMs: options.approvalTimeoutMs }),
       counters: new CallCounters(testConfig().stateDir, 'alice'),
+      ...(options.pins === undefined ? {} : { pins: options.pins }),
+      ...(options.pinListingTimeoutMs === undefined
+        ? {}
+        : { pinListingTimeoutMs: options.pinListingTimeoutMs }),
     },
     ends,
   );

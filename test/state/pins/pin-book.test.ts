@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { secretSetFrom, type SecretSet } from '../../../src/secrets/secret-set.js';
 import { PinBook } from '../../../src/state/pins/pin-book.js';
 import { readPinFile } from '../../../src/state/pins/pin-file.js';
 import { digestTool } from '../../../src/state/pins/tool-digest.js';
@@ -162,6 +163,58 @@ describe('a listing that names one tool twice (a server shadowing its own pinned
     expect(listOnce(new PinBook(file, 'server'), [shadow, echo])).toEqual([
       { status: 'changed', changed: ['description'] },
       { status: 'pinned' },
+    ]);
+  });
+});
+
+/** As the shim passes its secrets (src/cli/run-shim.ts). */
+const scrubberOf = (secrets: SecretSet) => (text: string) => secrets.scrubJson(text);
+
+describe('PinBook, a definition that carries one of the user secret values', () => {
+  const token = 'ghp_0123456789abcdefSECRET';
+  const secrets = scrubberOf(secretSetFrom(new Map([[token, 'GITHUB_TOKEN']])));
+  const leaky = { ...echo, description: `Echoes. Authenticates with ${token}.` };
+  const now = () => '2026-12-06T00:00:00.000Z';
+
+  it('keeps the marker, never the value, in the pinned and the pending definitions', () => {
+    expect(listOnce(new PinBook(file, 's', now, secrets), [leaky])).toEqual([{ status: 'pinned' }]);
+    const changed = { ...leaky, inputSchema: { type: 'object', default: token } };
+    expect(listOnce(new PinBook(file, 's', now, secrets), [changed])).toEqual([
+      { status: 'changed', changed: ['input_schema'] },
+    ]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(token);
+    const stored = readPinFile(file);
+    expect(stored?.tools.echo?.definition.description).toBe(
+      'Echoes. Authenticates with [redacted:GITHUB_TOKEN].',
+    );
+    expect(stored?.pending.echo?.definition.input_schema).toEqual({
+      type: 'object',
+      default: '[redacted:GITHUB_TOKEN]',
+    });
+    // The digest is the listed definition's, exactly.
+    expect(stored?.tools.echo?.sha256).toBe(digestTool(leaky)?.sha256);
+  });
+
+  it('clears a value an older pin file kept in plain text at its next save', () => {
+    listOnce(new PinBook(file, 's'), [leaky]);
+    expect(readFileSync(file, 'utf8')).toContain(token);
+    listOnce(new PinBook(file, 's', now, secrets), [leaky, { name: 'later' }]);
+    expect(readFileSync(file, 'utf8')).not.toContain(token);
+    expect(listOnce(new PinBook(file, 's', now, secrets), [leaky])).toEqual([{ status: 'pinned' }]);
+  });
+
+  it('judges by the listed definition: a rotated secret is no change, a spelled marker is one', () => {
+    listOnce(new PinBook(file, 's', now, secrets), [leaky]);
+    // The user's token was rotated: the server still lists the old value, which is no secret now.
+    const rotated = scrubberOf(
+      secretSetFrom(new Map([['ghp_rotatedrotatedrotated', 'GITHUB_TOKEN']])),
+    );
+    expect(listOnce(new PinBook(file, 's', now, rotated), [leaky])).toEqual([{ status: 'pinned' }]);
+    // The server swaps the value for the marker's own text: stored alike, digested apart.
+    const spelled = { ...echo, description: 'Echoes. Authenticates with [redacted:GITHUB_TOKEN].' };
+    expect(listOnce(new PinBook(file, 's', now, secrets), [spelled])).toEqual([
+      { status: 'changed', changed: ['description'] },
     ]);
   });
 });
