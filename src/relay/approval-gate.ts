@@ -96,7 +96,7 @@ export function answerApproval(
     const refused = grantApproval(context, call, { via: 'elicitation/create', id: shimId }, answer);
     if (refused !== undefined) void context.toClient.send(refused);
     else {
-      releaseApprovedCall(context, call).catch((error: unknown) => {
+      releaseApprovedCall(context, call, answer).catch((error: unknown) => {
         failHeld(context, call, error);
       });
     }

@@ -3,7 +3,7 @@ import { isJsonObject, type JsonObject } from '../core/json-rpc.js';
 import { REMEMBERED } from '../session/session.js';
 import { argumentsDigest } from '../state/approval-ledger.js';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, isShimApprovalId, readAnswer } from './approval-prompt.js';
-import { auditApproval, grantApproval, type AskedCall } from './approval-release.js';
+import { auditApproval, grantApproval, spendApproval, type AskedCall } from './approval-release.js';
 import type { RelayContext } from './relay-context.js';
 
 interface Issued {
@@ -37,8 +37,12 @@ export function issueApprovalKey(context: RelayContext, key: string, call: Asked
 export type ApprovalResponses =
   /** The retry answers no approval the shim asked: judged as it is. */
   | { readonly kind: 'none' }
-  /** Granted (now in the ledger); the retry goes on without the shim's key. */
-  | { readonly kind: 'granted'; readonly params: JsonObject }
+  /**
+   * Granted (now in the ledger); the retry goes on without the shim's key. `spend`: the retry was
+   * not forwarded after all (the policy, perhaps reloaded, denies it), so an approve-once given
+   * for it goes with it.
+   */
+  | { readonly kind: 'granted'; readonly params: JsonObject; readonly spend: () => void }
   | { readonly kind: 'deny'; readonly decision: Decision };
 
 const NONE = { kind: 'none' } as const;
@@ -108,7 +112,13 @@ export function takeApprovalResponses(
   if (refused !== undefined) {
     return deny(`${call.reason} Denied: the approval could not be written to the audit log.`);
   }
-  return { kind: 'granted', params: onward };
+  return {
+    kind: 'granted',
+    params: onward,
+    spend: () => {
+      spendApproval(context, answer, call);
+    },
+  };
 }
 
 /** Why this answer grants nothing (audited), or undefined when it is an approval. */
