@@ -12,6 +12,8 @@ export default defineConfig({
       : [...configDefaults.exclude, 'test/adversarial/**'],
     // A temporary XDG_STATE_HOME per test file: tool pins never land in the real home.
     setupFiles: ['test/setup/state-home.ts'],
+    // ...and the run fails, naming the files, if anything was written into the real one anyway.
+    globalSetup: ['test/setup/real-state-guard.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,5 +1,5 @@
 import type { ClassifiedMessage, JsonRpcId } from '../core/json-rpc.js';
-import { DEFAULT_APPROVAL_TIMEOUT_MS, readAnswer } from './approval-prompt.js';
+import { clientErrorText, DEFAULT_APPROVAL_TIMEOUT_MS, readAnswer } from './approval-prompt.js';
 import {
   grantApproval,
   refuseApproval,
@@ -90,13 +90,13 @@ export function answerApproval(
   const { call } = waiting;
   const answer =
     message.kind === 'error'
-      ? { error: `the client answered with an error: ${message.error.message}` }
+      ? { error: clientErrorText(message.error) }
       : readAnswer(message.result);
   if (answer === 'approve_once' || answer === 'approve_session') {
     const refused = grantApproval(context, call, { via: 'elicitation/create', id: shimId }, answer);
     if (refused !== undefined) void context.toClient.send(refused);
     else {
-      releaseApprovedCall(context, call).catch((error: unknown) => {
+      releaseApprovedCall(context, call, answer).catch((error: unknown) => {
         failHeld(context, call, error);
       });
     }

@@ -69,15 +69,51 @@ function summarise(context: RelayContext, args: unknown): string {
     : text;
 }
 
-/** The human's answer in an elicitation result: a choice, or why there is none. */
+/** How much of a client's own text (an error message) a denial quotes. */
+const QUOTED_LIMIT = 200;
+
+/** A client's error object in words, its message quoted and cut short. */
+export function clientErrorText(error: {
+  readonly code?: unknown;
+  readonly message?: unknown;
+}): string {
+  const code = typeof error.code === 'number' ? ` ${String(error.code)}` : '';
+  const text = typeof error.message === 'string' ? error.message : '';
+  const quoted = JSON.stringify(
+    text.length > QUOTED_LIMIT ? `${text.slice(0, QUOTED_LIMIT)}…` : text,
+  );
+  return `the client answered with an error${code} (${quoted}) instead of a decision, so no one approved it`;
+}
+
+/**
+ * The human's answer in an elicitation result: a choice, or why there is none. A client whose
+ * own handler failed may put an error where the result belongs (a JSON-RPC error object, bare or
+ * under `error`): that is an error answer, said as such.
+ */
 export function readAnswer(
   result: unknown,
 ): ApprovalChoice | 'decline' | 'cancel' | { readonly error: string } {
-  if (typeof result !== 'object' || result === null)
-    return { error: 'the answer is not an object' };
-  const { action, content } = result as { action?: unknown; content?: unknown };
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    const got = result === null ? 'null' : Array.isArray(result) ? 'an array' : typeof result;
+    return { error: `the answer is not an elicitation result (an object) but ${got}` };
+  }
+  const { action, content, error } = result as {
+    action?: unknown;
+    content?: unknown;
+    error?: unknown;
+  };
+  if (action === undefined && typeof error === 'object' && error !== null) {
+    return { error: clientErrorText(error) };
+  }
+  if (action === undefined && 'code' in result && 'message' in result) {
+    return { error: clientErrorText(result) };
+  }
   if (action === 'decline' || action === 'cancel') return action;
-  if (action !== 'accept') return { error: `unknown action ${JSON.stringify(action)}` };
+  if (action !== 'accept') {
+    return {
+      error: `the answer's \`action\` is ${action === undefined ? 'missing' : JSON.stringify(action)}, not accept, decline or cancel`,
+    };
+  }
   const choice =
     typeof content === 'object' && content !== null
       ? (content as Record<string, unknown>)[DECISION_FIELD]

@@ -112,10 +112,16 @@ export function grantApproval(
 }
 
 /**
- * Legacy era, after a grant: the held call is judged again (the policy now sees the approval, and
- * may have changed) and, when it passes, exactly the judged message goes to the server.
+ * Legacy era, after a grant: the held call is judged again, by the policy in force now (it sees
+ * the approval, and may have been reloaded while the human read the form) and, when it passes,
+ * exactly the judged message goes to the server. When it does not, an approve-once given for it
+ * is spent with it: it never lets a later call through unasked.
  */
-export async function releaseApprovedCall(context: RelayContext, call: AskedCall): Promise<void> {
+export async function releaseApprovedCall(
+  context: RelayContext,
+  call: AskedCall,
+  answer: 'approve_once' | 'approve_session',
+): Promise<void> {
   const { session } = context;
   const message = {
     kind: 'request',
@@ -123,9 +129,17 @@ export async function releaseApprovedCall(context: RelayContext, call: AskedCall
     method: 'tools/call',
     params: call.params,
   } as const;
-  const input = buildMessageInput('to_server', message, session, context.inputContext);
-  const verdict = judge(context, input);
+  let verdict;
+  let input;
+  try {
+    input = buildMessageInput('to_server', message, session, context.inputContext);
+    verdict = judge(context, input);
+  } catch (error) {
+    spendApproval(context, answer, call);
+    throw error;
+  }
   if (!verdict.pass) {
+    spendApproval(context, answer, call);
     session.deniedByShim(call.id);
     await context.toClient.send(
       denyClientRequest(context, call.id, 'tools/call', call.params, verdict.decision),
@@ -141,6 +155,15 @@ export async function releaseApprovedCall(context: RelayContext, call: AskedCall
   await context.toServer.send(
     JSON.stringify({ jsonrpc: '2.0', id: call.id, method: 'tools/call', params: call.params }),
   );
+}
+
+/** The call an approve-once was given for ended without reaching the server: it is used up. */
+export function spendApproval(
+  context: RelayContext,
+  answer: 'approve_once' | 'approve_session',
+  call: AskedCall,
+): void {
+  if (answer === 'approve_once') approvalLedgerOf(context.session).useOnce(call.tool, call.digest);
 }
 
 /** A call forwarded on an approve-once uses it up. */

@@ -198,6 +198,7 @@ function handleClientRequest(
   const input = buildMessageInput('to_server', judged, session, context.inputContext);
   const verdict = judge(context, input);
   if (!verdict.pass && judged.params !== undefined && wantsApproval(method, verdict.decision)) {
+    if (approval.kind === 'granted') approval.spend();
     return askForApproval(context, id, judged.params, access, verdict.decision);
   }
   const answers = verdict.pass
@@ -212,6 +213,8 @@ function handleClientRequest(
     denial,
     (decision) => {
       session.deniedByShim(id);
+      // An approve-once is for this call: denied after all (a reloaded policy), it is spent.
+      if (approval.kind === 'granted') approval.spend();
       return denyClientRequest(context, id, method, params, decision);
     },
     () => {

@@ -66,8 +66,36 @@ describe('reading the answer', () => {
       error: 'accepted without a valid `decision` (none)',
     });
     expect(readAnswer({ action: 'approve_once' })).toEqual({
-      error: 'unknown action "approve_once"',
+      error: 'the answer\'s `action` is "approve_once", not accept, decline or cancel',
     });
-    expect(readAnswer(null)).toEqual({ error: 'the answer is not an object' });
+    expect(readAnswer({ content: { decision: 'approve_once' } })).toEqual({
+      error: "the answer's `action` is missing, not accept, decline or cancel",
+    });
+    expect(readAnswer(null)).toEqual({
+      error: 'the answer is not an elicitation result (an object) but null',
+    });
+    expect(readAnswer('approve_once')).toEqual({
+      error: 'the answer is not an elicitation result (an object) but string',
+    });
+    expect(readAnswer([{ action: 'accept' }])).toEqual({
+      error: 'the answer is not an elicitation result (an object) but an array',
+    });
+  });
+
+  it('reads an error where the result belongs (bare, or under `error`) as an error answer, quoting it short', () => {
+    const because = (code: number, text: string) =>
+      `the client answered with an error ${String(code)} (${JSON.stringify(text)}) instead of a decision, so no one approved it`;
+    expect(readAnswer({ code: -32603, message: 'dialog crashed' })).toEqual({
+      error: because(-32603, 'dialog crashed'),
+    });
+    expect(
+      readAnswer({ jsonrpc: '2.0', id: 'k', error: { code: -32000, message: 'no UI' } }),
+    ).toEqual({ error: because(-32000, 'no UI') });
+    const long = readAnswer({ error: { code: 1, message: 'x'.repeat(5000) } });
+    expect(long).toEqual({ error: because(1, `${'x'.repeat(200)}…`) });
+    // An error next to an action is not an error answer: the action decides (here: none valid).
+    expect(readAnswer({ action: 'accept', error: { code: 1, message: 'm' } })).toEqual({
+      error: 'accepted without a valid `decision` (none)',
+    });
   });
 });

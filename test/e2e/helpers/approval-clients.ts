@@ -9,7 +9,11 @@ import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/st
 import { testEnv } from './launch.js';
 import { assertShimBuilt, modernServer, repoRoot, shimMain } from './paths.js';
 
-/** What the human does with the shim's form; `hang` never answers. */
+/**
+ * What the human does with the shim's form; `hang` never answers; `throws` makes the client's
+ * elicitation handler fail (the SDK then answers with a JSON-RPC error, or gives up the call);
+ * `first` runs before the answer (the policy is changed while the form is open).
+ */
 export type Human =
   | 'approve_once'
   | 'approve_session'
@@ -17,7 +21,9 @@ export type Human =
   | 'decline'
   | 'cancel'
   | 'hang'
-  | { readonly lateMs: number; readonly then: 'approve_once' };
+  | { readonly lateMs: number; readonly then: 'approve_once' }
+  | { readonly throws: string }
+  | { readonly first: () => Promise<void>; readonly then: Human };
 
 export interface AskedForm {
   readonly message: string;
@@ -30,6 +36,17 @@ export interface ApprovalRun {
   /** Lines the (legacy) recording server read; empty for the modern fixture. */
   serverLines(): string[];
   auditRecords(): Record<string, unknown>[];
+  /** The shim's stderr so far (the client's transport pipes it here). */
+  stderr(): string;
+  noteStderr(chunk: string): void;
+  /** Rewrites the `--data` file and resolves once the shim logged that it reloaded it. */
+  reloadData(data: unknown): Promise<void>;
+}
+
+const RELOADED = 'policy reloaded';
+
+function occurrences(text: string, part: string): number {
+  return text.split(part).length - 1;
 }
 
 const RECORDING_SERVER = join(repoRoot, 'test/fixtures/recording-server.mjs');
@@ -41,9 +58,23 @@ export function approvalRun(): ApprovalRun {
   writeFileSync(join(dir, 'data.json'), JSON.stringify({ approval: { tools: ['echo'] } }));
   const record = join(dir, 'server-lines');
   const auditLog = join(dir, 'audit.jsonl');
+  let stderr = '';
   return {
     dir,
     auditLog,
+    stderr: () => stderr,
+    noteStderr: (chunk) => {
+      stderr += chunk;
+    },
+    reloadData: async (data) => {
+      const before = occurrences(stderr, RELOADED);
+      writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
+      for (let waited = 0; occurrences(stderr, RELOADED) === before; waited += 50) {
+        if (waited > 15_000)
+          throw new Error(`the shim did not reload ${dir}/data.json within 15 s:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     serverLines: () =>
       existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean) : [],
     auditRecords: () =>
@@ -78,6 +109,11 @@ function shimSpec(run: ApprovalRun, era: 'legacy' | 'modern', timeoutSeconds: nu
 async function answerAs(human: Human): Promise<Record<string, unknown>> {
   if (human === 'hang') return new Promise(() => undefined);
   if (typeof human === 'object') {
+    if ('throws' in human) throw new Error(human.throws);
+    if ('first' in human) {
+      await human.first();
+      return answerAs(human.then);
+    }
     await new Promise((resolve) => setTimeout(resolve, human.lateMs));
     return { action: 'accept', content: { decision: human.then } };
   }
@@ -89,6 +125,11 @@ export interface ApprovalClient {
   readonly forms: AskedForm[];
   /** The tool result's text and isError. */
   callEcho(text: string): Promise<{ text: string; isError: boolean }>;
+  /**
+   * 2026-07-28 only, by hand (`allowInputRequired`): calls echo, takes the shim's question and
+   * retries with `answer` under its key, whatever shape `answer` has.
+   */
+  retryEchoWith(text: string, answer: unknown): Promise<{ text: string; isError: boolean }>;
   close(): Promise<void>;
 }
 
@@ -117,7 +158,11 @@ export async function v1Client(
       return answerAs(humans.shift() ?? 'deny');
     });
   }
-  await client.connect(new StdioV1(shimSpec(run, 'legacy', options.timeoutSeconds ?? 30)));
+  const transport = new StdioV1(shimSpec(run, 'legacy', options.timeoutSeconds ?? 30));
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    run.noteStderr(chunk.toString('utf8'));
+  });
+  await client.connect(transport);
   return {
     forms,
     callEcho: async (text) =>
@@ -126,6 +171,7 @@ export async function v1Client(
           timeout: 20_000,
         }),
       ),
+    retryEchoWith: () => Promise.reject(new Error('retryEchoWith is for the 2026-07-28 era')),
     close: () => client.close(),
   };
 }
@@ -151,7 +197,11 @@ export async function v2Client(
       return answerAs(humans.shift() ?? 'deny') as never;
     });
   }
-  await client.connect(new StdioV2(shimSpec(run, era, options.timeoutSeconds ?? 30)));
+  const transport = new StdioV2(shimSpec(run, era, options.timeoutSeconds ?? 30));
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    run.noteStderr(chunk.toString('utf8'));
+  });
+  await client.connect(transport);
   return {
     forms,
     callEcho: async (text) =>
@@ -161,6 +211,19 @@ export async function v2Client(
           { timeout: 20_000 },
         ),
       ),
+    retryEchoWith: async (text, answer) => {
+      if (era !== 'modern') throw new Error('retryEchoWith is for the 2026-07-28 era');
+      const call = { name: 'echo', arguments: { message: text } };
+      const asked = (await client.callTool(call, {
+        timeout: 20_000,
+        allowInputRequired: true,
+      })) as { inputRequests?: Record<string, unknown> };
+      const [key] = Object.keys(asked.inputRequests ?? {});
+      if (key === undefined)
+        throw new Error(`expected input_required, got ${JSON.stringify(asked)}`);
+      const retry = { ...call, inputResponses: { [key]: answer } };
+      return outcome(await client.callTool(retry, { timeout: 20_000 }));
+    },
     close: () => client.close(),
   };
 }
