@@ -108,6 +108,8 @@ export interface HarnessOptions {
   /** The client's capabilities in `initialize` (default: sampling only). */
   readonly capabilities?: Record<string, unknown>;
   readonly approvalTimeoutMs?: number;
+  /** Instead of the recording auditor (then `faults`, `approvals` and `actions` stay empty). */
+  readonly auditor?: Auditor;
 }
 
 export async function startHarness(
@@ -137,6 +139,9 @@ export async function startHarness(
     approval(event) {
       approvals.push(event);
     },
+    holdRecords() {},
+    flushRecords() {},
+    releaseRecords() {},
     close() {},
   };
   const session = new Session();
@@ -144,7 +149,7 @@ export async function startHarness(
     {
       session,
       policy: options.policy ?? (await defaultPolicy()),
-      auditor,
+      auditor: options.auditor ?? auditor,
       secrets: secretSetFrom(new Map()),
       inputContext: testContext({ roots: [...roots], args: [...roots] }),
       logger: pino({ level: 'silent' }),
