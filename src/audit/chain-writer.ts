@@ -94,7 +94,9 @@ export class ChainWriter {
    */
   flush(): void {
     if (this.held.length === 0) return;
-    const text = `${this.held.join('\n')}\n`;
+    // One string for the group, built in one step (an empty last element ends it with a newline).
+    this.held.push('');
+    const text = this.held.join('\n');
     const before = this.beforeHeld;
     this.held = [];
     this.beforeHeld = undefined;
