@@ -1,3 +1,6 @@
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Auditor } from '../../src/audit/auditor.js';
 import { call, startHarness } from '../relay/helpers/relay-harness.js';
@@ -7,7 +10,12 @@ import { call, startHarness } from '../relay/helpers/relay-harness.js';
  * writes: `written` is what reached the "file", in order.
  */
 function failingAuditor() {
-  const state = { broken: false, written: [] as string[], faults: [] as string[] };
+  const state = {
+    broken: false,
+    written: [] as string[],
+    groups: [] as string[][],
+    faults: [] as string[],
+  };
   let held: string[] = [];
   let holding = false;
   const flush = (): void => {
@@ -16,6 +24,7 @@ function failingAuditor() {
     if (group.length === 0) return;
     if (state.broken) throw new Error('Cannot write to `--audit-log` file `x` (ENOSPC)');
     state.written.push(...group);
+    state.groups.push(group);
   };
   const auditor: Auditor = {
     record(event) {
@@ -52,6 +61,21 @@ describe('group commit in the relay', () => {
       expect.arrayContaining(['forwarded:1', 'forwarded:2', 'forwarded:3']),
     );
     expect(h.toServer.ids()).toEqual(['init', 1, 2, 3]);
+  });
+
+  it('writes the records of one read batch, a denial among them, as one group', async () => {
+    const { auditor, state } = failingAuditor();
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'group-commit-root-')));
+    const h = await startHarness([root], '2025-06-18', { auditor });
+    h.client(
+      call(1, 'read_text_file', { path: join(root, 'a') }),
+      call(2, 'read_text_file', { path: '/etc/passwd' }),
+      call(3, 'read_text_file', { path: join(root, 'b') }),
+    );
+    await h.toServer.waitFor((m) => m.id === 3);
+    await h.toClient.waitFor((m) => m.id === 2);
+    expect(state.groups.at(-1)).toEqual(['forwarded:1', 'denied:2', 'forwarded:3']);
+    expect(h.toServer.ids()).toEqual(['init', 1, 3]);
   });
 
   it('forwards none of a batch whose records cannot be written, answers each call with an error and forgets it', async () => {
