@@ -49,8 +49,9 @@ export interface PinEvent {
 
 export interface Auditor {
   /**
-   * Written and handed to the OS before it returns. Throws when the record cannot be written
-   * (I/O error, or after `close()`): the caller must then not forward the message.
+   * Written and handed to the OS before it returns, unless records are held (`holdRecords()`):
+   * then at the next `flushRecords()`. Throws when the record cannot be written (I/O error, or
+   * after `close()`): the caller must then not forward the message.
    */
   record(event: AuditEvent): void;
   /**
