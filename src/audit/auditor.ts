@@ -49,8 +49,9 @@ export interface PinEvent {
 
 export interface Auditor {
   /**
-   * Written and handed to the OS before it returns. Throws when the record cannot be written
-   * (I/O error, or after `close()`): the caller must then not forward the message.
+   * Written and handed to the OS before it returns, unless records are held (`holdRecords()`):
+   * then at the next `flushRecords()`. Throws when the record cannot be written (I/O error, or
+   * after `close()`): the caller must then not forward the message.
    */
   record(event: AuditEvent): void;
   /**
@@ -65,6 +66,21 @@ export interface Auditor {
   approval(event: ApprovalEvent): void;
   /** A `pin` record; like `fault`, never throws. */
   pin(event: PinEvent): void;
+  /**
+   * Group commit: from now on records of every kind wait in memory, chained in order, until
+   * `flushRecords()` writes them in one `write(2)`. `record()` and `approval()` then return before
+   * their record is written: the caller must flush before anything they cover moves.
+   */
+  holdRecords(): void;
+  /**
+   * Writes the held records in one `write(2)` (nothing when none is held), and keeps holding.
+   * When that fails the held records are dropped (the chain goes on from the last record written)
+   * and, if a decision or approval was among them, it throws: the messages they cover must not
+   * move. Faults and pins lost that way are counted as `unwritten`.
+   */
+  flushRecords(): void;
+  /** Flushes (throws like `flushRecords()`) and writes each record at once again. */
+  releaseRecords(): void;
   /** Writes the closing `end` record, with how the session ended when the caller knows. Idempotent. */
   close(ending?: SessionEnd): void;
 }
@@ -104,6 +120,9 @@ const NOOP_AUDITOR: Auditor = Object.freeze({
   fault() {},
   approval() {},
   pin() {},
+  holdRecords() {},
+  flushRecords() {},
+  releaseRecords() {},
   close() {},
 });
 
@@ -120,6 +139,33 @@ export function createAuditor(opts: AuditorOptions): Auditor {
   let dropped = 0;
   let unwritten = 0;
   let closed = false;
+  /** Records held and not written yet: those a message waits for (decisions, approvals), and the rest. */
+  let heldCovering = 0;
+  let heldOther = 0;
+  let holding = false;
+
+  /** Appends a record; `covering` when a message moves only after it is written. */
+  const append = (line: string, covering: boolean): void => {
+    writer.append(line);
+    records += 1;
+    if (!holding) return;
+    if (covering) heldCovering += 1;
+    else heldOther += 1;
+  };
+
+  const flush = (): void => {
+    const covering = heldCovering;
+    const other = heldOther;
+    heldCovering = 0;
+    heldOther = 0;
+    try {
+      writer.flush();
+    } catch (error) {
+      records -= covering + other;
+      unwritten += other;
+      if (covering > 0) throw auditWriteError(opts.file, error);
+    }
+  };
 
   const ensureOpen = (): void => {
     if (closed) throw new Error('The audit log is closed; no record can be added after `close()`.');
@@ -183,8 +229,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
         ...mask,
         evalNanos: Math.round(event.evalMicros * 1000),
       };
-      writer.append(decisionLine(prefix, chain(), fields));
-      records += 1;
+      append(decisionLine(prefix, chain(), fields), true);
       try {
         const revision = stampedRevision.bundleRevision;
         opts.sink?.({
@@ -201,7 +246,7 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       const detail =
         event.detail.length > MAX_DETAIL ? `${event.detail.slice(0, MAX_DETAIL)}…` : event.detail;
       try {
-        writer.append(
+        append(
           recordLine('fault', chain(), {
             decision_id: randomUUID(),
             direction: event.direction,
@@ -210,15 +255,15 @@ export function createAuditor(opts: AuditorOptions): Auditor {
             action: event.action,
             labels,
           }),
+          false,
         );
-        records += 1;
       } catch {
         unwritten += 1;
       }
     },
     approval(event) {
       ensureOpen();
-      writer.append(
+      append(
         recordLine('approval', chain(), {
           decision_id: randomUUID(),
           ...event,
@@ -228,13 +273,13 @@ export function createAuditor(opts: AuditorOptions): Auditor {
               : event.detail,
           labels,
         }),
+        true,
       );
-      records += 1;
     },
     pin(event) {
       if (closed) return;
       try {
-        writer.append(
+        append(
           recordLine('pin', chain(), {
             tool: event.tool,
             status: event.status,
@@ -242,16 +287,33 @@ export function createAuditor(opts: AuditorOptions): Auditor {
             file: event.file,
             labels,
           }),
+          false,
         );
-        records += 1;
       } catch {
         unwritten += 1;
+      }
+    },
+    holdRecords() {
+      if (closed) return;
+      holding = true;
+      writer.hold();
+    },
+    flushRecords() {
+      flush();
+    },
+    releaseRecords() {
+      holding = false;
+      try {
+        flush();
+      } finally {
+        writer.release();
       }
     },
     close(ending) {
       if (closed) return;
       closed = true;
       try {
+        // Held records go first, in the same write as the end record.
         writer.append(
           recordLine('end', chain(), {
             records,
@@ -265,6 +327,15 @@ export function createAuditor(opts: AuditorOptions): Auditor {
       }
     },
   };
+}
+
+/** A held record could not be written: the same cause and fix as a record written at once. */
+function auditWriteError(file: string | undefined, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new Error(
+    `Cannot write to \`--audit-log\` file \`${file ?? 'stderr'}\` (${code}); the messages these records cover were not forwarded. Free space on its file system or choose another file.`,
+    { cause: error },
+  );
 }
 
 function policyStamp(revision: PolicyRevision): PolicyStamp {

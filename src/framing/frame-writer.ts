@@ -16,22 +16,35 @@ export class DestinationClosedError extends Error {
 }
 
 /**
+ * Called before any frame reaches the destination (write-ahead: the audit records of what is
+ * about to move are written first). When it throws, nothing goes out: the frame being written
+ * and, as its owner decides, the frames held by `cork()` (see `discardHeld`).
+ */
+export type ReleaseGate = () => void;
+
+/**
  * Writes one frame per line to a Writable with Node's own backpressure contract:
  * `if (!writer.write(text)) await writer.drain();` — cheap when there is room, a promise only when
  * the destination is full. Errors on the destination (EPIPE) never throw: they close the writer,
- * make `drain()` reject and resolve `closed`.
+ * make `drain()` reject and resolve `closed`. The gate's errors do throw, from `write`,
+ * `writeBytes` and `uncork`.
  */
 export class FrameWriter {
   readonly #destination: Writable;
+  readonly #gate: ReleaseGate | undefined;
   #isClosed = false;
   #corked = false;
+  /** Frames written while corked, not yet handed to the destination (whole lines). */
+  #held: (string | Buffer)[] = [];
+  #heldLength = 0;
   #error: Error | undefined;
   #resolveClosed!: (error: Error | undefined) => void;
   /** Resolves (never rejects) when the destination closes; with the error if it failed. */
   readonly closed: Promise<Error | undefined>;
 
-  constructor(destination: Writable) {
+  constructor(destination: Writable, gate?: ReleaseGate) {
     this.#destination = destination;
+    this.#gate = gate;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     destination.on('error', (error: Error) => {
       this.#close(error);
@@ -57,6 +70,8 @@ export class FrameWriter {
       throw new RangeError('A frame must not contain a newline; serialise it with JSON.stringify.');
     }
     if (this.isClosed) return false;
+    if (this.#corked) return this.#hold(text + '\n');
+    this.#gate?.();
     return this.#destination.write(text + '\n');
   }
 
@@ -69,30 +84,66 @@ export class FrameWriter {
       throw new RangeError('Frame bytes must end with a newline.');
     }
     if (this.isClosed) return false;
+    if (this.#corked) return this.#hold(bytes);
+    this.#gate?.();
     return this.#destination.write(bytes);
   }
 
   /**
    * Holds the frames written from now on until `uncork()`, so the frames of one read chunk leave in
-   * one system call (and wake the reader once). Waiting in `drain()` or `end()` releases the hold:
-   * a corked destination never drains.
+   * one system call (and wake the reader once), after the gate. Waiting in `drain()` or `end()`
+   * releases the hold: a corked destination never drains.
    */
   cork(): void {
     if (this.#corked || this.isClosed) return;
     this.#corked = true;
-    this.#destination.cork();
   }
 
-  /** Writes out what `cork()` held. */
+  /**
+   * Passes the gate, then writes out what `cork()` held. When the gate throws, what was held stays
+   * held (its owner discards it) and the error is thrown.
+   */
   uncork(): void {
     if (!this.#corked) return;
     this.#corked = false;
+    if (this.#held.length === 0) return;
+    this.#gate?.();
+    const held = this.#held;
+    this.#held = [];
+    this.#heldLength = 0;
+    if (this.isClosed) return;
+    if (held.every((chunk) => typeof chunk === 'string')) {
+      this.#destination.write(held.length === 1 ? held[0] : held.join(''));
+      return;
+    }
+    this.#destination.cork();
+    for (const chunk of held) this.#destination.write(chunk);
     this.#destination.uncork();
+  }
+
+  /** Drops what `cork()` holds (its records could not be written) and returns it, in order. */
+  discardHeld(): (string | Buffer)[] {
+    const held = this.#held;
+    this.#held = [];
+    this.#heldLength = 0;
+    return held;
+  }
+
+  /** Holds one whole line; false when destination and hold together pass the high-water mark. */
+  #hold(chunk: string | Buffer): boolean {
+    this.#held.push(chunk);
+    this.#heldLength += chunk.length;
+    const destination = this.#destination;
+    return destination.writableLength + this.#heldLength < destination.writableHighWaterMark;
   }
 
   /** Resolves once the destination has room; rejects with DestinationClosedError once it is closed. */
   drain(): Promise<void> {
-    this.uncork();
+    try {
+      this.uncork();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     if (this.isClosed) {
       return Promise.reject(new DestinationClosedError(this.#error));
     }
@@ -119,7 +170,11 @@ export class FrameWriter {
 
   /** Ends the destination after queued frames; resolves when it finished or closed, never rejects. */
   end(): Promise<void> {
-    this.uncork();
+    try {
+      this.uncork();
+    } catch {
+      // The gate refused what was held; its owner was told and discards it.
+    }
     if (this.#isClosed) return Promise.resolve();
     if (!this.#destination.writableEnded) this.#destination.end();
     return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import { ClientLane, type LaneItem } from './client-lane.js';
 import { handleLaneItem, refuseOversizeClientFrame, relayClientLine } from './client-to-server.js';
 import type { LineSink, RelayContext } from './relay-context.js';
 import { failClosedToClient } from './fail-closed.js';
+import { answerLostFrames } from './lost-frames.js';
 import { relayServerFrames, type ByteSink } from './server-to-client.js';
 import { PinListing } from './pin-listing.js';
 
@@ -54,8 +55,30 @@ export function startRelay(
   base: Omit<RelayContext, 'toClient' | 'toServer' | 'pinListing'>,
   ends: RelayEnds,
 ): Relay {
-  const clientWriter = new FrameWriter(ends.clientOut);
-  const serverWriter = new FrameWriter(ends.serverIn);
+  const { auditor } = base;
+  // Write-ahead with group commit: nothing reaches either peer before every audit record made so
+  // far is written. When they cannot be, what both writers hold is dropped and answered for.
+  const gate = (): void => {
+    try {
+      auditor.flushRecords();
+    } catch (error) {
+      const lost = { toServer: serverWriter.discardHeld(), toClient: clientWriter.discardHeld() };
+      answerLostFrames(context, lost, error).catch((failure: unknown) => {
+        context.logger.error({ err: failure }, 'answering for dropped messages failed');
+      });
+      throw error;
+    }
+  };
+  const clientWriter = new FrameWriter(ends.clientOut, gate);
+  const serverWriter = new FrameWriter(ends.serverIn, gate);
+  /** Writes out what a writer holds; a refusal was handled by the gate. */
+  const release = (writer: FrameWriter): void => {
+    try {
+      writer.uncork();
+    } catch {
+      // The gate dropped what was held and answers for it.
+    }
+  };
   const context: RelayContext = {
     ...base,
     toClient: sinkFor(clientWriter),
@@ -71,21 +94,34 @@ export function startRelay(
   });
 
   const clientClosed = pumpFrames(ends.clientIn, toServerLimits, async (frames) => {
-    // The requests of one read chunk reach the server in one write.
+    // Group commit: the records of one read chunk are written in one write, then the requests it
+    // forwards reach the server in one write (and the shim's answers the client in one).
+    auditor.holdRecords();
     serverWriter.cork();
+    clientWriter.cork();
     try {
       for (const raw of frames) {
         await relayClientFrame(context, lane, decodeFrame(raw));
         const room = lane.whenRoom();
         if (room !== undefined) {
           // Read no further until held requests leave; what is corked must reach the server first.
-          serverWriter.uncork();
+          release(serverWriter);
+          release(clientWriter);
           await room;
           serverWriter.cork();
+          clientWriter.cork();
         }
       }
     } finally {
-      serverWriter.uncork();
+      release(serverWriter);
+      release(clientWriter);
+      // Records of messages that did not move (dropped, answered already) are written now.
+      try {
+        gate();
+      } catch {
+        // Nothing they covered moved; the gate dropped what was held.
+      }
+      auditor.releaseRecords();
     }
   })
     .catch((error: unknown) => {
@@ -101,7 +137,7 @@ export function startRelay(
     try {
       await relayServerFrames(context, frames, bytesToClient);
     } finally {
-      clientWriter.uncork();
+      release(clientWriter);
     }
   }).catch((error: unknown) => {
     context.logger.error({ err: error }, 'reading from the server failed');

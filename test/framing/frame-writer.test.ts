@@ -153,3 +153,57 @@ describe('FrameWriter.cork', () => {
     expect(received.join('')).toBe('{"long":"enough to pass the mark"}\n');
   });
 });
+
+describe('FrameWriter gate (write-ahead)', () => {
+  /** A destination that notes, for every chunk it receives, how often the gate had run by then. */
+  function gatedSink() {
+    const log: string[] = [];
+    let gateRuns = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        log.push(`${String(gateRuns)}:${chunk.toString()}`);
+        callback();
+      },
+    });
+    return { sink, log, gate: () => (gateRuns += 1) };
+  }
+
+  it('passes the gate before each frame written uncorked, and once before a corked batch leaves', () => {
+    const { sink, log, gate } = gatedSink();
+    const writer = new FrameWriter(sink, gate);
+    writer.write('{"a":1}');
+    writer.cork();
+    writer.write('{"a":2}');
+    writer.write('{"a":3}');
+    expect(log).toEqual(['1:{"a":1}\n']);
+    writer.uncork();
+    expect(log).toEqual(['1:{"a":1}\n', '2:{"a":2}\n{"a":3}\n']);
+  });
+
+  it('sends nothing when the gate throws: the frame is refused and the held frames can be discarded', () => {
+    const { sink, log } = gatedSink();
+    const writer = new FrameWriter(sink, () => {
+      throw new Error('audit log full');
+    });
+    expect(() => writer.write('{"a":1}')).toThrow('audit log full');
+    writer.cork();
+    writer.write('{"a":2}');
+    writer.writeBytes(Buffer.from('{"a":3}\n'));
+    expect(() => {
+      writer.uncork();
+    }).toThrow('audit log full');
+    expect(writer.discardHeld().map(String)).toEqual(['{"a":2}\n', '{"a":3}\n']);
+    expect(log).toEqual([]);
+  });
+
+  it('rejects drain with the gate error instead of sending what was held', async () => {
+    const { sink, log } = gatedSink();
+    const writer = new FrameWriter(sink, () => {
+      throw new Error('audit log full');
+    });
+    writer.cork();
+    writer.write('{"a":1}');
+    await expect(writer.drain()).rejects.toThrow('audit log full');
+    expect(log).toEqual([]);
+  });
+});

@@ -54,6 +54,9 @@ function relayFor(policy: PolicyEngine, observed: Observed): RelayContext {
     },
     approval() {},
     pin() {},
+    holdRecords() {},
+    flushRecords() {},
+    releaseRecords() {},
     close() {},
   };
   return {

@@ -109,9 +109,14 @@ export interface HarnessOptions {
   /** The client's capabilities in `initialize` (default: sampling only). */
   readonly capabilities?: Record<string, unknown>;
   readonly approvalTimeoutMs?: number;
+<<<<<<< HEAD
   /** Tool pins (off when absent), and how long a call waits for the shim's own listing. */
   readonly pins?: PinBook;
   readonly pinListingTimeoutMs?: number;
+=======
+  /** Instead of the recording auditor (then `faults`, `approvals` and `actions` stay empty). */
+  readonly auditor?: Auditor;
+>>>>>>> audit-group
 }
 
 export async function startHarness(
@@ -141,6 +146,9 @@ export async function startHarness(
     approval(event) {
       approvals.push(event);
     },
+    holdRecords() {},
+    flushRecords() {},
+    releaseRecords() {},
     close() {},
   };
   const session = new Session();
@@ -148,7 +156,7 @@ export async function startHarness(
     {
       session,
       policy: options.policy ?? (await defaultPolicy()),
-      auditor,
+      auditor: options.auditor ?? auditor,
       secrets: secretSetFrom(new Map()),
       inputContext: testContext({ roots: [...roots], args: [...roots] }),
       logger: pino({ level: 'silent' }),
