@@ -1356,14 +1356,14 @@ plan_values := {
 # This input is the planned run's: the shim's own inputs always are.
 default planned := false
 
-# (Compared part by part: cheaper in Wasm than comparing the objects.)
+# The plan's values read only these parts of the principal; compared part by part, which is
+# cheaper in Wasm than comparing the objects.
 planned if {
 	plan := data.mcp_shim.plan
 	plan.principal.id == input.principal.id
 	plan.server_id == input.server.id
 	plan.principal.roles == input.principal.roles
 	plan.principal.attributes == input.principal.attributes
-	count(plan.principal) == count(input.principal)
 }
 
 default tiering_on := false
@@ -1519,14 +1519,12 @@ data_clear if {
 }
 
 # Not an item the tier, allow-list, approval and argument rules judge (they need `target_type`).
-item_clear(_) if {
-	type := input.operation.type
-	not item_operation_type(type)
-}
-
 item_clear(plan) if {
 	input.operation.type == "tool"
 	tool_name_clear(plan)
+} else if {
+	type := input.operation.type
+	not item_operation_type(type)
 }
 
 item_operation_type("tool")
@@ -1537,12 +1535,11 @@ item_operation_type("prompt")
 
 item_operation_type("completion")
 
-tool_name_clear(plan) if plan.clear_tools[input.operation.name] == true
-
-tool_name_clear(plan) if {
-	object.get(plan.clear_tools, op_name, null) == null
-	tool_clear(plan, op_name)
+tool_name_clear(plan) := clear if {
+	clear := plan.clear_tools[input.operation.name]
 }
+
+else := tool_clear_value(plan, op_name)
 
 # A rule that is on may deny this message for what it carries beyond the tool's name.
 message_unclear(plan) if not plan.clear_methods[input.message.method] == true
