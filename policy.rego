@@ -1262,17 +1262,46 @@ denials contains deny(
 }
 
 # Arrays, not sets: cheaper to build in Wasm; the shim counts a key named twice once.
+# `rate_limits` and `quota_limits` give each key's limit, in the same order. They tell the shim
+# that the windows matter to this decision only through these limits, so it may judge a call
+# without them while every count is below its limit (docs/rate-limits.md). Not given when
+# `--rules` are compiled in: a user rule may read the windows itself.
 default count_obligations := {}
 
-count_obligations := {"count": {"rate": [key | some [_, key, _] in rate_hits], "quota": [key | some [_, key, _] in quota_hits]}} if {
+count_obligations := {"count": {
+	"rate": [key | some [_, key, _] in rate_hits],
+	"quota": [key | some [_, key, _] in quota_hits],
+	"rate_limits": [limit | some [_, _, limit] in rate_hits],
+	"quota_limits": [limit | some [_, _, limit] in quota_hits],
+}} if {
+	# Also with no limit for this tool: the lists are empty, and the promise still holds.
+	counted_call
+	not user_rules_compiled
+} else := {"count": {
+	"rate": [key | some [_, key, _] in rate_hits],
+	"quota": [key | some [_, key, _] in quota_hits],
+}} if {
 	counted_call
 	count(rate_hits) + count(quota_hits) > 0
 }
 
-# Checked here, not in `data_errors`: limits alone do not switch the other data rules on.
+default user_rules_compiled := false
+
+user_rules_compiled if _ = data.mcp.user.denials
+
+# Also in `data_errors`, which the shim evaluates once at load (so a decision with data checked
+# at load skips this walk) and which `data_denials` reads when other data keys are present; this
+# denial covers data with only limits, where `data_denials` is skipped as a whole.
 denials contains deny("invalid_data", "Request denied: the policy data is invalid.", concat("; ", sort(counter_errors))) if {
+	not data_checked_at_load
 	counters_configured
+	not data_configured
 	count(counter_errors) > 0
+}
+
+data_errors contains e if {
+	counters_configured
+	some e in counter_errors
 }
 
 counter_lists := {"rate_limits": ["per_minute", rate_limits], "quotas": ["per_day", quotas]}

@@ -21,13 +21,24 @@ export const title = 'Memory';
 const RELAYED = ['relay', 'shim', 'shim-audit'];
 const WINDOW = 64;
 const SAMPLES = 100;
+/**
+ * The echo texts: `w0` … `w499999` in the warm-up, then `m0` … `m499999`, all distinct and 10
+ * characters or fewer. V8's JSON.parse interns string values that short, so the shim (which
+ * parses every client request) puts each one in the old space and the string table until the
+ * next mark-compact: a saw-tooth the relay, which parses nothing, does not have. The control path
+ * runs the same shim on texts of 16+ characters, which JSON.parse does not intern; it has no
+ * budget (bench/memory-breakdown.mjs shows the parts).
+ */
+const SHORT_TEXT = (phase, index) => `${phase}${index}`;
+const LONG_TEXT = (phase, index) => `memory-scenario-${phase}${index}`;
+const CONTROL = { id: 'shim-long-texts', label: 'shim, 16+ character texts (control)' };
 
 /**
  * Each echo request and its response are two relayed messages. `warmup` messages go first,
  * unmeasured, as in every other scenario: V8 sizes its heap to the load over the first tens of
  * seconds, and that growth is not what "flat" asks about.
  */
-async function rssOverMessages(item, messages, warmup) {
+async function rssOverMessages(item, messages, warmup, text = SHORT_TEXT) {
   const requests = messages / 2;
   const every = Math.max(1, Math.floor(requests / SAMPLES));
   const samples = [];
@@ -36,17 +47,17 @@ async function rssOverMessages(item, messages, warmup) {
     item.client,
     warmup / 2,
     WINDOW,
-    (client, index) => client.requestWhenWritable('tools/call', echoParams(`w${index}`)),
-    (message, index) => expectEcho(message, `w${index}`),
+    (client, index) => client.requestWhenWritable('tools/call', echoParams(text('w', index))),
+    (message, index) => expectEcho(message, text('w', index)),
   );
   const warmed = readProcMemory(item.pid).rss;
   await pipeline(
     item.client,
     requests,
     WINDOW,
-    (client, index) => client.requestWhenWritable('tools/call', echoParams(`m${index}`)),
+    (client, index) => client.requestWhenWritable('tools/call', echoParams(text('m', index))),
     (message, index) => {
-      expectEcho(message, `m${index}`);
+      expectEcho(message, text('m', index));
       if ((index + 1) % every === 0)
         samples.push({ messages: (index + 1) * 2, rss: readProcMemory(item.pid).rss });
     },
@@ -108,12 +119,24 @@ export async function run({ quick, auditFile, log }) {
       peakForBigResult(item, bigBytes).catch((error) => Promise.reject(item.explain(error))),
     );
   }
+  const shimPath = paths.find(({ id }) => id === 'shim');
+  const rows = paths.map(({ id, label }) => ({ id, label }));
+  if (shimPath !== undefined) {
+    const control = { ...shimPath, ...CONTROL };
+    log(`${control.label}: ${messages} messages`);
+    flat[control.id] = await withPaths([control], ([item]) =>
+      rssOverMessages(item, messages, warmup, LONG_TEXT).catch((error) =>
+        Promise.reject(item.explain(error)),
+      ),
+    );
+    rows.push(CONTROL);
+  }
   const vsRelay = (id, pick) =>
     formatRatio(ratio(pick(id), flat.relay === undefined ? undefined : pick('relay')));
   return {
     name,
     title,
-    about: `RSS of the relaying process (a direct connection has none, so the plain relay is the baseline). Flat: after ${warmup.toLocaleString('en-US')} warm-up messages, ${messages.toLocaleString('en-US')} relayed messages (echo requests and their answers, ${WINDOW} in flight), VmRSS from /proc sampled ${SAMPLES} times; drift is (max − min) / min over those samples. The warm-up is there because V8 grows its young generation to the load over the first tens of seconds (up to 32 MB of semi-spaces here); in runs with the warm-up as the first 10% of the measured messages instead, that growth showed up as 15-45% of drift without any leak (bench/analysis.md). Peak: a fresh process relays one tool result of ${bigBytes.toLocaleString('en-US')} bytes of text (the shim with \`--max-frame-bytes-to-client ${BIG_FRAME_LIMIT}\`, above its default); VmHWM after it.`,
+    about: `RSS of the relaying process (a direct connection has none, so the plain relay is the baseline). Flat: after ${warmup.toLocaleString('en-US')} warm-up messages, ${messages.toLocaleString('en-US')} relayed messages (echo requests and their answers, ${WINDOW} in flight), VmRSS from /proc sampled ${SAMPLES} times; drift is (max − min) / min over those samples. The warm-up is there because V8 grows its young generation to the load over the first tens of seconds (up to 32 MB of semi-spaces here); in runs with the warm-up as the first 10% of the measured messages instead, that growth showed up as 15-45% of drift without any leak (bench/analysis.md). V8 doubles the young generation when the bytes surviving its scavenges (in the shim: the requests in flight) add up to its size, so the last doubling (16 to 32 MiB, about 13 MiB of RSS) can come after the warm-up. The texts echoed are distinct and 10 characters or fewer (\`w0\` … \`w${warmup / 2 - 1}\` in the warm-up, then \`m0\` … \`m${messages / 2 - 1}\`): V8's JSON.parse interns string values that short, so the shim, which parses each request, leaves each text in the old space and V8's string table until the next mark-compact; the last row, which has no budget, runs the shim on texts of 16+ characters, which are not interned. Peak: a fresh process relays one tool result of ${bigBytes.toLocaleString('en-US')} bytes of text (the shim with \`--max-frame-bytes-to-client ${BIG_FRAME_LIMIT}\`, above its default); VmHWM after it.`,
     command: `node bench/run.mjs ${name}`,
     settings:
       'Each path runs alone (one at a time), so the memory of one does not disturb another.',
@@ -130,7 +153,7 @@ export async function run({ quick, auditFile, log }) {
           'drift',
           'max vs relay',
         ],
-        rows: paths.map(({ id, label }) => [
+        rows: rows.map(({ id, label }) => [
           label,
           formatMiB(flat[id].before),
           formatMiB(flat[id].warmed),

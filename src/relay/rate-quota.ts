@@ -23,6 +23,10 @@ export function evaluateCounted(context: RelayContext, input: PolicyInput): Coun
   if (!isToolCall(input)) return { input, decision: context.policy.evaluate(input) };
   const { counters } = context;
   try {
+    if (counters.active) {
+      const quick = judgedWithoutWindows(context, input);
+      if (quick !== undefined) return quick;
+    }
     let counted = counters.active ? withWindows(input, counters) : input;
     let decision = context.policy.evaluate(counted);
     let request = decision.allow ? countRequestOf(decision.obligations) : undefined;
@@ -43,6 +47,25 @@ export function evaluateCounted(context: RelayContext, input: PolicyInput): Coun
   }
 }
 
+/**
+ * The fast path (docs/rate-limits.md, "Cost"): judged without the windows, a call the policy
+ * allows, whose decision gives each counter's limit, and whose every count is below its limit
+ * now, has the decision the windows would give. The policy promises it by giving the limits:
+ * its rules then read the windows only to compare these counts with these limits, which cannot
+ * deny below them. Counted and returned; undefined otherwise (the caller judges with the windows).
+ */
+function judgedWithoutWindows(
+  context: RelayContext,
+  input: PolicyInput,
+): CountedVerdict | undefined {
+  const decision = context.policy.evaluate(input);
+  if (!decision.allow) return undefined;
+  const request = countRequestOf(decision.obligations);
+  if (request === undefined || !context.counters.allBelow(request)) return undefined;
+  context.counters.count(request);
+  return { input, decision };
+}
+
 function isToolCall(input: PolicyInput): boolean {
   return (
     input.message.method === 'tools/call' &&
@@ -51,13 +74,15 @@ function isToolCall(input: PolicyInput): boolean {
   );
 }
 
+/** The input with the windows counted so far (on the hot path: one copy, no spread of parts). */
 function withWindows(input: PolicyInput, counters: CallCounters): PolicyInput {
-  const { rate, quota } = counters.views();
-  return {
-    ...input,
-    ...(rate === undefined ? {} : { rate }),
-    ...(quota === undefined ? {} : { quota }),
-  };
+  const rate = counters.rateView();
+  const quota = counters.quotaView();
+  if (rate === undefined && quota === undefined) return input;
+  const counted: { -readonly [K in keyof PolicyInput]: PolicyInput[K] } = { ...input };
+  if (rate !== undefined) counted.rate = rate;
+  if (quota !== undefined) counted.quota = quota;
+  return counted;
 }
 
 function stateFailure(error: QuotaStoreError): Decision {

@@ -9,7 +9,12 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QuotaSegments, QuotaStoreError } from '../../src/state/counters/quota-segments.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  QuotaSegments,
+  QuotaStoreError,
+  REFRESH_MS,
+} from '../../src/state/counters/quota-segments.js';
 
 const DAY = 86_400_000;
 const opened: QuotaSegments[] = [];
@@ -69,14 +74,17 @@ describe('QuotaSegments', () => {
     expect(() => open(directory, now)).toThrow(/corrupt at line 2.*Move the file aside/);
   });
 
-  it('keeps failing once another segment turns corrupt while it runs', () => {
+  it('keeps failing once another segment turns corrupt while it runs', async () => {
     const directory = freshDirectory();
     const now = Date.now();
     const store = open(directory, now);
     const other = path.join(directory, `${process.pid}-abcdef04.jsonl`);
     writeFileSync(other, `${JSON.stringify({ t: now, k: 'a' })}\n`);
+    await sleep(REFRESH_MS + 1);
     expect(store.view(now).counts).toEqual({ a: 1 });
     appendFileSync(other, '{"t": "soon", "k": "a"}\n');
+    // The other shims' segments are read at most once per REFRESH_MS.
+    await sleep(REFRESH_MS + 1);
     expect(() => store.view(now)).toThrow(/corrupt at line 2/);
     expect(() => store.view(now)).toThrow(/corrupt at line 2/);
     expect(() => {
@@ -112,5 +120,29 @@ describe('QuotaSegments', () => {
     const store = open(directory, now);
     expect(readdirSync(directory)).not.toContain('999999999-abcdef03.jsonl');
     expect(store.view(now).counts).toEqual({});
+  });
+
+  it('counts one key as its view does, reading the other shims first', async () => {
+    const directory = freshDirectory();
+    const now = Date.now();
+    const one = open(directory, now);
+    const two = open(directory, now);
+    two.append('fs/glob', now);
+    await expect.poll(() => one.countOf('fs/glob', now)).toBe(1);
+    expect(one.view(now).counts['fs/glob']).toBe(1);
+    expect(one.countOf('fs/read', now)).toBe(0);
+  });
+
+  it('fails closed when its directory is removed while it runs', async () => {
+    const directory = freshDirectory();
+    const now = Date.now();
+    const segments = open(directory, now);
+    segments.append('fs/glob', now);
+    rmSync(directory, { recursive: true, force: true });
+    await sleep(REFRESH_MS + 1);
+    expect(() => segments.countOf('fs/glob', now)).toThrow(QuotaStoreError);
+    expect(() => segments.view(now)).toThrow(
+      /quota directory .* was removed while the shim ran.*Restart the shim/,
+    );
   });
 });

@@ -49,6 +49,19 @@ describe('SlidingCounts', () => {
     for (let now = 60_000; now < 150_000; now += 7) {
       const expired = Math.min(5_000, Math.floor((now - 60_000) / 20) + 1);
       expect(counts.view(now).counts.k).toBe(5_000 - expired === 0 ? undefined : 5_000 - expired);
+      expect(counts.countOf('k', now)).toBe(5_000 - expired);
     }
+  });
+
+  it('counts one key as its view does, before and after the view was read', () => {
+    const counts = new SlidingCounts(60_000);
+    expect(counts.countOf('k', 0)).toBe(0);
+    for (const at of [1_000, 2_000, 2_000, 30_000]) counts.add('k', at);
+    counts.add('other', 5_000);
+    for (const now of [30_000, 61_000, 62_000, 65_001, 89_999, 90_000]) {
+      const fromView = counts.view(now).counts.k ?? 0;
+      expect(counts.countOf('k', now)).toBe(fromView);
+    }
+    expect(counts.countOf('missing', 1_000)).toBe(0);
   });
 });

@@ -15,6 +15,11 @@ export const QUOTA_WINDOW_MS = 86_400_000;
 export interface CountRequest {
   readonly rate: readonly string[];
   readonly quota: readonly string[];
+  /**
+   * Each key's limit, in the keys' order, when the policy gives them (`rate_limits`,
+   * `quota_limits`): the policy then reads the windows only through these limits.
+   */
+  readonly limits?: { readonly rate: readonly number[]; readonly quota: readonly number[] };
 }
 
 /**
@@ -52,15 +57,33 @@ export class CallCounters {
     this.#quota ??= QuotaSegments.open(this.#quotaDirectory, QUOTA_WINDOW_MS, this.#now());
   }
 
-  /** The windows a policy input shows; `quota` re-reads the other shims' segments. Throws QuotaStoreError. */
-  views(): { readonly rate?: WindowView; readonly quota?: WindowView } {
+  /** The rate window a policy input shows, once a decision asked for a rate count. */
+  rateView(): WindowView | undefined {
+    return this.#rate?.view(this.#now());
+  }
+
+  /** The quota window; re-reads the other shims' segments. Throws QuotaStoreError. */
+  quotaView(): WindowView | undefined {
+    return this.#quota?.view(this.#now());
+  }
+
+  /**
+   * True when every key of `request` is below its limit now (quota counts re-read from the
+   * other shims first). False without limits, or while the quota store is not open yet.
+   * Throws QuotaStoreError.
+   */
+  allBelow(request: CountRequest): boolean {
+    const { limits } = request;
+    if (limits === undefined) return false;
+    if (request.quota.length > 0 && this.#quota === undefined) return false;
     const now = this.#now();
-    const rate = this.#rate?.view(now);
-    const quota = this.#quota?.view(now);
-    return {
-      ...(rate === undefined ? {} : { rate }),
-      ...(quota === undefined ? {} : { quota }),
-    };
+    for (const [index, key] of request.rate.entries()) {
+      if ((this.#rate?.countOf(key, now) ?? 0) >= (limits.rate[index] ?? 0)) return false;
+    }
+    for (const [index, key] of request.quota.entries()) {
+      if ((this.#quota?.countOf(key, now) ?? 0) >= (limits.quota[index] ?? 0)) return false;
+    }
+    return true;
   }
 
   /** Counts one forwarded call. Throws QuotaStoreError when the quota segment cannot be written. */
@@ -82,18 +105,68 @@ export class CallCounters {
 }
 
 /**
- * `obligations.count` of a decision: `{rate?: string[], quota?: string[]}`. Undefined when the
- * decision asks for nothing (the usual case, checked first).
+ * `obligations.count` of a decision: `{rate?: string[], quota?: string[], rate_limits?:
+ * number[], quota_limits?: number[]}`. Undefined when the decision asks for nothing and gives
+ * no limits (the usual case, checked first).
  */
 export function countRequestOf(
   obligations: Readonly<Record<string, unknown>> | undefined,
 ): CountRequest | undefined {
   const raw = obligations?.count;
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { rate, quota } = raw as Record<string, unknown>;
-  const request = { rate: keysOf(rate), quota: keysOf(quota) };
-  return request.rate.length + request.quota.length > 0 ? request : undefined;
+  // The engine hands back the same deeply frozen result while the policy's answer is the same
+  // text (src/policy/wasm-abi.ts), so a run of calls to one tool reads its keys once.
+  const known = requests.get(raw);
+  if (known !== undefined) return known ?? undefined;
+  const fields = raw as Record<string, unknown>;
+  const { rate, quota } = fields;
+  const limits = limitsOf(rate, fields.rate_limits, quota, fields.quota_limits);
+  const request: CountRequest = {
+    rate: keysOf(rate),
+    quota: keysOf(quota),
+    ...(limits === undefined ? {} : { limits }),
+  };
+  // With its limits, a request counting nothing still says the windows do not matter.
+  const result =
+    request.rate.length + request.quota.length > 0 || limits !== undefined ? request : undefined;
+  if (Object.values(fields).every((value) => Object.isFrozen(value)) && Object.isFrozen(raw))
+    requests.set(raw, result ?? null);
+  return result;
 }
+
+/**
+ * The limits, deduplicated like the keys (a key named twice keeps its lowest limit); undefined
+ * unless both lists are there, as long as their keys and made only of numbers. Without them the
+ * shim always passes the windows.
+ */
+function limitsOf(
+  rate: unknown,
+  rateLimits: unknown,
+  quota: unknown,
+  quotaLimits: unknown,
+): CountRequest['limits'] {
+  const rateList = lowestLimits(rate, rateLimits);
+  const quotaList = lowestLimits(quota, quotaLimits);
+  return rateList === undefined || quotaList === undefined
+    ? undefined
+    : { rate: rateList, quota: quotaList };
+}
+
+function lowestLimits(keys: unknown, limits: unknown): number[] | undefined {
+  const keyList = Array.isArray(keys) ? (keys as unknown[]) : [];
+  if (!Array.isArray(limits) || limits.length !== keyList.length) return undefined;
+  const lowest = new Map<string, number>();
+  for (const [index, key] of keyList.entries()) {
+    const limit: unknown = limits[index];
+    if (typeof limit !== 'number' || Number.isNaN(limit)) return undefined;
+    if (typeof key !== 'string') continue;
+    lowest.set(key, Math.min(limit, lowest.get(key) ?? Number.POSITIVE_INFINITY));
+  }
+  return keysOf(keyList).map((key) => lowest.get(key) ?? 0);
+}
+
+/** Count requests by the frozen `obligations.count` they were read from (null: none). */
+const requests = new WeakMap<object, CountRequest | null>();
 
 /** The string keys, each once: two rules naming one key count the call once. */
 function keysOf(raw: unknown): string[] {

@@ -7,6 +7,9 @@ export type WindowView = CountWindow;
 interface Times {
   readonly list: number[];
   head: number;
+  /** `resets_at` of the last view, and the time it was made from: rebuilt only when that moves. */
+  resetsAt: string;
+  resetsAtFrom: number;
 }
 
 /**
@@ -29,7 +32,7 @@ export class SlidingCounts {
   add(key: string, at: number): void {
     let times = this.#times.get(key);
     if (times === undefined) {
-      times = { list: [], head: 0 };
+      times = { list: [], head: 0, resetsAt: '', resetsAtFrom: Number.NaN };
       this.#times.set(key, times);
     }
     const { list } = times;
@@ -41,6 +44,17 @@ export class SlidingCounts {
       list.splice(index, 0, at);
     }
     this.#view = undefined;
+  }
+
+  /** The count of one key inside (now − window, now]: the same figure `view(now)` shows. */
+  countOf(key: string, now: number): number {
+    const times = this.#times.get(key);
+    if (times === undefined) return 0;
+    const since = now - this.#windowMs;
+    const { list } = times;
+    let { head } = times;
+    while (head < list.length && (list[head] ?? 0) <= since) head++;
+    return list.length - head;
   }
 
   /** The counts inside (now − window, now]. */
@@ -63,7 +77,11 @@ export class SlidingCounts {
         times.head = 0;
       }
       counts[key] = list.length - times.head;
-      resetsAt[key] = new Date(oldest + this.#windowMs).toISOString();
+      if (times.resetsAtFrom !== oldest) {
+        times.resetsAt = new Date(oldest + this.#windowMs).toISOString();
+        times.resetsAtFrom = oldest;
+      }
+      resetsAt[key] = times.resetsAt;
       validUntil = Math.min(validUntil, oldest + this.#windowMs);
     }
     this.#view = Object.freeze({

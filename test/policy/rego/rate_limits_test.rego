@@ -13,7 +13,7 @@ with_quota(inp, counts, resets) := object.union(inp, {"quota": {"window_seconds"
 test_rate_limit_allows_below_the_limit_and_asks_to_count if {
 	d := mcp.decision with input as with_rate(call("glob", {}), {"everything/glob": 1}, {}) with data.rate_limits as rate_limits
 	allowed(d)
-	d.obligations.count == {"rate": ["everything/glob"], "quota": []}
+	d.obligations.count == {"rate": ["everything/glob"], "quota": [], "rate_limits": [2], "quota_limits": []}
 }
 
 test_rate_limit_denies_at_the_limit_and_says_when_it_resets if {
@@ -34,7 +34,27 @@ test_rate_limit_on_another_server_does_not_apply if {
 	d := mcp.decision with input as with_rate(call("glob", {}), {"everything/glob": 9}, {})
 		with data.rate_limits as [{"tool": "glob", "server": "fs", "per_minute": 1}]
 	allowed(d)
-	d.obligations == {}
+	d.obligations == {"count": {"rate": [], "quota": [], "rate_limits": [], "quota_limits": []}}
+}
+
+# The limits promise the shim that the windows matter only at a limit (docs/rate-limits.md):
+# judged without them below the limit, the decision is the one the windows give.
+test_below_every_limit_the_windows_do_not_change_the_decision if {
+	inp := object.union(call("deploy", {}), {"arguments": {"env": "prod"}})
+	windows := with_quota(with_rate(inp, {"everything/deploy": 1}, {"everything/deploy": "2026-01-01T00:01:00.000Z"}), {"everything/deploy|env=prod": 2}, {"everything/deploy|env=prod": "2026-01-02T00:00:00.000Z"})
+	limits := [{"tool": "deploy", "per_minute": 2}, {"tool": "*", "per_minute": 5}]
+	with_windows := mcp.decision with input as windows with data.rate_limits as limits with data.quotas as [{"tool": "deploy", "per_day": 3, "per_argument": "env"}]
+	without := mcp.decision with input as inp with data.rate_limits as limits with data.quotas as [{"tool": "deploy", "per_day": 3, "per_argument": "env"}]
+	allowed(with_windows)
+	with_windows == without
+	without.obligations.count == {"rate": ["everything/deploy", "everything/deploy"], "quota": ["everything/deploy|env=prod"], "rate_limits": [2, 5], "quota_limits": [3]}
+}
+
+# A --rules rule may read the windows itself: no limits are given, so the shim always passes them.
+test_with_user_rules_no_limits_are_given if {
+	d := mcp.decision with input as call("glob", {}) with data.rate_limits as rate_limits with data.mcp.user.denials as set()
+	allowed(d)
+	d.obligations.count == {"rate": ["everything/glob"], "quota": []}
 }
 
 test_quota_counts_per_argument_value if {
