@@ -176,28 +176,56 @@ server_denied_by_tier if {
 	name_match(pattern, server_id)
 }
 
-default principal_permitted := false
+# What the principal's tiers give it on this server. These depend only on the data, the principal
+# and the server, so the shim computes them once per run (the plan, at the end of this file) and
+# each message reads them from `data.mcp_shim.plan`; without a plan they are computed here.
+default tiers_permit_principal := false
 
-principal_permitted if not tiering_enabled
+tiers_permit_principal if not tiering_enabled
 
-principal_permitted if {
+tiers_permit_principal if {
 	tiering_enabled
 	count(tier_entries) > 0
 	not server_denied_by_tier
 }
 
-# item_allowed_by_tier(kind) for kind in tools/resources/prompts: some entry allows it.
-item_allowed_by_tier(kind) if {
+default tiers_read_only := false
+
+tiers_read_only if {
 	some e in tier_entries
-	some pattern in object.get(entry_rules(e), kind, ["*"])
-	item_match(kind, pattern, op_name)
+	read_only_entry(tiers[e[0]], entry_rules(e))
 }
 
-item_denied_by_tier(kind) if {
-	some e in tier_entries
-	some pattern in object.get(entry_rules(e), concat("_", ["deny", kind]), [])
-	item_match(kind, pattern, op_name)
-}
+# For kind in tools/resources/prompts: the patterns of every matching entry (an entry without the
+# list allows every item), and of their deny lists.
+tier_allow_list(kind) := [p | some e in tier_entries; some p in object.get(entry_rules(e), kind, ["*"])]
+
+tier_deny_list(kind) := [p | some e in tier_entries; some p in object.get(entry_rules(e), concat("_", ["deny", kind]), [])]
+
+principal_permitted := data.mcp_shim.plan.principal_permitted if planned
+
+else := tiers_permit_principal
+
+tier_read_only := data.mcp_shim.plan.tier_read_only if planned
+
+else := tiers_read_only
+
+tier_allow_patterns(kind) := data.mcp_shim.plan.tier_items[kind].allow if planned
+
+else := tier_allow_list(kind)
+
+tier_deny_patterns(kind) := data.mcp_shim.plan.tier_items[kind].deny if planned
+
+else := tier_deny_list(kind)
+
+principal_tier_names := data.mcp_shim.plan.tier_names if planned
+
+else := concat(",", sort(principal_tiers))
+
+# Some entry allows (denies) the item.
+item_allowed_by_tier(kind) if item_matches(kind, tier_allow_patterns(kind), op_name)
+
+item_denied_by_tier(kind) if item_matches(kind, tier_deny_patterns(kind), op_name)
 
 # ---------------------------------------------------------------- helpers
 
@@ -246,9 +274,76 @@ glob_meta(s) if contains(s, "{")
 
 glob_meta(s) if contains(s, "\\")
 
-item_match("resources", pattern, name) := glob.match(pattern, uri_delimiters, name)
+# A pattern list compiled for name_match, for the plan (computed once, matched on every message):
+# one lookup for every literal (and for a pattern equal to the name), `startswith` for "prefix*",
+# glob.match for the rest. compiled_match(compiled_patterns(list), name) holds exactly when some
+# pattern of the list name_match-es the name (a pattern that is not a string keeps name_match).
+compiled_patterns(patterns) := {
+	"any": has_any_pattern(patterns),
+	"names": {p: true | some p in patterns; is_string(p)},
+	"prefixes": [trim_suffix(p, "*") |
+		some p in patterns
+		is_string(p)
+		endswith(p, "*")
+		not glob_meta(trim_suffix(p, "*"))
+	],
+	"globs": [p |
+		some p in patterns
+		is_string(p)
+		glob_meta(trim_suffix(p, "*"))
+	],
+	"others": [p | some p in patterns; not is_string(p)],
+}
 
-item_match(kind, pattern, name) := name_match(pattern, name) if kind != "resources"
+default has_any_pattern(_) := false
+
+has_any_pattern(patterns) if "*" in patterns
+
+compiled_match(c, _) if c.any == true
+
+compiled_match(c, name) if c.names[name] == true
+
+compiled_match(c, name) if {
+	some prefix in c.prefixes
+	startswith(name, prefix)
+}
+
+compiled_match(c, name) if {
+	some pattern in c.globs
+	glob.match(pattern, no_delimiters, name)
+}
+
+compiled_match(c, name) if {
+	some pattern in c.others
+	name_match(pattern, name)
+}
+
+# Some pattern of a list (as written, without a plan) or of its compiled form (from the plan) matches.
+patterns_match(patterns, name) if {
+	is_array(patterns)
+	some pattern in patterns
+	name_match(pattern, name)
+}
+
+patterns_match(patterns, name) if {
+	is_object(patterns)
+	compiled_match(patterns, name)
+}
+
+# Item patterns of a tier entry: resource URIs are globs with `/` delimiting (never compiled).
+item_patterns("resources", patterns) := patterns
+
+item_patterns(kind, patterns) := compiled_patterns(patterns) if kind != "resources"
+
+item_matches("resources", patterns, name) if {
+	some pattern in patterns
+	glob.match(pattern, uri_delimiters, name)
+}
+
+item_matches(kind, patterns, name) if {
+	kind != "resources"
+	patterns_match(patterns, name)
+}
 
 # Messages a client sends: requests and notifications (not responses).
 sent_kind("request")
@@ -294,7 +389,7 @@ input_version := input.version
 data_denials contains deny(
 	"principal_not_permitted",
 	concat("", ["Principal ", quote(principal_id), " may not use server ", quote(server_id), "."]),
-	concat("", ["principal ", quote(principal_id), " (tiers ", concat(",", sort(principal_tiers)), ") has no tier entry for server ", quote(server_id)]),
+	concat("", ["principal ", quote(principal_id), " (tiers ", principal_tier_names, ") has no tier entry for server ", quote(server_id)]),
 ) if {
 	data.tiers
 	tiering_enabled
@@ -310,16 +405,19 @@ data_denials contains deny(
 ) if {
 	data.disabled_methods
 	count(disabled_methods) > 0
+	patterns_match(disabled_method_patterns, method)
 	not listing
 	not discovery_method(method)
-	some pattern in disabled_methods
-	name_match(pattern, method)
 }
+
+disabled_method_patterns := data.mcp_shim.plan.disabled_methods if planned
+
+else := disabled_methods
 
 data_denials contains deny(
 	"tier_item_not_permitted",
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
-	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", concat(",", sort(principal_tiers)), " on server ", quote(server_id)]),
+	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " not allowed by tiers ", principal_tier_names, " on server ", quote(server_id)]),
 ) if {
 	data.tiers
 	tiering_enabled
@@ -332,7 +430,7 @@ data_denials contains deny(
 data_denials contains deny(
 	"tier_item_denied",
 	concat("", [noun_of[target_type], " ", quote(op_name), " is not permitted for principal ", quote(principal_id), "."]),
-	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", concat(",", sort(principal_tiers)), " on server ", quote(server_id)]),
+	concat("", [lower(noun_of[target_type]), " ", quote(op_name), " matches a deny pattern of tiers ", principal_tier_names, " on server ", quote(server_id)]),
 ) if {
 	data.tiers
 	tiering_enabled
@@ -349,9 +447,8 @@ data_denials contains deny(
 ) if {
 	data.tiers
 	tiering_enabled
+	tier_read_only
 	targets("tool")
-	some e in tier_entries
-	read_only_entry(tiers[e[0]], entry_rules(e))
 	not input.operation.annotations.readOnlyHint == true
 }
 
@@ -367,11 +464,16 @@ data_denials contains deny(
 	not tool_in_allow_list
 }
 
-tool_in_allow_list if {
+tool_in_allow_list if patterns_match(allow_list_patterns, op_name)
+
+allow_list_patterns := data.mcp_shim.plan.allow_list if planned
+
+else := allow_list_patterns_of_principal
+
+allow_list_patterns_of_principal := [pattern |
 	some key in [principal_id, "*"]
 	some pattern in allowed_tools[key]
-	name_match(pattern, op_name)
-}
+]
 
 # Maverics pattern: tool access by scope carried in a principal attribute (space-separated).
 data_denials contains deny(
@@ -385,17 +487,23 @@ data_denials contains deny(
 	not tool_in_scopes
 }
 
-tool_in_scopes if {
+tool_in_scopes if patterns_match(scope_patterns, op_name)
+
+scope_patterns := data.mcp_shim.plan.scope_tools if planned
+
+else := scope_patterns_of_principal
+
+scope_patterns_of_principal := [pattern |
 	some scope in split(object.get(input.principal.attributes, scope_attribute, ""), " ")
 	some pattern in object.get(scope_tools, scope, [])
-	name_match(pattern, op_name)
-}
+]
 
 # High-risk tools (named, or destructive when approval.destructive) need approval.
-approval_needed if {
-	some pattern in object.get(approval, "tools", [])
-	name_match(pattern, op_name)
-}
+approval_needed if patterns_match(approval_tool_patterns, op_name)
+
+approval_tool_patterns := data.mcp_shim.plan.approval_tools if planned
+
+else := object.get(approval, "tools", [])
 
 approval_needed if {
 	object.get(approval, "destructive", false) == true
@@ -416,15 +524,76 @@ data_denials contains deny(
 }
 
 # Argument rules: conditions on a call's arguments (never applied to listings).
-argument_rule_matches(rule) if {
+# `argument_rule_hits`: the indices of the rules that match this call (tool, server, arguments) and
+# may deny this run's principal (one pass over the rules, shared by the three denials below). With
+# a plan, only the rules it indexes for this call's tool are looked at.
+argument_rule_hits contains i if {
+	not planned
+	some i, rule in argument_rules
 	name_match(object.get(rule, "tool", "*"), op_name)
+	argument_rule_applies(rule)
+	argument_values_match(rule)
+}
+
+argument_rule_hits contains i if {
+	planned
+	some i in object.get(data.mcp_shim.plan.argument_rules.by_tool, op_name, [])
+	argument_values_match(argument_rules[i])
+}
+
+argument_rule_hits contains i if {
+	planned
+	some i in data.mcp_shim.plan.argument_rules.by_pattern
+	rule := argument_rules[i]
+	name_match(object.get(rule, "tool", "*"), op_name)
+	argument_values_match(rule)
+}
+
+# The rule names this server and can deny this principal (a role rule only when it lacks the roles).
+argument_rule_applies(rule) if {
 	name_match(object.get(rule, "server", "*"), server_id)
+	argument_rule_may_deny(rule)
+}
+
+argument_rule_may_deny(rule) if {
+	is_array(rule.require_any_role)
+	not has_role(rule.require_any_role)
+}
+
+argument_rule_may_deny(rule) if rule.require_approval == true
+
+argument_rule_may_deny(rule) if rule.deny == true
+
+argument_values_match(rule) if {
 	every name, value in object.get(rule, "when", {}) {
 		input.arguments[name] == value
 	}
 	every name, values in object.get(rule, "when_in", {}) {
 		input.arguments[name] in values
 	}
+}
+
+# For the plan: the rules that apply to this run, by literal tool name and the others (globs).
+argument_rule_index := {
+	"by_tool": {tool: [i |
+		some i, rule in argument_rules
+		object.get(rule, "tool", "*") == tool
+		argument_rule_applies(rule)
+	] |
+		some rule in argument_rules
+		tool := object.get(rule, "tool", "*")
+		literal_name(tool)
+	},
+	"by_pattern": [i |
+		some i, rule in argument_rules
+		not literal_name(object.get(rule, "tool", "*"))
+		argument_rule_applies(rule)
+	],
+}
+
+literal_name(x) if {
+	is_string(x)
+	not glob_meta(x)
 }
 
 argument_rule_label(i, rule) := object.get(rule, "name", concat("", ["argument_rules[", format_int(i, 10), "]"]))
@@ -438,9 +607,9 @@ data_denials contains deny(
 	count(argument_rules) > 0
 	targets("tool")
 	not listing
-	some i, rule in argument_rules
+	some i in argument_rule_hits
+	rule := argument_rules[i]
 	is_array(rule.require_any_role)
-	argument_rule_matches(rule)
 	not has_role(rule.require_any_role)
 }
 
@@ -453,9 +622,9 @@ data_denials contains deny(
 	count(argument_rules) > 0
 	targets("tool")
 	not listing
-	some i, rule in argument_rules
+	some i in argument_rule_hits
+	rule := argument_rules[i]
 	rule.require_approval == true
-	argument_rule_matches(rule)
 	not approval_granted
 }
 
@@ -468,9 +637,9 @@ data_denials contains deny(
 	count(argument_rules) > 0
 	targets("tool")
 	not listing
-	some i, rule in argument_rules
+	some i in argument_rule_hits
+	rule := argument_rules[i]
 	rule.deny == true
-	argument_rule_matches(rule)
 }
 
 # File roots: input.paths carries every resolved path argument (and each root of a roots answer).
@@ -697,7 +866,10 @@ data_denials contains deny(
 # Rules that need a data key (invalid_data included) live in `data_denials`, evaluated only when
 # some data key is present: with no data, the usual case, they cost one lookup per key.
 # `_ =` rather than a truth test: a key set to false or null is present (and invalid).
+# With a plan, `data_clear` (at the end of this file) proves for most messages that none of them
+# can deny, without evaluating them.
 denials contains d if {
+	not data_clear
 	data_configured
 	some d in data_denials
 }
@@ -1166,3 +1338,258 @@ valid_counter_rule(rule, field) if {
 default data_checked_at_load := false
 
 data_checked_at_load if data.mcp_shim.data_checked == true
+
+# --- per-process plan (issue 14) ---
+
+# Entrypoint mcp/process_plan: what the data gives this run's principal on this server, computed
+# once. Its input holds only the parts of the policy input that are fixed for a shim process
+# (`principal` and `server.id`). The shim evaluates it when it loads the data (and at every
+# reload, src/policy/process-plan.ts) and passes the result back as data.mcp_shim.plan; the rules
+# above then read these values for every input whose principal and server are the plan's, instead
+# of resolving the tiers, matching the server entries and scanning the pattern lists again, and
+# `data_clear` below skips the data rules for a message none of them can deny. Any other input,
+# and any evaluation without the shim (opa eval, opa test, an OPA server), computes them per
+# message as before: the same decisions either way (test/policy/process-plan.test.ts).
+process_plan := object.union(plan_values, {"clear_tools": {name: tool_clear_value(plan_values, name) | some name in plan_tool_names}})
+
+plan_values := {
+	"principal": input.principal,
+	"server_id": server_id,
+	"principal_permitted": tiers_permit_principal,
+	"tier_read_only": tiers_read_only,
+	"tier_names": concat(",", sort(principal_tiers)),
+	"tier_items": {kind: {
+		"allow": item_patterns(kind, tier_allow_list(kind)),
+		"deny": item_patterns(kind, tier_deny_list(kind)),
+	} |
+		some kind in ["tools", "resources", "prompts"]
+	},
+	"allow_list": compiled_patterns(allow_list_patterns_of_principal),
+	"scope_tools": compiled_patterns(scope_patterns_of_principal),
+	"approval_tools": compiled_patterns(object.get(approval, "tools", [])),
+	"disabled_methods": compiled_patterns(disabled_methods),
+	"argument_rules": argument_rule_index,
+	# Which data rules are on (their first tests), for data_clear.
+	"tiering": tiering_on,
+	"allow_list_on": allow_list_on,
+	"scopes_on": scopes_on,
+	"approval_on": approval_on,
+	"approval_destructive": approval_destructive,
+	"argument_rules_on": argument_rules_on,
+	"disabled_methods_on": disabled_methods_on,
+	"clear_methods": {m: true | some m in known_methods; not method_disabled_by_data(m)},
+	"data_roots_on": data_roots_on,
+	"pins_deny_new": pins_deny_new,
+}
+
+# This input is the planned run's: the shim's own inputs always are.
+default planned := false
+
+# The plan's values read only these parts of the principal; compared part by part, which is
+# cheaper in Wasm than comparing the objects.
+planned if {
+	plan := data.mcp_shim.plan
+	plan.principal.id == input.principal.id
+	plan.server_id == input.server.id
+	plan.principal.roles == input.principal.roles
+	plan.principal.attributes == input.principal.attributes
+}
+
+default tiering_on := false
+
+tiering_on if {
+	data.tiers
+	tiering_enabled
+}
+
+default allow_list_on := false
+
+allow_list_on if {
+	data.allowed_tools
+	count(allowed_tools) > 0
+}
+
+default scopes_on := false
+
+scopes_on if {
+	data.scope_tools
+	count(scope_tools) > 0
+}
+
+default approval_on := false
+
+approval_on if {
+	data.approval
+	count(approval) > 0
+}
+
+default approval_destructive := false
+
+approval_destructive if {
+	approval_on
+	object.get(approval, "destructive", false) == true
+}
+
+default argument_rules_on := false
+
+argument_rules_on if {
+	data.argument_rules
+	count(argument_rules) > 0
+}
+
+default disabled_methods_on := false
+
+disabled_methods_on if {
+	data.disabled_methods
+	count(disabled_methods) > 0
+}
+
+default data_roots_on := false
+
+data_roots_on if {
+	data.roots
+	count(data_roots) > 0
+}
+
+default pins_deny_new := false
+
+pins_deny_new if data.pins.deny_new == true
+
+method_disabled_by_data(m) if {
+	disabled_methods_on
+	patterns_match(compiled_patterns(disabled_methods), m)
+}
+
+# The methods whose `disabled_methods` test the plan answers (any other method: the rule decides).
+known_methods := [
+	"initialize", "notifications/initialized", "ping", "tools/call", "tools/list", "resources/read",
+	"resources/list", "resources/templates/list", "resources/subscribe", "resources/unsubscribe",
+	"prompts/get", "prompts/list", "completion/complete", "logging/setLevel", "roots/list",
+	"sampling/createMessage", "elicitation/create", "notifications/cancelled", "notifications/progress",
+	"notifications/message", "notifications/roots/list_changed", "notifications/tools/list_changed",
+	"notifications/resources/list_changed", "notifications/resources/updated",
+	"notifications/prompts/list_changed",
+]
+
+# Every tool the data names literally: their data_clear answer is one lookup.
+plan_tool_names contains name if {
+	some names in [
+		plan_values.tier_items.tools.allow.names, plan_values.tier_items.tools.deny.names,
+		plan_values.allow_list.names, plan_values.scope_tools.names, plan_values.approval_tools.names,
+		plan_values.argument_rules.by_tool,
+	]
+	some name, _ in names
+}
+
+tool_clear_value(plan, name) if tool_clear(plan, name)
+
+else := false
+
+# No data rule on tool names denies tool `name` whatever its annotations and arguments: tiers allow
+# it and deny lists do not name it, the allow-list and scopes grant it, approval does not name it
+# and no argument rule that applies to this run names it (its conditions aside).
+tool_clear(plan, name) if {
+	not tiers_block_tool(plan, name)
+	not allow_list_blocks_tool(plan, name)
+	not scopes_block_tool(plan, name)
+	not approval_names_tool(plan, name)
+	not argument_rules_name_tool(plan, name)
+}
+
+tiers_block_tool(plan, name) if {
+	plan.tiering
+	not patterns_match(plan.tier_items.tools.allow, name)
+}
+
+tiers_block_tool(plan, name) if {
+	plan.tiering
+	patterns_match(plan.tier_items.tools.deny, name)
+}
+
+allow_list_blocks_tool(plan, name) if {
+	plan.allow_list_on
+	not patterns_match(plan.allow_list, name)
+}
+
+scopes_block_tool(plan, name) if {
+	plan.scopes_on
+	not patterns_match(plan.scope_tools, name)
+}
+
+approval_names_tool(plan, name) if {
+	plan.approval_on
+	patterns_match(plan.approval_tools, name)
+}
+
+argument_rules_name_tool(plan, name) if {
+	plan.argument_rules_on
+	count(object.get(plan.argument_rules.by_tool, name, [])) > 0
+}
+
+argument_rules_name_tool(plan, name) if {
+	plan.argument_rules_on
+	some i in plan.argument_rules.by_pattern
+	name_match(object.get(argument_rules[i], "tool", "*"), name)
+}
+
+# No rule of `data_denials` can deny this input: each test below rules out the ones named beside
+# it. Conservative: whatever the plan cannot answer at once (resources, prompts, completions,
+# unknown methods, paths under data.roots) goes through the rules. A new `data_denials` rule must
+# be ruled out here too (test/policy/process-plan.test.ts fails until it is).
+default data_clear := false
+
+data_clear if {
+	planned
+	data_checked_at_load # invalid_data
+	plan := data.mcp_shim.plan
+	plan.principal_permitted == true # principal_not_permitted
+	item_clear(plan) # tier_item_not_permitted, tier_item_denied, tool_not_in_allow_list, tool_not_in_scopes, approval_required, argument_rule_*
+	not message_unclear(plan) # method_disabled, read_only_tier, approval_required, path_outside_roots, root_outside_roots, tool_not_pinned
+}
+
+# Not an item the tier, allow-list, approval and argument rules judge (they need `target_type`).
+item_clear(plan) if {
+	input.operation.type == "tool"
+	tool_name_clear(plan)
+} else if {
+	type := input.operation.type
+	not item_operation_type(type)
+}
+
+item_operation_type("tool")
+
+item_operation_type("resource")
+
+item_operation_type("prompt")
+
+item_operation_type("completion")
+
+tool_name_clear(plan) := clear if {
+	clear := plan.clear_tools[input.operation.name]
+}
+
+else := tool_clear_value(plan, op_name)
+
+# A rule that is on may deny this message for what it carries beyond the tool's name.
+message_unclear(plan) if not plan.clear_methods[input.message.method] == true
+
+message_unclear(plan) if {
+	plan.tiering
+	plan.tier_read_only
+	not input.operation.annotations.readOnlyHint == true
+}
+
+message_unclear(plan) if {
+	plan.approval_destructive
+	input.operation.annotations.destructiveHint == true
+}
+
+message_unclear(plan) if {
+	plan.data_roots_on
+	not input.paths == []
+}
+
+message_unclear(plan) if {
+	plan.pins_deny_new
+	input.operation.pin.status == "new"
+}

@@ -32,12 +32,18 @@ async function loadBuilder() {
   return { ...build, ...context, ...session };
 }
 
-/** The cases compared: a label and the data (undefined: no `--data`); then each key alone. */
+/**
+ * The cases compared: a label and the data (undefined: no `--data`); then each key alone. Each
+ * engine is loaded as the shim loads it, with the run's principal and server (so the default
+ * policy's per-process plan is computed at load), except `planned: false`: the realistic data
+ * as `opa eval`, an OPA server or `--rules` evaluate it, every value computed per message.
+ */
 function dataCases() {
   const realistic = realisticData(1);
   return [
     { label: 'no --data', data: undefined },
     { label: 'realistic --data', data: realistic },
+    { label: 'realistic --data, no plan', data: realistic, planned: false },
     { label: 'realistic --data × 10', data: realisticData(10) },
     { label: 'tiers and trust_tiers only', data: pick(realistic, 'tiers', 'trust_tiers') },
     {
@@ -57,7 +63,8 @@ function dataCases() {
 
 const pick = (data, ...keys) => Object.fromEntries(keys.map((key) => [key, data[key]]));
 
-async function engineFor(data, file) {
+/** `identity`: the principal and server id of the stream's inputs, as the shim's config holds them. */
+async function engineFor(data, file, identity) {
   const { createPolicyEngine } = await load('policy/create-policy-engine.js');
   if (data !== undefined) writeFileSync(file, JSON.stringify(data));
   return createPolicyEngine({
@@ -65,6 +72,7 @@ async function engineFor(data, file) {
     dataFiles: data === undefined ? [] : [file],
     entrypoint: 'mcp/decision',
     watch: false,
+    ...identity,
   });
 }
 
@@ -128,11 +136,17 @@ export async function run({ quick, tmpDir }) {
   const blocks = quick ? 4 : 100;
   const perBlock = quick ? 100 : 500;
   const modules = await loadBuilder();
+  const { principal, server } = policyInputStreams(modules)[0].next(0);
+  const identity = { principal, serverId: server.id };
   const cases = await Promise.all(
     dataCases().map(async (entry, i) => ({
       ...entry,
       bytes: entry.data === undefined ? 0 : JSON.stringify(entry.data).length,
-      engine: await engineFor(entry.data, join(tmpDir, `data-size-${i}.json`)),
+      engine: await engineFor(
+        entry.data,
+        join(tmpDir, `data-size-${i}.json`),
+        entry.planned === false ? {} : identity,
+      ),
       // The `tools/call` stream: one session per engine, as each would be its own shim.
       stream: policyInputStreams(modules)[0],
       samples: new Float64Array(blocks * perBlock),

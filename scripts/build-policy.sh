@@ -17,7 +17,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 opa build -t wasm \
-  -e mcp/decision -e mcp/data_errors -e system/log/mask -e system/log/drop \
+  -e mcp/decision -e mcp/data_errors -e mcp/process_plan -e system/log/mask -e system/log/drop \
   -o "$work/bundle.tar.gz" \
   policy.rego src/policy/system-log.rego
 

@@ -8,7 +8,8 @@ export const DATA_ERRORS_ENTRYPOINT = 'mcp/data_errors';
 /**
  * Where the shim tells the default policy its data was checked at load (policy.rego, "data
  * checked once at load"): the policy then skips its walk of the whole data document on every
- * message. The data schema closes the top level, so no `--data` file can set it.
+ * message. The data schema closes the top level, so no `--data` file can set it. The per-process
+ * plan goes under the same key (process-plan.ts).
  */
 export const DATA_CHECKED_KEY = 'mcp_shim';
 

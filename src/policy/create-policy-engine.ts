@@ -1,6 +1,7 @@
 import type { PolicyConfig } from '../config/config.js';
 import type { PolicyEngine } from '../core/decision.js';
 import { loadEngine } from './load-engine.js';
+import type { PlanConstants } from './process-plan.js';
 import type { PrintedLine } from './policy-print.js';
 import { fingerprintFiles, ReloadingEngine, type ReloadEvent } from './reloading-engine.js';
 
@@ -15,10 +16,12 @@ export interface PolicyLogger {
 
 /**
  * Loads the policy and data (throws PolicyLoadError when they cannot be loaded); with
- * `config.watch`, reloads them when the `--policy` or `--data` files change.
+ * `config.watch`, reloads them when the `--policy` or `--data` files change. Given the run's
+ * principal and server (the shim's config), every load computes the default policy's plan for
+ * them (process-plan.ts); a reload whose plan fails keeps the last good engine.
  */
 export async function createPolicyEngine(
-  config: PolicyConfig,
+  config: PolicyConfig & Partial<PlanConstants>,
   logger?: PolicyLogger,
   onReload?: (event: ReloadEvent) => void,
 ): Promise<PolicyEngine> {

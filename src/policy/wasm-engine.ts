@@ -58,8 +58,9 @@ export class WasmEngine implements PolicyEngine {
     revision: PolicyRevision,
     logRulesInert: boolean,
     private readonly inputKeys: InputKeys,
-    print: PrintSink | undefined,
+    private readonly printSink: PrintSink | undefined,
   ) {
+    const print = printSink;
     // The start-up probe's evaluation is the shim's, not a message's: its prints are not shown.
     this.print =
       print === undefined
@@ -93,21 +94,50 @@ export class WasmEngine implements PolicyEngine {
         `The policy from ${options.revision.source} is not a valid Wasm module: ${thrownText(thrown)}.`,
       );
     }
-    const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {})).slice().buffer;
     try {
-      return new WasmEngine(
-        module,
-        dataJson,
-        options.entrypoint,
-        options.revision,
-        embeddedLogRulesInert(options),
-        options.inputKeys,
-        options.print,
-      );
+      return WasmEngine.instantiate(module, options);
     } catch (thrown) {
       if (thrown instanceof PolicyLoadError) throw thrown;
       throw new PolicyLoadError(
         `Cannot load the policy from ${options.revision.source} as an OPA Wasm policy: ${thrownText(thrown)}.`,
+      );
+    }
+  }
+
+  private static instantiate(
+    module: CompiledPolicy,
+    options: Omit<WasmEngineOptions, 'wasm'>,
+  ): WasmEngine {
+    const dataJson = new TextEncoder().encode(JSON.stringify(options.data ?? {})).slice().buffer;
+    return new WasmEngine(
+      module,
+      dataJson,
+      options.entrypoint,
+      options.revision,
+      embeddedLogRulesInert(options),
+      options.inputKeys,
+      options.print,
+    );
+  }
+
+  /**
+   * A new engine of the same compiled policy with `data` instead (no second compilation): how the
+   * load-time plan is added (process-plan.ts). Throws PolicyLoadError when it cannot be instantiated.
+   */
+  withData(data: unknown): WasmEngine {
+    const options: Omit<WasmEngineOptions, 'wasm'> = {
+      data,
+      entrypoint: this.entrypoint,
+      revision: this.revision,
+      inputKeys: this.inputKeys,
+      ...(this.printSink === undefined ? {} : { print: this.printSink }),
+    };
+    try {
+      return WasmEngine.instantiate(this.module, options);
+    } catch (thrown) {
+      if (thrown instanceof PolicyLoadError) throw thrown;
+      throw new PolicyLoadError(
+        `Cannot load the policy from ${this.revision.source} with its data: ${thrownText(thrown)}.`,
       );
     }
   }
@@ -146,14 +176,14 @@ export class WasmEngine implements PolicyEngine {
   }
 
   /**
-   * The result set of another entrypoint of the module on an empty input, or undefined when the
-   * module has no such entrypoint (a load-time check, not a message's evaluation). Throws
+   * The result set of another entrypoint of the module on `input` (empty by default), or undefined
+   * when the module has no such entrypoint (a load-time evaluation, not a message's). Throws
    * PolicyLoadError when the evaluation fails.
    */
-  evaluateOnce(entrypoint: string): unknown {
+  evaluateOnce(entrypoint: string, input: object = {}): unknown {
     const id = this.policy.entrypoints[entrypoint];
     if (id === undefined) return undefined;
-    const resultSet = this.run(id, {}, true);
+    const resultSet = this.run(id, input, true);
     if (resultSet instanceof EvaluationFailure)
       throw new PolicyLoadError(
         `Cannot evaluate \`${entrypoint}\` of the policy from ${this.revision.source}: ${resultSet.text}.`,
@@ -198,7 +228,7 @@ class EvaluationFailure {
 }
 
 /** The embedded policy's `system.log` rules read only `data.log`: without it they mask and drop nothing. */
-function embeddedLogRulesInert(options: WasmEngineOptions): boolean {
+function embeddedLogRulesInert(options: Omit<WasmEngineOptions, 'wasm'>): boolean {
   const { data } = options;
   const hasLogData = typeof data === 'object' && data !== null && 'log' in data;
   return options.revision.source === 'embedded' && !hasLogData;
