@@ -75,7 +75,7 @@ function deferDynamicImports(deferred) {
       // The stand-in is CommonJS, so `import()` of it sees the module's named exports and, as
       // `default`, the stand-in itself: checkNoDefaultExports keeps that from hiding one.
       builder.onLoad({ filter: /.*/, namespace: 'later' }, (args) => ({
-        contents: `module.exports = loadBundle(${JSON.stringify(LATER_BUNDLE)}).${args.path};`,
+        contents: `module.exports = loadBundle(${JSON.stringify(LATER_BUNDLE)}).${args.path}();`,
         loader: 'js',
       }));
     },
@@ -145,10 +145,11 @@ async function bundle() {
     entryPoints: [join(root, 'dist/cli/main.js')],
     plugins: [deferDynamicImports(deferred), bundleOpaSdk],
   });
-  // One namespace per deferred module, named as the first bundle's stand-ins expect.
+  // One loader per deferred module, named as the first bundle's stand-ins expect. `require`
+  // runs a module only when its stand-in asks for it: a wrapped server's start runs the relay's
+  // modules, not those of the other commands.
   const entry = [...deferred]
-    .map(([path, key]) => `import * as ${key} from ${JSON.stringify(path)};`)
-    .concat(`export { ${[...deferred.values()].join(', ')} };`)
+    .map(([path, key]) => `export const ${key} = () => require(${JSON.stringify(path)});`)
     .join('\n');
   const later = await build({
     ...COMMON_OPTIONS,
