@@ -37,7 +37,7 @@ export async function run({ quick, auditFile, peersDir }) {
     name,
     title,
     about:
-      'Time from `spawn()` to the first `initialize` response, with the request written as soon as the process exists. Each sample is a new process. The shim spawns the server first and loads its Wasm policy and audit log while the server boots; it reads the request only when both are ready (`node bench/startup-trace.mjs` shows each step). Paths take turns.',
+      'Time from `spawn()` to the first `initialize` response, with the request written as soon as the process exists. Each sample is a new process. The shim spawns the server first and loads its Wasm policy and audit log (and the code that judges and relays, the bin’s second bundle) while the server boots; it reads the request only when both are ready (`node bench/startup-trace.mjs` shows each step). Paths take turns.',
     command: `node bench/run.mjs ${name}`,
     settings: `${rounds} starts per path after one unmeasured start.`,
     tables: [

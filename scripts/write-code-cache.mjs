@@ -1,38 +1,47 @@
 // Run by scripts/bundle.mjs. `node scripts/write-code-cache.mjs write <shim arguments>` runs
 // the built bin (dist/bin/mcp-opa-shim.mjs) once and, when it exits, saves the V8 code cache of
-// the bundle it compiled: the functions a session needs are in it then, not only the top level.
-// `node scripts/write-code-cache.mjs check` runs `--version` and says on stderr whether V8 took
-// the cache (`code cache: accepted`).
+// each bundle it compiled (shim.cjs → shim.v8-cache, shim-later.cjs → shim-later.v8-cache): the
+// functions a session needs are in it then, not only the top level.
+// `node scripts/write-code-cache.mjs check` runs `audit --help` (it loads both bundles) and says
+// on stderr whether V8 took both caches (`code cache: accepted`).
 import { rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const bin = new URL('../dist/bin/mcp-opa-shim.mjs', import.meta.url);
-const cache = new URL('../dist/bin/shim.v8-cache', import.meta.url);
+const BUNDLES = ['shim.cjs', 'shim-later.cjs'];
+const cacheOf = (name) =>
+  new URL(`../dist/bin/${name.replace(/\.cjs$/, '.v8-cache')}`, import.meta.url);
 const [mode, ...shimArgs] = process.argv.slice(2);
 
-// The bin compiles the bundle with `new Script(…)`: keep hold of that script.
-const scripts = [];
+// The bin compiles each bundle with `new Script(…)`: keep hold of them, by bundle name.
+const scripts = new Map();
 const { Script } = vm;
 vm.Script = class extends Script {
-  constructor(...args) {
-    super(...args);
-    scripts.push(this);
+  constructor(source, options) {
+    super(source, options);
+    scripts.set(options.filename.replace(/^.*[/\\]/, ''), this);
   }
 };
 syncBuiltinESMExports();
 
 if (mode === 'write') {
-  rmSync(cache, { force: true });
+  for (const name of BUNDLES) rmSync(cacheOf(name), { force: true });
   process.once('exit', () => {
-    writeFileSync(cache, scripts[0].createCachedData());
+    for (const name of BUNDLES) {
+      const script = scripts.get(name);
+      if (script === undefined) throw new Error(`The warm-up session never loaded ${name}.`);
+      writeFileSync(cacheOf(name), script.createCachedData());
+    }
   });
 } else if (mode === 'check') {
-  shimArgs.splice(0, Infinity, '--version');
+  shimArgs.splice(0, Infinity, 'audit', '--help');
   process.once('exit', () => {
-    const accepted = scripts[0]?.cachedDataRejected === false;
-    process.stderr.write(`code cache: ${accepted ? 'accepted' : 'rejected or missing'}\n`);
+    const rejected = BUNDLES.filter((name) => scripts.get(name)?.cachedDataRejected !== false);
+    process.stderr.write(
+      `code cache: ${rejected.length === 0 ? 'accepted' : `rejected or missing for ${rejected.join(', ')}`}\n`,
+    );
   });
 } else {
   throw new Error('Usage: node scripts/write-code-cache.mjs write <shim arguments> | check');

@@ -76,7 +76,8 @@ export async function runShim(
   });
   // What judges and relays is loaded only now, while the server boots (the audit log's hashing,
   // the policy loader, the relay): nothing in it decides whether the server may start, and the
-  // client's first line waits on our stdin.
+  // client's first line waits on our stdin. In the bin these dynamic imports are the second
+  // bundle, shim-later.cjs, so not even its code is read before the spawn (scripts/bundle.mjs).
   const judgingModule = import('./prepare-judging.js');
   const relayModules = loadRelayModules();
   const logging = getLogger();

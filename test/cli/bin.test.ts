@@ -23,7 +23,7 @@ afterAll(() => {
 });
 
 /** The files the bin loads, laid out as in an installed package, without node_modules. */
-function installedCopy(): { root: string; bin: string; cache: string } {
+function installedCopy(): { root: string; bin: string; caches: string[] } {
   const root = tempDir();
   cpSync(`${REPO}package.json`, join(root, 'package.json'));
   cpSync(`${REPO}dist/bin`, join(root, 'dist/bin'), { recursive: true });
@@ -31,7 +31,7 @@ function installedCopy(): { root: string; bin: string; cache: string } {
   return {
     root,
     bin: join(root, 'dist/bin/mcp-opa-shim.mjs'),
-    cache: join(root, 'dist/bin/shim.v8-cache'),
+    caches: [join(root, 'dist/bin/shim.v8-cache'), join(root, 'dist/bin/shim-later.v8-cache')],
   };
 }
 
@@ -123,15 +123,15 @@ describe('the bundled bin', () => {
     expect(shim.stdoutLines).toEqual([]);
   });
 
-  it('runs without node_modules, and without its code cache or with a damaged one', async () => {
+  it('runs without node_modules, and without its code caches or with damaged ones', async () => {
     const copy = installedCopy();
-    const cache = readFileSync(copy.cache);
-    const damaged = Buffer.from(cache);
-    damaged.fill(0x5a, 0, 64);
+    const caches = copy.caches.map((file) => ({ file, intact: readFileSync(file) }));
     for (const variant of ['intact', 'missing', 'truncated', 'damaged']) {
-      if (variant === 'missing') rmSync(copy.cache);
-      if (variant === 'truncated') writeFileSync(copy.cache, cache.subarray(0, cache.length >> 1));
-      if (variant === 'damaged') writeFileSync(copy.cache, damaged);
+      for (const { file, intact } of caches) {
+        if (variant === 'missing') rmSync(file);
+        if (variant === 'truncated') writeFileSync(file, intact.subarray(0, intact.length >> 1));
+        if (variant === 'damaged') writeFileSync(file, Buffer.from(intact).fill(0x5a, 0, 64));
+      }
       shim = new ShimProcess(['--log-level', 'silent', '--', node, `${FIXTURES}/echo-server.mjs`], {
         main: copy.bin,
         cwd: copy.root,
@@ -157,6 +157,8 @@ describe('the bundled bin', () => {
         'dist/bin/mcp-opa-shim.mjs',
         'dist/bin/shim.cjs',
         'dist/bin/shim.v8-cache',
+        'dist/bin/shim-later.cjs',
+        'dist/bin/shim-later.v8-cache',
         'dist/policy/embedded/policy.wasm',
       ]),
     );

@@ -162,6 +162,8 @@ describe('README install path', () => {
       'dist/bin/mcp-opa-shim.mjs',
       'dist/bin/shim.cjs',
       'dist/bin/shim.v8-cache',
+      'dist/bin/shim-later.cjs',
+      'dist/bin/shim-later.v8-cache',
       'dist/policy/embedded/policy.wasm',
       'dist/policy/embedded/input-keys.json',
       'dist/policy/system-log.rego',
