@@ -109,14 +109,11 @@ export interface HarnessOptions {
   /** The client's capabilities in `initialize` (default: sampling only). */
   readonly capabilities?: Record<string, unknown>;
   readonly approvalTimeoutMs?: number;
-<<<<<<< HEAD
   /** Tool pins (off when absent), and how long a call waits for the shim's own listing. */
   readonly pins?: PinBook;
   readonly pinListingTimeoutMs?: number;
-=======
   /** Instead of the recording auditor (then `faults`, `approvals` and `actions` stay empty). */
   readonly auditor?: Auditor;
->>>>>>> audit-group
 }
 
 export async function startHarness(
