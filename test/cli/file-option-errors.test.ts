@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../audit-e2e/helpers/audit-files.js';
 import { FIXTURES, REPO, SHIM } from '../helpers/shim-process.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 import { withoutRootPowers } from '../helpers/without-root-powers.js';
 
 /**
@@ -43,7 +44,7 @@ function cli(args: readonly string[], env: Record<string, string> = {}) {
     input: '',
     encoding: 'utf8',
     timeout: 30_000,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...stateHomeEnv(), ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../audit-e2e/helpers/audit-files.js';
 import { FIXTURES, REPO, SHIM } from '../helpers/shim-process.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * The shim's own log lines: human-readable (pino-pretty) when stderr is a terminal, JSON lines
@@ -26,7 +27,7 @@ interface Run {
 }
 
 function shim(args: readonly string[], how: { terminal: boolean; env?: Record<string, string> }) {
-  const env = { PATH: process.env['PATH'] ?? '', ...how.env };
+  const env = { PATH: process.env['PATH'] ?? '', ...stateHomeEnv(), ...how.env };
   if (!how.terminal) {
     const run = spawnSync(process.execPath, [SHIM, ...args], {
       cwd: REPO,
@@ -117,7 +118,7 @@ describe('log format', () => {
         cwd: REPO,
         input: frame,
         encoding: 'utf8',
-        env: { PATH: process.env['PATH'] ?? '', ...env },
+        env: { PATH: process.env['PATH'] ?? '', ...stateHomeEnv(), ...env },
       }).stderr;
     expect(run({})).toContain(`detail: "duplicate key \\"${secret}\\""`);
     const scrubbed = run({ API_TOKEN: secret });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../src/audit/audit-record.js';
 import { assertShimBuilt, everythingServer, shimMain } from '../e2e/helpers/paths.js';
+import { stateHomeEnv } from '../helpers/state-home-env.js';
 
 /**
  * server-everything's `get-env` dumps the child's environment: the shim must replace every secret
@@ -42,7 +43,12 @@ async function callGetEnv(dir: string) {
     ],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/', ...SECRETS },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/',
+        ...stateHomeEnv(),
+        ...SECRETS,
+      },
     },
   );
   let stdout = '';
