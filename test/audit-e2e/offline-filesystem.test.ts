@@ -213,6 +213,8 @@ describe('audit summary', () => {
     by_principal: Record<string, number>;
     by_decision: Record<string, number>;
     by_action: Record<string, number>;
+    pins: number;
+    by_pin_status: Record<string, number>;
     slowest: { eval_us: number; decision_id: string }[];
   }
 
