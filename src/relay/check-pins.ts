@@ -86,7 +86,7 @@ export function refuseUncheckedTool(
   context.auditor.fault({
     direction: 'to_server',
     fault: 'tool_unchecked',
-    detail: `tools/call ${name} id ${JSON.stringify(id)}: ${message}`,
+    detail: `tools/call ${name} id ${JSON.stringify(id)}: ${pinListing.failureDetail ?? message}`,
     action: context.monitor ? 'monitored' : 'denied',
   });
   context.logger.warn({ tool: name, id }, message);

@@ -14,6 +14,7 @@ type ListingState = 'idle' | 'listing' | 'complete' | 'failed';
 export class PinListing {
   #state: ListingState = 'idle';
   #failure = '';
+  #failureDetail = '';
   #timer: NodeJS.Timeout | undefined;
   #listener: (() => void) | undefined;
   readonly #timeoutMs: number;
@@ -69,11 +70,20 @@ export class PinListing {
     if (waiting) this.#listener?.();
   }
 
-  /** The shim's own listing failed; only a listing a call waits for can fail. */
-  failed(reason: string): void {
+  /** With the server's own words, for the audit; `failure` otherwise. */
+  get failureDetail(): string | undefined {
+    return this.#state === 'failed' ? this.#failureDetail : undefined;
+  }
+
+  /**
+   * The shim's own listing failed (`reason`, shown to the client; `detail`, audited); only a
+   * listing a call waits for can fail.
+   */
+  failed(reason: string, detail = reason): void {
     if (this.#state !== 'listing') return;
     this.#state = 'failed';
     this.#failure = reason;
+    this.#failureDetail = detail;
     this.#stopTimer();
     this.#listener?.();
   }

@@ -52,9 +52,9 @@ export function absorbCatalogAnswer(
 ): string | undefined {
   if (answer.kind === 'error') {
     const { code, message } = answer.error;
-    context.pinListing?.failed(
-      `the server answered it with error ${String(code)}: ${JSON.stringify(message)}`,
-    );
+    // The server's own words go to the audit only: the client reads the shim's message.
+    const reason = `the server answered it with error ${String(code)}`;
+    context.pinListing?.failed(reason, `${reason}: ${JSON.stringify(message)}`);
     return undefined;
   }
   const { result } = answer;

@@ -213,6 +213,8 @@ describe('audit summary', () => {
     by_principal: Record<string, number>;
     by_decision: Record<string, number>;
     by_action: Record<string, number>;
+    pins: number;
+    by_pin_status: Record<string, number>;
     slowest: { eval_us: number; decision_id: string }[];
   }
 
@@ -236,8 +238,13 @@ describe('audit summary', () => {
       actions[action] = (actions[action] ?? 0) + 1;
     }
     expect(summary.by_action).toEqual(actions);
+    // Pin records (the tools the first listing pinned) count under their principal too.
+    const pins = readLog(log).filter((r) => r.type === 'pin');
+    expect(pins.length).toBeGreaterThan(0);
+    expect(summary.pins).toBe(pins.length);
+    expect(summary.by_pin_status).toEqual({ pinned: pins.length });
     expect(summary.by_principal['alice']! + summary.by_principal['bob']!).toBe(
-      decisions.length + faults.length,
+      decisions.length + faults.length + pins.length,
     );
   });
 

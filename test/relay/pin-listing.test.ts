@@ -71,12 +71,17 @@ describe('a tool call made before any tools listing, with pins on', () => {
     h.server({ jsonrpc: '2.0', id: listing.id, error: { code: -32603, message: 'busy' } });
     await h.toClient.waitFor((m) => m.id === 1);
     expect(textOf(h, 1)).toContain(
-      'Tool `weather` is blocked: its definition could not be checked against its pin: the shim\'s own tools/list failed (the server answered it with error -32603: \\"busy\\"). List the tools (tools/list), then call it again.',
+      "Tool `weather` is blocked: its definition could not be checked against its pin: the shim's own tools/list failed (the server answered it with error -32603). List the tools (tools/list), then call it again.",
     );
     expect(toolCalls(h)).toEqual([]);
     expect(h.faults).toEqual([
-      expect.objectContaining({ fault: 'tool_unchecked', action: 'denied' }),
+      expect.objectContaining({
+        fault: 'tool_unchecked',
+        action: 'denied',
+        detail: 'tools/call weather id 1: the server answered it with error -32603: "busy"',
+      }),
     ]);
+    expect(textOf(h, 1)).not.toContain('busy');
 
     h.client(call(2, 'weather', { city: 'Oslo' }));
     await h.toServer.waitFor((m) => INTERNAL.test(String(m.id)) && m.id !== listing.id);
