@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   approvalRun,
+  forwarded,
   v1Client,
   v2Client,
   type ApprovalClient,
@@ -16,19 +17,6 @@ const ran = (text: string) => ({ isError: false, text: expect.stringContaining(t
 
 const approvals = (run: ApprovalRun) =>
   run.auditRecords().filter((record) => record.type === 'approval');
-
-/** The `tools/call`s the shim forwarded with `text` in their arguments, from its audit log. */
-function forwarded(run: ApprovalRun, text: string): number {
-  return run
-    .auditRecords()
-    .filter(
-      (record) =>
-        record.type === 'decision' &&
-        record.action === 'forwarded' &&
-        JSON.stringify(record.input).includes('"tools/call"') &&
-        JSON.stringify(record.input).includes(text),
-    ).length;
-}
 
 async function using(client: ApprovalClient, body: (client: ApprovalClient) => Promise<void>) {
   try {

@@ -227,3 +227,16 @@ export async function v2Client(
     close: () => client.close(),
   };
 }
+
+/** The `tools/call`s the shim forwarded with `text` in their arguments, from its audit log. */
+export function forwarded(run: ApprovalRun, text: string): number {
+  return run
+    .auditRecords()
+    .filter(
+      (record) =>
+        record.type === 'decision' &&
+        record.action === 'forwarded' &&
+        JSON.stringify(record.input).includes('"tools/call"') &&
+        JSON.stringify(record.input).includes(text),
+    ).length;
+}
