@@ -112,6 +112,11 @@ export class FrameWriter {
     this.#held = [];
     this.#heldLength = 0;
     if (this.isClosed) return;
+    // One frame (a sequential round trip): one plain write, as when nothing was held.
+    if (held.length === 1) {
+      this.#destination.write(held[0]);
+      return;
+    }
     if (held.every((chunk) => typeof chunk === 'string')) {
       this.#destination.write(held.length === 1 ? held[0] : held.join(''));
       return;
