@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { compareStat } from './lib/baselines.mjs';
 import { checkBudget } from './lib/budgets.mjs';
-import { formatMicros, formatRatio } from './lib/format.mjs';
+import { formatChange, formatMicros, formatRatio } from './lib/format.mjs';
 import { buildPaths, echoServer, SHIM_MAIN } from './lib/paths.mjs';
 import { interleave, withPaths } from './lib/run-paths.mjs';
 import { echoParams, expectEcho } from './lib/spawn-path.mjs';
@@ -108,7 +108,7 @@ export async function run({ quick, tmpDir, auditFile }) {
           formatMicros(p50[id].added),
           formatRatio(p50[id].vsDirect),
           formatRatio(p50[id].vsRelay),
-          id.startsWith('shim-') ? `+${((over(id) ?? NaN) * 100).toFixed(1)}%` : '',
+          id.startsWith('shim-') ? formatChange(over(id)) : '',
         ]),
       },
     ],

@@ -5,3 +5,4 @@ export function formatRatio(value: number | undefined): string;
 export function formatRate(value: number | undefined): string;
 export function formatMiB(bytes: number | undefined): string;
 export function formatPercent(value: number | undefined): string;
+export function formatChange(fraction: number | undefined): string;

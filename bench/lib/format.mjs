@@ -18,3 +18,9 @@ export const formatMiB = (bytes) =>
   bytes === undefined ? 'n/a' : `${formatFixed(bytes / 2 ** 20, 1)} MiB`;
 export const formatPercent = (value) =>
   value === undefined ? 'n/a' : `${formatFixed(value * 100, 1)}%`;
+
+/** A relative change as a signed percentage (`+5.4%`, `−1.9%`); empty when unknown. */
+export const formatChange = (fraction) =>
+  fraction === undefined || Number.isNaN(fraction)
+    ? ''
+    : `${fraction < 0 ? '' : '+'}${formatFixed(fraction * 100, 1)}%`;

@@ -11,6 +11,7 @@ import {
   stageMicros,
 } from '../../bench/lib/profile-stages.mjs';
 import { markdownTable, renderReport, type Report } from '../../bench/lib/report.mjs';
+import { formatChange } from '../../bench/lib/format.mjs';
 import { percentile, ratio, summarise } from '../../bench/lib/stats.mjs';
 
 const oneToHundred = Array.from({ length: 100 }, (_, index) => index + 1);
@@ -277,5 +278,13 @@ describe('profile stages', () => {
     ];
     expect(allocatedBytes(gc, 1000, 1200)).toBe(500 + 800 + 200);
     expect(allocatedBytes([], 1000, 900)).toBe(0);
+  });
+});
+
+describe('the state scenario', () => {
+  it('signs the change over the shim without limits once, whichever way it goes', () => {
+    expect(formatChange(0.054)).toBe('+5.4%');
+    expect(formatChange(-0.019)).toBe('−1.9%');
+    expect(formatChange(undefined)).toBe('');
   });
 });
