@@ -23,7 +23,7 @@ export function evaluateCounted(context: RelayContext, input: PolicyInput): Coun
   if (!isToolCall(input)) return { input, decision: context.policy.evaluate(input) };
   const { counters } = context;
   try {
-    if (counters.active) {
+    if (counters.active && counters.limitsGiven) {
       const quick = judgedWithoutWindows(context, input);
       if (quick !== undefined) return quick;
     }
@@ -37,6 +37,9 @@ export function evaluateCounted(context: RelayContext, input: PolicyInput): Coun
       decision = context.policy.evaluate(counted);
       request = decision.allow ? countRequestOf(decision.obligations) : undefined;
     }
+    // An allowed decision without limits: this policy makes no promise, so the fast path would
+    // only judge its calls twice (with `--rules`, or data without limits after a reload).
+    if (decision.allow && request?.limits === undefined) counters.limitsGiven = false;
     // Counted before it is forwarded: a count that cannot be persisted stops the call.
     if (request !== undefined) counters.count(request);
     return { input: counted, decision };

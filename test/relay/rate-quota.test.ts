@@ -148,11 +148,20 @@ describe('evaluateCounted: judging without the windows below every limit', () =>
     const policy = await engineWith({ rate_limits: [{ tool: 'echo', per_minute: 100 }] }, rules);
     const counters = new CallCounters(join(work, 'rules'), 'alice');
     try {
-      const context = contextOf(policy, counters);
+      let evaluations = 0;
+      const counting = {
+        evaluate: (input: PolicyInput) => {
+          evaluations++;
+          return policy.evaluate(input);
+        },
+      } as unknown as PolicyEngine;
+      const context = contextOf(counting, counters);
       expect(evaluateCounted(context, call('echo', undefined, 1)).decision.allow).toBe(true);
       const second = evaluateCounted(context, call('echo', undefined, 2));
       expect(second.decision.reasons).toEqual(['user_rate']);
       expect(second.input.rate?.counts).toEqual({ 'everything/echo': 1 });
+      // No limits were given, so no call is judged twice trying the fast path.
+      expect(evaluations).toBe(2);
     } finally {
       counters.close();
       policy.close();

@@ -29,6 +29,11 @@ export interface CountRequest {
 export class CallCounters {
   readonly #quotaDirectory: string;
   readonly #now: () => number;
+  /**
+   * False once an allowed decision with the counters active came without limits: the shim then
+   * always judges with the windows (docs/rate-limits.md, "Cost"). Only a saving depends on it.
+   */
+  limitsGiven = true;
   #rate: SlidingCounts | undefined;
   #quota: QuotaSegments | undefined;
 
