@@ -64,4 +64,17 @@ describe('SlidingCounts', () => {
     }
     expect(counts.countOf('missing', 1_000)).toBe(0);
   });
+
+  it('drops expired calls when only countOf is read (the fast path never builds a view)', () => {
+    // A call every millisecond under a one-second window, read only through countOf, as the
+    // fast path of src/relay/rate-quota.ts does while every count is below its limit.
+    const counts = new SlidingCounts(1_000);
+    for (let at = 0; at < 20_000; at++) {
+      counts.add('k', at);
+      expect(counts.countOf('k', at)).toBe(Math.min(at + 1, 1_000));
+    }
+    // At most the window's calls plus what waits for the next compaction, not the session's.
+    expect(counts.retained).toBeLessThanOrEqual(2_050);
+    expect(counts.view(20_000).counts.k).toBe(999);
+  });
 });

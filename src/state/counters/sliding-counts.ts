@@ -29,6 +29,13 @@ export class SlidingCounts {
     this.#windowMs = windowMs;
   }
 
+  /** How many call times are held, expired ones not yet dropped included (tests, diagnostics). */
+  get retained(): number {
+    let held = 0;
+    for (const times of this.#times.values()) held += times.list.length;
+    return held;
+  }
+
   add(key: string, at: number): void {
     let times = this.#times.get(key);
     if (times === undefined) {
@@ -46,15 +53,29 @@ export class SlidingCounts {
     this.#view = undefined;
   }
 
-  /** The count of one key inside (now − window, now]: the same figure `view(now)` shows. */
+  /**
+   * The count of one key inside (now − window, now]: the same figure `view(now)` shows. Drops
+   * what expired, like the view: the fast path (src/relay/rate-quota.ts) may never build a view,
+   * and the list must not grow for the whole session nor be walked from its start on every call.
+   */
   countOf(key: string, now: number): number {
     const times = this.#times.get(key);
     if (times === undefined) return 0;
-    const since = now - this.#windowMs;
+    const before = times.head;
+    this.#expire(times, now - this.#windowMs);
+    // The cached view still shows the dropped entries.
+    if (times.head !== before) this.#view = undefined;
+    return times.list.length - times.head;
+  }
+
+  /** Advances past the entries at or before `since`; compacts the list once most of it is dropped. */
+  #expire(times: Times, since: number): void {
     const { list } = times;
-    let { head } = times;
-    while (head < list.length && (list[head] ?? 0) <= since) head++;
-    return list.length - head;
+    while (times.head < list.length && (list[times.head] ?? 0) <= since) times.head++;
+    if (times.head > 1024 && times.head * 2 > list.length) {
+      list.splice(0, times.head);
+      times.head = 0;
+    }
   }
 
   /** The counts inside (now − window, now]. */
@@ -65,16 +86,12 @@ export class SlidingCounts {
     const resetsAt: Record<string, string> = {};
     let validUntil = Number.POSITIVE_INFINITY;
     for (const [key, times] of this.#times) {
+      this.#expire(times, since);
       const { list } = times;
-      while (times.head < list.length && (list[times.head] ?? 0) <= since) times.head++;
       const oldest = list[times.head];
       if (oldest === undefined) {
         this.#times.delete(key);
         continue;
-      }
-      if (times.head > 1024 && times.head * 2 > list.length) {
-        list.splice(0, times.head);
-        times.head = 0;
       }
       counts[key] = list.length - times.head;
       if (times.resetsAtFrom !== oldest) {
