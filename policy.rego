@@ -867,10 +867,11 @@ data_denials contains deny(
 # some data key is present: with no data, the usual case, they cost one lookup per key.
 # `_ =` rather than a truth test: a key set to false or null is present (and invalid).
 # With a plan, `data_clear` (at the end of this file) proves for most messages that none of them
-# can deny, without evaluating them.
+# can deny, without evaluating them. `data_configured` first: with data that holds only limits
+# (not a key of these rules) `data_clear` is not evaluated at all.
 denials contains d if {
-	not data_clear
 	data_configured
+	not data_clear
 	some d in data_denials
 }
 

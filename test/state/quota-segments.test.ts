@@ -2,18 +2,20 @@ import {
   appendFileSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   QuotaSegments,
   QuotaStoreError,
   REFRESH_MS,
+  WRITE_MS,
 } from '../../src/state/counters/quota-segments.js';
 
 const DAY = 86_400_000;
@@ -33,6 +35,7 @@ function open(directory: string, now = Date.now()): QuotaSegments {
 }
 
 afterEach(() => {
+  vi.useRealTimers();
   for (const segments of opened.splice(0)) segments.close();
   for (const directory of directories.splice(0))
     rmSync(directory, { recursive: true, force: true });
@@ -145,4 +148,87 @@ describe('QuotaSegments', () => {
       /quota directory .* was removed while the shim ran.*Restart the shim/,
     );
   });
+
+  describe('writes', () => {
+    /** The lines of the one segment in `directory` whose name is not in `others`. */
+    function ownLines(directory: string, others: readonly string[] = []): string[] {
+      const own = readdirSync(directory).filter((name) => !others.includes(name));
+      expect(own).toHaveLength(1);
+      const text = readFileSync(path.join(directory, own[0] ?? ''), 'utf8');
+      return text === '' ? [] : text.trimEnd().split('\n');
+    }
+
+    /** A segment of a running shim: this process's pid (a real shim's name, another suffix). */
+    function runningSegment(directory: string): string {
+      const name = `${String(process.pid)}-0000beef.jsonl`;
+      writeFileSync(path.join(directory, name), '');
+      return name;
+    }
+
+    /** Waits past REFRESH_MS without timers (they are faked here). */
+    function pastRefresh(): void {
+      const until = performance.now() + REFRESH_MS + 1;
+      while (performance.now() < until);
+    }
+
+    it('alone, holds the calls of WRITE_MS and writes them together', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+      const directory = freshDirectory();
+      const now = Date.now();
+      const segments = open(directory, now);
+      expect(segments.othersRunning).toBe(false);
+      segments.append('fs/glob', now);
+      segments.append('fs/read', now + 1);
+      // Counted at once, written later.
+      expect(segments.view(now + 1).counts).toEqual({ 'fs/glob': 1, 'fs/read': 1 });
+      vi.advanceTimersByTime(WRITE_MS - 1);
+      expect(ownLines(directory)).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(ownLines(directory)).toEqual([
+        JSON.stringify({ t: now, k: 'fs/glob' }),
+        JSON.stringify({ t: now + 1, k: 'fs/read' }),
+      ]);
+    });
+
+    it('while another shim runs, writes the calls of a turn once it is done', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+      const directory = freshDirectory();
+      const other = runningSegment(directory);
+      const now = Date.now();
+      const segments = open(directory, now);
+      expect(segments.othersRunning).toBe(true);
+      segments.append('fs/glob', now);
+      expect(ownLines(directory, [other])).toEqual([]);
+      // The turn's immediates only: no WRITE_MS timer is waited for.
+      vi.advanceTimersByTime(0);
+      expect(ownLines(directory, [other])).toEqual([JSON.stringify({ t: now, k: 'fs/glob' })]);
+    });
+
+    it('writes what it holds at its next look once another shim starts', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+      const directory = freshDirectory();
+      const now = Date.now();
+      const segments = open(directory, now);
+      segments.append('fs/glob', now);
+      const other = runningSegment(directory);
+      // Without the move the directory's mtime might not change within its granularity.
+      utimesSync(directory, new Date(now + 60_000), new Date(now + 60_000));
+      pastRefresh();
+      expect(segments.countOf('fs/glob', now)).toBe(1);
+      expect(segments.othersRunning).toBe(true);
+      expect(ownLines(directory, [other])).toEqual([JSON.stringify({ t: now, k: 'fs/glob' })]);
+    });
+
+    it('writes what it holds when it closes', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+      const directory = freshDirectory();
+      const now = Date.now();
+      const segments = open(directory, now);
+      segments.append('fs/glob', now);
+      segments.close();
+      opened.splice(opened.indexOf(segments), 1);
+      expect(ownLines(directory)).toEqual([JSON.stringify({ t: now, k: 'fs/glob' })]);
+    });
+  });
 });
+
