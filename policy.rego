@@ -1211,9 +1211,11 @@ quota_hits := [[rule, counter_key(rule), rule.per_day] |
 	counter_applies(rule)
 ]
 
-counter_applies(rule) if {
-	name_match(object.get(rule, "tool", "*"), op_name)
-	name_match(object.get(rule, "server", "*"), server_id)
+counter_applies(rule) := counter_applies_to(rule, op_name, server_id)
+
+counter_applies_to(rule, tool, server) if {
+	name_match(object.get(rule, "tool", "*"), tool)
+	name_match(object.get(rule, "server", "*"), server)
 }
 
 # One counter per server and tool (a glob rule limits each matching tool on its own) and, with
@@ -1247,6 +1249,7 @@ denials contains deny(
 	concat("", ["Rate limit reached: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per minute", resets_text(rate_window, key)]),
 	concat("", ["rate_limits entry for tool ", quote(object.get(rule, "tool", "*")), " (per_minute ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last minute under key ", quote(key)]),
 ) if {
+	not counters_clear
 	some [rule, key, limit] in rate_hits
 	used := window_count(rate_window, key)
 	used >= limit
@@ -1257,6 +1260,7 @@ denials contains deny(
 	concat("", ["Quota exceeded: tool ", quote(op_name), per_argument_text(rule), " may be called ", format_int(limit, 10), " times per day", resets_text(quota_window, key)]),
 	concat("", ["quotas entry for tool ", quote(object.get(rule, "tool", "*")), " (per_day ", format_int(limit, 10), "): ", format_int(used, 10), " counted calls in the last 24 hours under key ", quote(key)]),
 ) if {
+	not counters_clear
 	some [rule, key, limit] in quota_hits
 	used := window_count(quota_window, key)
 	used >= limit
@@ -1269,7 +1273,10 @@ denials contains deny(
 # `--rules` are compiled in: a user rule may read the windows itself.
 default count_obligations := {}
 
-count_obligations := {"count": {
+count_obligations := {"count": planned_counters.count} if {
+	counted_call
+	not user_rules_compiled
+} else := {"count": {
 	"rate": [key | some [_, key, _] in rate_hits],
 	"quota": [key | some [_, key, _] in quota_hits],
 	"rate_limits": [limit | some [_, _, limit] in rate_hits],
@@ -1289,6 +1296,26 @@ count_obligations := {"count": {
 default user_rules_compiled := false
 
 user_rules_compiled if _ = data.mcp.user.denials
+
+# The plan's counters for this call's tool (`counter_plan` below): the obligations the rules
+# above would give, computed once per tool. Undefined when the plan cannot answer for this tool
+# (a glob pattern or a per_argument entry that applies): the rules above decide.
+planned_counters := c if {
+	planned
+	c := data.mcp_shim.plan.counters.tools[op_name]
+} else := data.mcp_shim.plan.counters.unnamed if {
+	planned
+	not data.mcp_shim.plan.counters.tools[op_name]
+	data.mcp_shim.plan.counters.names_only
+}
+
+# No rate or quota denial can fire: judged without the windows, every count is 0, and no limit
+# that applies to this tool is 0.
+counters_clear if {
+	not input.rate
+	not input.quota
+	planned_counters.all_positive
+}
 
 # Also in `data_errors`, which the shim evaluates once at load (so a decision with data checked
 # at load skips this walk) and which `data_denials` reads when other data keys are present; this
@@ -1381,6 +1408,7 @@ plan_values := {
 	"clear_methods": {m: true | some m in known_methods; not method_disabled_by_data(m)},
 	"data_roots_on": data_roots_on,
 	"pins_deny_new": pins_deny_new,
+	"counters": counter_plan,
 }
 
 # This input is the planned run's: the shim's own inputs always are.
@@ -1471,6 +1499,73 @@ known_methods := [
 	"notifications/resources/list_changed", "notifications/resources/updated",
 	"notifications/prompts/list_changed",
 ]
+
+# Rate limits and quotas for this run's server: for each tool named literally, the obligations
+# `count_obligations` gives a call to it (and whether every limit on it is positive); `unnamed`,
+# the same for any other tool when every entry that applies to this server names its tool
+# literally (`names_only`). A tool under an entry with `per_argument` has no plan: its keys
+# depend on the call's arguments.
+counter_plan := {
+	"tools": {name: counters_of(name) |
+		some name in counter_tool_names
+		not per_argument_applies(name)
+	},
+	"unnamed": {"count": {"rate": [], "quota": [], "rate_limits": [], "quota_limits": []}, "all_positive": true},
+	"names_only": every_counter_named,
+}
+
+counter_server_rules := [rule |
+	some rule in array.concat(rate_limits, quotas)
+	name_match(object.get(rule, "server", "*"), server_id)
+]
+
+counter_tool_names contains name if {
+	some rule in counter_server_rules
+	name := object.get(rule, "tool", "*")
+	not glob_meta(name)
+}
+
+default every_counter_named := false
+
+every_counter_named if {
+	every rule in counter_server_rules {
+		name := object.get(rule, "tool", "*")
+		not glob_meta(name)
+		not rule.per_argument
+	}
+}
+
+per_argument_applies(name) if {
+	some rule in counter_server_rules
+	counter_applies_to(rule, name, server_id)
+	rule.per_argument
+}
+
+counters_of(name) := {
+	"count": {
+		"rate": [concat("", [server_id, "/", name]) | some rule in rate_limits; counter_applies_to(rule, name, server_id)],
+		"quota": [concat("", [server_id, "/", name]) | some rule in quotas; counter_applies_to(rule, name, server_id)],
+		"rate_limits": [rule.per_minute | some rule in rate_limits; counter_applies_to(rule, name, server_id)],
+		"quota_limits": [rule.per_day | some rule in quotas; counter_applies_to(rule, name, server_id)],
+	},
+	"all_positive": limits_positive(name),
+}
+
+default limits_positive(_) := false
+
+limits_positive(name) if not zero_limit_applies(name)
+
+zero_limit_applies(name) if {
+	some rule in rate_limits
+	counter_applies_to(rule, name, server_id)
+	not rule.per_minute > 0
+}
+
+zero_limit_applies(name) if {
+	some rule in quotas
+	counter_applies_to(rule, name, server_id)
+	not rule.per_day > 0
+}
 
 # Every tool the data names literally: their data_clear answer is one lookup.
 plan_tool_names contains name if {

@@ -165,13 +165,13 @@ describe('QuotaSegments', () => {
       return name;
     }
 
-    /** Waits past REFRESH_MS without timers (they are faked here). */
-    function pastRefresh(): void {
-      const until = performance.now() + REFRESH_MS + 1;
+    /** Waits `ms` without timers (they are faked here). */
+    function spin(ms: number): void {
+      const until = performance.now() + ms;
       while (performance.now() < until);
     }
 
-    it('alone, holds the calls of WRITE_MS and writes them together', () => {
+    it('alone, holds the calls of WRITE_MS and writes them with the first call after it', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
       const directory = freshDirectory();
       const now = Date.now();
@@ -179,14 +179,17 @@ describe('QuotaSegments', () => {
       expect(segments.othersRunning).toBe(false);
       segments.append('fs/glob', now);
       segments.append('fs/read', now + 1);
-      // Counted at once, written later.
+      // Counted at once, written later; no timer is armed for it.
       expect(segments.view(now + 1).counts).toEqual({ 'fs/glob': 1, 'fs/read': 1 });
-      vi.advanceTimersByTime(WRITE_MS - 1);
+      expect(vi.getTimerCount()).toBe(0);
+      vi.runAllTimers();
       expect(ownLines(directory)).toEqual([]);
-      vi.advanceTimersByTime(1);
+      spin(WRITE_MS);
+      segments.append('fs/glob', now + 2);
       expect(ownLines(directory)).toEqual([
         JSON.stringify({ t: now, k: 'fs/glob' }),
         JSON.stringify({ t: now + 1, k: 'fs/read' }),
+        JSON.stringify({ t: now + 2, k: 'fs/glob' }),
       ]);
     });
 
@@ -213,7 +216,7 @@ describe('QuotaSegments', () => {
       const other = runningSegment(directory);
       // Without the move the directory's mtime might not change within its granularity.
       utimesSync(directory, new Date(now + 60_000), new Date(now + 60_000));
-      pastRefresh();
+      spin(REFRESH_MS + 1);
       expect(segments.countOf('fs/glob', now)).toBe(1);
       expect(segments.othersRunning).toBe(true);
       expect(ownLines(directory, [other])).toEqual([JSON.stringify({ t: now, k: 'fs/glob' })]);

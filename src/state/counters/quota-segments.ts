@@ -36,11 +36,13 @@ const RELIST_MS = 1000;
 export const REFRESH_MS = 1;
 
 /**
- * While no other shim of the principal runs, counted calls are written to the segment at most
- * this long after the first of them, all in one write (and at exit): nobody reads them sooner.
- * On this machine's kernel one write per call cost about 14 µs of system time. While another
- * shim runs, the calls of each event-loop turn are written once the turn is done, so that it
- * sees them within REFRESH_MS (docs/rate-limits.md).
+ * While no other shim of the principal runs, the calls counted are held and written together
+ * by the first call counted at least this long after the first of them (one write per WRITE_MS
+ * of traffic, on that call's path), when the shim notices another shim, and at exit. No timer:
+ * on this machine an armed timer alone (every `epoll_wait` then sleeps with a timeout) added
+ * about 20 µs to a round trip, and a write per call about as much (docs/design/state-store.md).
+ * While another shim runs, the calls of each event-loop turn are written once the turn is
+ * done, so that it sees them within REFRESH_MS (docs/rate-limits.md).
  */
 export const WRITE_MS = 5;
 
@@ -74,7 +76,8 @@ export class QuotaSegments {
   #refreshedAt = Number.NEGATIVE_INFINITY;
   /** Calls counted but not yet written (see append): key, time, key, time, … */
   #pending: (string | number)[] = [];
-  #writeTimer: NodeJS.Timeout | undefined;
+  /** `performance.now()` when the first pending call was counted. */
+  #heldSince = 0;
   #afterTurn: NodeJS.Immediate | undefined;
   /**
    * True when, at the last listing, another segment's shim (the pid in its name) was running;
@@ -137,21 +140,19 @@ export class QuotaSegments {
   }
 
   /**
-   * Counts one call and queues it for the segment file, written off the path of any call: after
-   * the turn while another shim runs, else within WRITE_MS (see there). A failed write makes
-   * every later view throw, so the calls after it are denied. (A write handed to the thread
-   * pool measured slower: its completion wakes the loop again.)
+   * Counts one call and queues it for the segment file: written after the turn while another
+   * shim runs, else held up to WRITE_MS of traffic (see there). A failed write makes every
+   * later view throw, so the calls after it are denied. (A write handed to the thread pool
+   * measured slower: its completion wakes the loop again.)
    */
   append(key: string, at: number): void {
     this.#failure?.throwIt();
-    this.#pending.push(key, at);
+    const pending = this.#pending;
+    if (pending.length === 0) this.#heldSince = performance.now();
+    pending.push(key, at);
     this.#counts.add(key, at);
     if (this.#othersRunning) this.#afterTurn ??= setImmediate(this.#flushNow);
-    else if (this.#writeTimer === undefined) {
-      // Unreferenced: a pending write does not keep the shim alive (it is made at exit).
-      this.#writeTimer = setTimeout(this.#flushNow, WRITE_MS);
-      this.#writeTimer.unref();
-    }
+    else if (performance.now() - this.#heldSince >= WRITE_MS) this.#flushNow();
   }
 
   /** Whether another shim of the principal was running at the last listing (tests). */
@@ -179,11 +180,9 @@ export class QuotaSegments {
     closeSync(this.#directoryFd);
   }
 
-  /** Writes the pending lines: after their turn or WRITE_MS (see append), at close and at exit. */
+  /** Writes the pending lines: see append; also at close, at exit and when another shim starts. */
   readonly #flushNow = (): void => {
-    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
     if (this.#afterTurn !== undefined) clearImmediate(this.#afterTurn);
-    this.#writeTimer = undefined;
     this.#afterTurn = undefined;
     const pending = this.#pending;
     if (pending.length === 0 || this.#failure !== undefined) return;
@@ -233,7 +232,7 @@ export class QuotaSegments {
         }
         this.#othersRunning = othersRunning;
         // One started: what this shim counted and holds is written now, for its next look.
-        if (othersRunning && this.#writeTimer !== undefined) this.#flushNow();
+        if (othersRunning) this.#flushNow();
       }
     } catch (error) {
       this.#listedMtime = -1;
