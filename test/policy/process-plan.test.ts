@@ -121,7 +121,7 @@ describe('the default policy’s per-process plan', () => {
       const baseline = BASELINE_WASM === undefined ? undefined : readFileSync(BASELINE_WASM);
       const random = seededRandom(Number(process.env.PLAN_DIFF_SEED ?? 14));
       const perData = 200;
-      const seen = { cases: 0, planned: 0, denied: 0, reasons: new Set<string>() };
+      const seen = { cases: 0, planned: 0, denied: 0, counted: 0, reasons: new Set<string>() };
       while (seen.cases < CASES) {
         const data = fuzzedData(random);
         const identity = fuzzedIdentity(random);
@@ -136,12 +136,15 @@ describe('the default policy’s per-process plan', () => {
             if (other !== undefined && !isDeepStrictEqual(other, want))
               expect(other, JSON.stringify({ data, input, identity })).toEqual(want);
           if (planned !== undefined) seen.planned++;
+          if (want.obligations?.count !== undefined) seen.counted++;
           if (!want.allow) seen.denied++;
           for (const reason of want.reasons) seen.reasons.add(reason);
         }
       }
       // The fuzzing reaches both outcomes and every data control.
       expect(seen.planned).toBeGreaterThan(CASES / 2);
+      // Calls that rate limits and quotas count (obligations.count), planned or not.
+      expect(seen.counted).toBeGreaterThan(CASES / 40);
       expect(seen.denied).toBeGreaterThan(CASES / 10);
       expect(seen.cases - seen.denied).toBeGreaterThan(CASES / 10);
       expect([...seen.reasons].sort()).toEqual(
@@ -153,6 +156,8 @@ describe('the default policy’s per-process plan', () => {
           'method_disabled',
           'path_outside_roots',
           'principal_not_permitted',
+          'quota_exceeded',
+          'rate_limited',
           'read_only_tier',
           'tier_item_denied',
           'tier_item_not_permitted',

@@ -1,9 +1,9 @@
 /**
  * Seeded random data documents and policy inputs for the default policy, for differential tests:
  * data that configures every data control (tiers with glob server entries, read-only tiers, item
- * and deny lists, allow-lists, scopes, approval, argument rules, disabled methods, roots, pins) and
- * inputs over the principals, servers, tools, operation types, methods, annotations, arguments,
- * approvals, paths and pins those controls read. Most data is valid; some is not (the policy's
+ * and deny lists, allow-lists, scopes, approval, argument rules, disabled methods, roots, pins,
+ * rate limits and quotas) and inputs over the principals, servers, tools, operation types,
+ * methods, annotations, arguments, approvals, paths, pins and count windows those controls read. Most data is valid; some is not (the policy's
  * own check then denies every message).
  */
 import type { PolicyInput } from '../../../src/core/policy-input.js';
@@ -107,9 +107,35 @@ function argumentRule(random: Random): Record<string, unknown> {
   return rule;
 }
 
+/** A rate_limits or quotas entry: a literal or glob tool (or none), perhaps a server and an argument. */
+function counterRule(random: Random, field: 'per_minute' | 'per_day'): Record<string, unknown> {
+  const rule: Record<string, unknown> = { [field]: randomInt(random, 4) };
+  if (chance(random, 0.85))
+    rule.tool = chance(random, 0.6) ? pick(random, TOOLS) : pick(random, TOOL_PATTERNS);
+  if (chance(random, 0.3)) rule.server = pick(random, SERVER_PATTERNS);
+  if (chance(random, 0.2)) rule.per_argument = pick(random, ['env', 'region', '']);
+  return rule;
+}
+
+/** Adds rate_limits, quotas or both to `data`. */
+function counterData(random: Random, data: DataDocument): DataDocument {
+  const kinds = randomInt(random, 3);
+  if (kinds !== 1)
+    data.rate_limits = Array.from({ length: randomInt(random, 4) }, () =>
+      counterRule(random, 'per_minute'),
+    );
+  if (kinds !== 0)
+    data.quotas = Array.from({ length: randomInt(random, 3) }, () =>
+      counterRule(random, 'per_day'),
+    );
+  return data;
+}
+
 /** A data document: a random subset of the controls, each with random contents. */
 export function fuzzedData(random: Random): DataDocument {
   const data: DataDocument = {};
+  // Limits alone (the other controls deny most calls, and only allowed calls are counted).
+  if (chance(random, 0.25)) return counterData(random, data);
   if (chance(random, 0.6)) {
     const tiers = some(random, TIERS, 3);
     data.tiers = Object.fromEntries(
@@ -151,6 +177,7 @@ export function fuzzedData(random: Random): DataDocument {
   if (chance(random, 0.15)) data.roots = ['/a'];
   if (chance(random, 0.15)) data.pins = { deny_new: chance(random, 0.7) };
   if (chance(random, 0.05)) data.sampling = { allow: true };
+  if (chance(random, 0.5)) counterData(random, data);
   // Now and then something the policy's own check refuses.
   if (chance(random, 0.03)) data.disabled_methods = 'tools/call';
   return data;
@@ -267,21 +294,56 @@ function operationOf(random: Random): Pick<PolicyInput, 'message' | 'operation'>
 
 const BASE = loadCases()[0]?.input;
 
+/**
+ * The `rate` or `quota` window of an input: absent (as the shim first judges a counted call), or
+ * counts near the limits for this call's keys (`server/tool`, and per argument) and another key.
+ */
+function windowOf(
+  random: Random,
+  serverId: string,
+  toolName: string | undefined,
+  args: Record<string, unknown>,
+): PolicyInput['rate'] {
+  if (toolName === undefined || chance(random, 0.5)) return undefined;
+  const base = `${serverId}/${toolName}`;
+  const keys = [
+    base,
+    'other/key',
+    ...['env', 'region', ''].map((arg) => `${base}|${arg}=${String(args[arg] ?? 'null')}`),
+  ];
+  const counts = Object.fromEntries(
+    some(random, keys, 3).map((key) => [key, randomInt(random, 5)]),
+  );
+  return {
+    window_seconds: 60,
+    counts,
+    resets_at: Object.fromEntries(
+      Object.keys(counts).map((key) => [key, '2026-12-06T00:01:00.000Z']),
+    ),
+  };
+}
+
 /** An input for `identity` (or, now and then, another principal or server). */
 export function fuzzedInput(random: Random, identity: Identity): PolicyInput {
   if (BASE === undefined) throw new Error('Expected conformance cases (test/policy/cases).');
   const other = fuzzedIdentity(random);
   const { message, operation } = operationOf(random);
+  const args = pick(random, ARGUMENTS);
+  const server = chance(random, 0.9) ? identity.server : other.server;
+  const rate = windowOf(random, server.id, operation.name, args);
+  const quota = windowOf(random, server.id, operation.name, args);
   return {
     ...BASE,
     direction: chance(random, 0.9) ? 'to_server' : 'to_client',
     message,
     operation,
-    arguments: pick(random, ARGUMENTS),
+    arguments: args,
     paths: pick(random, PATHS),
     principal: chance(random, 0.85) ? identity.principal : other.principal,
-    server: chance(random, 0.9) ? identity.server : other.server,
+    server,
     approval: chance(random, 0.3) ? { granted: true, scope: 'once' } : { granted: false },
+    ...(rate === undefined ? {} : { rate }),
+    ...(quota === undefined ? {} : { quota: { ...quota, window_seconds: 86_400 } }),
   };
 }
 
