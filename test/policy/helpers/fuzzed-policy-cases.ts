@@ -294,6 +294,10 @@ function operationOf(random: Random): Pick<PolicyInput, 'message' | 'operation'>
 
 const BASE = loadCases()[0]?.input;
 
+/** A value as the policy's counter keys write it: a string as is, anything else as JSON. */
+const textOf = (value: unknown): string =>
+  typeof value === 'string' ? value : JSON.stringify(value ?? null);
+
 /**
  * The `rate` or `quota` window of an input: absent (as the shim first judges a counted call), or
  * counts near the limits for this call's keys (`server/tool`, and per argument) and another key.
@@ -309,7 +313,7 @@ function windowOf(
   const keys = [
     base,
     'other/key',
-    ...['env', 'region', ''].map((arg) => `${base}|${arg}=${String(args[arg] ?? 'null')}`),
+    ...['env', 'region', ''].map((arg) => `${base}|${arg}=${textOf(args[arg])}`),
   ];
   const counts = Object.fromEntries(
     some(random, keys, 3).map((key) => [key, randomInt(random, 5)]),
