@@ -38,6 +38,17 @@ interface ToServerEntry {
 
 /** Kept short: every entry is serialised into every policy evaluation. */
 const RECENT_LIMIT = 10;
+
+/**
+ * At most this many keys in `counts`: a client naming a new tool or resource in every message
+ * must not grow the session (copied into every policy input and audit record) without bound.
+ * The operations of a key that comes after are counted under OVERFLOW_KEY; a key once there keeps
+ * counting, so no count ever goes back down (docs/policy-input.md).
+ */
+export const COUNTED_KEYS = 256;
+
+/** Not an operation type, so no operation's own key. */
+export const OVERFLOW_KEY = 'overflow';
 export const META_PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
 export const META_CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 export const META_CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
@@ -52,6 +63,7 @@ export class Session implements SessionView {
   protocolVersion: string | undefined;
   serverInfo: JsonObject | undefined;
   readonly counts: Record<string, number> = {};
+  #countedKeys = 0;
   readonly recent: RecentOperation[] = [];
   readonly catalog = new ToolCatalog();
 
@@ -215,8 +227,13 @@ export class Session implements SessionView {
   }
 
   recordOperation(type: OperationType, name: string | undefined, allow: boolean): void {
-    const key = name === undefined ? type : `${type}:${name}`;
-    this.counts[key] = (this.counts[key] ?? 0) + 1;
+    const { counts } = this;
+    let key = name === undefined ? type : `${type}:${name}`;
+    if (!Object.hasOwn(counts, key)) {
+      if (this.#countedKeys >= COUNTED_KEYS) key = OVERFLOW_KEY;
+      if (!Object.hasOwn(counts, key)) this.#countedKeys++;
+    }
+    counts[key] = (counts[key] ?? 0) + 1;
     const entry: RecentOperation = name === undefined ? { type, allow } : { type, name, allow };
     this.recent.push(entry);
     if (this.recent.length > RECENT_LIMIT) this.recent.shift();
