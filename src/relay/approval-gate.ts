@@ -110,6 +110,28 @@ export function answerApproval(
 }
 
 /**
+ * The client answered the shim's approval request with a message that is not valid JSON-RPC (for
+ * example an error without a numeric code): nobody approved, so the call is denied at once rather
+ * than at the timeout. False when no call waits on `shimId`.
+ */
+export function refuseMalformedApprovalAnswer(
+  context: RelayContext,
+  shimId: string,
+  reason: string,
+): boolean {
+  const waiting = waitingOf(context).get(shimId);
+  if (waiting === undefined || !end(context, shimId)) return false;
+  void deny(
+    context,
+    waiting.call,
+    shimId,
+    'error',
+    `the client's answer is not valid JSON-RPC (${reason}), so no one approved it`,
+  );
+  return true;
+}
+
+/**
  * The client cancelled a call that waits for approval: it is never forwarded nor answered, and
  * the client is told to close the form. False when no call with this id waits.
  */

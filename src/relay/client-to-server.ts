@@ -16,6 +16,8 @@ import type { NamespaceAccess } from '../session/namespace-gate.js';
 import { judgeInputResponses } from './input-responses.js';
 import { argumentsDigest } from '../state/approval-ledger.js';
 import { askForApproval, wantsApproval } from './approval-desk.js';
+import { refuseMalformedApprovalAnswer } from './approval-gate.js';
+import { isShimApprovalId } from './approval-prompt.js';
 import { takeApprovalResponses } from './approval-keys.js';
 import { useApproval } from './approval-release.js';
 import { carryOut, DROP, foldBatch, FORWARD, settleRequest, type Outcome } from './outcome.js';
@@ -144,6 +146,9 @@ function handleClientMessage(
         detail: message.reason,
         action: 'denied',
       });
+      // A broken answer to the shim's own approval request: the call it asked about is denied now.
+      if (isShimApprovalId(message.id))
+        refuseMalformedApprovalAnswer(context, message.id, message.reason);
       return {
         reply: errorReply(
           message.id,

@@ -61,6 +61,25 @@ describe('approval in the client → server pipeline (legacy era)', () => {
     expect(h.faults.map((f) => [f.fault, f.action])).toEqual([['unexpected_response', 'dropped']]);
   });
 
+  it('denies at once when the answer to its question is not valid JSON-RPC', async () => {
+    const h = await start();
+    h.client(call(7, 'deploy', { env: 'prod' }));
+    await h.toClient.waitFor(isAsk);
+    // An error without a numeric code: not a JSON-RPC error, nor a result.
+    h.client({ jsonrpc: '2.0', id: lastAsk(h).id, error: { message: 'dialog broke' } });
+    await h.toClient.waitFor((m) => m.id === 7);
+    const reply = h.toClient.flat.find((m) => m.id === 7) as {
+      result: { isError: boolean; content: { text: string }[] };
+    };
+    expect(reply.result.isError).toBe(true);
+    expect(reply.result.content[0]?.text).toContain(
+      "Denied: the client's answer is not valid JSON-RPC (error must have a numeric code and a string message), so no one approved it.",
+    );
+    expect(h.toServer.ids()).toEqual(['init']);
+    expect(h.approvals.map((a) => [a.answer, a.granted])).toEqual([['error', false]]);
+    expect(h.faults.map((f) => f.fault)).toEqual(['invalid_message']);
+  });
+
   it('does not block other messages while it waits (pipelining)', async () => {
     const h = await start();
     h.client(call(1, 'deploy', { env: 'prod' }), { jsonrpc: '2.0', id: 2, method: 'ping' });
