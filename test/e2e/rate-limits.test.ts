@@ -1,11 +1,13 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Client as V2Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport as V2Transport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_MS } from '../../src/state/counters/quota-segments.js';
 import { assertShimBuilt, everythingServer, repoRoot, shimMain } from './helpers/paths.js';
 
 /**
@@ -188,7 +190,10 @@ describe('quotas, with the v2 SDK client and the echo fixture', () => {
         isError: false,
         text: 'three',
       });
-      // Both running shims now see all three calls, wherever they were made.
+      // Both running shims now see all three calls, wherever they were made. `left` opened its
+      // store alone and holds its call until it looks again, at most WRITE_MS of traffic later
+      // (docs/rate-limits.md): its next call looks, sees `right`, and writes what it holds.
+      await sleep(WRITE_MS * 4);
       for (const client of [left, right]) {
         const denied = await client.call('echo', { text: 'four' });
         expect(denied.isError).toBe(true);

@@ -83,8 +83,10 @@ describe('QuotaSegments', () => {
     const store = open(directory, now);
     const other = path.join(directory, `${process.pid}-abcdef04.jsonl`);
     writeFileSync(other, `${JSON.stringify({ t: now, k: 'a' })}\n`);
-    await sleep(REFRESH_MS + 1);
+    // Alone, a shim that starts is seen within WRITE_MS; from then on, within REFRESH_MS.
+    await sleep(WRITE_MS + 1);
     expect(store.view(now).counts).toEqual({ a: 1 });
+    expect(store.othersRunning).toBe(true);
     appendFileSync(other, '{"t": "soon", "k": "a"}\n');
     // The other shims' segments are read at most once per REFRESH_MS.
     await sleep(REFRESH_MS + 1);
@@ -142,7 +144,8 @@ describe('QuotaSegments', () => {
     const segments = open(directory, now);
     segments.append('fs/glob', now);
     rmSync(directory, { recursive: true, force: true });
-    await sleep(REFRESH_MS + 1);
+    // Alone, it looks every WRITE_MS.
+    await sleep(WRITE_MS + 1);
     expect(() => segments.countOf('fs/glob', now)).toThrow(QuotaStoreError);
     expect(() => segments.view(now)).toThrow(
       /quota directory .* was removed while the shim ran.*Restart the shim/,
@@ -217,6 +220,12 @@ describe('QuotaSegments', () => {
       // Without the move the directory's mtime might not change within its granularity.
       utimesSync(directory, new Date(now + 60_000), new Date(now + 60_000));
       spin(REFRESH_MS + 1);
+      // Alone, it does not look again before WRITE_MS.
+      expect(segments.othersRunning).toBe(false);
+      expect(segments.countOf('fs/glob', now)).toBe(1);
+      expect(segments.othersRunning).toBe(false);
+      expect(ownLines(directory, [other])).toEqual([]);
+      spin(WRITE_MS);
       expect(segments.countOf('fs/glob', now)).toBe(1);
       expect(segments.othersRunning).toBe(true);
       expect(ownLines(directory, [other])).toEqual([JSON.stringify({ t: now, k: 'fs/glob' })]);

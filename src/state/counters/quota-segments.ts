@@ -32,6 +32,7 @@ const RELIST_MS = 1000;
 /**
  * The longest the other shims' counts may go unread while calls are judged (docs/rate-limits.md):
  * a quota can be overshot by what they counted within it, on top of the race at the boundary.
+ * While no other shim runs, the look (then only for one that starts) is every WRITE_MS instead.
  */
 export const REFRESH_MS = 1;
 
@@ -207,13 +208,14 @@ export class QuotaSegments {
    * Reads what the other shims appended: one `fstat` of the directory (a new or deleted segment
    * moves its mtime; listed again then, and at least every second in case the file system's
    * timestamps are coarse) and one `stat` per other segment; a segment is read only when it grew.
-   * At most once per REFRESH_MS: a run of calls within it shares one look (each look is a system
+   * At most once per REFRESH_MS, or per WRITE_MS while no other shim runs (only a shim that
+   * starts can then add counts): a run of calls within it shares one look (each look is a system
    * call per shim, the largest part of a quota's cost). After a failure it looks every time.
    * No watcher: its events for our own appends would wake the event loop on every call.
    */
   refresh(): void {
     const started = performance.now();
-    if (started - this.#refreshedAt < REFRESH_MS) return;
+    if (started - this.#refreshedAt < (this.#othersRunning ? REFRESH_MS : WRITE_MS)) return;
     const now = Date.now();
     try {
       const stats = fstatSync(this.#directoryFd);
