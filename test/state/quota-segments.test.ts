@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   QuotaSegments,
   QuotaStoreError,
+  MAX_HELD,
   REFRESH_MS,
   WRITE_MS,
 } from '../../src/state/counters/quota-segments.js';
@@ -194,6 +195,20 @@ describe('QuotaSegments', () => {
         JSON.stringify({ t: now + 1, k: 'fs/read' }),
         JSON.stringify({ t: now + 2, k: 'fs/glob' }),
       ]);
+    });
+
+    it('alone, holds at most MAX_HELD calls however fast they come', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+      const directory = freshDirectory();
+      const now = Date.now();
+      const segments = open(directory, now);
+      for (let call = 0; call < MAX_HELD - 1; call++) segments.append('fs/glob', now);
+      expect(ownLines(directory)).toEqual([]);
+      segments.append('fs/glob', now);
+      expect(ownLines(directory)).toHaveLength(MAX_HELD);
+      for (let call = 0; call < MAX_HELD * 3 + 1; call++) segments.append('fs/glob', now);
+      expect(ownLines(directory)).toHaveLength(MAX_HELD * 4);
+      expect(segments.view(now).counts['fs/glob']).toBe(MAX_HELD * 4 + 1);
     });
 
     it('while another shim runs, writes the calls of a turn once it is done', () => {

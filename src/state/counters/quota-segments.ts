@@ -47,6 +47,12 @@ export const REFRESH_MS = 1;
  */
 export const WRITE_MS = 5;
 
+/**
+ * A shim alone holds at most this many counted calls: with calls pipelined faster than WRITE_MS
+ * lets through, what a shim that starts may not see yet (and a SIGKILL may lose) stays this small.
+ */
+export const MAX_HELD = 16;
+
 const SEGMENT = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
 
 /** Where one other shim's segment has been read up to (whole lines only). */
@@ -142,7 +148,7 @@ export class QuotaSegments {
 
   /**
    * Counts one call and queues it for the segment file: written after the turn while another
-   * shim runs, else held up to WRITE_MS of traffic (see there). A failed write makes every
+   * shim runs, else held up to WRITE_MS of traffic or MAX_HELD calls (see there). A failed write makes every
    * later view throw, so the calls after it are denied. (A write handed to the thread pool
    * measured slower: its completion wakes the loop again.)
    */
@@ -153,7 +159,8 @@ export class QuotaSegments {
     pending.push(key, at);
     this.#counts.add(key, at);
     if (this.#othersRunning) this.#afterTurn ??= setImmediate(this.#flushNow);
-    else if (performance.now() - this.#heldSince >= WRITE_MS) this.#flushNow();
+    else if (pending.length >= 2 * MAX_HELD || performance.now() - this.#heldSince >= WRITE_MS)
+      this.#flushNow();
   }
 
   /** Whether another shim of the principal was running at the last listing (tests). */
