@@ -169,6 +169,14 @@ describe('QuotaSegments', () => {
       return name;
     }
 
+    /** A store opened alone in a fresh directory, with the timers faked: none may fire by itself. */
+    function storeWithFakeTimers() {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+      const directory = freshDirectory();
+      const now = Date.now();
+      return { directory, now, segments: open(directory, now) };
+    }
+
     /** Waits `ms` without timers (they are faked here). */
     function spin(ms: number): void {
       const until = performance.now() + ms;
@@ -176,10 +184,7 @@ describe('QuotaSegments', () => {
     }
 
     it('alone, holds the calls of WRITE_MS and writes them with the first call after it', () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
-      const directory = freshDirectory();
-      const now = Date.now();
-      const segments = open(directory, now);
+      const { directory, now, segments } = storeWithFakeTimers();
       expect(segments.othersRunning).toBe(false);
       segments.append('fs/glob', now);
       segments.append('fs/read', now + 1);
@@ -198,10 +203,7 @@ describe('QuotaSegments', () => {
     });
 
     it('alone, holds at most MAX_HELD calls however fast they come', () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
-      const directory = freshDirectory();
-      const now = Date.now();
-      const segments = open(directory, now);
+      const { directory, now, segments } = storeWithFakeTimers();
       for (let call = 0; call < MAX_HELD - 1; call++) segments.append('fs/glob', now);
       expect(ownLines(directory)).toEqual([]);
       segments.append('fs/glob', now);
@@ -226,10 +228,7 @@ describe('QuotaSegments', () => {
     });
 
     it('writes what it holds at its next look once another shim starts', () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
-      const directory = freshDirectory();
-      const now = Date.now();
-      const segments = open(directory, now);
+      const { directory, now, segments } = storeWithFakeTimers();
       segments.append('fs/glob', now);
       const other = runningSegment(directory);
       // Without the move the directory's mtime might not change within its granularity.
@@ -247,10 +246,7 @@ describe('QuotaSegments', () => {
     });
 
     it('writes what it holds when it closes', () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
-      const directory = freshDirectory();
-      const now = Date.now();
-      const segments = open(directory, now);
+      const { directory, now, segments } = storeWithFakeTimers();
       segments.append('fs/glob', now);
       segments.close();
       opened.splice(opened.indexOf(segments), 1);
@@ -258,4 +254,3 @@ describe('QuotaSegments', () => {
     });
   });
 });
-
