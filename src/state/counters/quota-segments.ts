@@ -40,8 +40,9 @@ export const REFRESH_MS = 1;
  * While no other shim of the principal runs, the calls counted are held and written together
  * by the first call counted at least this long after the first of them (one write per WRITE_MS
  * of traffic, on that call's path), when the shim notices another shim, and at exit. No timer:
- * on this machine an armed timer alone (every `epoll_wait` then sleeps with a timeout) added
- * about 20 µs to a round trip, and a write per call about as much (docs/design/state-store.md).
+ * on the benchmark machine an armed timer alone (every `epoll_wait` then sleeps with a timeout)
+ * measured about 20 µs more per round trip, and a write per call about as much
+ * (docs/design/state-store.md, with the caution on those figures).
  * While another shim runs, the calls of each event-loop turn are written once the turn is
  * done, so that it sees them within REFRESH_MS (docs/rate-limits.md).
  */
