@@ -38,7 +38,20 @@ function dataFile(data: object): string {
   return path;
 }
 
-function engineWith(data: object, rules?: string): Promise<PolicyEngine> {
+/** Literal tools only, without per_argument: every tool is answered by the plan. */
+const LITERAL_LIMITS = {
+  rate_limits: [
+    { tool: 'echo', per_minute: 3 },
+    { tool: 'edit', per_minute: 0 },
+  ],
+  quotas: [{ tool: 'echo', per_day: 9 }],
+};
+
+/**
+ * The embedded policy (or `--rules`) on `data`; `planned`: with the shim's per-process plan for
+ * the base input's principal and server, as the shim loads it.
+ */
+function engineWith(data: object, rules?: string, planned = false): Promise<PolicyEngine> {
   const rulesFile = rules === undefined ? undefined : join(work, 'rules.rego');
   if (rulesFile !== undefined && rules !== undefined) writeFileSync(rulesFile, rules);
   return createPolicyEngine({
@@ -46,6 +59,7 @@ function engineWith(data: object, rules?: string): Promise<PolicyEngine> {
     dataFiles: [dataFile(data)],
     entrypoint: 'mcp/decision',
     watch: false,
+    ...(planned ? { principal: base.principal, serverId: base.server.id } : {}),
   });
 }
 
@@ -94,45 +108,53 @@ function judgeWithWindows(policy: PolicyEngine, counters: CallCounters, input: P
 }
 
 describe('evaluateCounted: judging without the windows below every limit', () => {
-  it('gives the decision the windows give, call by call, across limits, expiry and quota boundaries', async () => {
-    const fast = await engineWith(LIMITS);
-    const reference = await engineWith(LIMITS);
-    let now = Date.parse('2026-12-06T00:00:00.000Z');
-    const clock = () => now;
-    const fastCounters = new CallCounters(join(work, 'fast'), 'alice', clock);
-    const referenceCounters = new CallCounters(join(work, 'reference'), 'alice', clock);
-    const next = random(20_261_206);
-    const tools = ['echo', 'echo', 'deploy', 'edit', 'glob'];
-    const envs = [undefined, 'prod', 'staging'];
-    let denied = 0;
-    let allowed = 0;
-    try {
-      for (let index = 0; index < 600; index++) {
-        now += Math.floor(next() * 9_000);
-        const tool = tools[Math.floor(next() * tools.length)] ?? 'echo';
-        const env = envs[Math.floor(next() * envs.length)];
-        const input = call(tool, env, index);
-        const got = evaluateCounted(contextOf(fast, fastCounters), input).decision;
-        const want = judgeWithWindows(reference, referenceCounters, input);
-        expect(
-          { allow: got.allow, reasons: got.reasons, message: got.message },
-          `call ${index}: ${tool} ${env ?? '-'}`,
-        ).toEqual({ allow: want.allow, reasons: want.reasons, message: want.message });
-        if (got.allow) allowed++;
-        else denied++;
+  it.each([
+    ['globs and per_argument, unplanned', LIMITS, false],
+    ['globs and per_argument, planned', LIMITS, true],
+    ['literal tools only, planned', LITERAL_LIMITS, true],
+  ] as const)(
+    'gives the decision the windows give, call by call, across limits, expiry and quota boundaries (%s)',
+    async (title, limits, planned) => {
+      const fast = await engineWith(limits, undefined, planned);
+      // The reference judges every call with the windows, and without a plan.
+      const reference = await engineWith(limits);
+      let now = Date.parse('2026-12-06T00:00:00.000Z');
+      const clock = () => now;
+      const fastCounters = new CallCounters(join(work, `fast ${title}`), 'alice', clock);
+      const referenceCounters = new CallCounters(join(work, `reference ${title}`), 'alice', clock);
+      const next = random(20_261_206);
+      const tools = ['echo', 'echo', 'echo', 'deploy', 'edit', 'glob'];
+      const envs = [undefined, 'prod', 'staging'];
+      let denied = 0;
+      let allowed = 0;
+      try {
+        for (let index = 0; index < 600; index++) {
+          now += Math.floor(next() * 9_000);
+          const tool = tools[Math.floor(next() * tools.length)] ?? 'echo';
+          const env = envs[Math.floor(next() * envs.length)];
+          const input = call(tool, env, index);
+          const got = evaluateCounted(contextOf(fast, fastCounters), input).decision;
+          const want = judgeWithWindows(reference, referenceCounters, input);
+          expect(
+            { allow: got.allow, reasons: got.reasons, message: got.message },
+            `call ${index}: ${tool} ${env ?? '-'}`,
+          ).toEqual({ allow: want.allow, reasons: want.reasons, message: want.message });
+          if (got.allow) allowed++;
+          else denied++;
+        }
+        expect(fastCounters.rateView()).toEqual(referenceCounters.rateView());
+        expect(fastCounters.quotaView()?.counts).toEqual(referenceCounters.quotaView()?.counts);
+      } finally {
+        fastCounters.close();
+        referenceCounters.close();
+        fast.close();
+        reference.close();
       }
-      expect(fastCounters.rateView()).toEqual(referenceCounters.rateView());
-      expect(fastCounters.quotaView()?.counts).toEqual(referenceCounters.quotaView()?.counts);
-    } finally {
-      fastCounters.close();
-      referenceCounters.close();
-      fast.close();
-      reference.close();
-    }
-    // Both kinds of outcome must occur, or the comparison proves nothing.
-    expect(allowed).toBeGreaterThan(100);
-    expect(denied).toBeGreaterThan(100);
-  });
+      // Both kinds of outcome must occur, or the comparison proves nothing.
+      expect(allowed).toBeGreaterThan(100);
+      expect(denied).toBeGreaterThan(100);
+    },
+  );
 
   it('passes the windows on every call when --rules are compiled in (a user rule may read them)', async () => {
     // Denies a second echo call in the same minute: a rule the default limits know nothing of.
