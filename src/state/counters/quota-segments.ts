@@ -1,16 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
-  readSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import {
+  errorText,
+  ownSegmentName,
+  parseLine,
+  readWholeLines,
+  removeExpired,
+  segmentPid,
+  shimRunning,
+} from './segment-files.js';
 import { SlidingCounts, type WindowView } from './sliding-counts.js';
 
 /** A quota file that cannot be read, parsed or written: the shim fails closed on it. */
@@ -53,8 +60,6 @@ export const WRITE_MS = 5;
  * lets through, what a shim that starts may not see yet (and a SIGKILL may lose) stays this small.
  */
 export const MAX_HELD = 16;
-
-const SEGMENT = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
 
 /** Where one other shim's segment has been read up to (whole lines only). */
 interface Tail {
@@ -99,7 +104,7 @@ export class QuotaSegments {
   private constructor(directory: string, windowMs: number) {
     this.#directory = directory;
     this.#counts = new SlidingCounts(windowMs);
-    this.#ownName = `${process.pid}-${randomUUID().slice(0, 8)}.jsonl`;
+    this.#ownName = ownSegmentName();
     this.#directoryFd = openSync(directory, 'r');
     try {
       this.#fd = openSync(path.join(directory, this.#ownName), 'a', 0o600);
@@ -120,7 +125,7 @@ export class QuotaSegments {
       segments = new QuotaSegments(directory, windowMs);
     } catch (error) {
       throw new QuotaStoreError(
-        `Cannot open the quota directory \`${directory}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
+        `Cannot open the quota directory \`${directory}\` (${errorText(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
       );
     }
     try {
@@ -208,7 +213,7 @@ export class QuotaSegments {
 
   #fail(error: unknown): void {
     this.#failure ??= new Failure(
-      `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${describe(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
+      `Cannot write the quota file \`${path.join(this.#directory, this.#ownName)}\` (${errorText(error)}). Make it writable, or point \`--state-dir\` elsewhere.`,
     );
   }
 
@@ -235,10 +240,10 @@ export class QuotaSegments {
         this.#listedAt = now;
         let othersRunning = false;
         for (const name of readdirSync(this.#directory)) {
-          const pid = SEGMENT.exec(name)?.[1];
+          const pid = segmentPid(name);
           if (name === this.#ownName || pid === undefined) continue;
           if (!this.#tails.has(name)) this.#tails.set(name, { offset: 0, lineNumber: 0 });
-          othersRunning ||= running(Number(pid));
+          othersRunning ||= shimRunning(pid);
         }
         this.#othersRunning = othersRunning;
         // One started: what this shim counted and holds is written now, for its next look.
@@ -251,7 +256,7 @@ export class QuotaSegments {
           `The quota directory \`${this.#directory}\` was removed while the shim ran, with the counts in it. Restart the shim to start counting again, or point \`--state-dir\` elsewhere.`,
         );
       throw new QuotaStoreError(
-        `Cannot read the quota directory \`${this.#directory}\` (${describe(error)}). Make it readable, or point \`--state-dir\` elsewhere.`,
+        `Cannot read the quota directory \`${this.#directory}\` (${errorText(error)}). Make it readable, or point \`--state-dir\` elsewhere.`,
       );
     }
     try {
@@ -269,7 +274,7 @@ export class QuotaSegments {
     let text: string;
     try {
       if (statSync(file).size <= tail.offset) return;
-      text = readFrom(file, tail.offset);
+      text = readWholeLines(file, tail.offset);
     } catch (error) {
       // An expired segment another shim removed.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -277,7 +282,7 @@ export class QuotaSegments {
         return;
       }
       throw new QuotaStoreError(
-        `Cannot read the quota file \`${file}\` (${describe(error)}). Make it readable, or move it aside (its counts are then lost).`,
+        `Cannot read the quota file \`${file}\` (${errorText(error)}). Make it readable, or move it aside (its counts are then lost).`,
       );
     }
     if (text === '') return;
@@ -299,63 +304,3 @@ export class QuotaSegments {
 
 /** The quota directory's link count fell to zero (see refresh). */
 class DirectoryRemoved extends Error {}
-
-function parseLine(line: string): { t: number; k: string } | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { t, k } = value as Record<string, unknown>;
-    return typeof t === 'number' && Number.isFinite(t) && typeof k === 'string'
-      ? { t, k }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readFrom(file: string, offset: number): string {
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size <= offset) return '';
-    const buffer = Buffer.alloc(size - offset);
-    let read = 0;
-    while (read < buffer.length) {
-      const got = readSync(fd, buffer, read, buffer.length - read, offset + read);
-      if (got === 0) break;
-      read += got;
-    }
-    // Whole lines only: a line its writer has not finished is read on a later refresh.
-    const end = read === 0 ? 0 : buffer.lastIndexOf(0x0a, read - 1) + 1;
-    return buffer.toString('utf8', 0, end);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Segments last written before the window whose shim has exited: every count in them expired. */
-function removeExpired(directory: string, windowMs: number, now: number): void {
-  for (const name of readdirSync(directory)) {
-    const pid = SEGMENT.exec(name)?.[1];
-    if (pid === undefined || running(Number(pid))) continue;
-    const file = path.join(directory, name);
-    try {
-      if (statSync(file).mtimeMs < now - windowMs) unlinkSync(file);
-    } catch {
-      // Another shim removed it first.
-    }
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
