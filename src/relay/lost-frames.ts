@@ -34,23 +34,28 @@ export async function answerLostFrames(
     { err: error },
     'the audit log could not be written; dropped what it covered',
   );
-  for (const message of toServer) {
-    if (message.id === undefined) continue;
-    if (message.method === undefined) {
-      // The client's answer to a server request: the server is told it failed.
-      await context.toServer.send(errorReply(message.id, ErrorCodes.internalError, NOT_RECORDED));
-    } else {
-      context.session.settleToServer(message.id);
-      await context.toClient.send(errorReply(message.id, ErrorCodes.internalError, NOT_RECORDED));
-    }
-  }
-  for (const message of toClient) {
-    if (message.id === undefined) continue;
-    if (message.method === undefined) {
-      await context.toClient.send(errorReply(message.id, ErrorCodes.internalError, NOT_RECORDED));
-    } else {
-      context.session.settleToClient(message.id);
-      await context.toServer.send(errorReply(message.id, ErrorCodes.internalError, NOT_RECORDED));
+  const { session } = context;
+  const directions = [
+    {
+      messages: toServer,
+      to: context.toServer,
+      back: context.toClient,
+      settle: (id: JsonRpcId) => session.settleToServer(id),
+    },
+    {
+      messages: toClient,
+      to: context.toClient,
+      back: context.toServer,
+      settle: (id: JsonRpcId) => session.settleToClient(id),
+    },
+  ];
+  for (const { messages, to, back, settle } of directions) {
+    for (const message of messages) {
+      if (message.id === undefined) continue;
+      // An answer to a request: the one who asked is told it failed. A request: its sender is.
+      if (message.method !== undefined) settle(message.id);
+      const recipient = message.method === undefined ? to : back;
+      await recipient.send(errorReply(message.id, ErrorCodes.internalError, NOT_RECORDED));
     }
   }
 }

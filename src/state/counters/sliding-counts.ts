@@ -61,10 +61,8 @@ export class SlidingCounts {
   countOf(key: string, now: number): number {
     const times = this.#times.get(key);
     if (times === undefined) return 0;
-    const before = times.head;
+    // A cached view that still shows a dropped entry is stale already (`#validUntil`).
     this.#expire(times, now - this.#windowMs);
-    // The cached view still shows the dropped entries.
-    if (times.head !== before) this.#view = undefined;
     return times.list.length - times.head;
   }
 
